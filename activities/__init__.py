@@ -1,0 +1,1 @@
+"""Side effects: mail, rendering, storage, catalog look-ups. Each activity is idempotent."""

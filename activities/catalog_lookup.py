@@ -1,0 +1,21 @@
+"""The catalog activity: a workflow reads its package through history, so replays agree."""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from catalog import Catalog, CatalogError
+from schemas.catalog import Package
+
+
+class CatalogActivities:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    @activity.defn(name="load_package")
+    def load_package(self, package_id: str) -> Package:
+        try:
+            return self.catalog.package(package_id)
+        except CatalogError as exc:
+            raise ApplicationError(exc.message, type="UnknownPackage", non_retryable=True) from None

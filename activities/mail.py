@@ -1,0 +1,159 @@
+"""The mail activity: a Danish Jinja2 template per mail, sent over SMTP exactly once.
+
+Each message has a Message-ID derived from (order, mail key, recipient). The sent ledger
+records it after the SMTP server accepted it, so a retried activity skips those already
+sent and sends only the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+import aiosmtplib
+import structlog
+from pydantic import BaseModel, Field
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.artifact_store import ArtifactStore
+from activities.calendar_invite import CalendarInvite, build_ics
+from activities.sent_ledger import SentLedger
+from catalog import Catalog
+from schemas.artifacts import ArtifactRef
+from schemas.events import ConsultationCompleted
+from schemas.minutes import Minutes
+from schemas.order import OrderRequest
+from schemas.people import Person
+from schemas.steps import Step
+from schemas.survey import SurveyResults
+from schemas.timeline import Timeline
+
+log = structlog.get_logger(__name__)
+
+
+class SmtpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 1025
+    username: str | None = None
+    password: str | None = None
+    start_tls: bool = False
+    sender: str = "klynger@kiap.dk"
+    sender_name: str = "KiAP – Kvalitet i Almen Praksis"
+
+
+class MailContext(BaseModel):
+    """What the templates may use; each mail reads the parts it needs."""
+
+    order_id: str
+    order: OrderRequest
+    timeline: Timeline
+    consultation: ConsultationCompleted | None = None
+    minutes: Minutes | None = None
+    premeeting_at: datetime | None = None
+    artifacts: list[ArtifactRef] = Field(default_factory=list)
+    survey_results: SurveyResults | None = None
+    extract_received: bool = False
+    reason: str | None = None
+    previous_meeting: datetime | None = None
+
+
+class MailRequest(BaseModel):
+    mail: str = Field(description="Template id in the package's mails folder")
+    key: str = Field(description="Idempotency key: the same key never mails a recipient twice")
+    recipients: list[Person] = Field(min_length=1)
+    context: MailContext
+    attachments: list[ArtifactRef] = Field(default_factory=list)
+    calendar: CalendarInvite | None = None
+
+
+class MailResult(BaseModel):
+    message_ids: list[str]
+    sent: int
+    already_sent: int
+
+
+def message_id(order_id: str, key: str, email: str) -> str:
+    digest = hashlib.sha256(f"{order_id}|{key}|{email}".encode()).hexdigest()[:40]
+    return f"<{digest}@klyngepakke.kiap.dk>"
+
+
+class MailActivities:
+    def __init__(self, smtp: SmtpSettings, catalog: Catalog, ledger: SentLedger,
+                 store: ArtifactStore) -> None:
+        self.smtp = smtp
+        self.catalog = catalog
+        self.ledger = ledger
+        self.store = store
+
+    def render(self, request: MailRequest, recipient: Person) -> tuple[str, str]:
+        """Subject and body of one mail for one recipient."""
+        ctx = request.context
+        package = self.catalog.package(ctx.order.package)
+        env = self.catalog.mail_environment(package.id)
+        plan_rows = [
+            {"label": step.label, "due": ctx.timeline.due[step]}
+            for step in Step if step not in (Step.ORDER, Step.FOLLOW_UP)
+        ]
+        text = env.get_template(f"{request.mail}.j2").render(
+            **ctx.model_dump(exclude={"order", "timeline", "consultation", "minutes",
+                                      "survey_results", "artifacts"}),
+            order=ctx.order, timeline=ctx.timeline, consultation=ctx.consultation,
+            minutes=ctx.minutes, survey_results=ctx.survey_results, artifacts=ctx.artifacts,
+            package=package, recipient=recipient, plan_rows=plan_rows,
+            links=[link for link in package.links if not link.on_practice_sheet],
+            checklist=package.practical_checklist[ctx.order.meeting.mode.value],
+            program=package.program(ctx.order.meeting.program_variant),
+            quality_unit=package.quality_unit(ctx.order.cluster.region),
+            practices=ctx.order.practices,
+        )
+        first, _, body = text.partition("\n")
+        if not first.startswith("Emne: "):
+            raise ApplicationError(f"mail template {request.mail} lacks its 'Emne:' line",
+                                   non_retryable=True)
+        return first.removeprefix("Emne: ").strip(), body.lstrip("\n")
+
+    def build(self, request: MailRequest, recipient: Person, now: datetime) -> EmailMessage:
+        subject, body = self.render(request, recipient)
+        message = EmailMessage()
+        message["Message-ID"] = message_id(request.context.order_id, request.key, recipient.email)
+        message["From"] = formataddr((self.smtp.sender_name, self.smtp.sender))
+        message["To"] = formataddr((recipient.name, recipient.email))
+        message["Subject"] = subject
+        message["Date"] = format_datetime(now)
+        message["X-Klyngepakke-Order"] = request.context.order_id
+        message["X-Klyngepakke-Mail"] = request.mail
+        message.set_content(body)
+        for ref in request.attachments:
+            maintype, _, subtype = ref.media_type.partition("/")
+            message.add_attachment(self.store.read(ref), maintype=maintype, subtype=subtype,
+                                   filename=ref.name)
+        if request.calendar is not None:
+            ics = build_ics(request.calendar, self.smtp.sender, now)
+            message.add_attachment(ics, maintype="text", subtype="calendar",
+                                   filename="invitation.ics", params={"method": "REQUEST"})
+        return message
+
+    @activity.defn(name="send_mail")
+    async def send_mail(self, request: MailRequest) -> MailResult:
+        now = datetime.now(UTC)
+        ids: list[str] = []
+        sent = skipped = 0
+        for recipient in request.recipients:
+            mid = message_id(request.context.order_id, request.key, recipient.email)
+            ids.append(mid)
+            if self.ledger.was_sent(mid):
+                skipped += 1
+                continue
+            message = self.build(request, recipient, now)
+            await aiosmtplib.send(
+                message, hostname=self.smtp.host, port=self.smtp.port,
+                username=self.smtp.username, password=self.smtp.password,
+                start_tls=self.smtp.start_tls, timeout=30,
+            )
+            self.ledger.mark_sent(mid)
+            sent += 1
+        log.info("mail_sent", mail=request.mail, sent=sent, already_sent=skipped)
+        return MailResult(message_ids=ids, sent=sent, already_sent=skipped)

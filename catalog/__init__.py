@@ -1,0 +1,85 @@
+"""The package catalog: one folder per cluster package (package.yaml + mails/*.j2).
+
+Loaded and validated once at worker start, so a broken package stops the worker with a
+message naming the file and the field instead of failing an order weeks later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from pydantic import ValidationError
+
+from schemas.catalog import Package
+from schemas.danish_format import date_long, date_short, datetime_long
+from schemas.errors import DomainError, from_validation_error
+
+DEFAULT_DIR = Path(__file__).resolve().parent
+REQUIRED_MAILS = (
+    "order_confirmation", "consultant_task", "consultation_escalation", "material",
+    "jobcenter_guide", "survey_reminder", "artifacts_delivered", "premeeting_scheduled",
+    "invitation", "practical_checklist", "meeting_escalation", "follow_up_summary",
+    "rescheduled", "cancelled",
+)
+
+
+class CatalogError(DomainError):
+    """A package folder that cannot be used."""
+
+
+class Catalog:
+    """The validated packages and their mail templates."""
+
+    def __init__(self, root: Path = DEFAULT_DIR) -> None:
+        self.root = root
+        self.packages: dict[str, Package] = {}
+        self._mail_envs: dict[str, Environment] = {}
+        for folder in sorted(p for p in root.iterdir() if (p / "package.yaml").is_file()):
+            package = self._load_package(folder)
+            self.packages[package.id] = package
+            self._mail_envs[package.id] = self._load_mails(folder)
+        if not self.packages:
+            raise CatalogError(str(root), "kataloget har ingen pakker (mapper med package.yaml)")
+
+    def _load_package(self, folder: Path) -> Package:
+        source = folder / "package.yaml"
+        try:
+            data = yaml.safe_load(source.read_text(encoding="utf-8"))
+            package = Package.model_validate(data)
+        except yaml.YAMLError as exc:
+            raise CatalogError(str(source), f"ugyldig YAML: {exc}") from None
+        except ValidationError as exc:
+            raise CatalogError(str(source), str(from_validation_error(exc))) from None
+        if package.id != folder.name:
+            raise CatalogError(str(source), f"id '{package.id}' skal være mappens navn '{folder.name}'")
+        return package
+
+    def _load_mails(self, folder: Path) -> Environment:
+        mails = folder / "mails"
+        env = Environment(
+            loader=FileSystemLoader(mails), undefined=StrictUndefined, autoescape=False,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(dato=date_long, dato_kort=date_short, dato_tid=datetime_long)
+        for name in REQUIRED_MAILS:
+            path = mails / f"{name}.j2"
+            if not path.is_file():
+                raise CatalogError(str(path), "mailskabelonen mangler")
+            try:
+                env.get_template(f"{name}.j2")
+            except TemplateSyntaxError as exc:
+                raise CatalogError(str(path), f"linje {exc.lineno}: {exc.message}") from None
+        return env
+
+    def package(self, package_id: str) -> Package:
+        try:
+            return self.packages[package_id]
+        except KeyError:
+            known = ", ".join(sorted(self.packages))
+            raise CatalogError("package", f"ukendt pakke '{package_id}' – kendte pakker: {known}") from None
+
+    def mail_environment(self, package_id: str) -> Environment:
+        self.package(package_id)
+        return self._mail_envs[package_id]

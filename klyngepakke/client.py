@@ -1,0 +1,165 @@
+"""The one typed client: start an order, send its Updates, read its status. The CLI, the web
+app and the demo talk to Temporal only through this module."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from klyngepakke.settings import Settings
+from schemas.commands import (
+    Cancel,
+    ConsultationDone,
+    MeetingRecord,
+    OrderInput,
+    PremeetingDone,
+    PremeetingSchedule,
+    Reschedule,
+    StepAccepted,
+    SurveyImport,
+)
+from schemas.errors import DomainError
+from schemas.order import OrderRequest, default_order_id
+from schemas.state import OrderStatus
+from schemas.timeline import plan
+from workflows import search_attributes
+from workflows.order import OrderWorkflow
+
+
+class StepRejected(Exception):
+    """The order refused an Update; ``message`` is the Danish reason to show."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class UnknownOrder(Exception):
+    def __init__(self, order_id: str) -> None:
+        self.order_id = order_id
+        super().__init__(f"ukendt ordre-id: {order_id}")
+
+
+class OrderSummary(BaseModel):
+    id: str
+    status: str
+    cluster: str | None
+    current_step: str | None
+    meeting: datetime | None
+    overdue: bool | None
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                data_converter=pydantic_data_converter)
+
+
+class OrdersClient:
+    def __init__(self, client: Client, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    async def start(self, order: OrderRequest, *, order_id: str | None = None,
+                    allow_late: bool = False, seconds_per_day: float | None = None) -> str:
+        """Start an order; a plan that cannot be made is refused before anything starts."""
+        plan(order, datetime.now(UTC), allow_late=allow_late)
+        workflow_id = order_id or default_order_id(order)
+        inp = OrderInput(order=order, consultant=order.consultant or self.settings.default_consultant,
+                         allow_late=allow_late, seconds_per_day=seconds_per_day)
+        await self.client.start_workflow(
+            OrderWorkflow.run, inp, id=workflow_id, task_queue=self.settings.task_queue,
+            static_summary=f"{order.package}: {order.cluster.name}",
+            static_details=f"Klyngemøde {order.meeting.start.isoformat()} · {order.municipality.name}",
+            search_attributes=TypedSearchAttributes([
+                SearchAttributePair(search_attributes.PACKAGE, order.package),
+                SearchAttributePair(search_attributes.CLUSTER, order.cluster.name),
+                SearchAttributePair(search_attributes.REGION, order.cluster.region.value),
+                SearchAttributePair(search_attributes.MUNICIPALITY, order.municipality.name),
+                SearchAttributePair(search_attributes.MEETING_DATE, order.meeting.start),
+            ]),
+        )
+        return workflow_id
+
+    def _handle(self, order_id: str) -> WorkflowHandle[Any, Any]:
+        return self.client.get_workflow_handle(order_id)
+
+    async def status(self, order_id: str) -> OrderStatus:
+        try:
+            return await self._handle(order_id).query(OrderWorkflow.status)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise UnknownOrder(order_id) from None
+            raise
+
+    async def _update(self, order_id: str, name: str, payload: BaseModel) -> StepAccepted:
+        try:
+            return await self._handle(order_id).execute_update(name, payload,
+                                                               result_type=StepAccepted)
+        except WorkflowUpdateFailedError as exc:
+            cause = exc.cause
+            if isinstance(cause, ApplicationError):
+                raise StepRejected(cause.message) from None
+            raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise UnknownOrder(order_id) from None
+            if exc.status == RPCStatusCode.FAILED_PRECONDITION:
+                raise StepRejected("ordren er afsluttet og kan ikke ændres") from None
+            raise
+
+    async def consultation_done(self, order_id: str, cmd: ConsultationDone) -> StepAccepted:
+        return await self._update(order_id, "consultation_done", cmd)
+
+    async def survey_import(self, order_id: str, cmd: SurveyImport) -> StepAccepted:
+        return await self._update(order_id, "survey_import", cmd)
+
+    async def premeeting_schedule(self, order_id: str, cmd: PremeetingSchedule) -> StepAccepted:
+        return await self._update(order_id, "premeeting_schedule", cmd)
+
+    async def premeeting_done(self, order_id: str, cmd: PremeetingDone) -> StepAccepted:
+        return await self._update(order_id, "premeeting_done", cmd)
+
+    async def meeting_record(self, order_id: str, cmd: MeetingRecord) -> StepAccepted:
+        return await self._update(order_id, "meeting_record", cmd)
+
+    async def reschedule(self, order_id: str, cmd: Reschedule) -> StepAccepted:
+        return await self._update(order_id, "reschedule", cmd)
+
+    async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
+        return await self._update(order_id, "cancel", cmd)
+
+    async def list_orders(self, limit: int = 200) -> list[OrderSummary]:
+        out: list[OrderSummary] = []
+        query = "WorkflowType = 'OrderWorkflow'"
+        async for execution in self.client.list_workflows(query, limit=limit):
+            attrs = execution.typed_search_attributes
+            status = execution.status
+            out.append(OrderSummary(
+                id=execution.id,
+                status=(status.name.lower() if status else "unknown")
+                if status != WorkflowExecutionStatus.RUNNING else "active",
+                cluster=attrs.get(search_attributes.CLUSTER),
+                current_step=attrs.get(search_attributes.CURRENT_STEP),
+                meeting=attrs.get(search_attributes.MEETING_DATE),
+                overdue=attrs.get(search_attributes.OVERDUE),
+            ))
+        return out
+
+    async def result(self, order_id: str) -> OrderStatus:
+        handle = self.client.get_workflow_handle_for(OrderWorkflow.run, order_id)
+        return await handle.result()
+
+
+__all__ = ["DomainError", "OrdersClient", "StepRejected", "UnknownOrder", "connect"]

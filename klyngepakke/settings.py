@@ -1,0 +1,57 @@
+"""The one settings object, read once from the environment (prefix KLYNGEPAKKE_) or .env."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from activities.mail import SmtpSettings
+from schemas.people import Person
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TASK_QUEUE = "klyngepakke"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KLYNGEPAKKE_", env_file=".env", extra="ignore")
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = TASK_QUEUE
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", description="State of the embedded stack")
+    ui_port: int = 8233
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "klynger@kiap.dk"
+    default_consultant_name: str = "KiAP klyngekonsulent"
+    default_consultant_email: str = "klynger@kiap.dk"
+    log_format: str = Field(default="console", description="console or json")
+
+    @property
+    def artifact_dir(self) -> Path:
+        return self.var_dir / "artifacts"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        return SmtpSettings(host=self.smtp_host, port=self.smtp_port, username=self.smtp_username,
+                            password=self.smtp_password, start_tls=self.smtp_starttls,
+                            sender=self.mail_from)
+
+    @property
+    def default_consultant(self) -> Person:
+        return Person(name=self.default_consultant_name, email=self.default_consultant_email)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,220 @@
+"""The meeting deck (PPTX): program with times, one native chart per closed question,
+free-text answers, the job centre's part, reflection questions and the agreements slide.
+Speaker notes carry the facilitator's guidance."""
+
+from __future__ import annotations
+
+import io
+from typing import ClassVar
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+from pydantic import BaseModel
+
+from renderers.office_zip import normalise
+from renderers.registry import RenderedDocument, register
+from renderers.text import clean_text
+from schemas.catalog import QuestionType
+from schemas.danish_format import clock, date_long, percent
+from schemas.documents import DocumentSource
+from schemas.order import MeetingMode
+from schemas.program import schedule
+from schemas.survey import QuestionResult, SurveyResults
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+FREE_TEXTS_PER_SLIDE = 8
+_FACILITATION = (
+    "Brug tavs refleksion et par minutter, før ordet gives frit, så alle kan nå at tænke."
+    " Lad sidemanden tale først, og saml op i plenum. Inviter de stille ind ('Hvad tænker du,"
+    " når ... siger ...?'), og luk venligt af for dem, der fylder meget."
+)
+_VIRTUAL = (
+    "Virtuelt møde: brug grupperum til sidemandssamtalerne, hold skærmpauser, skift form"
+    " hvert 10.–15. minut, og bed deltagerne om tilkendegivelser i chatten."
+)
+
+
+class ProgramRow(BaseModel):
+    time: str
+    title: str
+    responsible: str
+
+
+class BlockSlide(BaseModel):
+    title: str
+    reflection: list[str]
+
+
+class DeckContext(BaseModel):
+    title: str
+    cluster: str
+    municipality: str
+    meeting_date: str
+    virtual: bool
+    program: list[ProgramRow]
+    blocks: list[BlockSlide]
+    survey: SurveyResults | None
+    stamp: str
+
+
+def _notes(slide: Slide, text: str, virtual: bool) -> None:
+    body = f"{text}\n\n{_FACILITATION}" + (f"\n\n{_VIRTUAL}" if virtual else "")
+    slide.notes_slide.notes_text_frame.text = body
+
+
+def _title_only(prs: PresentationType, title: str) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = title
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
+    return slide
+
+
+def _bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = title
+    body = slide.placeholders[1]
+    body.left, body.top, body.width, body.height = Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.4)
+    frame = body.text_frame
+    frame.word_wrap = True
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+    return slide
+
+
+def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
+    slide = _title_only(prs, result.text)
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
+    data = CategoryChartData(number_format='0%')
+    data.categories = [o.option for o in result.options]
+    data.add_series("Andel af svarene", [o.share for o in result.options])
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.7), Inches(1.7), Inches(11.9), Inches(4.9), data
+    )
+    chart = frame.chart
+    chart.has_legend = False
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = '0%'
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    plot.data_labels.font.size = Pt(14)
+    chart.category_axis.reverse_order = True
+    chart.category_axis.tick_labels.font.size = Pt(14)
+    chart.value_axis.maximum_scale = 1.0
+    chart.value_axis.has_major_gridlines = False
+    chart.value_axis.tick_labels.font.size = Pt(12)
+    footer = f"{result.answered} har svaret"
+    if result.dont_know_share is not None:
+        footer += f" · Ved ikke: {percent(result.dont_know_share)}"
+    box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
+    box.text_frame.text = footer
+    box.text_frame.paragraphs[0].font.size = Pt(16)
+    _notes(slide, "Lad deltagerne tale med sidemanden om resultatet: Hvad overrasker?", virtual)
+
+
+def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
+    texts = result.free_texts or ["Ingen skrev et svar på dette spørgsmål."]
+    chunks = [texts[i:i + FREE_TEXTS_PER_SLIDE] for i in range(0, len(texts), FREE_TEXTS_PER_SLIDE)]
+    for number, chunk in enumerate(chunks, start=1):
+        suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
+        shown = [t if len(t) <= 160 else t[:157] + "…" for t in chunk]
+        slide = _bullets(prs, result.text + suffix, shown, size=16)
+        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
+        _notes(slide, "Svarene er vist uden navne. Spørg: Genkender I det?", virtual)
+
+
+class Deck:
+    kind: ClassVar[str] = "deck"
+
+    def context(self, source: DocumentSource) -> DeckContext:
+        order = source.order
+        program = source.package.program(order.meeting.program_variant)
+        mode = source.consultation.mode if source.consultation else order.meeting.mode
+        return DeckContext(
+            title=source.package.title, cluster=order.cluster.name,
+            municipality=order.municipality.name,
+            meeting_date=date_long(order.meeting.start), virtual=mode == MeetingMode.VIRTUAL,
+            program=[ProgramRow(time=f"{clock(i.start)}–{clock(i.end)}", title=i.title,
+                                responsible=i.responsible)
+                     for i in schedule(program, order.meeting.start)],
+            blocks=[BlockSlide(title=b.title, reflection=b.reflection)
+                    for b in program.blocks if b.reflection],
+            survey=source.survey_results,
+            stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: DeckContext) -> RenderedDocument:
+        ctx = DeckContext.model_validate(clean_text(context.model_dump()))
+        prs = Presentation()
+        prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+        title = prs.slides.add_slide(prs.slide_layouts[0])
+        title.shapes.title.text = ctx.title
+        title.placeholders[1].text = f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
+        _notes(title, "Byd velkommen, præsentér jobcenterets repræsentanter, og udpeg en referent.",
+               ctx.virtual)
+
+        slide = _title_only(prs, "Program")
+        rows = len(ctx.program) + 1
+        table = slide.shapes.add_table(rows, 3, Inches(0.7), Inches(1.5), Inches(11.9),
+                                       Inches(0.4) * rows).table
+        table.columns[0].width, table.columns[1].width = Inches(1.9), Inches(7.5)
+        table.columns[2].width = Inches(2.5)
+        for col, text in enumerate(("Tid", "Punkt", "Ansvarlig")):
+            table.cell(0, col).text = text
+        for row, item in enumerate(ctx.program, start=1):
+            for col, text in enumerate((item.time, item.title, item.responsible)):
+                cell = table.cell(row, col)
+                cell.text = text
+                cell.text_frame.paragraphs[0].font.size = Pt(13)
+        _notes(slide, "Gennemgå programmet kort. Pausen ligger efter blok 1.", ctx.virtual)
+
+        if ctx.survey is None:
+            slide = _bullets(prs, "Spørgeskemaet", [
+                "Klyngens svar var ikke indlæst, da materialet blev lavet.",
+                "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
+            ])
+            _notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.", ctx.virtual)
+        else:
+            lines = [f"{ctx.survey.respondents} medlemmer har svaret."]
+            if ctx.survey.small_sample:
+                lines.append("Obs: færre end 3 svar – tolk resultaterne varsomt.")
+            _notes(_bullets(prs, "Klyngens svar på spørgeskemaet", lines),
+                   "Svarene er anonyme.", ctx.virtual)
+            for result in ctx.survey.questions:
+                if result.type == QuestionType.FREE_TEXT:
+                    _free_text_slides(prs, result, ctx.virtual)
+                else:
+                    _chart_slide(prs, result, ctx.virtual)
+
+        slide = _bullets(prs, "Datatræk fra jobcenteret", [
+            "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
+            "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
+        ])
+        _notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
+        for minutes, topic in ((10, "Kommentarer til klyngens svar"),
+                               (20, "Arbejdsgange, tilbud til praksis og samarbejdet")):
+            slide = _bullets(prs, f"Oplæg fra jobcenteret ({minutes} min.)", [topic])
+            _notes(slide, "Jobcenteret har ordet. Saml spørgsmål til dialogen bagefter.", ctx.virtual)
+        for block in ctx.blocks:
+            slide = _bullets(prs, f"{block.title}: refleksion", block.reflection)
+            _notes(slide, "Start med tavs refleksion, derefter sidemandssamtale.", ctx.virtual)
+        slide = _bullets(prs, "Aftaler: hvad, hvem og hvornår?", [
+            "Hvad vil vi gøre i egen praksis?",
+            "Hvad gør jobcenteret?",
+            "Hvem følger op – og hvornår mødes vi igen?",
+        ])
+        _notes(slide, "Referenten skriver aftalerne ned med ansvarlig og frist.", ctx.virtual)
+
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        return RenderedDocument(filename="klyngemoede.pptx", media_type=PPTX,
+                                content=normalise(buffer.getvalue(), ctx.stamp))
+
+
+register(Deck())

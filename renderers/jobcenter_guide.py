@@ -1,0 +1,104 @@
+"""The job centre's guide (seed 003) as DOCX, from a docxtpl template beside this module."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import ClassVar
+
+from docxtpl import DocxTemplate
+from pydantic import BaseModel
+
+from renderers.office_zip import normalise
+from renderers.registry import RenderedDocument, register
+from renderers.text import clean_text
+from schemas.danish_format import clock, date_long, datetime_long
+from schemas.documents import DocumentSource
+from schemas.order import ContactBy
+from schemas.program import schedule
+from schemas.steps import Step
+
+TEMPLATE = Path(__file__).with_name("templates") / "jobcenter_guide.docx"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ProgramLine(BaseModel):
+    time: str
+    title: str
+    responsible: str
+
+
+class JobcenterGuideContext(BaseModel):
+    cluster: str
+    region: str
+    municipality: str
+    meeting_when: str
+    meeting_mode: str
+    meeting_place: str
+    coordinator_name: str
+    coordinator_email: str
+    consultant_name: str
+    consultant_email: str
+    first_contact: str
+    premeeting: str
+    extract_due: str
+    practices_count: int
+    program: list[ProgramLine]
+    notes: str | None
+    stamp: str
+
+
+class JobcenterGuide:
+    kind: ClassVar[str] = "jobcenter_guide"
+
+    def context(self, source: DocumentSource) -> JobcenterGuideContext:
+        order, timeline = source.order, source.timeline
+        program = source.package.program(order.meeting.program_variant)
+        lines = [
+            ProgramLine(time=f"{clock(item.start)}–{clock(item.end)}", title=item.title,
+                        responsible=item.responsible)
+            for item in schedule(program, order.meeting.start)
+        ]
+        consultation = source.consultation
+        if consultation is None:
+            first_contact = "aftales ved telefonkonsultationen"
+        elif consultation.contact_by == ContactBy.KIAP:
+            first_contact = "KiAP"
+        else:
+            first_contact = "klyngen"
+        premeeting = (
+            datetime_long(source.premeeting_at) if source.premeeting_at
+            else f"aftales med klyngen; senest {date_long(timeline.due[Step.PREMEETING])}"
+        )
+        consultant = source.consultant
+        mode = consultation.mode if consultation else order.meeting.mode
+        return JobcenterGuideContext(
+            cluster=order.cluster.name, region=order.cluster.region.value,
+            municipality=order.municipality.name,
+            meeting_when=datetime_long(order.meeting.start), meeting_mode=mode.value,
+            meeting_place=order.meeting.location or "oplyses af klyngekoordinatoren",
+            coordinator_name=order.coordinator.name, coordinator_email=order.coordinator.email,
+            consultant_name=consultant.name, consultant_email=consultant.email,
+            first_contact=first_contact, premeeting=premeeting,
+            extract_due=date_long(timeline.due[Step.JOBCENTER]),
+            practices_count=len(order.practices), program=lines,
+            notes=consultation.notes if consultation else None,
+            stamp=timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: JobcenterGuideContext) -> RenderedDocument:
+        template = DocxTemplate(str(TEMPLATE))
+        values = context.model_dump()
+        values["program"] = [line.model_dump() for line in context.program]
+        values = clean_text(values)
+        # autoescape: names and notes come from users and must not become Word XML.
+        template.render(values, autoescape=True)
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return RenderedDocument(
+            filename="drejebog-jobcenter.docx", media_type=DOCX,
+            content=normalise(buffer.getvalue(), context.stamp),
+        )
+
+
+register(JobcenterGuide())

@@ -1,0 +1,32 @@
+"""Make Office files byte-for-byte reproducible: fixed zip timestamps and core properties.
+
+python-docx and python-pptx stamp the current time into the zip entries and docProps;
+with those fixed, the same context gives the same sha256.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def normalise(data: bytes, stamp: str) -> bytes:
+    """Rewrite the package with fixed entry times and ``stamp`` (ISO) as created/modified."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _STAMPS.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+                content = re.sub(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
+                                 b"<cp:lastModifiedBy>KiAP</cp:lastModifiedBy>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return out.getvalue()

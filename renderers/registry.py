@@ -1,0 +1,64 @@
+"""The renderer registry. Built-ins register on import; others via the entry point group
+``klyngepakke.renderers`` (each entry point names a Renderer instance)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel
+
+from schemas.documents import DocumentSource
+
+ENTRY_POINT_GROUP = "klyngepakke.renderers"
+_BUILT_INS = ("renderers.jobcenter_guide", "renderers.deck")
+
+
+class RenderedDocument(BaseModel):
+    filename: str
+    media_type: str
+    content: bytes
+
+
+class Renderer(Protocol):
+    """A document kind. ``context`` picks what it needs from the order; ``render`` is pure."""
+
+    kind: ClassVar[str]
+
+    def context(self, source: DocumentSource) -> BaseModel: ...
+
+    def render(self, context: Any) -> RenderedDocument: ...
+
+
+_registry: dict[str, Renderer] = {}
+_loaded = False
+
+
+def register(renderer: Renderer) -> Renderer:
+    _registry[renderer.kind] = renderer
+    return renderer
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in _BUILT_INS:
+        import_module(module)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        register(entry.load())
+
+
+def get(kind: str) -> Renderer:
+    _load()
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise KeyError(f"no renderer registered for '{kind}'; known: {sorted(_registry)}") from None
+
+
+def available() -> list[str]:
+    _load()
+    return sorted(_registry)

@@ -1,0 +1,15 @@
+"""A small reference to a stored document: what history carries instead of the bytes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ArtifactRef(BaseModel):
+    name: str = Field(description="File name, with its version: deck-v2.pptx")
+    kind: str = Field(description="Renderer that made it")
+    sha256: str
+    size: int
+    version: int = 1
+    media_type: str
+    path: str = Field(description="Where the artifact store keeps it")

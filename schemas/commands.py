@@ -1,0 +1,64 @@
+"""What people ask of an order: the workflow input and each human step's Update payload.
+
+Payloads are flat so a person can type them in the Temporal UI's *Send an Update* dialog.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.minutes import Minutes
+from schemas.order import ContactBy, LocalDateTime, MeetingMode, OrderRequest
+from schemas.people import Person
+from schemas.survey import SurveyResponse
+
+
+class OrderInput(BaseModel):
+    """The order workflow's input. The time scale is here so a replay sees the same clock."""
+
+    order: OrderRequest
+    consultant: Person = Field(description="The order's consultant, or the settings' default")
+    allow_late: bool = False
+    seconds_per_day: float | None = Field(default=None, gt=0)
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConsultationDone(_Command):
+    contact_by: ContactBy = Field(description="Hvem kontakter jobcenteret: kiap eller klynge")
+    mode: MeetingMode | None = Field(default=None, description="fysisk eller virtuelt")
+    notes: str | None = Field(default=None, max_length=2000, description="Noter fra samtalen")
+
+
+class SurveyImport(_Command):
+    source: str = Field(max_length=200, description="Filnavnet på eksporten")
+    responses: list[SurveyResponse] = Field(min_length=1, max_length=500)
+
+
+class PremeetingSchedule(_Command):
+    at: LocalDateTime = Field(description="Formødets tidspunkt, fx 2027-02-20T14:00")
+
+
+class PremeetingDone(_Command):
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class MeetingRecord(_Command):
+    minutes: Minutes
+
+
+class Reschedule(_Command):
+    meeting: LocalDateTime = Field(description="Ny start for klyngemødet, fx 2027-03-10T16:00")
+    allow_late: bool = False
+
+
+class Cancel(_Command):
+    reason: str = Field(min_length=3, max_length=500, description="Begrundelse")
+
+
+class StepAccepted(BaseModel):
+    """An Update's answer: a Danish confirmation for the person who sent it."""
+
+    message: str

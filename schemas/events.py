@@ -1,0 +1,144 @@
+"""The domain events of an order; its state is a fold over them (schemas.state.apply).
+
+Events carry references and counts, never document bytes. ``at`` is the order clock's time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.artifacts import ArtifactRef
+from schemas.minutes import Minutes
+from schemas.order import ContactBy, MeetingMode
+from schemas.steps import Step
+from schemas.survey import SurveyResults
+from schemas.timeline import Timeline
+
+Role = Literal["coordinator", "consultant", "jobcenter", "members"]
+
+
+class _Event(BaseModel):
+    at: datetime
+
+
+class OrderPlaced(_Event):
+    type: Literal["OrderPlaced"] = "OrderPlaced"
+    timeline: Timeline
+
+
+class MailSent(_Event):
+    type: Literal["MailSent"] = "MailSent"
+    mail: str
+    roles: list[Role]
+    recipients: int
+    message_ids: list[str]
+
+
+class ConsultationEscalated(_Event):
+    type: Literal["ConsultationEscalated"] = "ConsultationEscalated"
+
+
+class ConsultationCompleted(_Event):
+    type: Literal["ConsultationCompleted"] = "ConsultationCompleted"
+    contact_by: ContactBy
+    mode: MeetingMode
+    notes: str | None = None
+
+
+class MaterialSent(_Event):
+    type: Literal["MaterialSent"] = "MaterialSent"
+
+
+class JobcenterGuideSent(_Event):
+    type: Literal["JobcenterGuideSent"] = "JobcenterGuideSent"
+    contact_by: ContactBy
+    artifact: ArtifactRef
+
+
+class SurveyReminderSent(_Event):
+    type: Literal["SurveyReminderSent"] = "SurveyReminderSent"
+
+
+class SurveyResultsImported(_Event):
+    type: Literal["SurveyResultsImported"] = "SurveyResultsImported"
+    source: str
+    results: SurveyResults
+
+
+class ExtractMissing(_Event):
+    type: Literal["ExtractMissing"] = "ExtractMissing"
+
+
+class ArtifactsRendered(_Event):
+    type: Literal["ArtifactsRendered"] = "ArtifactsRendered"
+    version: int
+    artifacts: list[ArtifactRef]
+
+
+class ArtifactsDelivered(_Event):
+    type: Literal["ArtifactsDelivered"] = "ArtifactsDelivered"
+    version: int
+    roles: list[Role]
+
+
+class PremeetingScheduled(_Event):
+    type: Literal["PremeetingScheduled"] = "PremeetingScheduled"
+    premeeting_at: datetime
+
+
+class PremeetingCompleted(_Event):
+    type: Literal["PremeetingCompleted"] = "PremeetingCompleted"
+    notes: str | None = None
+
+
+class InvitationSent(_Event):
+    type: Literal["InvitationSent"] = "InvitationSent"
+    invited: int
+
+
+class MeetingRecorded(_Event):
+    type: Literal["MeetingRecorded"] = "MeetingRecorded"
+    minutes: Minutes
+
+
+class FollowUpSummarySent(_Event):
+    type: Literal["FollowUpSummarySent"] = "FollowUpSummarySent"
+
+
+class StepOverdue(_Event):
+    type: Literal["StepOverdue"] = "StepOverdue"
+    step: Step
+
+
+class StepSkipped(_Event):
+    type: Literal["StepSkipped"] = "StepSkipped"
+    step: Step
+    reason: str
+
+
+class OrderRescheduled(_Event):
+    type: Literal["OrderRescheduled"] = "OrderRescheduled"
+    previous_meeting: datetime
+    timeline: Timeline
+
+
+class OrderCancelled(_Event):
+    type: Literal["OrderCancelled"] = "OrderCancelled"
+    reason: str
+
+
+class OrderCompleted(_Event):
+    type: Literal["OrderCompleted"] = "OrderCompleted"
+
+
+DomainEvent = Annotated[
+    OrderPlaced | MailSent | ConsultationEscalated | ConsultationCompleted | MaterialSent
+    | JobcenterGuideSent | SurveyReminderSent | SurveyResultsImported | ExtractMissing
+    | ArtifactsRendered | ArtifactsDelivered | PremeetingScheduled | PremeetingCompleted
+    | InvitationSent | MeetingRecorded | FollowUpSummarySent | StepOverdue | StepSkipped
+    | OrderRescheduled | OrderCancelled | OrderCompleted,
+    Field(discriminator="type"),
+]

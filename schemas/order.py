@@ -1,0 +1,144 @@
+"""The order of a cluster package, as the coordinator gives it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from schemas.people import Member, Name, Person
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+class Region(StrEnum):
+    NORDJYLLAND = "Nordjylland"
+    MIDTJYLLAND = "Midtjylland"
+    SYDDANMARK = "Syddanmark"
+    SJAELLAND = "Sjælland"
+    HOVEDSTADEN = "Hovedstaden"
+
+
+class MeetingMode(StrEnum):
+    PHYSICAL = "fysisk"
+    VIRTUAL = "virtuelt"
+
+
+class ContactBy(StrEnum):
+    """Who makes the first contact with the job centre (agreed in the consultation)."""
+
+    KIAP = "kiap"
+    CLUSTER = "klynge"
+
+
+def _region(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().removeprefix("Region ").removeprefix("region ").strip()
+        for region in Region:
+            if text.casefold() in (region.value.casefold(), region.name.casefold()):
+                return region
+        names = ", ".join(r.value for r in Region)
+        raise ValueError(f"'{text}' er ikke en region – brug en af: {names}")
+    return value
+
+
+def as_copenhagen(value: object) -> object:
+    """Read a date-time; one without a zone is Danish local time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("skal være dato og tid, fx 2027-03-03T16:00") from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=COPENHAGEN)
+        return value.astimezone(COPENHAGEN)
+    return value
+
+
+LocalDateTime = Annotated[datetime, BeforeValidator(as_copenhagen)]
+
+
+class Cluster(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name = Field(description="Klyngens navn")
+    region: Annotated[Region, BeforeValidator(_region)] = Field(description="Region")
+
+
+class Municipality(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name = Field(description="Kommunens navn")
+    jobcenter_contact: Person = Field(description="Kontaktperson eller fællespostkasse i jobcenteret")
+
+
+class Meeting(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: LocalDateTime = Field(description="Mødets start (dansk tid)")
+    mode: MeetingMode = Field(default=MeetingMode.PHYSICAL, description="fysisk eller virtuelt")
+    location: str | None = Field(
+        default=None, max_length=200, description="Lokale eller link til det virtuelle møde"
+    )
+    program_variant: str | None = Field(
+        default=None, description="Programvariant fra pakkens katalog; standard hvis tom"
+    )
+
+
+class OrderRequest(BaseModel):
+    """Everything the coordinator states when ordering a package."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    package: str = Field(min_length=1, description="Pakkens id i kataloget")
+    cluster: Cluster
+    coordinator: Person
+    consultant: Person | None = Field(default=None, description="KiAP-konsulent; ellers standard")
+    members: list[Member] = Field(min_length=1, description="Klyngens medlemmer")
+    municipality: Municipality
+    meeting: Meeting
+    call_at: LocalDateTime = Field(description="Hvornår koordinatoren ønsker at blive ringet op")
+
+    @field_validator("members")
+    @classmethod
+    def _no_duplicate_members(cls, members: list[Member]) -> list[Member]:
+        seen: dict[str, int] = {}
+        for index, member in enumerate(members):
+            if member.email in seen:
+                raise ValueError(
+                    f"medlem nr. {index + 1} har samme e-mail som nr. {seen[member.email] + 1}"
+                    " – fjern dubletten"
+                )
+            seen[member.email] = index
+        return members
+
+    @model_validator(mode="after")
+    def _call_before_meeting(self) -> OrderRequest:
+        if self.call_at >= self.meeting.start:
+            raise ValueError("call_at: opkaldet skal ligge før klyngemødet – vælg et tidligere tidspunkt")
+        return self
+
+    @property
+    def practices(self) -> list[str]:
+        """The cluster's provider numbers, each once, in member order."""
+        return list(dict.fromkeys(m.ydernummer for m in self.members))
+
+
+def slug(text: str) -> str:
+    """ASCII slug for ids: 'Klynge Aalborg Øst' -> 'klynge-aalborg-oest'."""
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(table)).encode("ascii", "ignore").decode()
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def default_order_id(order: OrderRequest) -> str:
+    """A business key with no personal data: package, cluster and meeting date."""
+    return f"{order.package}--{slug(order.cluster.name)}--{order.meeting.start.date().isoformat()}"

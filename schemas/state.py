@@ -1,0 +1,254 @@
+"""An order's state as a fold over its domain events, and the status derived from it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.artifacts import ArtifactRef
+from schemas.events import (
+    ArtifactsDelivered,
+    ArtifactsRendered,
+    ConsultationCompleted,
+    DomainEvent,
+    ExtractMissing,
+    FollowUpSummarySent,
+    InvitationSent,
+    JobcenterGuideSent,
+    MailSent,
+    MaterialSent,
+    MeetingRecorded,
+    OrderCancelled,
+    OrderCompleted,
+    OrderPlaced,
+    OrderRescheduled,
+    PremeetingCompleted,
+    PremeetingScheduled,
+    Role,
+    StepOverdue,
+    StepSkipped,
+    SurveyResultsImported,
+)
+from schemas.minutes import Minutes
+from schemas.steps import Step, StepState
+from schemas.survey import SurveyResults
+from schemas.timeline import Timeline
+
+OrderStatusName = Literal["active", "completed", "cancelled"]
+_FINISHED = (StepState.DONE, StepState.SKIPPED)
+
+
+class StepProgress(BaseModel):
+    state: StepState = StepState.PENDING
+    done_at: datetime | None = None
+
+
+class OrderState(BaseModel):
+    status: OrderStatusName = "active"
+    timeline: Timeline | None = None
+    steps: dict[Step, StepProgress] = Field(
+        default_factory=lambda: {step: StepProgress() for step in Step}
+    )
+    consultation: ConsultationCompleted | None = None
+    survey_results: SurveyResults | None = None
+    extract_received: bool = False
+    premeeting_at: datetime | None = None
+    minutes: Minutes | None = None
+    artifacts: list[ArtifactRef] = Field(default_factory=list)
+    artifact_version: int = 0
+    delivered_version: int = 0
+    told: list[Role] = Field(default_factory=list)
+    cancel_reason: str | None = None
+
+    def state_of(self, step: Step) -> StepState:
+        return self.steps[step].state
+
+    def is_done(self, step: Step) -> bool:
+        return self.steps[step].state in _FINISHED
+
+    @property
+    def current_step(self) -> Step:
+        for step in Step:
+            if self.steps[step].state in (StepState.ACTIVE, StepState.OVERDUE):
+                return step
+        for step in Step:
+            if self.steps[step].state == StepState.PENDING:
+                return step
+        return Step.FOLLOW_UP
+
+    @property
+    def overdue(self) -> bool:
+        return any(p.state == StepState.OVERDUE for p in self.steps.values())
+
+    @property
+    def latest_artifacts(self) -> list[ArtifactRef]:
+        """The newest version of each kind of document."""
+        newest: dict[str, ArtifactRef] = {}
+        for artifact in self.artifacts:
+            if artifact.kind not in newest or artifact.version >= newest[artifact.kind].version:
+                newest[artifact.kind] = artifact
+        return list(newest.values())
+
+
+def _set(state: OrderState, at: datetime, **changes: StepState) -> OrderState:
+    steps = dict(state.steps)
+    for name, new in changes.items():
+        step = Step(name)
+        old = steps[step]
+        if old.state in _FINISHED:
+            continue
+        if new == StepState.OVERDUE and old.state not in (StepState.PENDING, StepState.ACTIVE):
+            continue
+        if new == StepState.ACTIVE and old.state == StepState.OVERDUE:
+            continue
+        steps[step] = StepProgress(state=new, done_at=at if new in _FINISHED else None)
+    return state.model_copy(update={"steps": steps})
+
+
+def apply(state: OrderState, event: DomainEvent) -> OrderState:
+    """The state after ``event``. Pure; the workflow and tests fold with it."""
+    at = event.at
+    s = state
+    match event:
+        case OrderPlaced():
+            s = s.model_copy(update={"timeline": event.timeline})
+            s = _set(s, at, order=StepState.DONE, consultation=StepState.ACTIVE)
+        case MailSent():
+            told = list(dict.fromkeys([*s.told, *event.roles]))
+            s = s.model_copy(update={"told": told})
+        case ConsultationCompleted():
+            s = s.model_copy(update={"consultation": event})
+            s = _set(s, at, consultation=StepState.DONE, material=StepState.ACTIVE)
+        case MaterialSent():
+            s = _set(s, at, material=StepState.DONE, survey=StepState.ACTIVE,
+                     jobcenter=StepState.ACTIVE)
+        case JobcenterGuideSent():
+            s = s.model_copy(update={"artifacts": [*s.artifacts, event.artifact]})
+        case SurveyResultsImported():
+            s = s.model_copy(update={"survey_results": event.results})
+            s = _set(s, at, survey=StepState.DONE)
+        case ExtractMissing():
+            s = _set(s, at, jobcenter=StepState.SKIPPED)
+        case ArtifactsRendered():
+            s = s.model_copy(update={"artifacts": [*s.artifacts, *event.artifacts],
+                                     "artifact_version": event.version})
+            s = _set(s, at, artifacts=StepState.ACTIVE)
+        case ArtifactsDelivered():
+            s = s.model_copy(update={"delivered_version": event.version})
+            s = _set(s, at, artifacts=StepState.DONE, premeeting=StepState.ACTIVE,
+                     invitation=StepState.ACTIVE)
+        case PremeetingScheduled():
+            s = s.model_copy(update={"premeeting_at": event.premeeting_at})
+        case PremeetingCompleted():
+            s = _set(s, at, premeeting=StepState.DONE)
+        case InvitationSent():
+            s = _set(s, at, invitation=StepState.DONE, meeting=StepState.ACTIVE)
+        case MeetingRecorded():
+            s = s.model_copy(update={"minutes": event.minutes})
+            s = _set(s, at, meeting=StepState.DONE, follow_up=StepState.ACTIVE)
+        case FollowUpSummarySent():
+            s = _set(s, at, follow_up=StepState.DONE)
+        case StepOverdue():
+            s = _set(s, at, **{event.step.value: StepState.OVERDUE})
+        case StepSkipped():
+            s = _set(s, at, **{event.step.value: StepState.SKIPPED})
+        case OrderRescheduled():
+            s = s.model_copy(update={"timeline": event.timeline})
+            s = _reopen_overdue(s, event.timeline, at)
+        case OrderCancelled():
+            s = s.model_copy(update={"status": "cancelled", "cancel_reason": event.reason})
+        case OrderCompleted():
+            s = s.model_copy(update={"status": "completed"})
+    return s
+
+
+def _reopen_overdue(state: OrderState, timeline: Timeline, at: datetime) -> OrderState:
+    """A later meeting gives overdue steps new time: they are active again until the new due."""
+    steps = dict(state.steps)
+    for step, progress in steps.items():
+        if progress.state == StepState.OVERDUE and timeline.due[step] > at:
+            steps[step] = StepProgress(state=StepState.ACTIVE)
+    return state.model_copy(update={"steps": steps})
+
+
+def fold(events: list[DomainEvent]) -> OrderState:
+    state = OrderState()
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+class StepView(BaseModel):
+    name: Step
+    label: str
+    state: StepState
+    due: datetime | None
+    done_at: datetime | None
+
+
+class EventView(BaseModel):
+    type: str
+    at: datetime
+
+
+class ArtifactView(BaseModel):
+    name: str
+    kind: str
+    version: int
+    path: str
+    sha256: str
+
+
+class SurveyView(BaseModel):
+    respondents: int
+    invited: int
+    response_rate: float | None
+
+
+class OrderStatus(BaseModel):
+    """What ``order status`` shows and the workflow's ``status`` query answers."""
+
+    id: str
+    package: str
+    cluster: str
+    status: OrderStatusName
+    late: bool
+    current_step: Step
+    overdue: bool
+    meeting: datetime | None
+    now: datetime = Field(description="The order clock's time when this was read")
+    steps: list[StepView]
+    events: list[EventView]
+    artifacts: list[ArtifactView]
+    survey: SurveyView | None
+
+
+def status_of(
+    order_id: str, package: str, cluster: str, invited: int, events: list[DomainEvent],
+    now: datetime,
+) -> OrderStatus:
+    state = fold(events)
+    timeline = state.timeline
+    steps = [
+        StepView(
+            name=step, label=step.label, state=state.steps[step].state,
+            due=timeline.due[step] if timeline else None, done_at=state.steps[step].done_at,
+        )
+        for step in Step
+    ]
+    survey = None
+    if state.survey_results is not None:
+        answered = state.survey_results.respondents
+        survey = SurveyView(respondents=answered, invited=invited,
+                            response_rate=answered / invited if invited else None)
+    return OrderStatus(
+        id=order_id, package=package, cluster=cluster, status=state.status,
+        late=bool(timeline and timeline.late), current_step=state.current_step,
+        overdue=state.overdue, meeting=timeline.meeting if timeline else None, now=now,
+        steps=steps, events=[EventView(type=e.type, at=e.at) for e in events],
+        artifacts=[ArtifactView(name=a.name, kind=a.kind, version=a.version, path=a.path,
+                                sha256=a.sha256) for a in state.artifacts],
+        survey=survey,
+    )

@@ -1,0 +1,44 @@
+"""The readable Danish summary operations see as the workflow's current details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schemas.danish_format import date_long, datetime_long
+from schemas.state import OrderState
+from schemas.steps import Step, StepState
+
+_STATE_DA = {
+    StepState.PENDING: "venter",
+    StepState.ACTIVE: "i gang",
+    StepState.DONE: "færdig",
+    StepState.OVERDUE: "OVERSKREDET",
+    StepState.SKIPPED: "sprunget over",
+}
+
+
+def current_details(cluster: str, municipality: str, state: OrderState, now: datetime) -> str:
+    """Markdown for the Temporal UI: where the order is, what is due, what is late."""
+    timeline = state.timeline
+    lines = [f"**{cluster}** · {municipality}"]
+    if timeline is not None:
+        lines.append(f"Klyngemøde: {datetime_long(timeline.meeting)}"
+                     + (" · *sen bestilling*" if timeline.late else ""))
+    if state.status == "cancelled":
+        lines.append(f"**Annulleret**: {state.cancel_reason}")
+        return "\n\n".join(lines)
+    if state.status == "completed":
+        lines.append("**Afsluttet** – alle trin er gennemført.")
+        return "\n\n".join(lines)
+    step = state.current_step
+    progress = state.steps[step]
+    due = f", frist {date_long(timeline.due[step])}" if timeline else ""
+    lines.append(f"Trin {step.number}/{len(Step) - 1}: **{step.label}** – "
+                 f"{_STATE_DA[progress.state]}{due}")
+    late = [s.label for s, p in state.steps.items() if p.state == StepState.OVERDUE]
+    if late:
+        lines.append("Overskredet: " + ", ".join(late))
+    if state.survey_results is not None:
+        lines.append(f"Spørgeskema: {state.survey_results.respondents} besvarelser")
+    lines.append(f"Ordrens tid: {datetime_long(now)}")
+    return "\n\n".join(lines)

@@ -1,0 +1,70 @@
+"""Shared fixtures: a time-skipping Temporal server, an SMTP sink, settings in a tmp folder."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from klyngepakke.settings import Settings
+from klyngepakke.smtp_sink import SmtpSink
+from workflows import search_attributes
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).with_name(name))
+    if not Path(found).is_file():
+        pytest.exit(f"{name} not found: install the project with `make install`", returncode=3)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def register_search_attributes(client: Client) -> None:
+    await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
+        namespace=client.namespace,
+        search_attributes={k.name: k.indexed_value_type.value for k in search_attributes.ALL},
+    ))
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=_binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await register_search_attributes(environment.client)
+    async with environment:
+        yield environment
+
+
+@pytest.fixture()
+def sink(tmp_path: Path) -> Iterator[SmtpSink]:
+    smtp = SmtpSink(tmp_path / "mail", port=free_port())
+    smtp.start()
+    yield smtp
+    smtp.stop()
+
+
+@pytest.fixture()
+def settings(tmp_path: Path, sink: SmtpSink) -> Settings:
+    return Settings(var_dir=tmp_path / "var", smtp_port=sink.port, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def executor() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        yield pool

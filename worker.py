@@ -1,0 +1,71 @@
+"""The worker: registers the workflows and activities on the task queue and runs them."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.artifact_store import ArtifactStore
+from activities.catalog_lookup import CatalogActivities
+from activities.mail import MailActivities
+from activities.rendering import RenderActivities
+from activities.sent_ledger import SentLedger
+from catalog import Catalog
+from klyngepakke.settings import Settings
+from workflows.order import OrderWorkflow
+from workflows.sandbox import workflow_runner
+
+log = structlog.get_logger(__name__)
+WORKFLOWS = [OrderWorkflow]
+
+
+def build_activities(settings: Settings, catalog: Catalog | None = None) -> list[object]:
+    """The activity callables, their dependencies built from settings."""
+    catalog = catalog or Catalog()
+    store = ArtifactStore(settings.artifact_dir)
+    mail = MailActivities(settings.smtp, catalog, SentLedger(settings.var_dir / "sent-mail.sqlite"),
+                          store)
+    return [
+        mail.send_mail,
+        RenderActivities(store).render_documents,
+        CatalogActivities(catalog).load_package,
+    ]
+
+
+def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    return Worker(
+        client, task_queue=settings.task_queue, workflows=WORKFLOWS,
+        activities=build_activities(settings), activity_executor=executor,
+        workflow_runner=workflow_runner(),
+    )
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    from klyngepakke.client import connect
+
+    client = await connect(settings)
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        worker = build_worker(client, settings, executor)
+        log.info("worker_started", task_queue=settings.task_queue)
+        if stop is None:
+            await worker.run()
+        else:
+            async with worker:
+                await stop.wait()
+
+
+def main() -> None:
+    from klyngepakke.logs import configure_logging
+    from klyngepakke.settings import get_settings
+
+    settings = get_settings()
+    configure_logging(settings.log_format)
+    asyncio.run(run_worker(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""The custom search attributes operations filter on. None holds personal data."""
+
+from __future__ import annotations
+
+from temporalio.common import SearchAttributeKey
+
+PACKAGE = SearchAttributeKey.for_keyword("Package")
+CLUSTER = SearchAttributeKey.for_keyword("Cluster")
+REGION = SearchAttributeKey.for_keyword("Region")
+MUNICIPALITY = SearchAttributeKey.for_keyword("Municipality")
+CURRENT_STEP = SearchAttributeKey.for_keyword("CurrentStep")
+MEETING_DATE = SearchAttributeKey.for_datetime("MeetingDate")
+OVERDUE = SearchAttributeKey.for_bool("Overdue")
+
+ALL = (PACKAGE, CLUSTER, REGION, MUNICIPALITY, CURRENT_STEP, MEETING_DATE, OVERDUE)
+
+
+def dev_server_flags() -> list[str]:
+    """``--search-attribute Name=Type`` flags for ``temporal server start-dev``."""
+    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime", "BOOL": "Bool"}
+    return [
+        arg
+        for key in ALL
+        for arg in ("--search-attribute", f"{key.name}={kinds[key.indexed_value_type.name]}")
+    ]
