@@ -3,6 +3,7 @@ app and the demo talk to Temporal only through this module."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,15 +67,22 @@ async def connect(settings: Settings) -> Client:
                                 data_converter=pydantic_data_converter)
 
 
+async def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 class OrdersClient:
-    def __init__(self, client: Client, settings: Settings) -> None:
+    def __init__(self, client: Client, settings: Settings,
+                 clock: Callable[[], Awaitable[datetime]] = _wall_clock) -> None:
         self.client = client
         self.settings = settings
+        # Tests pass the time-skipping server's clock, which runs ahead of the wall.
+        self.clock = clock
 
     async def start(self, order: OrderRequest, *, order_id: str | None = None,
                     allow_late: bool = False, seconds_per_day: float | None = None) -> str:
         """Start an order; a plan that cannot be made is refused before anything starts."""
-        plan(order, datetime.now(UTC), allow_late=allow_late)
+        plan(order, await self.clock(), allow_late=allow_late)
         workflow_id = order_id or default_order_id(order)
         inp = OrderInput(order=order, consultant=order.consultant or self.settings.default_consultant,
                          allow_late=allow_late, seconds_per_day=seconds_per_day)
@@ -113,11 +121,23 @@ class OrdersClient:
                 raise StepRejected(cause.message) from None
             raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
         except RPCError as exc:
-            if exc.status == RPCStatusCode.NOT_FOUND:
-                raise UnknownOrder(order_id) from None
-            if exc.status == RPCStatusCode.FAILED_PRECONDITION:
-                raise StepRejected("ordren er afsluttet og kan ikke ændres") from None
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                await self._raise_closed_or_unknown(order_id)
             raise
+
+    async def _raise_closed_or_unknown(self, order_id: str) -> None:
+        """A finished order answers an Update with 'not found'; tell the two cases apart."""
+        try:
+            described = await self._handle(order_id).describe()
+        except RPCError:
+            raise UnknownOrder(order_id) from None
+        state = "annulleret" if described.status == WorkflowExecutionStatus.COMPLETED else "afsluttet"
+        try:
+            final = await self.status(order_id)
+            state = {"cancelled": "annulleret", "completed": "afsluttet"}.get(final.status, state)
+        except RPCError:
+            pass
+        raise StepRejected(f"Ordren er {state} og kan ikke ændres.")
 
     async def consultation_done(self, order_id: str, cmd: ConsultationDone) -> StepAccepted:
         return await self._update(order_id, "consultation_done", cmd)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+from pathlib import Path
 from datetime import datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from temporalio.client import WorkflowExecutionStatus
+
 from klyngepakke.client import OrdersClient
+from schemas.order import OrderRequest
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
 from schemas.state import OrderStatus
@@ -20,17 +27,43 @@ from worker import WORKFLOWS, build_activities
 from workflows.sandbox import workflow_runner
 
 
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+
+
 @dataclass
 class Harness:
     env: WorkflowEnvironment
     orders: OrdersClient
     sink: SmtpSink
+    started: list[str] = field(default_factory=list)
+
+    async def start(self, order: OrderRequest, **options: Any) -> str:
+        order_id = await self.orders.start(order, **options)
+        self.started.append(order_id)
+        return order_id
+
+    async def terminate_leftovers(self) -> None:
+        """A workflow left running after its worker stops would hold the shared test server's
+        clock (its next activity never starts); end it so the next test can skip time."""
+        for order_id in self.started:
+            handle = self.env.client.get_workflow_handle(order_id)
+            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+                await handle.terminate("test finished")
 
     async def now(self) -> datetime:
         return await self.env.get_current_time()
 
     async def status(self, order_id: str) -> OrderStatus:
         return await self.orders.status(order_id)
+
+    async def placed(self, order_id: str) -> OrderStatus:
+        """The status once the order has loaded its package and planned its timeline."""
+        for _ in range(200):
+            status = await self.orders.status(order_id)
+            if status.events:
+                return status
+            await asyncio.sleep(0.05)
+        raise AssertionError("the order was never placed")
 
     async def sleep_until(self, when: datetime) -> None:
         """Cross timers up to ``when`` (plus a minute), on the server's skipping clock."""
@@ -56,4 +89,18 @@ async def running(env: WorkflowEnvironment, settings: Settings, sink: SmtpSink,
     async with Worker(env.client, task_queue=settings.task_queue, workflows=WORKFLOWS,
                       activities=activities or build_activities(settings),
                       activity_executor=executor, workflow_runner=workflow_runner()):
-        yield Harness(env=env, orders=OrdersClient(env.client, settings), sink=sink)
+        harness = Harness(env=env, orders=OrdersClient(env.client, settings, env.get_current_time),
+                          sink=sink)
+        try:
+            yield harness
+        finally:
+            await harness.terminate_leftovers()
+
+
+async def save_history(env: WorkflowEnvironment, order_id: str, name: str) -> None:
+    """Record a finished order's history for the replay test, when asked to (make histories)."""
+    if not os.environ.get("KLYNGEPAKKE_RECORD_HISTORIES"):
+        return
+    history = await env.client.get_workflow_handle(order_id).fetch_history()
+    HISTORIES.mkdir(parents=True, exist_ok=True)
+    (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")

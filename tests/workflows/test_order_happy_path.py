@@ -16,13 +16,13 @@ from schemas.commands import (
 from schemas.order import ContactBy
 from schemas.steps import Step
 from tests import factories
-from tests.workflows.harness import running
+from tests.workflows.harness import running, save_history
 
 
 async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, executor):
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now())
-        order_id = await h.orders.start(order, order_id=f"happy-{uuid.uuid4()}")
+        order_id = await h.start(order, order_id=f"happy-{uuid.uuid4()}")
 
         accepted = await h.orders.consultation_done(
             order_id, ConsultationDone(contact_by=ContactBy.KIAP, notes="Ønsker fokus på LÆ 265"))
@@ -44,6 +44,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         await h.orders.meeting_record(order_id, MeetingRecord(
             minutes=factories.minutes(order.meeting.start.date())))
         final = await h.finish(order_id)
+        await save_history(env, order_id, "order_happy_path")
 
     assert final.status == "completed"
     states = {s.name: s.state for s in final.steps}
