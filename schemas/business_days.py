@@ -15,14 +15,23 @@ _CATEGORIES = ("public", "optional")
 WORKDAY_START = time(9, 0)
 
 
+# Computed at import, outside any workflow sandbox: holidays looks up gettext translations
+# through the locale module, which the sandbox refuses. Orders never span beyond this range.
+_YEARS = range(2020, 2061)
+_NAMES: dict[date, str] = dict(
+    holidays.country_holidays("DK", years=_YEARS, categories=_CATEGORIES, language="da")
+)
+
+
 @lru_cache(maxsize=64)
 def _closed_days(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("DK", years=year, categories=_CATEGORIES))
+    if year not in _YEARS:
+        raise ValueError(f"year {year} is outside the planned range {_YEARS.start}-{_YEARS.stop - 1}")
+    return frozenset(d for d in _NAMES if d.year == year)
 
 
 def holiday_name(day: date) -> str | None:
-    names = holidays.country_holidays("DK", years=day.year, categories=_CATEGORIES, language="da")
-    return names.get(day)
+    return _NAMES.get(day)
 
 
 def is_business_day(day: date) -> bool:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.artifacts import ArtifactRef
+from schemas.clock import OrderClock
 from schemas.events import (
     ArtifactsDelivered,
     ArtifactsRendered,
@@ -218,7 +219,8 @@ class OrderStatus(BaseModel):
     current_step: Step
     overdue: bool
     meeting: datetime | None
-    now: datetime = Field(description="The order clock's time when this was read")
+    as_of: datetime = Field(description="Order-clock time of the last change the order handled")
+    clock: OrderClock = Field(description="Turns real time into the order's time: clock.planned(now)")
     steps: list[StepView]
     events: list[EventView]
     artifacts: list[ArtifactView]
@@ -227,7 +229,7 @@ class OrderStatus(BaseModel):
 
 def status_of(
     order_id: str, package: str, cluster: str, invited: int, events: list[DomainEvent],
-    now: datetime,
+    as_of: datetime, clock: OrderClock,
 ) -> OrderStatus:
     state = fold(events)
     timeline = state.timeline
@@ -246,7 +248,8 @@ def status_of(
     return OrderStatus(
         id=order_id, package=package, cluster=cluster, status=state.status,
         late=bool(timeline and timeline.late), current_step=state.current_step,
-        overdue=state.overdue, meeting=timeline.meeting if timeline else None, now=now,
+        overdue=state.overdue, meeting=timeline.meeting if timeline else None, as_of=as_of,
+        clock=clock,
         steps=steps, events=[EventView(type=e.type, at=e.at) for e in events],
         artifacts=[ArtifactView(name=a.name, kind=a.kind, version=a.version, path=a.path,
                                 sha256=a.sha256) for a in state.artifacts],

@@ -379,7 +379,7 @@ class OrderWorkflow:
     def status(self) -> OrderStatus:
         return status_of(workflow.info().workflow_id, self._order.package,
                          self._order.cluster.name, len(self._order.members), self._events,
-                         self._now())
+                         self._now(), self._clock)
 
     # ---- plumbing ---------------------------------------------------------------------
 

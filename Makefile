@@ -1,0 +1,58 @@
+# klyngepakke: `make run` starts everything and runs the demo; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run stop dev demo test test-fast lint histories clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 mangler ($(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Starts the embedded stack in the background (log: var/dev.log), runs the demo order,
+# and leaves the stack running so the Temporal UI (http://localhost:8233) can be browsed.
+run: install
+	mkdir -p var
+	@if [ -f var/dev.pid ] && kill -0 $$(cat var/dev.pid) 2>/dev/null; then \
+		echo "Stakken kører allerede (pid $$(cat var/dev.pid))"; \
+	else \
+		rm -f var/dev.ready; \
+		nohup $(BIN)/klyngepakke dev > var/dev.log 2>&1 & echo $$! > var/dev.pid; \
+		for i in $$(seq 1 120); do [ -f var/dev.ready ] && break; sleep 0.5; done; \
+		[ -f var/dev.ready ] || { echo "Stakken startede ikke; se var/dev.log"; tail -20 var/dev.log; exit 1; }; \
+	fi
+	$(BIN)/klyngepakke demo
+	@echo "Temporal UI: http://localhost:8233 · mails: var/mail · dokumenter: var/artifacts · stop: make stop"
+
+stop:
+	@if [ -f var/dev.pid ]; then kill $$(cat var/dev.pid) 2>/dev/null || true; rm -f var/dev.pid; fi
+
+dev: install
+	$(BIN)/klyngepakke dev
+
+demo: install
+	$(BIN)/klyngepakke demo
+
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke worker.py
+
+# Re-record the histories the replay test runs (after a deliberate, patched change).
+histories: install
+	KLYNGEPAKKE_RECORD_HISTORIES=1 $(BIN)/pytest tests/workflows -q
+
+clean: stop
+	rm -rf var

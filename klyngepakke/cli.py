@@ -1,0 +1,309 @@
+"""The `klyngepakke` command line (Typer + Rich). Messages for people are Danish; every command
+takes --json for scripts. Exit 0 on success, 2 on invalid input, 1 when the stack is down."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from temporalio.service import RPCError
+
+from klyngepakke import cli_output
+from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, connect
+from klyngepakke.logs import configure_logging
+from klyngepakke.order_file import load_minutes, load_order
+from klyngepakke.settings import Settings, get_settings
+from schemas.commands import (
+    Cancel,
+    ConsultationDone,
+    MeetingRecord,
+    PremeetingDone,
+    PremeetingSchedule,
+    Reschedule,
+    SurveyImport,
+)
+from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.order import ContactBy, MeetingMode, as_copenhagen
+
+app = typer.Typer(help="KiAP's klyngepakker som Temporal-workflows.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+order_app = typer.Typer(help="Bestillinger: start, status, liste, flyt, annullér.")
+consultation_app = typer.Typer(help="Konsulentens telefonkonsultation.")
+survey_app = typer.Typer(help="Spørgeskemaet.")
+premeeting_app = typer.Typer(help="Formødet med jobcenteret.")
+meeting_app = typer.Typer(help="Klyngemødet.")
+for sub, name in ((order_app, "order"), (consultation_app, "consultation"),
+                  (survey_app, "survey"), (premeeting_app, "premeeting"), (meeting_app, "meeting")):
+    app.add_typer(sub, name=name)
+
+err = Console(stderr=True)
+T = TypeVar("T")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Maskinlæsbart output (JSON)")]
+IdArg = Annotated[str, typer.Argument(help="Ordrens id")]
+
+
+def _fail(code: int, message: str, as_json: bool, field: str | None = None) -> None:
+    if as_json:
+        print(json.dumps({"error": message, "field": field}, ensure_ascii=False))
+    else:
+        err.print(f"[bold red]Fejl:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]) -> T:
+    """Connect, run one action, and turn every expected failure into a message + exit code."""
+    settings = get_settings()
+
+    async def go() -> T:
+        client = await connect(settings)
+        return await action(OrdersClient(client, settings), settings)
+
+    try:
+        return asyncio.run(go())
+    except DomainErrors as exc:
+        lines = [f"{e.field}: {e.message}" for e in exc.errors]
+        _fail(2, "\n".join(lines), as_json, exc.errors[0].field if exc.errors else None)
+    except DomainError as exc:
+        _fail(2, f"{exc.field}: {exc.message}", as_json, exc.field)
+    except StepRejected as exc:
+        _fail(2, exc.message, as_json)
+    except UnknownOrder as exc:
+        _fail(2, f"Der findes ingen ordre med id '{exc.order_id}' – se `klyngepakke order list`.",
+              as_json, "id")
+    except RPCError as exc:
+        _fail(1, f"Temporal svarede med en fejl: {exc.message}", as_json)
+    except RuntimeError as exc:
+        if "connect" in str(exc).lower() or "connection" in str(exc).lower():
+            _fail(1, f"Kan ikke forbinde til Temporal på {settings.temporal_address} – start "
+                     "stakken med `klyngepakke dev` eller `make run`.", as_json)
+        raise
+    raise AssertionError("unreachable")
+
+
+def _model(cls: type[BaseModel], **values: Any) -> Any:
+    try:
+        return cls.model_validate(values)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
+def _moment(value: str, field: str) -> datetime:
+    try:
+        result = as_copenhagen(value)
+    except ValueError:
+        raise DomainError(field, "skal være dato og tid, fx 2027-03-03T16:00") from None
+    assert isinstance(result, datetime)
+    return result
+
+
+def _answer(as_json: bool, result: BaseModel, human: Callable[[], None]) -> None:
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        human()
+
+
+@order_app.command("start")
+def order_start(
+    order_file: Annotated[Path, typer.Argument(help="Bestillingen (YAML)")],
+    order_id: Annotated[str | None, typer.Option("--id", help="Eget ordre-id")] = None,
+    allow_late: Annotated[bool, typer.Option("--allow-late", help="Tillad < 8 uger")] = False,
+    seconds_per_day: Annotated[float | None, typer.Option(
+        "--seconds-per-day", min=0.01, help="Komprimeret tid: sekunder pr. planlagt dag")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Start en bestilling fra en YAML-fil."""
+
+    async def action(orders: OrdersClient, _: Settings) -> str:
+        order = load_order(order_file)
+        return await orders.start(order, order_id=order_id, allow_late=allow_late,
+                                  seconds_per_day=seconds_per_day)
+
+    started = _run(as_json, action)
+    if as_json:
+        print(json.dumps({"id": started}))
+    else:
+        cli_output.console.print(f"Bestillingen er startet med id [bold]{started}[/].")
+
+
+@order_app.command("status")
+def order_status(order_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Vis en bestillings trin, frister og hændelser."""
+    status = _run(as_json, lambda orders, _: orders.status(order_id))
+    _answer(as_json, status, lambda: cli_output.show_status(status))
+
+
+@order_app.command("list")
+def order_list(as_json: JsonOpt = False) -> None:
+    """List bestillinger med klynge, trin og mødedato."""
+    found = _run(as_json, lambda orders, _: orders.list_orders())
+    if as_json:
+        print(json.dumps([o.model_dump(mode="json") for o in found], indent=2, ensure_ascii=False))
+    else:
+        cli_output.show_list(found)
+
+
+@order_app.command("reschedule")
+def order_reschedule(
+    order_id: IdArg,
+    meeting: Annotated[str, typer.Option("--meeting", help="Ny mødestart, fx 2027-03-10T16:00")],
+    allow_late: Annotated[bool, typer.Option("--allow-late")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Flyt klyngemødet; fristerne planlægges igen."""
+    result = _run(as_json, lambda orders, _: orders.reschedule(order_id, _model(
+        Reschedule, meeting=_moment(meeting, "meeting"), allow_late=allow_late)))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@order_app.command("cancel")
+def order_cancel(
+    order_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Begrundelse")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Annullér bestillingen; alle, der har fået mails, får besked."""
+    result = _run(as_json, lambda orders, _: orders.cancel(order_id, _model(Cancel, reason=reason)))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@consultation_app.command("done")
+def consultation_done(
+    order_id: IdArg,
+    contact_by: Annotated[ContactBy, typer.Option("--contact-by", help="kiap eller klynge")],
+    mode: Annotated[MeetingMode | None, typer.Option("--mode", help="fysisk eller virtuelt")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Noter fra samtalen")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Registrér telefonkonsultationen."""
+    result = _run(as_json, lambda orders, _: orders.consultation_done(order_id, _model(
+        ConsultationDone, contact_by=contact_by, mode=mode, notes=notes)))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@survey_app.command("import")
+def survey_import(
+    order_id: IdArg,
+    export_file: Annotated[Path, typer.Argument(help="CSV-eksport fra KiAP's spørgeskemafunktion")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Indlæs svarene fra en CSV-eksport."""
+    from catalog import Catalog
+    from schemas.survey import parse_survey_export
+
+    async def action(orders: OrdersClient, _: Settings) -> Any:
+        status = await orders.status(order_id)
+        if not export_file.is_file():
+            raise DomainError("file", f"filen {export_file} findes ikke")
+        template = Catalog().package(status.package).survey
+        responses = parse_survey_export(template, export_file.read_bytes())
+        return await orders.survey_import(order_id, SurveyImport(
+            source=export_file.name[:200], responses=responses))
+
+    result = _run(as_json, action)
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@premeeting_app.command("schedule")
+def premeeting_schedule(
+    order_id: IdArg,
+    at: Annotated[str, typer.Option("--at", help="Tidspunkt, fx 2027-02-20T14:00")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Planlæg formødet (efter PowerPointen er leveret)."""
+    result = _run(as_json, lambda orders, _: orders.premeeting_schedule(
+        order_id, _model(PremeetingSchedule, at=_moment(at, "at"))))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@premeeting_app.command("done")
+def premeeting_done(
+    order_id: IdArg,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Registrér, at formødet er holdt."""
+    result = _run(as_json, lambda orders, _: orders.premeeting_done(
+        order_id, _model(PremeetingDone, notes=notes)))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@meeting_app.command("record")
+def meeting_record(
+    order_id: IdArg,
+    minutes_file: Annotated[Path, typer.Argument(help="Referatet (YAML)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Registrér referat og aftaler fra klyngemødet."""
+
+    async def action(orders: OrdersClient, _: Settings) -> Any:
+        return await orders.meeting_record(order_id, MeetingRecord(minutes=load_minutes(minutes_file)))
+
+    result = _run(as_json, action)
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@app.command("artifacts")
+def artifacts(order_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Vis ordrens dokumenter og hvor de ligger."""
+    status = _run(as_json, lambda orders, _: orders.status(order_id))
+    if as_json:
+        print(json.dumps([a.model_dump(mode="json") for a in status.artifacts], indent=2))
+    else:
+        cli_output.show_artifacts(status)
+
+
+@app.command("dev")
+def dev() -> None:
+    """Start den indlejrede stak: Temporal (UI på :8233), SMTP-opsamler og worker."""
+    from klyngepakke.dev_stack import run_dev_stack
+
+    settings = get_settings()
+    configure_logging(settings.log_format)
+    asyncio.run(run_dev_stack(settings))
+
+
+@app.command("worker")
+def worker_command() -> None:
+    """Kør kun workeren (produktion: så mange som nødvendigt på samme kø)."""
+    import worker
+
+    worker.main()
+
+
+@app.command("demo")
+def demo(
+    seconds_per_day: Annotated[float, typer.Option("--seconds-per-day", min=0.05)] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Kør én hel bestilling mod den kørende stak med simuleret konsulent og koordinator."""
+    from klyngepakke.demo import run_demo
+
+    async def action(orders: OrdersClient, settings: Settings) -> Any:
+        from klyngepakke.dev_stack import wait_for_server
+
+        await wait_for_server(settings, seconds=90)
+        say = (lambda _: None) if as_json else cli_output.console.print
+        return await run_demo(orders, settings, seconds_per_day, say)
+
+    final = _run(as_json, action)
+    if as_json:
+        print(final.model_dump_json(indent=2))
+    if final.status != "completed":
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    configure_logging(get_settings().log_format)
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

