@@ -27,6 +27,15 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def read_csv_rows(text: str, delimiter: str, field: str) -> list[list[str]]:
+    """All rows of a CSV text; a file the csv module cannot read is a DomainError."""
+    try:
+        return list(csv.reader(io.StringIO(text.replace("\x00", ""), newline=""),
+                               delimiter=delimiter))
+    except csv.Error as exc:
+        raise DomainError(field, f"filen kan ikke læses som CSV ({exc}) – gem den igen som CSV") from None
+
+
 def _header_key(cell: object) -> str | None:
     text = re.sub(r"\s+", " ", str(cell or "").strip().lower())
     for key, spellings in _HEADERS.items():
@@ -39,7 +48,7 @@ def _rows_from_csv(data: bytes) -> list[list[Any]]:
     text = decode_text(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max([";", ",", "\t"], key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return read_csv_rows(text, delimiter, "members_file")
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[Any]]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.catalog import DONT_KNOW, Question, QuestionType, SurveyTemplate
 from schemas.errors import DomainError, DomainErrors
-from schemas.member_list import decode_text
+from schemas.member_list import decode_text, read_csv_rows
 
 MAX_FREE_TEXT = 2000
 SMALL_SAMPLE = 3
@@ -146,7 +144,9 @@ def parse_survey_export(template: SurveyTemplate, data: bytes) -> list[SurveyRes
     if not first:
         raise DomainError("file", "filen er tom – eksportér svarene som CSV igen")
     delimiter = max([";", ",", "\t"], key=first.count)
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    rows = [r for r in read_csv_rows(text, delimiter, "file") if any(c.strip() for c in r)]
+    if not rows:
+        raise DomainError("file", "filen er tom – eksportér svarene som CSV igen")
     mapping = _match_columns(template, rows[0])
     missing = [q for q in template.questions if q not in mapping.values()]
     if not mapping or any(q.required for q in missing):

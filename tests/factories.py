@@ -20,7 +20,8 @@ MEMBERS = [
 
 def order_data(now: datetime, weeks: float = 9, **changes: Any) -> dict[str, Any]:
     local = now.astimezone(COPENHAGEN)
-    meeting_day = on_or_after((local + timedelta(weeks=weeks)).date())
+    # A day's margin keeps the lead above ``weeks`` whatever the time of day.
+    meeting_day = on_or_after(local.date() + timedelta(weeks=weeks) + timedelta(days=1))
     call_day = add_business_days(local.date(), 2)
     data: dict[str, Any] = {
         "package": "attester-i-almen-praksis",

@@ -10,6 +10,7 @@ from temporalio.client import WorkflowFailureError
 
 from klyngepakke.client import StepRejected
 from schemas.commands import Cancel, ConsultationDone, OrderInput, Reschedule
+from schemas.business_days import add_business_days
 from schemas.errors import DomainError
 from schemas.order import ContactBy
 from schemas.steps import Step
@@ -47,7 +48,9 @@ async def test_missed_consultation_is_escalated_and_flagged(env, settings, sink,
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"escalate-{uuid.uuid4()}")
-        await h.sleep_until(order.call_at + timedelta(days=1))
+        escalation_day = add_business_days(order.call_at.date(), 1)
+        await h.sleep_until(order.call_at.replace(day=escalation_day.day, month=escalation_day.month,
+                                                  year=escalation_day.year))
         status = await h.status(order_id)
         consultation = next(s for s in status.steps if s.name == Step.CONSULTATION)
         assert consultation.state == "overdue"

@@ -1,0 +1,61 @@
+"""Mail goes out once per (order, key, recipient), however often the activity runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio.testing import ActivityEnvironment
+
+from activities.artifact_store import ArtifactStore
+from activities.mail import MailActivities, MailContext, MailRequest
+from activities.sent_ledger import SentLedger
+from catalog import Catalog
+from schemas.order import COPENHAGEN
+from schemas.timeline import plan
+from tests import factories
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
+
+
+def request(key: str = "invitation") -> MailRequest:
+    order = factories.make_order(NOW)
+    return MailRequest(mail="invitation", key=key, recipients=order.members,
+                       context=MailContext(order_id="o-1", order=order, timeline=plan(order, NOW)))
+
+
+def mailer(settings) -> MailActivities:
+    return MailActivities(settings.smtp, Catalog(), SentLedger(settings.var_dir / "sent.sqlite"),
+                          ArtifactStore(settings.artifact_dir))
+
+
+async def test_running_the_activity_twice_sends_each_mail_once(settings, sink):
+    activities = mailer(settings)
+    env = ActivityEnvironment()
+    first = await env.run(activities.send_mail, request())
+    second = await env.run(mailer(settings).send_mail, request())
+    assert (first.sent, second.sent, second.already_sent) == (3, 0, 3)
+    assert first.message_ids == second.message_ids
+    assert len(sink.messages()) == 3
+
+
+async def test_a_new_key_is_a_new_mail(settings, sink):
+    env = ActivityEnvironment()
+    await env.run(mailer(settings).send_mail, request("invitation-0"))
+    await env.run(mailer(settings).send_mail, request("invitation-1"))
+    assert len(sink.messages()) == 6
+
+
+async def test_the_invitation_is_danish_and_carries_a_calendar_file(settings, sink):
+    from activities.calendar_invite import CalendarInvite
+
+    req = request()
+    req = req.model_copy(update={"calendar": CalendarInvite(
+        uid="meeting.o-1@klyngepakke.kiap.dk", summary="Klyngemøde", start=req.context.order.meeting.start,
+        minutes=150)})
+    await ActivityEnvironment().run(mailer(settings).send_mail, req)
+    message = sink.messages()[0]
+    assert message["Subject"].startswith("Invitation: klyngemøde om attester")
+    body = message.get_body(("plain",)).get_content()
+    assert "Søren Ærø" in body and "(150 minutter)" in body
+    ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
+    assert b"DTSTART;TZID=Europe/Copenhagen" in ics.get_payload(decode=True)

@@ -1,0 +1,95 @@
+"""Renderers: deterministic bytes, user text escaped, charts carry the survey's numbers,
+and no provider number anywhere in the documents."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+from docx import Document
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+import renderers
+from catalog import Catalog
+from schemas.documents import DocumentSource
+from schemas.events import ConsultationCompleted
+from schemas.order import COPENHAGEN, ContactBy, MeetingMode
+from schemas.survey import aggregate
+from schemas.timeline import plan
+from tests import factories
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
+PACKAGE = Catalog().package("attester-i-almen-praksis")
+HOSTILE = 'Ønsker & <b>"fed"</b> \x07svar </w:t></w:r>'
+
+
+def source(**changes) -> DocumentSource:
+    order = factories.make_order(NOW)
+    results = aggregate(PACKAGE.survey, factories.responses(PACKAGE.survey))
+    base = DocumentSource(
+        order_id="o-1", order=order, consultant=order.consultant, package=PACKAGE,
+        timeline=plan(order, NOW), survey_results=results,
+        consultation=ConsultationCompleted(at=NOW, contact_by=ContactBy.KIAP,
+                                           mode=MeetingMode.PHYSICAL, notes=HOSTILE),
+    )
+    return base.model_copy(update=changes)
+
+
+def render(kind: str, src: DocumentSource) -> bytes:
+    renderer = renderers.get(kind)
+    return renderer.render(renderer.context(src)).content
+
+
+def xml_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return "".join(package.read(n).decode("utf-8", "replace") for n in package.namelist()
+                       if n.endswith(".xml"))
+
+
+def test_built_ins_are_registered():
+    assert {"deck", "jobcenter_guide"} <= set(renderers.available())
+
+
+def test_rendering_is_byte_for_byte_repeatable():
+    for kind in ("deck", "jobcenter_guide"):
+        assert render(kind, source()) == render(kind, source())
+
+
+def test_the_guide_escapes_user_text_and_names_the_cluster():
+    data = render("jobcenter_guide", source())
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert 'Ønsker & <b>"fed"</b> svar </w:t></w:r>' in text
+    assert "Klynge Aalborg Øst" in text and "Aalborg Kommune" in text
+    tables = Document(io.BytesIO(data)).tables
+    program = [row.cells[0].text for row in tables[1].rows]
+    assert program[1] == "16:00–16:05" and program[-1].endswith("18:30")
+
+
+def test_the_deck_has_a_native_chart_per_closed_question_with_the_results():
+    src = source()
+    prs = Presentation(io.BytesIO(render("deck", src)))
+    charts = [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
+    closed = [q for q in src.survey_results.questions if q.options]
+    assert len(charts) == len(closed)
+    for chart, result in zip(charts, closed, strict=True):
+        assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+        assert list(chart.plots[0].categories) == [o.option for o in result.options]
+        assert list(chart.series[0].values) == [o.share for o in result.options]
+    notes = " ".join(s.notes_slide.notes_text_frame.text for s in prs.slides)
+    assert "tavs refleksion" in notes
+
+
+def test_without_answers_the_deck_says_so():
+    prs = Presentation(io.BytesIO(render("deck", source(survey_results=None))))
+    texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "ikke indlæst" in texts
+
+
+def test_no_provider_number_appears_in_any_document():
+    src = source()
+    for kind in ("deck", "jobcenter_guide"):
+        xml = xml_text(render(kind, src))
+        for member in src.order.members:
+            assert member.ydernummer not in xml, kind
