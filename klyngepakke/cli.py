@@ -88,6 +88,18 @@ def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]
     raise AssertionError("unreachable")
 
 
+def _checked(as_json: bool, build: Callable[[], T]) -> T:
+    """Validate input before talking to Temporal, so bad input is exit 2 even when it is down."""
+    try:
+        return build()
+    except DomainErrors as exc:
+        lines = [f"{e.field}: {e.message}" for e in exc.errors]
+        _fail(2, "\n".join(lines), as_json, exc.errors[0].field if exc.errors else None)
+    except DomainError as exc:
+        _fail(2, f"{exc.field}: {exc.message}", as_json, exc.field)
+    raise AssertionError("unreachable")
+
+
 def _model(cls: type[BaseModel], **values: Any) -> Any:
     try:
         return cls.model_validate(values)
@@ -122,12 +134,9 @@ def order_start(
 ) -> None:
     """Start en bestilling fra en YAML-fil."""
 
-    async def action(orders: OrdersClient, _: Settings) -> str:
-        order = load_order(order_file)
-        return await orders.start(order, order_id=order_id, allow_late=allow_late,
-                                  seconds_per_day=seconds_per_day)
-
-    started = _run(as_json, action)
+    order = _checked(as_json, lambda: load_order(order_file))
+    started = _run(as_json, lambda orders, _: orders.start(
+        order, order_id=order_id, allow_late=allow_late, seconds_per_day=seconds_per_day))
     if as_json:
         print(json.dumps({"id": started}))
     else:
@@ -159,8 +168,9 @@ def order_reschedule(
     as_json: JsonOpt = False,
 ) -> None:
     """Flyt klyngemødet; fristerne planlægges igen."""
-    result = _run(as_json, lambda orders, _: orders.reschedule(order_id, _model(
-        Reschedule, meeting=_moment(meeting, "meeting"), allow_late=allow_late)))
+    cmd = _checked(as_json, lambda: _model(Reschedule, meeting=_moment(meeting, "meeting"),
+                                           allow_late=allow_late))
+    result = _run(as_json, lambda orders, _: orders.reschedule(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
@@ -171,7 +181,8 @@ def order_cancel(
     as_json: JsonOpt = False,
 ) -> None:
     """Annullér bestillingen; alle, der har fået mails, får besked."""
-    result = _run(as_json, lambda orders, _: orders.cancel(order_id, _model(Cancel, reason=reason)))
+    cmd = _checked(as_json, lambda: _model(Cancel, reason=reason))
+    result = _run(as_json, lambda orders, _: orders.cancel(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
@@ -184,8 +195,9 @@ def consultation_done(
     as_json: JsonOpt = False,
 ) -> None:
     """Registrér telefonkonsultationen."""
-    result = _run(as_json, lambda orders, _: orders.consultation_done(order_id, _model(
-        ConsultationDone, contact_by=contact_by, mode=mode, notes=notes)))
+    cmd = _checked(as_json, lambda: _model(ConsultationDone, contact_by=contact_by, mode=mode,
+                                           notes=notes))
+    result = _run(as_json, lambda orders, _: orders.consultation_done(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
@@ -199,10 +211,11 @@ def survey_import(
     from catalog import Catalog
     from schemas.survey import parse_survey_export
 
+    if not export_file.is_file():
+        _fail(2, f"file: filen {export_file} findes ikke", as_json, "file")
+
     async def action(orders: OrdersClient, _: Settings) -> Any:
         status = await orders.status(order_id)
-        if not export_file.is_file():
-            raise DomainError("file", f"filen {export_file} findes ikke")
         template = Catalog().package(status.package).survey
         responses = parse_survey_export(template, export_file.read_bytes())
         return await orders.survey_import(order_id, SurveyImport(
@@ -219,8 +232,8 @@ def premeeting_schedule(
     as_json: JsonOpt = False,
 ) -> None:
     """Planlæg formødet (efter PowerPointen er leveret)."""
-    result = _run(as_json, lambda orders, _: orders.premeeting_schedule(
-        order_id, _model(PremeetingSchedule, at=_moment(at, "at"))))
+    cmd = _checked(as_json, lambda: _model(PremeetingSchedule, at=_moment(at, "at")))
+    result = _run(as_json, lambda orders, _: orders.premeeting_schedule(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
@@ -231,8 +244,8 @@ def premeeting_done(
     as_json: JsonOpt = False,
 ) -> None:
     """Registrér, at formødet er holdt."""
-    result = _run(as_json, lambda orders, _: orders.premeeting_done(
-        order_id, _model(PremeetingDone, notes=notes)))
+    cmd = _checked(as_json, lambda: _model(PremeetingDone, notes=notes))
+    result = _run(as_json, lambda orders, _: orders.premeeting_done(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
@@ -244,10 +257,8 @@ def meeting_record(
 ) -> None:
     """Registrér referat og aftaler fra klyngemødet."""
 
-    async def action(orders: OrdersClient, _: Settings) -> Any:
-        return await orders.meeting_record(order_id, MeetingRecord(minutes=load_minutes(minutes_file)))
-
-    result = _run(as_json, action)
+    cmd = _checked(as_json, lambda: MeetingRecord(minutes=load_minutes(minutes_file)))
+    result = _run(as_json, lambda orders, _: orders.meeting_record(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 

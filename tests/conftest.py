@@ -20,7 +20,7 @@ from klyngepakke.smtp_sink import SmtpSink
 from workflows import search_attributes
 
 
-def _binary(name: str) -> str:
+def binary(name: str) -> str:
     found = shutil.which(name) or str(Path(sys.executable).with_name(name))
     if not Path(found).is_file():
         pytest.exit(f"{name} not found: install the project with `make install`", returncode=3)
@@ -43,7 +43,7 @@ async def register_search_attributes(client: Client) -> None:
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=_binary("temporal-test-server"),
+        test_server_existing_path=binary("temporal-test-server"),
         data_converter=pydantic_data_converter,
     )
     await register_search_attributes(environment.client)

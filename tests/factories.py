@@ -18,6 +18,10 @@ MEMBERS = [
 ]
 
 
+def fixed_now() -> datetime:
+    return datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
+
+
 def order_data(now: datetime, weeks: float = 9, **changes: Any) -> dict[str, Any]:
     local = now.astimezone(COPENHAGEN)
     # A day's margin keeps the lead above ``weeks`` whatever the time of day.

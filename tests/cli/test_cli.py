@@ -1,0 +1,111 @@
+"""The `klyngepakke` command as a coordinator or consultant runs it: against Temporal's real
+dev server (slow), and its input checks without any server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from klyngepakke.settings import Settings
+from tests import factories
+from tests.conftest import binary
+from worker import build_worker
+from workflows import search_attributes
+
+CLI = str(Path(sys.executable).with_name("klyngepakke"))
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+async def klyngepakke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        CLI, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_an_invalid_order_file_exits_2_and_names_the_field(tmp_path):
+    bad = tmp_path / "ordre.yaml"
+    bad.write_text(yaml.safe_dump({**factories.order_data(factories.fixed_now()),
+                                   "members": [{"name": "A", "email": "a@x", "ydernummer": "1"}]}))
+    code, out, _ = await klyngepakke("order", "start", str(bad), "--json")
+    assert code == 2
+    assert json.loads(out)["field"].startswith("members[0]")
+
+
+@pytest.fixture()
+async def dev_server(settings: Settings) -> AsyncIterator[tuple[WorkflowEnvironment, dict[str, str]]]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"), search_attributes=search_attributes.ALL,
+        data_converter=pydantic_data_converter, ui=False,
+    )
+    async with env:
+        target = env.client.service_client.config.target_host
+        variables = {"KLYNGEPAKKE_TEMPORAL_ADDRESS": target,
+                     "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
+                     "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
+                     "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue}
+        yield env, variables
+
+
+@pytest.mark.slow
+async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
+    dev_server, settings, sink, tmp_path
+):
+    env, variables = dev_server
+    settings = settings.model_copy(update={"task_queue": f"cli-{uuid.uuid4()}"})
+    variables["KLYNGEPAKKE_TASK_QUEUE"] = settings.task_queue
+    order_file = tmp_path / "ordre.yaml"
+    order_file.write_text(yaml.safe_dump(factories.order_data(await env.get_current_time()),
+                                         allow_unicode=True), encoding="utf-8")
+    order_id = f"cli-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        async with build_worker(env.client, settings, executor):
+            code, out, err = await klyngepakke("order", "start", str(order_file), "--id", order_id,
+                                               "--json", env=variables)
+            assert code == 0, err
+            assert json.loads(out) == {"id": order_id}
+
+            code, out, _ = await klyngepakke("consultation", "done", order_id, "--contact-by",
+                                             "kiap", "--notes", "Fokus på LÆ 265", env=variables)
+            assert code == 0 and "registreret" in out
+            code, _, err = await klyngepakke("consultation", "done", order_id, "--contact-by",
+                                             "kiap", env=variables)
+            assert code == 2 and "allerede registreret" in err
+
+            await asyncio.sleep(1)
+            code, out, err = await klyngepakke("survey", "import", order_id,
+                                               str(EXAMPLES / "spoergeskema-eksport.csv"),
+                                               env=variables)
+            assert code == 0, err
+            assert "5 besvarelser" in out
+
+            code, out, _ = await klyngepakke("order", "status", order_id, "--json", env=variables)
+            status = json.loads(out)
+            assert {"id", "status", "late", "steps", "events", "artifacts"} <= status.keys()
+            steps = {s["name"]: s["state"] for s in status["steps"]}
+            assert steps["consultation"] == "done" and steps["survey"] == "done"
+            assert any(a["name"] == "drejebog-jobcenter.docx" for a in status["artifacts"])
+
+            code, out, _ = await klyngepakke("order", "list", "--json", env=variables)
+            assert order_id in [o["id"] for o in json.loads(out)]
+
+            code, _, err = await klyngepakke("order", "status", "findes-ikke", env=variables)
+            assert code == 2 and "Der findes ingen ordre" in err
+            code, out, _ = await klyngepakke("order", "cancel", order_id, "--reason",
+                                             "Klyngen har aflyst", env=variables)
+            assert code == 0 and "annulleret" in out
+            result = await env.client.get_workflow_handle(order_id).result()
+            assert result["status"] == "cancelled"
