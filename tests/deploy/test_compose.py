@@ -1,0 +1,44 @@
+"""docker-compose.yml parses and wires the stack: no engine here, so the file is checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from klyngepakke.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def test_services_images_ports_and_health_checks():
+    services = compose()["services"]
+    assert {"postgresql", "temporal", "temporal-setup", "temporal-ui", "worker",
+            "mailcatcher"} <= services.keys()
+    assert services["temporal"]["image"].startswith("temporalio/auto-setup:")
+    assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
+    assert "7233:7233" in services["temporal"]["ports"]
+    for name in ("postgresql", "temporal", "temporal-ui", "worker", "mailcatcher"):
+        assert "healthcheck" in services[name], name
+    assert services["worker"]["command"] == ["klyngepakke", "worker"]
+
+
+def test_the_worker_gets_every_setting_that_has_no_safe_default_for_production():
+    env = compose()["services"]["worker"]["environment"]
+    for field in ("temporal_address", "temporal_namespace", "task_queue", "var_dir", "smtp_host",
+                  "smtp_port", "smtp_username", "smtp_password", "smtp_starttls", "mail_from",
+                  "default_consultant_name", "default_consultant_email", "log_format"):
+        assert field in Settings.model_fields
+        assert f"KLYNGEPAKKE_{field.upper()}" in env, field
+
+
+def test_the_search_attributes_registered_in_production_match_the_code():
+    from workflows import search_attributes
+
+    command = compose()["services"]["temporal-setup"]["command"][0]
+    for key in search_attributes.ALL:
+        assert f"{key.name}=" in command
