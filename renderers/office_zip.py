@@ -1,4 +1,5 @@
-"""Make Office files byte-for-byte reproducible: fixed zip timestamps and core properties.
+"""Make Office files byte-for-byte reproducible: fixed zip timestamps and core properties,
+in the file and in the packages embedded in it.
 
 python-docx and python-pptx stamp the current time into the zip entries and docProps;
 with those fixed, the same context gives the same sha256.
@@ -21,6 +22,9 @@ def normalise(data: bytes, stamp: str) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
+            if info.filename.endswith((".xlsx", ".docx", ".pptx")):
+                # Charts embed their data as a workbook, stamped with its own creation time.
+                content = normalise(content, stamp)
             if info.filename == "docProps/core.xml":
                 content = _STAMPS.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
                 content = re.sub(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
