@@ -66,16 +66,25 @@ def _notes(slide: Slide, text: str, virtual: bool) -> None:
     slide.notes_slide.notes_text_frame.text = body
 
 
+def _set_title(slide: Slide, text: str, size: int = 30) -> None:
+    """The default layouts are 4:3; on a 16:9 slide the title is placed and sized here."""
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.6), Inches(0.3), Inches(12.1), Inches(1.2)
+    title.text = text
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.paragraphs[0].font.size = Pt(size if len(text) <= 60 else size - 6)
+
+
 def _title_only(prs: PresentationType, title: str) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    slide.shapes.title.text = title
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
+    _set_title(slide, title)
     return slide
 
 
 def _bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[1])
-    slide.shapes.title.text = title
+    _set_title(slide, title)
     body = slide.placeholders[1]
     body.left, body.top, body.width, body.height = Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.4)
     frame = body.text_frame
@@ -89,7 +98,6 @@ def _bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22
 
 def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
     slide = _title_only(prs, result.text)
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
     data = CategoryChartData(number_format='0%')
     data.categories = [o.option for o in result.options]
     data.add_series("Andel af svarene", [o.share for o in result.options])
@@ -109,6 +117,8 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -
     chart.value_axis.maximum_scale = 1.0
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.tick_labels.font.size = Pt(12)
+    chart.value_axis.tick_labels.number_format = '0%'
+    chart.value_axis.tick_labels.number_format_is_linked = False
     footer = f"{result.answered} har svaret"
     if result.dont_know_share is not None:
         footer += f" · Ved ikke: {percent(result.dont_know_share)}"
@@ -124,8 +134,7 @@ def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bo
     for number, chunk in enumerate(chunks, start=1):
         suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
         shown = [t if len(t) <= 160 else t[:157] + "…" for t in chunk]
-        slide = _bullets(prs, result.text + suffix, shown, size=16)
-        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
+        slide = _bullets(prs, result.text + suffix, shown, size=18)
         _notes(slide, "Svarene er vist uden navne. Spørg: Genkender I det?", virtual)
 
 
@@ -154,15 +163,19 @@ class Deck:
         prs = Presentation()
         prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
         title = prs.slides.add_slide(prs.slide_layouts[0])
-        title.shapes.title.text = ctx.title
-        title.placeholders[1].text = f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
+        _set_title(title, ctx.title, size=38)
+        title.shapes.title.top, title.shapes.title.height = Inches(1.6), Inches(2.4)
+        subtitle = title.placeholders[1]
+        subtitle.left, subtitle.top = Inches(0.6), Inches(4.3)
+        subtitle.width, subtitle.height = Inches(12.1), Inches(1.6)
+        subtitle.text = f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
         _notes(title, "Byd velkommen, præsentér jobcenterets repræsentanter, og udpeg en referent.",
                ctx.virtual)
 
         slide = _title_only(prs, "Program")
         rows = len(ctx.program) + 1
         table = slide.shapes.add_table(rows, 3, Inches(0.7), Inches(1.5), Inches(11.9),
-                                       Inches(0.4) * rows).table
+                                       Inches(0.45) * rows).table
         table.columns[0].width, table.columns[1].width = Inches(1.9), Inches(7.5)
         table.columns[2].width = Inches(2.5)
         for col, text in enumerate(("Tid", "Punkt", "Ansvarlig")):
@@ -171,7 +184,7 @@ class Deck:
             for col, text in enumerate((item.time, item.title, item.responsible)):
                 cell = table.cell(row, col)
                 cell.text = text
-                cell.text_frame.paragraphs[0].font.size = Pt(13)
+                cell.text_frame.paragraphs[0].font.size = Pt(15)
         _notes(slide, "Gennemgå programmet kort. Pausen ligger efter blok 1.", ctx.virtual)
 
         if ctx.survey is None:
