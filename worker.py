@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import structlog
 from temporalio.client import Client
@@ -23,12 +25,15 @@ log = structlog.get_logger(__name__)
 WORKFLOWS = [OrderWorkflow]
 
 
-def build_activities(settings: Settings, catalog: Catalog | None = None) -> list[object]:
+def build_activities(
+    settings: Settings, catalog: Catalog | None = None
+) -> list[Callable[..., Any]]:
     """The activity callables, their dependencies built from settings."""
     catalog = catalog or Catalog()
     store = ArtifactStore(settings.artifact_dir)
-    mail = MailActivities(settings.smtp, catalog, SentLedger(settings.var_dir / "sent-mail.sqlite"),
-                          store)
+    mail = MailActivities(
+        settings.smtp, catalog, SentLedger(settings.var_dir / "sent-mail.sqlite"), store
+    )
     return [
         mail.send_mail,
         RenderActivities(store).render_documents,
@@ -38,8 +43,11 @@ def build_activities(settings: Settings, catalog: Catalog | None = None) -> list
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
     return Worker(
-        client, task_queue=settings.task_queue, workflows=WORKFLOWS,
-        activities=build_activities(settings), activity_executor=executor,
+        client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=build_activities(settings),
+        activity_executor=executor,
         workflow_runner=workflow_runner(),
     )
 

@@ -40,7 +40,9 @@ class ArtifactStore:
             handle.write(data)
         os.replace(tmp, path)
 
-    def put(self, order_id: str, kind: str, filename: str, media_type: str, data: bytes) -> ArtifactRef:
+    def put(
+        self, order_id: str, kind: str, filename: str, media_type: str, data: bytes
+    ) -> ArtifactRef:
         digest = hashlib.sha256(data).hexdigest()
         manifest = self._manifest(order_id)
         same_kind = [a for a in manifest if a.kind == kind]
@@ -52,8 +54,15 @@ class ArtifactStore:
         name = filename if version == 1 else f"{stem}-v{version}{dot}{ext}"
         path = self._folder(order_id) / name
         self._write_atomic(path, data)
-        ref = ArtifactRef(name=name, kind=kind, sha256=digest, size=len(data), version=version,
-                          media_type=media_type, path=str(path))
+        ref = ArtifactRef(
+            name=name,
+            kind=kind,
+            sha256=digest,
+            size=len(data),
+            version=version,
+            media_type=media_type,
+            path=str(path),
+        )
         manifest.append(ref)
         payload = json.dumps([a.model_dump(mode="json") for a in manifest], indent=2)
         self._write_atomic(self._folder(order_id) / "manifest.json", payload.encode("utf-8"))

@@ -38,4 +38,5 @@ def build_ics(invite: CalendarInvite, organizer_email: str, stamp: datetime) -> 
     organizer.params["cn"] = vText("KiAP")
     event["organizer"] = organizer
     calendar.add_component(event)
-    return calendar.to_ical()
+    ics: bytes = calendar.to_ical()
+    return ics

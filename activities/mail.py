@@ -81,8 +81,9 @@ def message_id(order_id: str, key: str, email: str) -> str:
 
 
 class MailActivities:
-    def __init__(self, smtp: SmtpSettings, catalog: Catalog, ledger: SentLedger,
-                 store: ArtifactStore) -> None:
+    def __init__(
+        self, smtp: SmtpSettings, catalog: Catalog, ledger: SentLedger, store: ArtifactStore
+    ) -> None:
         self.smtp = smtp
         self.catalog = catalog
         self.ledger = ledger
@@ -95,14 +96,29 @@ class MailActivities:
         env = self.catalog.mail_environment(package.id)
         plan_rows = [
             {"label": step.label, "due": ctx.timeline.due[step]}
-            for step in Step if step not in (Step.ORDER, Step.FOLLOW_UP)
+            for step in Step
+            if step not in (Step.ORDER, Step.FOLLOW_UP)
         ]
         text = env.get_template(f"{request.mail}.j2").render(
-            **ctx.model_dump(exclude={"order", "timeline", "consultation", "minutes",
-                                      "survey_results", "artifacts"}),
-            order=ctx.order, timeline=ctx.timeline, consultation=ctx.consultation,
-            minutes=ctx.minutes, survey_results=ctx.survey_results, artifacts=ctx.artifacts,
-            package=package, recipient=recipient, plan_rows=plan_rows,
+            **ctx.model_dump(
+                exclude={
+                    "order",
+                    "timeline",
+                    "consultation",
+                    "minutes",
+                    "survey_results",
+                    "artifacts",
+                }
+            ),
+            order=ctx.order,
+            timeline=ctx.timeline,
+            consultation=ctx.consultation,
+            minutes=ctx.minutes,
+            survey_results=ctx.survey_results,
+            artifacts=ctx.artifacts,
+            package=package,
+            recipient=recipient,
+            plan_rows=plan_rows,
             links=[link for link in package.links if not link.on_practice_sheet],
             checklist=package.practical_checklist[ctx.order.meeting.mode.value],
             program=package.program(ctx.order.meeting.program_variant),
@@ -111,8 +127,9 @@ class MailActivities:
         )
         first, _, body = text.partition("\n")
         if not first.startswith("Emne: "):
-            raise ApplicationError(f"mail template {request.mail} lacks its 'Emne:' line",
-                                   non_retryable=True)
+            raise ApplicationError(
+                f"mail template {request.mail} lacks its 'Emne:' line", non_retryable=True
+            )
         return first.removeprefix("Emne: ").strip(), body.lstrip("\n")
 
     def build(self, request: MailRequest, recipient: Person, now: datetime) -> EmailMessage:
@@ -128,12 +145,18 @@ class MailActivities:
         message.set_content(body)
         for ref in request.attachments:
             maintype, _, subtype = ref.media_type.partition("/")
-            message.add_attachment(self.store.read(ref), maintype=maintype, subtype=subtype,
-                                   filename=ref.name)
+            message.add_attachment(
+                self.store.read(ref), maintype=maintype, subtype=subtype, filename=ref.name
+            )
         if request.calendar is not None:
             ics = build_ics(request.calendar, self.smtp.sender, now)
-            message.add_attachment(ics, maintype="text", subtype="calendar",
-                                   filename="invitation.ics", params={"method": "REQUEST"})
+            message.add_attachment(
+                ics,
+                maintype="text",
+                subtype="calendar",
+                filename="invitation.ics",
+                params={"method": "REQUEST"},
+            )
         return message
 
     @activity.defn(name="send_mail")
@@ -149,9 +172,13 @@ class MailActivities:
                 continue
             message = self.build(request, recipient, now)
             await aiosmtplib.send(
-                message, hostname=self.smtp.host, port=self.smtp.port,
-                username=self.smtp.username, password=self.smtp.password,
-                start_tls=self.smtp.start_tls, timeout=30,
+                message,
+                hostname=self.smtp.host,
+                port=self.smtp.port,
+                username=self.smtp.username,
+                password=self.smtp.password,
+                start_tls=self.smtp.start_tls,
+                timeout=30,
             )
             self.ledger.mark_sent(mid)
             sent += 1

@@ -37,8 +37,14 @@ class RenderActivities:
             except KeyError as exc:
                 raise ApplicationError(str(exc), non_retryable=True) from None
             document = renderer.render(renderer.context(request.source))
-            refs.append(self.store.put(request.source.order_id, kind, document.filename,
-                                       document.media_type, document.content))
-        log.info("documents_rendered", kinds=request.kinds,
-                 versions=[r.version for r in refs])
+            refs.append(
+                self.store.put(
+                    request.source.order_id,
+                    kind,
+                    document.filename,
+                    document.media_type,
+                    document.content,
+                )
+            )
+        log.info("documents_rendered", kinds=request.kinds, versions=[r.version for r in refs])
         return RenderResult(artifacts=refs)

@@ -18,10 +18,20 @@ from schemas.errors import DomainError, from_validation_error
 
 DEFAULT_DIR = Path(__file__).resolve().parent
 REQUIRED_MAILS = (
-    "order_confirmation", "consultant_task", "consultation_escalation", "material",
-    "jobcenter_guide", "survey_reminder", "artifacts_delivered", "premeeting_scheduled",
-    "invitation", "practical_checklist", "meeting_escalation", "follow_up_summary",
-    "rescheduled", "cancelled",
+    "order_confirmation",
+    "consultant_task",
+    "consultation_escalation",
+    "material",
+    "jobcenter_guide",
+    "survey_reminder",
+    "artifacts_delivered",
+    "premeeting_scheduled",
+    "invitation",
+    "practical_checklist",
+    "meeting_escalation",
+    "follow_up_summary",
+    "rescheduled",
+    "cancelled",
 )
 
 
@@ -53,13 +63,17 @@ class Catalog:
         except ValidationError as exc:
             raise CatalogError(str(source), str(from_validation_error(exc))) from None
         if package.id != folder.name:
-            raise CatalogError(str(source), f"id '{package.id}' skal være mappens navn '{folder.name}'")
+            raise CatalogError(
+                str(source), f"id '{package.id}' skal være mappens navn '{folder.name}'"
+            )
         return package
 
     def _load_mails(self, folder: Path) -> Environment:
         mails = folder / "mails"
         env = Environment(
-            loader=FileSystemLoader(mails), undefined=StrictUndefined, autoescape=False,
+            loader=FileSystemLoader(mails),
+            undefined=StrictUndefined,
+            autoescape=False,
             keep_trailing_newline=True,
         )
         env.filters.update(dato=date_long, dato_kort=date_short, dato_tid=datetime_long)
@@ -78,7 +92,9 @@ class Catalog:
             return self.packages[package_id]
         except KeyError:
             known = ", ".join(sorted(self.packages))
-            raise CatalogError("package", f"ukendt pakke '{package_id}' – kendte pakker: {known}") from None
+            raise CatalogError(
+                "package", f"ukendt pakke '{package_id}' – kendte pakker: {known}"
+            ) from None
 
     def mail_environment(self, package_id: str) -> Environment:
         self.package(package_id)

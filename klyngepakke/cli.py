@@ -33,15 +33,23 @@ from schemas.commands import (
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.order import ContactBy, MeetingMode, as_copenhagen
 
-app = typer.Typer(help="KiAP's klyngepakker som Temporal-workflows.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="KiAP's klyngepakker som Temporal-workflows.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 order_app = typer.Typer(help="Bestillinger: start, status, liste, flyt, annullér.")
 consultation_app = typer.Typer(help="Konsulentens telefonkonsultation.")
 survey_app = typer.Typer(help="Spørgeskemaet.")
 premeeting_app = typer.Typer(help="Formødet med jobcenteret.")
 meeting_app = typer.Typer(help="Klyngemødet.")
-for sub, name in ((order_app, "order"), (consultation_app, "consultation"),
-                  (survey_app, "survey"), (premeeting_app, "premeeting"), (meeting_app, "meeting")):
+for sub, name in (
+    (order_app, "order"),
+    (consultation_app, "consultation"),
+    (survey_app, "survey"),
+    (premeeting_app, "premeeting"),
+    (meeting_app, "meeting"),
+):
     app.add_typer(sub, name=name)
 
 err = Console(stderr=True)
@@ -76,14 +84,22 @@ def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]
     except StepRejected as exc:
         _fail(2, exc.message, as_json)
     except UnknownOrder as exc:
-        _fail(2, f"Der findes ingen ordre med id '{exc.order_id}' – se `klyngepakke order list`.",
-              as_json, "id")
+        _fail(
+            2,
+            f"Der findes ingen ordre med id '{exc.order_id}' – se `klyngepakke order list`.",
+            as_json,
+            "id",
+        )
     except RPCError as exc:
         _fail(1, f"Temporal svarede med en fejl: {exc.message}", as_json)
     except RuntimeError as exc:
         if "connect" in str(exc).lower() or "connection" in str(exc).lower():
-            _fail(1, f"Kan ikke forbinde til Temporal på {settings.temporal_address} – start "
-                     "stakken med `klyngepakke dev` eller `make run`.", as_json)
+            _fail(
+                1,
+                f"Kan ikke forbinde til Temporal på {settings.temporal_address} – start "
+                "stakken med `klyngepakke dev` eller `make run`.",
+                as_json,
+            )
         raise
     raise AssertionError("unreachable")
 
@@ -128,15 +144,23 @@ def order_start(
     order_file: Annotated[Path, typer.Argument(help="Bestillingen (YAML)")],
     order_id: Annotated[str | None, typer.Option("--id", help="Eget ordre-id")] = None,
     allow_late: Annotated[bool, typer.Option("--allow-late", help="Tillad < 8 uger")] = False,
-    seconds_per_day: Annotated[float | None, typer.Option(
-        "--seconds-per-day", min=0.01, help="Komprimeret tid: sekunder pr. planlagt dag")] = None,
+    seconds_per_day: Annotated[
+        float | None,
+        typer.Option(
+            "--seconds-per-day", min=0.01, help="Komprimeret tid: sekunder pr. planlagt dag"
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Start en bestilling fra en YAML-fil."""
 
     order = _checked(as_json, lambda: load_order(order_file))
-    started = _run(as_json, lambda orders, _: orders.start(
-        order, order_id=order_id, allow_late=allow_late, seconds_per_day=seconds_per_day))
+    started = _run(
+        as_json,
+        lambda orders, _: orders.start(
+            order, order_id=order_id, allow_late=allow_late, seconds_per_day=seconds_per_day
+        ),
+    )
     if as_json:
         print(json.dumps({"id": started}))
     else:
@@ -168,8 +192,10 @@ def order_reschedule(
     as_json: JsonOpt = False,
 ) -> None:
     """Flyt klyngemødet; fristerne planlægges igen."""
-    cmd = _checked(as_json, lambda: _model(Reschedule, meeting=_moment(meeting, "meeting"),
-                                           allow_late=allow_late))
+    cmd = _checked(
+        as_json,
+        lambda: _model(Reschedule, meeting=_moment(meeting, "meeting"), allow_late=allow_late),
+    )
     result = _run(as_json, lambda orders, _: orders.reschedule(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
@@ -190,13 +216,16 @@ def order_cancel(
 def consultation_done(
     order_id: IdArg,
     contact_by: Annotated[ContactBy, typer.Option("--contact-by", help="kiap eller klynge")],
-    mode: Annotated[MeetingMode | None, typer.Option("--mode", help="fysisk eller virtuelt")] = None,
+    mode: Annotated[
+        MeetingMode | None, typer.Option("--mode", help="fysisk eller virtuelt")
+    ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Noter fra samtalen")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Registrér telefonkonsultationen."""
-    cmd = _checked(as_json, lambda: _model(ConsultationDone, contact_by=contact_by, mode=mode,
-                                           notes=notes))
+    cmd = _checked(
+        as_json, lambda: _model(ConsultationDone, contact_by=contact_by, mode=mode, notes=notes)
+    )
     result = _run(as_json, lambda orders, _: orders.consultation_done(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
@@ -218,8 +247,9 @@ def survey_import(
         status = await orders.status(order_id)
         template = Catalog().package(status.package).survey
         responses = parse_survey_export(template, export_file.read_bytes())
-        return await orders.survey_import(order_id, SurveyImport(
-            source=export_file.name[:200], responses=responses))
+        return await orders.survey_import(
+            order_id, SurveyImport(source=export_file.name[:200], responses=responses)
+        )
 
     result = _run(as_json, action)
     _answer(as_json, result, lambda: cli_output.show_accepted(result))

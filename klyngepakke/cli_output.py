@@ -13,8 +13,13 @@ from schemas.danish_format import date_short, datetime_long
 from schemas.state import OrderStatus
 
 console = Console()
-_STATE_DA = {"pending": "venter", "active": "i gang", "done": "færdig",
-             "overdue": "[bold red]overskredet[/]", "skipped": "sprunget over"}
+_STATE_DA = {
+    "pending": "venter",
+    "active": "i gang",
+    "done": "færdig",
+    "overdue": "[bold red]overskredet[/]",
+    "skipped": "sprunget over",
+}
 _STATUS_DA = {"active": "aktiv", "completed": "afsluttet", "cancelled": "annulleret"}
 
 
@@ -23,23 +28,32 @@ def show_accepted(result: StepAccepted) -> None:
 
 
 def show_status(status: OrderStatus) -> None:
-    console.print(f"[bold]{status.id}[/] – {status.cluster} – "
-                  f"{_STATUS_DA.get(status.status, status.status)}"
-                  + (" (sen bestilling)" if status.late else ""))
+    console.print(
+        f"[bold]{status.id}[/] – {status.cluster} – "
+        f"{_STATUS_DA.get(status.status, status.status)}"
+        + (" (sen bestilling)" if status.late else "")
+    )
     if status.meeting:
         console.print(f"Klyngemøde: {datetime_long(status.meeting)}")
     console.print(f"Ordrens tid nu: {datetime_long(status.clock.planned(datetime.now(UTC)))}")
     table = Table("Trin", "Status", "Frist", "Færdig")
     for step in status.steps:
-        table.add_row(step.label, _STATE_DA.get(step.state, step.state),
-                      date_short(step.due) if step.due else "",
-                      date_short(step.done_at) if step.done_at else "")
+        table.add_row(
+            step.label,
+            _STATE_DA.get(step.state, step.state),
+            date_short(step.due) if step.due else "",
+            date_short(step.done_at) if step.done_at else "",
+        )
     console.print(table)
     if status.survey:
-        rate = (f" ({status.survey.response_rate:.0%})" if status.survey.response_rate is not None
-                else "")
-        console.print(f"Spørgeskema: {status.survey.respondents} af {status.survey.invited} "
-                      f"har svaret{rate}")
+        rate = (
+            f" ({status.survey.response_rate:.0%})"
+            if status.survey.response_rate is not None
+            else ""
+        )
+        console.print(
+            f"Spørgeskema: {status.survey.respondents} af {status.survey.invited} har svaret{rate}"
+        )
     if status.artifacts:
         show_artifacts(status)
 
@@ -57,7 +71,12 @@ def show_list(orders: list[OrderSummary]) -> None:
         return
     table = Table("Id", "Klynge", "Status", "Trin", "Møde", "Overskredet")
     for order in orders:
-        table.add_row(order.id, order.cluster or "", _STATUS_DA.get(order.status, order.status),
-                      order.current_step or "", date_short(order.meeting) if order.meeting else "",
-                      "ja" if order.overdue else "")
+        table.add_row(
+            order.id,
+            order.cluster or "",
+            _STATUS_DA.get(order.status, order.status),
+            order.current_step or "",
+            date_short(order.meeting) if order.meeting else "",
+            "ja" if order.overdue else "",
+        )
     console.print(table)

@@ -63,8 +63,11 @@ class OrderSummary(BaseModel):
 
 
 async def connect(settings: Settings) -> Client:
-    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter)
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
 
 
 async def _wall_clock() -> datetime:
@@ -72,31 +75,52 @@ async def _wall_clock() -> datetime:
 
 
 class OrdersClient:
-    def __init__(self, client: Client, settings: Settings,
-                 clock: Callable[[], Awaitable[datetime]] = _wall_clock) -> None:
+    def __init__(
+        self,
+        client: Client,
+        settings: Settings,
+        clock: Callable[[], Awaitable[datetime]] = _wall_clock,
+    ) -> None:
         self.client = client
         self.settings = settings
         # Tests pass the time-skipping server's clock, which runs ahead of the wall.
         self.clock = clock
 
-    async def start(self, order: OrderRequest, *, order_id: str | None = None,
-                    allow_late: bool = False, seconds_per_day: float | None = None) -> str:
+    async def start(
+        self,
+        order: OrderRequest,
+        *,
+        order_id: str | None = None,
+        allow_late: bool = False,
+        seconds_per_day: float | None = None,
+    ) -> str:
         """Start an order; a plan that cannot be made is refused before anything starts."""
         plan(order, await self.clock(), allow_late=allow_late)
         workflow_id = order_id or default_order_id(order)
-        inp = OrderInput(order=order, consultant=order.consultant or self.settings.default_consultant,
-                         allow_late=allow_late, seconds_per_day=seconds_per_day)
+        inp = OrderInput(
+            order=order,
+            consultant=order.consultant or self.settings.default_consultant,
+            allow_late=allow_late,
+            seconds_per_day=seconds_per_day,
+        )
         await self.client.start_workflow(
-            OrderWorkflow.run, inp, id=workflow_id, task_queue=self.settings.task_queue,
+            OrderWorkflow.run,
+            inp,
+            id=workflow_id,
+            task_queue=self.settings.task_queue,
             static_summary=f"{order.package}: {order.cluster.name}",
-            static_details=f"Klyngemøde {order.meeting.start.isoformat()} · {order.municipality.name}",
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(search_attributes.PACKAGE, order.package),
-                SearchAttributePair(search_attributes.CLUSTER, order.cluster.name),
-                SearchAttributePair(search_attributes.REGION, order.cluster.region.value),
-                SearchAttributePair(search_attributes.MUNICIPALITY, order.municipality.name),
-                SearchAttributePair(search_attributes.MEETING_DATE, order.meeting.start),
-            ]),
+            static_details=(
+                f"Klyngemøde {order.meeting.start.isoformat()} · {order.municipality.name}"
+            ),
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(search_attributes.PACKAGE, order.package),
+                    SearchAttributePair(search_attributes.CLUSTER, order.cluster.name),
+                    SearchAttributePair(search_attributes.REGION, order.cluster.region.value),
+                    SearchAttributePair(search_attributes.MUNICIPALITY, order.municipality.name),
+                    SearchAttributePair(search_attributes.MEETING_DATE, order.meeting.start),
+                ]
+            ),
         )
         return workflow_id
 
@@ -113,8 +137,10 @@ class OrdersClient:
 
     async def _update(self, order_id: str, name: str, payload: BaseModel) -> StepAccepted:
         try:
-            return await self._handle(order_id).execute_update(name, payload,
-                                                               result_type=StepAccepted)
+            accepted: StepAccepted = await self._handle(order_id).execute_update(
+                name, payload, result_type=StepAccepted
+            )
+            return accepted
         except WorkflowUpdateFailedError as exc:
             cause = exc.cause
             if isinstance(cause, ApplicationError):
@@ -131,7 +157,9 @@ class OrdersClient:
             described = await self._handle(order_id).describe()
         except RPCError:
             raise UnknownOrder(order_id) from None
-        state = "annulleret" if described.status == WorkflowExecutionStatus.COMPLETED else "afsluttet"
+        state = (
+            "annulleret" if described.status == WorkflowExecutionStatus.COMPLETED else "afsluttet"
+        )
         try:
             final = await self.status(order_id)
             state = {"cancelled": "annulleret", "completed": "afsluttet"}.get(final.status, state)
@@ -166,15 +194,18 @@ class OrdersClient:
         async for execution in self.client.list_workflows(query, limit=limit):
             attrs = execution.typed_search_attributes
             status = execution.status
-            out.append(OrderSummary(
-                id=execution.id,
-                status=(status.name.lower() if status else "unknown")
-                if status != WorkflowExecutionStatus.RUNNING else "active",
-                cluster=attrs.get(search_attributes.CLUSTER),
-                current_step=attrs.get(search_attributes.CURRENT_STEP),
-                meeting=attrs.get(search_attributes.MEETING_DATE),
-                overdue=attrs.get(search_attributes.OVERDUE),
-            ))
+            out.append(
+                OrderSummary(
+                    id=execution.id,
+                    status=(status.name.lower() if status else "unknown")
+                    if status != WorkflowExecutionStatus.RUNNING
+                    else "active",
+                    cluster=attrs.get(search_attributes.CLUSTER),
+                    current_step=attrs.get(search_attributes.CURRENT_STEP),
+                    meeting=attrs.get(search_attributes.MEETING_DATE),
+                    overdue=attrs.get(search_attributes.OVERDUE),
+                )
+            )
         return out
 
     async def result(self, order_id: str) -> OrderStatus:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def demo_order(now: datetime) -> OrderRequest:
     local = now.astimezone(COPENHAGEN)
     meeting_day = on_or_after((local + timedelta(weeks=8, days=3)).date())
     meeting = order.meeting.model_copy(
-        update={"start": datetime.combine(meeting_day, time(16, 0), COPENHAGEN)})
+        update={"start": datetime.combine(meeting_day, time(16, 0), COPENHAGEN)}
+    )
     call_at = datetime.combine(add_business_days(local.date(), 1), time(10, 0), COPENHAGEN)
     return order.model_copy(update={"meeting": meeting, "call_at": call_at})
 
@@ -44,12 +46,19 @@ def _state(status: OrderStatus, step: Step) -> StepState:
     return next(s.state for s in status.steps if s.name == step)
 
 
-async def run_demo(orders: OrdersClient, settings: Settings, seconds_per_day: float,
-                   say: callable = print) -> OrderStatus:  # type: ignore[valid-type]
+async def run_demo(
+    orders: OrdersClient,
+    settings: Settings,
+    seconds_per_day: float,
+    say: Callable[[str], object] = print,
+) -> OrderStatus:
     order = demo_order(datetime.now(UTC))
     stamp = datetime.now(UTC).strftime("%H%M%S")
-    order_id = await orders.start(order, order_id=f"demo-{order.meeting.start.date()}-{stamp}",
-                                  seconds_per_day=seconds_per_day)
+    order_id = await orders.start(
+        order,
+        order_id=f"demo-{order.meeting.start.date()}-{stamp}",
+        seconds_per_day=seconds_per_day,
+    )
     say(f"Ordre startet: {order_id} (1 planlagt dag = {seconds_per_day:g} s)")
     template = Catalog().package(order.package).survey
     export = EXAMPLES / "spoergeskema-eksport.csv"
@@ -60,39 +69,88 @@ async def run_demo(orders: OrdersClient, settings: Settings, seconds_per_day: fl
             break
         now = status.clock.planned(datetime.now(UTC))
         survey_due = next(s.due for s in status.steps if s.name == Step.SURVEY)
-        if _state(status, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE) \
-                and now >= order.call_at:
-            say((await orders.consultation_done(order_id, ConsultationDone(
-                contact_by=ContactBy.KIAP, notes="Klyngen ønsker fokus på LÆ 265 og svartider"
-            ))).message)
-        elif _state(status, Step.SURVEY) == StepState.ACTIVE and survey_due \
-                and now >= survey_due - timedelta(days=4):
+        if (
+            _state(status, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE)
+            and now >= order.call_at
+        ):
+            say(
+                (
+                    await orders.consultation_done(
+                        order_id,
+                        ConsultationDone(
+                            contact_by=ContactBy.KIAP,
+                            notes="Klyngen ønsker fokus på LÆ 265 og svartider",
+                        ),
+                    )
+                ).message
+            )
+        elif (
+            _state(status, Step.SURVEY) == StepState.ACTIVE
+            and survey_due
+            and now >= survey_due - timedelta(days=4)
+        ):
             responses = parse_survey_export(template, export.read_bytes())
-            say((await orders.survey_import(order_id, SurveyImport(
-                source=export.name, responses=responses))).message)
+            say(
+                (
+                    await orders.survey_import(
+                        order_id, SurveyImport(source=export.name, responses=responses)
+                    )
+                ).message
+            )
         elif _state(status, Step.PREMEETING) == StepState.ACTIVE and premeeting_at is None:
-            premeeting_at = (now + timedelta(days=2)).astimezone(COPENHAGEN).replace(
-                hour=14, minute=0, second=0, microsecond=0)
-            say((await orders.premeeting_schedule(order_id, PremeetingSchedule(
-                at=premeeting_at))).message)
-        elif premeeting_at and now > premeeting_at \
-                and _state(status, Step.PREMEETING) == StepState.ACTIVE:
-            say((await orders.premeeting_done(order_id, PremeetingDone(
-                notes="Programmet er godkendt; jobcenteret holder begge oplæg"))).message)
-        elif _state(status, Step.MEETING) in (StepState.ACTIVE, StepState.OVERDUE) \
-                and now >= order.meeting.start + timedelta(hours=3):
-            say((await orders.meeting_record(order_id, MeetingRecord(
-                minutes=demo_minutes(order)))).message)
+            premeeting_at = (
+                (now + timedelta(days=2))
+                .astimezone(COPENHAGEN)
+                .replace(hour=14, minute=0, second=0, microsecond=0)
+            )
+            say(
+                (
+                    await orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
+                ).message
+            )
+        elif (
+            premeeting_at
+            and now > premeeting_at
+            and _state(status, Step.PREMEETING) == StepState.ACTIVE
+        ):
+            say(
+                (
+                    await orders.premeeting_done(
+                        order_id,
+                        PremeetingDone(
+                            notes="Programmet er godkendt; jobcenteret holder begge oplæg"
+                        ),
+                    )
+                ).message
+            )
+        elif _state(status, Step.MEETING) in (
+            StepState.ACTIVE,
+            StepState.OVERDUE,
+        ) and now >= order.meeting.start + timedelta(hours=3):
+            say(
+                (
+                    await orders.meeting_record(
+                        order_id, MeetingRecord(minutes=demo_minutes(order))
+                    )
+                ).message
+            )
         await asyncio.sleep(min(0.25, seconds_per_day / 8))
     final = await orders.status(order_id)
     say(f"Ordren er {final.status}.")
-    mails = Counter(p.name.split("-", 1)[1].removesuffix(".eml")
-                    for p in Path(settings.mail_dir).glob("*.eml"))
-    say(f"Mails i {settings.mail_dir}: " + ", ".join(f"{k} ({v})" for k, v in sorted(mails.items())))
-    say(f"Dokumenter i {settings.artifact_dir / order_id}: "
-        + ", ".join(a.name for a in final.artifacts))
-    say(f"Temporal UI: http://localhost:{settings.ui_port}/namespaces/"
-        f"{settings.temporal_namespace}/workflows/{order_id}")
+    mails = Counter(
+        p.name.split("-", 1)[1].removesuffix(".eml") for p in Path(settings.mail_dir).glob("*.eml")
+    )
+    say(
+        f"Mails i {settings.mail_dir}: " + ", ".join(f"{k} ({v})" for k, v in sorted(mails.items()))
+    )
+    say(
+        f"Dokumenter i {settings.artifact_dir / order_id}: "
+        + ", ".join(a.name for a in final.artifacts)
+    )
+    say(
+        f"Temporal UI: http://localhost:{settings.ui_port}/namespaces/"
+        f"{settings.temporal_namespace}/workflows/{order_id}"
+    )
     return final
 
 
@@ -102,11 +160,18 @@ def demo_minutes(order: OrderRequest) -> Minutes:
         minute_taker=order.members[1].name if len(order.members) > 1 else order.coordinator.name,
         participants=len(order.members) + 2,
         agreements=[
-            Agreement(text="Jobcenteret opretter en direkte telefonlinje til lægerne",
-                      owner="Jobcenteret", due=day + timedelta(days=30)),
-            Agreement(text="Hver praksis aftaler, hvem der håndterer attestanmodninger",
-                      owner="Klyngen", due=day + timedelta(days=45)),
+            Agreement(
+                text="Jobcenteret opretter en direkte telefonlinje til lægerne",
+                owner="Jobcenteret",
+                due=day + timedelta(days=30),
+            ),
+            Agreement(
+                text="Hver praksis aftaler, hvem der håndterer attestanmodninger",
+                owner="Klyngen",
+                due=day + timedelta(days=45),
+            ),
         ],
-        follow_up=FollowUpChoices(board_meeting=True, klu=True,
-                                  contact_person=order.coordinator.name),
+        follow_up=FollowUpChoices(
+            board_meeting=True, klu=True, contact_person=order.coordinator.name
+        ),
     )

@@ -38,10 +38,21 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     log_file = (settings.var_dir / "temporal-server.log").open("ab")
     command = [
-        temporal_binary(), "server", "start-dev",
-        "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(settings.ui_port),
-        "--db-filename", str(settings.var_dir / "temporal.sqlite"),
-        "--namespace", settings.temporal_namespace, "--log-level", "warn",
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--ip",
+        host or "127.0.0.1",
+        "--port",
+        port,
+        "--ui-port",
+        str(settings.ui_port),
+        "--db-filename",
+        str(settings.var_dir / "temporal.sqlite"),
+        "--namespace",
+        settings.temporal_namespace,
+        "--log-level",
+        "warn",
         *dev_server_flags(),
     ]
     return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
@@ -74,8 +85,12 @@ async def run_dev_stack(settings: Settings) -> None:
     try:
         await wait_for_server(settings)
         sink.start()
-        log.info("dev_stack_ready", ui=f"http://localhost:{settings.ui_port}",
-                 mail=str(settings.mail_dir), artifacts=str(settings.artifact_dir))
+        log.info(
+            "dev_stack_ready",
+            ui=f"http://localhost:{settings.ui_port}",
+            mail=str(settings.mail_dir),
+            artifacts=str(settings.artifact_dir),
+        )
         (settings.var_dir / "dev.ready").write_text("ready\n")
         await run_worker(settings, stop)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -16,14 +17,19 @@ def mask(text: str) -> str:
     return _YDERNUMMER.sub("******", _EMAIL.sub("***@***", text))
 
 
-def mask_personal_data(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def mask_personal_data(
+    _: Any, __: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     """Last line of defence: no e-mail address or provider number reaches a log line."""
     return {k: mask(v) if isinstance(v, str) else v for k, v in event.items()}
 
 
 def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
-    renderer: Any = (structlog.processors.JSONRenderer() if fmt == "json"
-                     else structlog.dev.ConsoleRenderer(colors=False))
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -34,8 +34,12 @@ def load_order(path: Path) -> OrderRequest:
             raise DomainError("members_file", "angiv enten members eller members_file, ikke begge")
         source = (path.parent / str(members_file)).resolve()
         if not source.is_file():
-            raise DomainError("members_file", f"filen {members_file} findes ikke ved siden af ordren")
-        data["members"] = [m.model_dump() for m in parse_member_list(source.read_bytes(), source.name)]
+            raise DomainError(
+                "members_file", f"filen {members_file} findes ikke ved siden af ordren"
+            )
+        data["members"] = [
+            m.model_dump() for m in parse_member_list(source.read_bytes(), source.name)
+        ]
     try:
         return OrderRequest.model_validate(data)
     except ValidationError as exc:

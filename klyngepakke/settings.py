@@ -43,9 +43,14 @@ class Settings(BaseSettings):
 
     @property
     def smtp(self) -> SmtpSettings:
-        return SmtpSettings(host=self.smtp_host, port=self.smtp_port, username=self.smtp_username,
-                            password=self.smtp_password, start_tls=self.smtp_starttls,
-                            sender=self.mail_from)
+        return SmtpSettings(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            username=self.smtp_username,
+            password=self.smtp_password,
+            start_tls=self.smtp_starttls,
+            sender=self.mail_from,
+        )
 
     @property
     def default_consultant(self) -> Person:

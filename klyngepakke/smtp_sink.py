@@ -19,12 +19,15 @@ class _SaveToFolder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        existing = [int(p.name.split("-", 1)[0]) for p in folder.glob("*.eml")
-                    if p.name.split("-", 1)[0].isdigit()]
+        existing = [
+            int(p.name.split("-", 1)[0])
+            for p in folder.glob("*.eml")
+            if p.name.split("-", 1)[0].isdigit()
+        ]
         self._numbers = itertools.count(max(existing, default=0) + 1)
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         data: bytes = envelope.original_content or envelope.content
         message = message_from_bytes(data, policy=policy.default)
         kind = str(message.get("X-Klyngepakke-Mail", "mail"))
@@ -51,6 +54,6 @@ class SmtpSink:
 
     def messages(self) -> list[EmailMessage]:
         return [
-            message_from_bytes(p.read_bytes(), policy=policy.default)  # type: ignore[misc]
+            message_from_bytes(p.read_bytes(), policy=policy.default)
             for p in sorted(self.folder.glob("*.eml"))
         ]

@@ -69,7 +69,12 @@ def _notes(slide: Slide, text: str, virtual: bool) -> None:
 def _set_title(slide: Slide, text: str, size: int = 30) -> None:
     """The default layouts are 4:3; on a 16:9 slide the title is placed and sized here."""
     title = slide.shapes.title
-    title.left, title.top, title.width, title.height = Inches(0.6), Inches(0.3), Inches(12.1), Inches(1.2)
+    title.left, title.top, title.width, title.height = (
+        Inches(0.6),
+        Inches(0.3),
+        Inches(12.1),
+        Inches(1.2),
+    )
     title.text = text
     frame = title.text_frame
     frame.word_wrap = True
@@ -86,7 +91,12 @@ def _bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22
     slide = prs.slides.add_slide(prs.slide_layouts[1])
     _set_title(slide, title)
     body = slide.placeholders[1]
-    body.left, body.top, body.width, body.height = Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.4)
+    body.left, body.top, body.width, body.height = (
+        Inches(0.7),
+        Inches(1.6),
+        Inches(11.9),
+        Inches(5.4),
+    )
     frame = body.text_frame
     frame.word_wrap = True
     for index, line in enumerate(lines):
@@ -98,7 +108,7 @@ def _bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22
 
 def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
     slide = _title_only(prs, result.text)
-    data = CategoryChartData(number_format='0%')
+    data = CategoryChartData(number_format="0%")
     data.categories = [o.option for o in result.options]
     data.add_series("Andel af svarene", [o.share for o in result.options])
     frame = slide.shapes.add_chart(
@@ -108,7 +118,7 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -
     chart.has_legend = False
     plot = chart.plots[0]
     plot.has_data_labels = True
-    plot.data_labels.number_format = '0%'
+    plot.data_labels.number_format = "0%"
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
     plot.data_labels.font.size = Pt(14)
@@ -117,7 +127,7 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -
     chart.value_axis.maximum_scale = 1.0
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.tick_labels.font.size = Pt(12)
-    chart.value_axis.tick_labels.number_format = '0%'
+    chart.value_axis.tick_labels.number_format = "0%"
     chart.value_axis.tick_labels.number_format_is_linked = False
     footer = f"{result.answered} har svaret"
     if result.dont_know_share is not None:
@@ -130,7 +140,9 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -
 
 def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
     texts = result.free_texts or ["Ingen skrev et svar på dette spørgsmål."]
-    chunks = [texts[i:i + FREE_TEXTS_PER_SLIDE] for i in range(0, len(texts), FREE_TEXTS_PER_SLIDE)]
+    chunks = [
+        texts[i : i + FREE_TEXTS_PER_SLIDE] for i in range(0, len(texts), FREE_TEXTS_PER_SLIDE)
+    ]
     for number, chunk in enumerate(chunks, start=1):
         suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
         shown = [t if len(t) <= 160 else t[:157] + "…" for t in chunk]
@@ -146,14 +158,24 @@ class Deck:
         program = source.package.program(order.meeting.program_variant)
         mode = source.consultation.mode if source.consultation else order.meeting.mode
         return DeckContext(
-            title=source.package.title, cluster=order.cluster.name,
+            title=source.package.title,
+            cluster=order.cluster.name,
             municipality=order.municipality.name,
-            meeting_date=date_long(order.meeting.start), virtual=mode == MeetingMode.VIRTUAL,
-            program=[ProgramRow(time=f"{clock(i.start)}–{clock(i.end)}", title=i.title,
-                                responsible=i.responsible)
-                     for i in schedule(program, order.meeting.start)],
-            blocks=[BlockSlide(title=b.title, reflection=b.reflection)
-                    for b in program.blocks if b.reflection],
+            meeting_date=date_long(order.meeting.start),
+            virtual=mode == MeetingMode.VIRTUAL,
+            program=[
+                ProgramRow(
+                    time=f"{clock(i.start)}–{clock(i.end)}",
+                    title=i.title,
+                    responsible=i.responsible,
+                )
+                for i in schedule(program, order.meeting.start)
+            ],
+            blocks=[
+                BlockSlide(title=b.title, reflection=b.reflection)
+                for b in program.blocks
+                if b.reflection
+            ],
             survey=source.survey_results,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
@@ -169,13 +191,17 @@ class Deck:
         subtitle.left, subtitle.top = Inches(0.6), Inches(4.3)
         subtitle.width, subtitle.height = Inches(12.1), Inches(1.6)
         subtitle.text = f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
-        _notes(title, "Byd velkommen, præsentér jobcenterets repræsentanter, og udpeg en referent.",
-               ctx.virtual)
+        _notes(
+            title,
+            "Byd velkommen, præsentér jobcenterets repræsentanter, og udpeg en referent.",
+            ctx.virtual,
+        )
 
         slide = _title_only(prs, "Program")
         rows = len(ctx.program) + 1
-        table = slide.shapes.add_table(rows, 3, Inches(0.7), Inches(1.5), Inches(11.9),
-                                       Inches(0.45) * rows).table
+        table = slide.shapes.add_table(
+            rows, 3, Inches(0.7), Inches(1.5), Inches(11.9), Inches(0.45) * rows
+        ).table
         table.columns[0].width, table.columns[1].width = Inches(1.9), Inches(7.5)
         table.columns[2].width = Inches(2.5)
         for col, text in enumerate(("Tid", "Punkt", "Ansvarlig")):
@@ -188,46 +214,68 @@ class Deck:
         _notes(slide, "Gennemgå programmet kort. Pausen ligger efter blok 1.", ctx.virtual)
 
         if ctx.survey is None:
-            slide = _bullets(prs, "Spørgeskemaet", [
-                "Klyngens svar var ikke indlæst, da materialet blev lavet.",
-                "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
-            ])
+            slide = _bullets(
+                prs,
+                "Spørgeskemaet",
+                [
+                    "Klyngens svar var ikke indlæst, da materialet blev lavet.",
+                    "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
+                ],
+            )
             _notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.", ctx.virtual)
         else:
             lines = [f"{ctx.survey.respondents} medlemmer har svaret."]
             if ctx.survey.small_sample:
                 lines.append("Obs: færre end 3 svar – tolk resultaterne varsomt.")
-            _notes(_bullets(prs, "Klyngens svar på spørgeskemaet", lines),
-                   "Svarene er anonyme.", ctx.virtual)
+            _notes(
+                _bullets(prs, "Klyngens svar på spørgeskemaet", lines),
+                "Svarene er anonyme.",
+                ctx.virtual,
+            )
             for result in ctx.survey.questions:
                 if result.type == QuestionType.FREE_TEXT:
                     _free_text_slides(prs, result, ctx.virtual)
                 else:
                     _chart_slide(prs, result, ctx.virtual)
 
-        slide = _bullets(prs, "Datatræk fra jobcenteret", [
-            "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
-            "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
-        ])
+        slide = _bullets(
+            prs,
+            "Datatræk fra jobcenteret",
+            [
+                "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
+                "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
+            ],
+        )
         _notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
-        for minutes, topic in ((10, "Kommentarer til klyngens svar"),
-                               (20, "Arbejdsgange, tilbud til praksis og samarbejdet")):
+        for minutes, topic in (
+            (10, "Kommentarer til klyngens svar"),
+            (20, "Arbejdsgange, tilbud til praksis og samarbejdet"),
+        ):
             slide = _bullets(prs, f"Oplæg fra jobcenteret ({minutes} min.)", [topic])
-            _notes(slide, "Jobcenteret har ordet. Saml spørgsmål til dialogen bagefter.", ctx.virtual)
+            _notes(
+                slide, "Jobcenteret har ordet. Saml spørgsmål til dialogen bagefter.", ctx.virtual
+            )
         for block in ctx.blocks:
             slide = _bullets(prs, f"{block.title}: refleksion", block.reflection)
             _notes(slide, "Start med tavs refleksion, derefter sidemandssamtale.", ctx.virtual)
-        slide = _bullets(prs, "Aftaler: hvad, hvem og hvornår?", [
-            "Hvad vil vi gøre i egen praksis?",
-            "Hvad gør jobcenteret?",
-            "Hvem følger op – og hvornår mødes vi igen?",
-        ])
+        slide = _bullets(
+            prs,
+            "Aftaler: hvad, hvem og hvornår?",
+            [
+                "Hvad vil vi gøre i egen praksis?",
+                "Hvad gør jobcenteret?",
+                "Hvem følger op – og hvornår mødes vi igen?",
+            ],
+        )
         _notes(slide, "Referenten skriver aftalerne ned med ansvarlig og frist.", ctx.virtual)
 
         buffer = io.BytesIO()
         prs.save(buffer)
-        return RenderedDocument(filename="klyngemoede.pptx", media_type=PPTX,
-                                content=normalise(buffer.getvalue(), ctx.stamp))
+        return RenderedDocument(
+            filename="klyngemoede.pptx",
+            media_type=PPTX,
+            content=normalise(buffer.getvalue(), ctx.stamp),
+        )
 
 
 register(Deck())

@@ -55,8 +55,11 @@ class JobcenterGuide:
         order, timeline = source.order, source.timeline
         program = source.package.program(order.meeting.program_variant)
         lines = [
-            ProgramLine(time=f"{clock(item.start)}–{clock(item.end)}", title=item.title,
-                        responsible=item.responsible)
+            ProgramLine(
+                time=f"{clock(item.start)}–{clock(item.end)}",
+                title=item.title,
+                responsible=item.responsible,
+            )
             for item in schedule(program, order.meeting.start)
         ]
         consultation = source.consultation
@@ -67,21 +70,28 @@ class JobcenterGuide:
         else:
             first_contact = "klyngen"
         premeeting = (
-            datetime_long(source.premeeting_at) if source.premeeting_at
+            datetime_long(source.premeeting_at)
+            if source.premeeting_at
             else f"aftales med klyngen; senest {date_long(timeline.due[Step.PREMEETING])}"
         )
         consultant = source.consultant
         mode = consultation.mode if consultation else order.meeting.mode
         return JobcenterGuideContext(
-            cluster=order.cluster.name, region=order.cluster.region.value,
+            cluster=order.cluster.name,
+            region=order.cluster.region.value,
             municipality=order.municipality.name,
-            meeting_when=datetime_long(order.meeting.start), meeting_mode=mode.value,
+            meeting_when=datetime_long(order.meeting.start),
+            meeting_mode=mode.value,
             meeting_place=order.meeting.location or "oplyses af klyngekoordinatoren",
-            coordinator_name=order.coordinator.name, coordinator_email=order.coordinator.email,
-            consultant_name=consultant.name, consultant_email=consultant.email,
-            first_contact=first_contact, premeeting=premeeting,
+            coordinator_name=order.coordinator.name,
+            coordinator_email=order.coordinator.email,
+            consultant_name=consultant.name,
+            consultant_email=consultant.email,
+            first_contact=first_contact,
+            premeeting=premeeting,
             extract_due=date_long(timeline.due[Step.JOBCENTER]),
-            practices_count=len(order.practices), program=lines,
+            practices_count=len(order.practices),
+            program=lines,
             notes=consultation.notes if consultation else None,
             stamp=timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
@@ -96,7 +106,8 @@ class JobcenterGuide:
         buffer = io.BytesIO()
         template.save(buffer)
         return RenderedDocument(
-            filename="drejebog-jobcenter.docx", media_type=DOCX,
+            filename="drejebog-jobcenter.docx",
+            media_type=DOCX,
             content=normalise(buffer.getvalue(), context.stamp),
         )
 

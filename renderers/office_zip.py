@@ -12,7 +12,9 @@ import re
 import zipfile
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_STAMPS = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+_STAMPS = re.compile(
+    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
+)
 
 
 def normalise(data: bytes, stamp: str) -> bytes:
@@ -27,8 +29,11 @@ def normalise(data: bytes, stamp: str) -> bytes:
                 content = normalise(content, stamp)
             if info.filename == "docProps/core.xml":
                 content = _STAMPS.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-                content = re.sub(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
-                                 b"<cp:lastModifiedBy>KiAP</cp:lastModifiedBy>", content)
+                content = re.sub(
+                    rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
+                    b"<cp:lastModifiedBy>KiAP</cp:lastModifiedBy>",
+                    content,
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16

@@ -26,7 +26,9 @@ _NAMES: dict[date, str] = dict(
 @lru_cache(maxsize=64)
 def _closed_days(year: int) -> frozenset[date]:
     if year not in _YEARS:
-        raise ValueError(f"year {year} is outside the planned range {_YEARS.start}-{_YEARS.stop - 1}")
+        raise ValueError(
+            f"year {year} is outside the planned range {_YEARS.start}-{_YEARS.stop - 1}"
+        )
     return frozenset(d for d in _NAMES if d.year == year)
 
 

@@ -84,7 +84,9 @@ class Question(BaseModel):
         if len(self.options) < 2:
             raise ValueError(f"spørgsmål '{self.id}': angiv mindst to svarmuligheder")
         if any(not o.strip() for o in self.options):
-            raise ValueError(f"spørgsmål '{self.id}': en svarmulighed er tom – udfyld eller fjern den")
+            raise ValueError(
+                f"spørgsmål '{self.id}': en svarmulighed er tom – udfyld eller fjern den"
+            )
         if len(set(self.options)) != len(self.options):
             raise ValueError(f"spørgsmål '{self.id}': to svarmuligheder er ens")
         return self
@@ -106,7 +108,9 @@ class SurveyTemplate(BaseModel):
         ids = [q.id for q in self.questions]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"spørgsmålenes id skal være unikke; dubletter: {', '.join(duplicates)}")
+            raise ValueError(
+                f"spørgsmålenes id skal være unikke; dubletter: {', '.join(duplicates)}"
+            )
         return self
 
 

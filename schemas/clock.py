@@ -13,7 +13,8 @@ SECONDS_PER_DAY = 86_400.0
 
 
 class OrderClock(BaseModel):
-    """Maps real (workflow) time to planned time: planned = origin + (real - real_origin) * speed."""
+    """Maps real (workflow) time to planned time:
+    planned = planned_origin + (real - real_origin) * speed."""
 
     real_origin: datetime
     planned_origin: datetime

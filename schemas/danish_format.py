@@ -32,8 +32,10 @@ def date_short(value: date | datetime) -> str:
 def datetime_long(value: datetime) -> str:
     """'onsdag den 3. marts 2027 kl. 16:00'."""
     return format_datetime(
-        value.astimezone(COPENHAGEN), "EEEE 'den' d. MMMM y 'kl.' HH:mm",
-        tzinfo=COPENHAGEN, locale=LOCALE,
+        value.astimezone(COPENHAGEN),
+        "EEEE 'den' d. MMMM y 'kl.' HH:mm",
+        tzinfo=COPENHAGEN,
+        locale=LOCALE,
     )
 
 

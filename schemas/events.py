@@ -135,10 +135,26 @@ class OrderCompleted(_Event):
 
 
 DomainEvent = Annotated[
-    OrderPlaced | MailSent | ConsultationEscalated | ConsultationCompleted | MaterialSent
-    | JobcenterGuideSent | SurveyReminderSent | SurveyResultsImported | ExtractMissing
-    | ArtifactsRendered | ArtifactsDelivered | PremeetingScheduled | PremeetingCompleted
-    | InvitationSent | MeetingRecorded | FollowUpSummarySent | StepOverdue | StepSkipped
-    | OrderRescheduled | OrderCancelled | OrderCompleted,
+    OrderPlaced
+    | MailSent
+    | ConsultationEscalated
+    | ConsultationCompleted
+    | MaterialSent
+    | JobcenterGuideSent
+    | SurveyReminderSent
+    | SurveyResultsImported
+    | ExtractMissing
+    | ArtifactsRendered
+    | ArtifactsDelivered
+    | PremeetingScheduled
+    | PremeetingCompleted
+    | InvitationSent
+    | MeetingRecorded
+    | FollowUpSummarySent
+    | StepOverdue
+    | StepSkipped
+    | OrderRescheduled
+    | OrderCancelled
+    | OrderCompleted,
     Field(discriminator="type"),
 ]

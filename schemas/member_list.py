@@ -15,7 +15,15 @@ from schemas.people import Member
 _HEADERS = {
     "name": {"navn", "name", "fulde navn", "læge", "laege"},
     "email": {"email", "e-mail", "mail", "e-mailadresse", "emailadresse", "e mail"},
-    "ydernummer": {"ydernummer", "ydernr", "ydernr.", "yder nr", "yder nr.", "yder-nr", "ydernummer (6 cifre)"},
+    "ydernummer": {
+        "ydernummer",
+        "ydernr",
+        "ydernr.",
+        "yder nr",
+        "yder nr.",
+        "yder-nr",
+        "ydernummer (6 cifre)",
+    },
 }
 
 
@@ -30,10 +38,13 @@ def decode_text(data: bytes) -> str:
 def read_csv_rows(text: str, delimiter: str, field: str) -> list[list[str]]:
     """All rows of a CSV text; a file the csv module cannot read is a DomainError."""
     try:
-        return list(csv.reader(io.StringIO(text.replace("\x00", ""), newline=""),
-                               delimiter=delimiter))
+        return list(
+            csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter)
+        )
     except csv.Error as exc:
-        raise DomainError(field, f"filen kan ikke læses som CSV ({exc}) – gem den igen som CSV") from None
+        raise DomainError(
+            field, f"filen kan ikke læses som CSV ({exc}) – gem den igen som CSV"
+        ) from None
 
 
 def _header_key(cell: object) -> str | None:
@@ -57,7 +68,9 @@ def _rows_from_xlsx(data: bytes) -> list[list[Any]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file; all mean the same here
-        raise DomainError("members_file", "kan ikke læses som XLSX – gem filen igen fra Excel") from None
+        raise DomainError(
+            "members_file", "kan ikke læses som XLSX – gem filen igen fra Excel"
+        ) from None
     sheet = book.worksheets[0]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
@@ -68,14 +81,17 @@ def parse_member_list(data: bytes, filename: str) -> list[Member]:
     rows = _rows_from_xlsx(data) if is_xlsx else _rows_from_csv(data)
     rows = [r for r in rows if any(str(c or "").strip() for c in r)]
     if not rows:
-        raise DomainError("members_file", "filen er tom – den skal have kolonnerne navn;email;ydernummer")
+        raise DomainError(
+            "members_file", "filen er tom – den skal have kolonnerne navn;email;ydernummer"
+        )
     columns = {key: i for i, cell in enumerate(rows[0]) if (key := _header_key(cell))}
     missing = [k for k in ("name", "email", "ydernummer") if k not in columns]
     if missing:
         danish = {"name": "navn", "email": "email", "ydernummer": "ydernummer"}
         raise DomainError(
             "members_file",
-            "mangler kolonnen/kolonnerne " + ", ".join(danish[k] for k in missing)
+            "mangler kolonnen/kolonnerne "
+            + ", ".join(danish[k] for k in missing)
             + " i første række – overskrifterne skal være navn;email;ydernummer",
         )
     members: list[Member] = []
@@ -89,7 +105,9 @@ def parse_member_list(data: bytes, filename: str) -> list[Member]:
             member = Member.model_validate(values)
         except ValidationError as exc:
             for err in from_validation_error(exc).errors:
-                errors.append(DomainError(f"members_file række {row_number}, {err.field}", err.message))
+                errors.append(
+                    DomainError(f"members_file række {row_number}, {err.field}", err.message)
+                )
             continue
         if member.email in seen:
             errors.append(

@@ -23,7 +23,8 @@ class Agreement(BaseModel):
 
     text: str = Field(min_length=1, max_length=1000, description="Hvad der er aftalt")
     owner: str = Field(
-        min_length=1, max_length=200,
+        min_length=1,
+        max_length=200,
         description="Hvem: en praksis, klyngen, jobcenteret eller en navngiven person",
     )
     due: date = Field(description="Senest hvornår (dato)")
@@ -37,7 +38,9 @@ class FollowUpChoices(BaseModel):
     board_meeting: bool = Field(default=False, description="Opfølgende møde i bestyrelsen")
     klu: bool = Field(default=False, description="Emnet tages op i KLU")
     contact_person: str | None = Field(default=None, max_length=200)
-    follow_up_meeting: LocalDateTime | None = Field(default=None, description="Opfølgende klyngemøde")
+    follow_up_meeting: LocalDateTime | None = Field(
+        default=None, description="Opfølgende klyngemøde"
+    )
 
 
 class Minutes(BaseModel):

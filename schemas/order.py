@@ -75,7 +75,9 @@ class Municipality(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Name = Field(description="Kommunens navn")
-    jobcenter_contact: Person = Field(description="Kontaktperson eller fællespostkasse i jobcenteret")
+    jobcenter_contact: Person = Field(
+        description="Kontaktperson eller fællespostkasse i jobcenteret"
+    )
 
 
 class Meeting(BaseModel):
@@ -121,7 +123,9 @@ class OrderRequest(BaseModel):
     @model_validator(mode="after")
     def _call_before_meeting(self) -> OrderRequest:
         if self.call_at >= self.meeting.start:
-            raise ValueError("call_at: opkaldet skal ligge før klyngemødet – vælg et tidligere tidspunkt")
+            raise ValueError(
+                "call_at: opkaldet skal ligge før klyngemødet – vælg et tidligere tidspunkt"
+            )
         return self
 
     @property

@@ -19,9 +19,7 @@ def normalise_email(value: object) -> str:
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        raise ValueError(
-            "er ikke en gyldig e-mailadresse – skriv den som navn@domæne.dk"
-        ) from None
+        raise ValueError("er ikke en gyldig e-mailadresse – skriv den som navn@domæne.dk") from None
     return result.normalized.lower()
 
 

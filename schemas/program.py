@@ -26,13 +26,30 @@ def schedule(program: ProgramVariant, start: datetime) -> list[ScheduledItem]:
     for block in program.blocks:
         if block.break_minutes:
             end = clock + timedelta(minutes=block.break_minutes)
-            items.append(ScheduledItem(start=clock, end=end, block=block.title, title=block.title,
-                                       minutes=block.break_minutes, responsible="", is_break=True))
+            items.append(
+                ScheduledItem(
+                    start=clock,
+                    end=end,
+                    block=block.title,
+                    title=block.title,
+                    minutes=block.break_minutes,
+                    responsible="",
+                    is_break=True,
+                )
+            )
             clock = end
             continue
         for item in block.items:
             end = clock + timedelta(minutes=item.minutes)
-            items.append(ScheduledItem(start=clock, end=end, block=block.title, title=item.title,
-                                       minutes=item.minutes, responsible=item.responsible))
+            items.append(
+                ScheduledItem(
+                    start=clock,
+                    end=end,
+                    block=block.title,
+                    title=item.title,
+                    minutes=item.minutes,
+                    responsible=item.responsible,
+                )
+            )
             clock = end
     return items

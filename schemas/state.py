@@ -123,8 +123,9 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             s = s.model_copy(update={"consultation": event})
             s = _set(s, at, consultation=StepState.DONE, material=StepState.ACTIVE)
         case MaterialSent():
-            s = _set(s, at, material=StepState.DONE, survey=StepState.ACTIVE,
-                     jobcenter=StepState.ACTIVE)
+            s = _set(
+                s, at, material=StepState.DONE, survey=StepState.ACTIVE, jobcenter=StepState.ACTIVE
+            )
         case JobcenterGuideSent():
             s = s.model_copy(update={"artifacts": [*s.artifacts, event.artifact]})
         case SurveyResultsImported():
@@ -133,13 +134,22 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case ExtractMissing():
             s = _set(s, at, jobcenter=StepState.SKIPPED)
         case ArtifactsRendered():
-            s = s.model_copy(update={"artifacts": [*s.artifacts, *event.artifacts],
-                                     "artifact_version": event.version})
+            s = s.model_copy(
+                update={
+                    "artifacts": [*s.artifacts, *event.artifacts],
+                    "artifact_version": event.version,
+                }
+            )
             s = _set(s, at, artifacts=StepState.ACTIVE)
         case ArtifactsDelivered():
             s = s.model_copy(update={"delivered_version": event.version})
-            s = _set(s, at, artifacts=StepState.DONE, premeeting=StepState.ACTIVE,
-                     invitation=StepState.ACTIVE)
+            s = _set(
+                s,
+                at,
+                artifacts=StepState.DONE,
+                premeeting=StepState.ACTIVE,
+                invitation=StepState.ACTIVE,
+            )
         case PremeetingScheduled():
             s = s.model_copy(update={"premeeting_at": event.premeeting_at})
         case PremeetingCompleted():
@@ -220,7 +230,9 @@ class OrderStatus(BaseModel):
     overdue: bool
     meeting: datetime | None
     as_of: datetime = Field(description="Order-clock time of the last change the order handled")
-    clock: OrderClock = Field(description="Turns real time into the order's time: clock.planned(now)")
+    clock: OrderClock = Field(
+        description="Turns real time into the order's time: clock.planned(now)"
+    )
     steps: list[StepView]
     events: list[EventView]
     artifacts: list[ArtifactView]
@@ -228,30 +240,50 @@ class OrderStatus(BaseModel):
 
 
 def status_of(
-    order_id: str, package: str, cluster: str, invited: int, events: list[DomainEvent],
-    as_of: datetime, clock: OrderClock,
+    order_id: str,
+    package: str,
+    cluster: str,
+    invited: int,
+    events: list[DomainEvent],
+    as_of: datetime,
+    clock: OrderClock,
 ) -> OrderStatus:
     state = fold(events)
     timeline = state.timeline
     steps = [
         StepView(
-            name=step, label=step.label, state=state.steps[step].state,
-            due=timeline.due[step] if timeline else None, done_at=state.steps[step].done_at,
+            name=step,
+            label=step.label,
+            state=state.steps[step].state,
+            due=timeline.due[step] if timeline else None,
+            done_at=state.steps[step].done_at,
         )
         for step in Step
     ]
     survey = None
     if state.survey_results is not None:
         answered = state.survey_results.respondents
-        survey = SurveyView(respondents=answered, invited=invited,
-                            response_rate=answered / invited if invited else None)
+        survey = SurveyView(
+            respondents=answered,
+            invited=invited,
+            response_rate=answered / invited if invited else None,
+        )
     return OrderStatus(
-        id=order_id, package=package, cluster=cluster, status=state.status,
-        late=bool(timeline and timeline.late), current_step=state.current_step,
-        overdue=state.overdue, meeting=timeline.meeting if timeline else None, as_of=as_of,
+        id=order_id,
+        package=package,
+        cluster=cluster,
+        status=state.status,
+        late=bool(timeline and timeline.late),
+        current_step=state.current_step,
+        overdue=state.overdue,
+        meeting=timeline.meeting if timeline else None,
+        as_of=as_of,
         clock=clock,
-        steps=steps, events=[EventView(type=e.type, at=e.at) for e in events],
-        artifacts=[ArtifactView(name=a.name, kind=a.kind, version=a.version, path=a.path,
-                                sha256=a.sha256) for a in state.artifacts],
+        steps=steps,
+        events=[EventView(type=e.type, at=e.at) for e in events],
+        artifacts=[
+            ArtifactView(name=a.name, kind=a.kind, version=a.version, path=a.path, sha256=a.sha256)
+            for a in state.artifacts
+        ],
         survey=survey,
     )

@@ -22,8 +22,10 @@ def current_details(cluster: str, municipality: str, state: OrderState, now: dat
     timeline = state.timeline
     lines = [f"**{cluster}** · {municipality}"]
     if timeline is not None:
-        lines.append(f"Klyngemøde: {datetime_long(timeline.meeting)}"
-                     + (" · *sen bestilling*" if timeline.late else ""))
+        lines.append(
+            f"Klyngemøde: {datetime_long(timeline.meeting)}"
+            + (" · *sen bestilling*" if timeline.late else "")
+        )
     if state.status == "cancelled":
         lines.append(f"**Annulleret**: {state.cancel_reason}")
         return "\n\n".join(lines)
@@ -33,8 +35,9 @@ def current_details(cluster: str, municipality: str, state: OrderState, now: dat
     step = state.current_step
     progress = state.steps[step]
     due = f", frist {date_long(timeline.due[step])}" if timeline else ""
-    lines.append(f"Trin {step.number}/{len(Step) - 1}: **{step.label}** – "
-                 f"{_STATE_DA[progress.state]}{due}")
+    lines.append(
+        f"Trin {step.number}/{len(Step) - 1}: **{step.label}** – {_STATE_DA[progress.state]}{due}"
+    )
     late = [s.label for s, p in state.steps.items() if p.state == StepState.OVERDUE]
     if late:
         lines.append("Overskredet: " + ", ".join(late))

@@ -70,8 +70,11 @@ def check_response(template: SurveyTemplate, response: SurveyResponse, where: st
         unknown = [c for c in chosen if c not in question.choices]
         if unknown:
             problems.append(
-                DomainError(field, f"'{unknown[0]}' er ikke en svarmulighed; brug en af: "
-                            + " / ".join(question.choices))
+                DomainError(
+                    field,
+                    f"'{unknown[0]}' er ikke en svarmulighed; brug en af: "
+                    + " / ".join(question.choices),
+                )
             )
     if problems:
         raise DomainErrors(problems)
@@ -89,9 +92,15 @@ def aggregate(template: SurveyTemplate, responses: list[SurveyResponse]) -> Surv
         given = [v for v in values if _answered(v)]
         if question.type == QuestionType.FREE_TEXT:
             texts = sorted(" ".join(str(v).split()) for v in given)
-            results.append(QuestionResult(question_id=question.id, text=question.text,
-                                          type=question.type, answered=len(given),
-                                          free_texts=texts))
+            results.append(
+                QuestionResult(
+                    question_id=question.id,
+                    text=question.text,
+                    type=question.type,
+                    answered=len(given),
+                    free_texts=texts,
+                )
+            )
             continue
         counts = dict.fromkeys(question.choices, 0)
         for value in given:
@@ -104,11 +113,18 @@ def aggregate(template: SurveyTemplate, responses: list[SurveyResponse]) -> Surv
             for o, c in counts.items()
         ]
         dont_know = counts.get(DONT_KNOW) if question.dont_know else None
-        results.append(QuestionResult(
-            question_id=question.id, text=question.text, type=question.type, answered=total,
-            options=options,
-            dont_know_share=None if dont_know is None else (dont_know / total if total else 0.0),
-        ))
+        results.append(
+            QuestionResult(
+                question_id=question.id,
+                text=question.text,
+                type=question.type,
+                answered=total,
+                options=options,
+                dont_know_share=None
+                if dont_know is None
+                else (dont_know / total if total else 0.0),
+            )
+        )
     return SurveyResults(
         respondents=len(responses), small_sample=len(responses) < SMALL_SAMPLE, questions=results
     )
@@ -126,9 +142,9 @@ def _match_columns(template: SurveyTemplate, header: list[str]) -> dict[int, Que
         wanted[_key(question.text)] = question
     mapping: dict[int, Question] = {}
     for index, cell in enumerate(header):
-        question = wanted.get(cell.strip().lower()) or wanted.get(_key(cell))
-        if question is not None:
-            mapping[index] = question
+        found = wanted.get(cell.strip().lower()) or wanted.get(_key(cell))
+        if found is not None:
+            mapping[index] = found
     return mapping
 
 
@@ -152,8 +168,9 @@ def parse_survey_export(template: SurveyTemplate, data: bytes) -> list[SurveyRes
     if not mapping or any(q.required for q in missing):
         names = ", ".join(q.id for q in missing) or "alle"
         raise DomainError(
-            "file", f"kolonner for spørgsmålene mangler: {names} – overskriften skal være"
-            " spørgsmålets id eller tekst"
+            "file",
+            f"kolonner for spørgsmålene mangler: {names} – overskriften skal være"
+            " spørgsmålets id eller tekst",
         )
     responses: list[SurveyResponse] = []
     problems: list[DomainError] = []

@@ -40,8 +40,14 @@ _DAYS_BEFORE_MEETING = {
     Step.PREMEETING: 3,
 }
 # Time order of the pre-meeting due dates (the enum is in stage order, not time order).
-_CHAIN: list[str] = ["survey_reminder", Step.SURVEY, Step.JOBCENTER, Step.ARTIFACTS,
-                     Step.INVITATION, Step.PREMEETING]
+_CHAIN: list[str] = [
+    "survey_reminder",
+    Step.SURVEY,
+    Step.JOBCENTER,
+    Step.ARTIFACTS,
+    Step.INVITATION,
+    Step.PREMEETING,
+]
 
 
 class Timeline(BaseModel):
@@ -88,7 +94,9 @@ def plan(order: OrderRequest, now: datetime, *, allow_late: bool = False) -> Tim
         )
     call_at = order.call_at
     if call_at <= now:
-        raise DomainError("call_at", "opkaldstidspunktet er passeret – vælg et tidspunkt i fremtiden")
+        raise DomainError(
+            "call_at", "opkaldstidspunktet er passeret – vælg et tidspunkt i fremtiden"
+        )
     if not is_business_day(call_at.date()):
         name = holiday_name(call_at.date())
         why = f"det er {name}" if name else "det er weekend"

@@ -34,10 +34,12 @@ def free_port() -> int:
 
 
 async def register_search_attributes(client: Client) -> None:
-    await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
-        namespace=client.namespace,
-        search_attributes={k.name: k.indexed_value_type.value for k in search_attributes.ALL},
-    ))
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={k.name: k.indexed_value_type.value for k in search_attributes.ALL},
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -33,10 +33,15 @@ def order_data(now: datetime, weeks: float = 9, **changes: Any) -> dict[str, Any
         "coordinator": {"name": "Mette Holm", "email": "mette@example.dk"},
         "consultant": {"name": "Christian Kiap", "email": "konsulent@example.dk"},
         "members": MEMBERS,
-        "municipality": {"name": "Aalborg Kommune",
-                         "jobcenter_contact": {"name": "Jobcenter Aalborg", "email": "jc@example.dk"}},
-        "meeting": {"start": datetime.combine(meeting_day, time(16, 0), COPENHAGEN).isoformat(),
-                    "mode": "fysisk", "location": "Lægehuset, mødelokale 2"},
+        "municipality": {
+            "name": "Aalborg Kommune",
+            "jobcenter_contact": {"name": "Jobcenter Aalborg", "email": "jc@example.dk"},
+        },
+        "meeting": {
+            "start": datetime.combine(meeting_day, time(16, 0), COPENHAGEN).isoformat(),
+            "mode": "fysisk",
+            "location": "Lægehuset, mødelokale 2",
+        },
         "call_at": datetime.combine(call_day, time(10, 0), COPENHAGEN).isoformat(),
     }
     data.update(changes)
@@ -51,21 +56,43 @@ def responses(template: SurveyTemplate) -> list[SurveyResponse]:
     """Three respondents; counts a reader can check by hand."""
     del template
     return [
-        SurveyResponse(answers={"kendskab": "I høj grad", "samarbejde": "Godt",
-                                "fungerer_godt": "Hurtigt svar på telefonen",
-                                "udfordringer": ["Korte svarfrister"]}),
-        SurveyResponse(answers={"kendskab": "I høj grad", "samarbejde": "Dårligt",
-                                "fungerer_godt": "", "udfordringer": ["Korte svarfrister",
-                                                                      "Uklare spørgsmål i anmodningen"]}),
-        SurveyResponse(answers={"kendskab": "Ved ikke", "samarbejde": "Godt",
-                                "fungerer_godt": "Fast kontaktperson", "udfordringer": []}),
+        SurveyResponse(
+            answers={
+                "kendskab": "I høj grad",
+                "samarbejde": "Godt",
+                "fungerer_godt": "Hurtigt svar på telefonen",
+                "udfordringer": ["Korte svarfrister"],
+            }
+        ),
+        SurveyResponse(
+            answers={
+                "kendskab": "I høj grad",
+                "samarbejde": "Dårligt",
+                "fungerer_godt": "",
+                "udfordringer": ["Korte svarfrister", "Uklare spørgsmål i anmodningen"],
+            }
+        ),
+        SurveyResponse(
+            answers={
+                "kendskab": "Ved ikke",
+                "samarbejde": "Godt",
+                "fungerer_godt": "Fast kontaktperson",
+                "udfordringer": [],
+            }
+        ),
     ]
 
 
 def minutes(meeting_day: date) -> Minutes:
     return Minutes(
-        minute_taker="Åse Øberg", participants=14,
-        agreements=[Agreement(text="Fast telefontid for sagsbehandlere", owner="Jobcenteret",
-                              due=meeting_day + timedelta(days=30))],
+        minute_taker="Åse Øberg",
+        participants=14,
+        agreements=[
+            Agreement(
+                text="Fast telefontid for sagsbehandlere",
+                owner="Jobcenteret",
+                due=meeting_day + timedelta(days=30),
+            )
+        ],
         follow_up=FollowUpChoices(board_meeting=True, klu=True, contact_person="Mette Holm"),
     )

@@ -6,17 +6,14 @@ from datetime import timedelta
 
 from temporalio.common import RetryPolicy
 
-MAIL = {
-    "start_to_close_timeout": timedelta(minutes=2),
-    # SMTP outages can last hours; keep trying, the ledger prevents doubles.
-    "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=2), backoff_coefficient=2.0,
-                                maximum_interval=timedelta(minutes=10)),
-}
-RENDER = {
-    "start_to_close_timeout": timedelta(minutes=5),
-    "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=5),
-}
-LOOKUP = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(maximum_attempts=5),
-}
+MAIL_TIMEOUT = timedelta(minutes=2)
+# SMTP outages can last hours; keep trying, the sent-ledger prevents doubles.
+MAIL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+)
+RENDER_TIMEOUT = timedelta(minutes=5)
+RENDER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=5)
+LOOKUP_TIMEOUT = timedelta(seconds=30)
+LOOKUP_RETRY = RetryPolicy(maximum_attempts=5)

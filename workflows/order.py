@@ -7,6 +7,8 @@ person's Update. Decisions live in schemas/; side effects in activities/.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -18,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
     from activities.mail import MailActivities, MailContext, MailRequest
     from activities.rendering import RenderActivities, RenderRequest
+    from schemas.artifacts import ArtifactRef
     from schemas.business_days import add_business_days, at_workday_start
     from schemas.catalog import Package
     from schemas.clock import OrderClock
@@ -89,22 +92,29 @@ class OrderWorkflow:
     def __init__(self, inp: OrderInput) -> None:
         self._input = inp
         self._order: OrderRequest = inp.order
-        self._clock = OrderClock(real_origin=workflow.now(), planned_origin=workflow.now(),
-                                 seconds_per_day=inp.seconds_per_day)
+        self._clock = OrderClock(
+            real_origin=workflow.now(),
+            planned_origin=workflow.now(),
+            seconds_per_day=inp.seconds_per_day,
+        )
         self._events: list[DomainEvent] = []
         self._state = OrderState()
         self._package: Package | None = None
         self._replans = 0
         self._cancel_requested = False
         self._premeetings_scheduled = 0
+        self._premeetings_announced = 0
 
     # ---- the stages -------------------------------------------------------------------
 
     @workflow.run
     async def run(self, inp: OrderInput) -> OrderStatus:
         self._package = await workflow.execute_activity_method(
-            CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget",
-            **activity_options.LOOKUP,
+            CatalogActivities.load_package,
+            inp.order.package,
+            summary="Hent pakken fra kataloget",
+            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
+            retry_policy=activity_options.LOOKUP_RETRY,
         )
         try:
             timeline = plan(self._order, self._now(), allow_late=inp.allow_late)
@@ -129,20 +139,30 @@ class OrderWorkflow:
 
     async def _order_placed(self) -> None:
         await self._mail("order_confirmation", "order_confirmation", "coordinator")
-        await self._mail("consultant_task", "consultant_task", "consultant",
-                         calendar=self._invite("consultation", "Telefonkonsultation: klyngepakke",
-                                               self._order.call_at, 30))
+        await self._mail(
+            "consultant_task",
+            "consultant_task",
+            "consultant",
+            calendar=self._invite(
+                "consultation", "Telefonkonsultation: klyngepakke", self._order.call_at, 30
+            ),
+        )
 
     async def _consultation(self) -> None:
-        done = await self._wait_until(lambda: self._timeline.consultation_escalation,
-                                      lambda: self._state.is_done(Step.CONSULTATION),
-                                      "Venter på telefonkonsultationen")
+        done = await self._wait_until(
+            lambda: self._timeline.consultation_escalation,
+            lambda: self._state.is_done(Step.CONSULTATION),
+            "Venter på telefonkonsultationen",
+        )
         if not done:
             self._record(StepOverdue(at=self._now(), step=Step.CONSULTATION))
             self._record(ConsultationEscalated(at=self._now()))
             await self._mail("consultation_escalation", "consultation_escalation", "consultant")
-            await self._wait_until(None, lambda: self._state.is_done(Step.CONSULTATION),
-                                   "Venter på telefonkonsultationen (rykket)")
+            await self._wait_until(
+                None,
+                lambda: self._state.is_done(Step.CONSULTATION),
+                "Venter på telefonkonsultationen (rykket)",
+            )
 
     async def _material(self) -> None:
         guide = (await self._render(["jobcenter_guide"]))[0]
@@ -152,82 +172,119 @@ class OrderWorkflow:
         self._record(MaterialSent(at=self._now()))
         if consultation.contact_by == ContactBy.KIAP:
             await self._mail("jobcenter_guide", "jobcenter_guide", "jobcenter", attachments=[guide])
-        self._record(JobcenterGuideSent(at=self._now(), contact_by=consultation.contact_by,
-                                        artifact=guide))
+        self._record(
+            JobcenterGuideSent(at=self._now(), contact_by=consultation.contact_by, artifact=guide)
+        )
 
     async def _survey(self) -> None:
         imported = lambda: self._state.is_done(Step.SURVEY)  # noqa: E731
-        if not await self._wait_until(lambda: self._timeline.survey_reminder, imported,
-                                      "Venter på spørgeskemaets svar"):
+        if not await self._wait_until(
+            lambda: self._timeline.survey_reminder, imported, "Venter på spørgeskemaets svar"
+        ):
             await self._mail("survey_reminder", "survey_reminder", "coordinator")
             self._record(SurveyReminderSent(at=self._now()))
-        if not await self._wait_until(lambda: self._timeline.due[Step.SURVEY], imported,
-                                      "Venter på spørgeskemaets svar (frist)"):
+        if not await self._wait_until(
+            lambda: self._timeline.due[Step.SURVEY],
+            imported,
+            "Venter på spørgeskemaets svar (frist)",
+        ):
             self._record(StepOverdue(at=self._now(), step=Step.SURVEY))
 
     async def _artifacts(self) -> None:
-        await self._wait_until(lambda: self._timeline.due[Step.ARTIFACTS], None,
-                               "Venter til PowerPointen skal leveres")
+        await self._wait_until(
+            lambda: self._timeline.due[Step.ARTIFACTS], None, "Venter til PowerPointen skal leveres"
+        )
         if not self._state.is_done(Step.SURVEY):
-            self._record(StepSkipped(at=self._now(), step=Step.SURVEY,
-                                     reason="svarene var ikke indlæst, da PowerPointen blev lavet"))
+            self._record(
+                StepSkipped(
+                    at=self._now(),
+                    step=Step.SURVEY,
+                    reason="svarene var ikke indlæst, da PowerPointen blev lavet",
+                )
+            )
         if not self._state.extract_received:
             self._record(ExtractMissing(at=self._now()))
         refs = await self._render(self._pkg.meeting_documents)
         version = self._state.artifact_version + 1
         self._record(ArtifactsRendered(at=self._now(), version=version, artifacts=refs))
-        await self._mail("artifacts_delivered", f"artifacts_delivered-v{version}", "coordinator",
-                         attachments=refs)
+        await self._mail(
+            "artifacts_delivered",
+            f"artifacts_delivered-v{version}",
+            "coordinator",
+            attachments=refs,
+        )
         self._record(ArtifactsDelivered(at=self._now(), version=version, roles=["coordinator"]))
 
     async def _premeeting(self) -> None:
-        announced = 0
-        overdue_noted = False
+        """Announce each scheduling of the pre-meeting; flag it overdue at its due date and
+        skip it at the meeting if it was never held."""
         while True:
-            seen = announced
-            await self._wait_until(lambda: self._timeline.meeting if overdue_noted
-                                   else self._timeline.due[Step.PREMEETING],
-                                   lambda: self._state.is_done(Step.PREMEETING)
-                                   or self._premeetings_scheduled != seen,
-                                   "Venter på formødet")
-            if self._premeetings_scheduled != announced:
-                announced = self._premeetings_scheduled
-                await self._announce_premeeting(announced)
+            await self._wait_until(
+                self._premeeting_deadline, self._premeeting_news, "Venter på formødet"
+            )
+            if self._premeetings_scheduled != self._premeetings_announced:
+                self._premeetings_announced = self._premeetings_scheduled
+                await self._announce_premeeting(self._premeetings_announced)
                 continue
             if self._state.is_done(Step.PREMEETING):
                 return
-            if not overdue_noted:
+            if self._state.state_of(Step.PREMEETING) != StepState.OVERDUE:
                 self._record(StepOverdue(at=self._now(), step=Step.PREMEETING))
-                overdue_noted = True
                 continue
-            self._record(StepSkipped(at=self._now(), step=Step.PREMEETING,
-                                     reason="formødet blev ikke registreret før klyngemødet"))
+            reason = "formødet blev ikke registreret før klyngemødet"
+            self._record(StepSkipped(at=self._now(), step=Step.PREMEETING, reason=reason))
             return
+
+    def _premeeting_deadline(self) -> datetime:
+        if self._state.state_of(Step.PREMEETING) == StepState.OVERDUE:
+            return self._timeline.meeting
+        return self._timeline.due[Step.PREMEETING]
+
+    def _premeeting_news(self) -> bool:
+        return (
+            self._state.is_done(Step.PREMEETING)
+            or self._premeetings_scheduled != self._premeetings_announced
+        )
 
     async def _announce_premeeting(self, number: int) -> None:
         at = self._state.premeeting_at
         assert at is not None
-        invite = self._invite("premeeting", "Formøde: klyngemøde om attester", at, 60,
-                              sequence=number - 1)
-        await self._mail("premeeting_scheduled", f"premeeting_scheduled-{number}",
-                         "coordinator", "jobcenter", calendar=invite)
+        invite = self._invite(
+            "premeeting", "Formøde: klyngemøde om attester", at, 60, sequence=number - 1
+        )
+        await self._mail(
+            "premeeting_scheduled",
+            f"premeeting_scheduled-{number}",
+            "coordinator",
+            "jobcenter",
+            calendar=invite,
+        )
 
     async def _invitation(self) -> None:
-        await self._wait_until(lambda: self._timeline.due[Step.INVITATION], None,
-                               "Venter til invitationen skal sendes")
+        await self._wait_until(
+            lambda: self._timeline.due[Step.INVITATION], None, "Venter til invitationen skal sendes"
+        )
         program = self._pkg.program(self._order.meeting.program_variant)
-        invite = self._invite("meeting", f"Klyngemøde: {self._pkg.title}",
-                              self._order.meeting.start, program.minutes,
-                              location=self._order.meeting.location)
+        invite = self._invite(
+            "meeting",
+            f"Klyngemøde: {self._pkg.title}",
+            self._order.meeting.start,
+            program.minutes,
+            location=self._order.meeting.location,
+        )
         await self._mail("invitation", f"invitation-{self._replans}", "members", calendar=invite)
         self._record(InvitationSent(at=self._now(), invited=len(self._order.members)))
-        await self._mail("practical_checklist", f"practical_checklist-{self._replans}",
-                         "coordinator")
+        await self._mail(
+            "practical_checklist", f"practical_checklist-{self._replans}", "coordinator"
+        )
 
     async def _meeting(self) -> None:
         recorded = lambda: self._state.is_done(Step.MEETING)  # noqa: E731
-        if not await self._wait_until(lambda: self._timeline.meeting_escalation, recorded,
-                                      "Venter på referatet fra klyngemødet"):
+        if not await self._wait_until(
+            lambda: self._timeline.meeting_escalation,
+            recorded,
+            "Venter på referatet fra klyngemødet",
+        ):
             self._record(StepOverdue(at=self._now(), step=Step.MEETING))
             await self._mail("meeting_escalation", "meeting_escalation", "coordinator")
             await self._wait_until(None, recorded, "Venter på referatet (rykket)")
@@ -241,9 +298,12 @@ class OrderWorkflow:
         self._record(FollowUpSummarySent(at=self._now()))
 
     async def _notify_cancelled(self) -> None:
-        roles = [r for r in ("coordinator", "consultant", "jobcenter", "members")
-                 if r in self._state.told]
-        await self._mail("cancelled", "cancelled", *roles)  # type: ignore[arg-type]
+        roles = [
+            r
+            for r in ("coordinator", "consultant", "jobcenter", "members")
+            if r in self._state.told
+        ]
+        await self._mail("cancelled", "cancelled", *roles)
 
     # ---- human steps: Updates with validators -----------------------------------------
 
@@ -251,11 +311,16 @@ class OrderWorkflow:
     async def consultation_done(self, cmd: ConsultationDone) -> StepAccepted:
         await self._placed()
         mode = cmd.mode or self._order.meeting.mode
-        self._record(ConsultationCompleted(at=self._now(), contact_by=cmd.contact_by, mode=mode,
-                                           notes=cmd.notes))
+        self._record(
+            ConsultationCompleted(
+                at=self._now(), contact_by=cmd.contact_by, mode=mode, notes=cmd.notes
+            )
+        )
         who = "KiAP" if cmd.contact_by == ContactBy.KIAP else "klyngen"
-        return StepAccepted(message=f"Telefonkonsultationen er registreret; {who} kontakter "
-                                    "jobcenteret. Materialemailen sendes nu.")
+        return StepAccepted(
+            message=f"Telefonkonsultationen er registreret; {who} kontakter "
+            "jobcenteret. Materialemailen sendes nu."
+        )
 
     @consultation_done.validator
     def _check_consultation(self, cmd: ConsultationDone) -> None:
@@ -267,16 +332,19 @@ class OrderWorkflow:
     def survey_import(self, cmd: SurveyImport) -> StepAccepted:
         results = aggregate(self._pkg.survey, cmd.responses)
         self._record(SurveyResultsImported(at=self._now(), source=cmd.source, results=results))
-        return StepAccepted(message=f"{results.respondents} besvarelser er indlæst og kommer "
-                                    "med i PowerPointen.")
+        return StepAccepted(
+            message=f"{results.respondents} besvarelser er indlæst og kommer med i PowerPointen."
+        )
 
     @survey_import.validator
     def _check_survey_import(self, cmd: SurveyImport) -> None:
         self._require_active()
         state = self._state.state_of(Step.SURVEY)
         if state == StepState.PENDING:
-            raise _refuse("Spørgeskemaet er ikke sendt ud endnu: telefonkonsultationen og "
-                          "materialemailen kommer først.")
+            raise _refuse(
+                "Spørgeskemaet er ikke sendt ud endnu: telefonkonsultationen og "
+                "materialemailen kommer først."
+            )
         if state == StepState.DONE:
             raise _refuse("Svarene er allerede indlæst.")
         if state == StepState.SKIPPED:
@@ -291,20 +359,26 @@ class OrderWorkflow:
     def premeeting_schedule(self, cmd: PremeetingSchedule) -> StepAccepted:
         self._record(PremeetingScheduled(at=self._now(), premeeting_at=cmd.at))
         self._premeetings_scheduled += 1
-        return StepAccepted(message=f"Formødet er sat til {datetime_long(cmd.at)}; koordinator "
-                                    "og jobcenter får en kalenderinvitation.")
+        return StepAccepted(
+            message=f"Formødet er sat til {datetime_long(cmd.at)}; koordinator "
+            "og jobcenter får en kalenderinvitation."
+        )
 
     @premeeting_schedule.validator
     def _check_premeeting_schedule(self, cmd: PremeetingSchedule) -> None:
         self._require_active()
         if not self._state.is_done(Step.ARTIFACTS):
-            raise _refuse("Formødet planlægges, når PowerPointen er leveret (senest "
-                          f"{datetime_long(self._timeline.due[Step.ARTIFACTS])}).")
+            raise _refuse(
+                "Formødet planlægges, når PowerPointen er leveret (senest "
+                f"{datetime_long(self._timeline.due[Step.ARTIFACTS])})."
+            )
         if self._state.is_done(Step.PREMEETING):
             raise _refuse("Formødet er allerede holdt og registreret.")
         if not self._now() < cmd.at < self._timeline.meeting:
-            raise _refuse("at: formødet skal ligge mellem nu og klyngemødet "
-                          f"({datetime_long(self._timeline.meeting)}).")
+            raise _refuse(
+                "at: formødet skal ligge mellem nu og klyngemødet "
+                f"({datetime_long(self._timeline.meeting)})."
+            )
 
     @workflow.update(name="premeeting_done")
     def premeeting_done(self, cmd: PremeetingDone) -> StepAccepted:
@@ -320,14 +394,17 @@ class OrderWorkflow:
         if self._state.state_of(Step.PREMEETING) in (StepState.DONE, StepState.SKIPPED):
             raise _refuse("Formødet er allerede afsluttet.")
         if self._now() < at:
-            raise _refuse(f"Formødet er sat til {datetime_long(at)} og kan først registreres "
-                          "bagefter.")
+            raise _refuse(
+                f"Formødet er sat til {datetime_long(at)} og kan først registreres bagefter."
+            )
 
     @workflow.update(name="meeting_record")
     def meeting_record(self, cmd: MeetingRecord) -> StepAccepted:
         self._record(MeetingRecorded(at=self._now(), minutes=cmd.minutes))
-        return StepAccepted(message=f"Referatet med {len(cmd.minutes.agreements)} aftaler er "
-                                    "registreret; opsummeringen sendes næste hverdag.")
+        return StepAccepted(
+            message=f"Referatet med {len(cmd.minutes.agreements)} aftaler er "
+            "registreret; opsummeringen sendes næste hverdag."
+        )
 
     @meeting_record.validator
     def _check_meeting_record(self, cmd: MeetingRecord) -> None:
@@ -344,15 +421,23 @@ class OrderWorkflow:
         previous = self._timeline.meeting
         self._order = self._moved(cmd)
         timeline = self._replan(cmd)
-        self._record(OrderRescheduled(at=self._now(), previous_meeting=previous,
-                                      timeline=timeline))
+        self._record(OrderRescheduled(at=self._now(), previous_meeting=previous, timeline=timeline))
         self._replans += 1
-        roles = [r for r in ("coordinator", "consultant", "jobcenter", "members")
-                 if r in self._state.told]
-        await self._mail("rescheduled", f"rescheduled-{self._replans}", *roles,  # type: ignore[arg-type]
-                         previous_meeting=previous)
-        return StepAccepted(message=f"Klyngemødet er flyttet til {datetime_long(timeline.meeting)}"
-                                    "; fristerne er planlagt igen.")
+        roles = [
+            r
+            for r in ("coordinator", "consultant", "jobcenter", "members")
+            if r in self._state.told
+        ]
+        await self._mail(
+            "rescheduled",
+            f"rescheduled-{self._replans}",
+            *roles,
+            previous_meeting=previous,
+        )
+        return StepAccepted(
+            message=f"Klyngemødet er flyttet til {datetime_long(timeline.meeting)}"
+            "; fristerne er planlagt igen."
+        )
 
     @reschedule.validator
     def _check_reschedule(self, cmd: Reschedule) -> None:
@@ -368,8 +453,9 @@ class OrderWorkflow:
         await self._placed()
         self._record(OrderCancelled(at=self._now(), reason=cmd.reason))
         self._cancel_requested = True
-        return StepAccepted(message="Bestillingen er annulleret; alle, der har fået mails om "
-                                    "den, får besked.")
+        return StepAccepted(
+            message="Bestillingen er annulleret; alle, der har fået mails om den, får besked."
+        )
 
     @cancel.validator
     def _check_cancel(self, cmd: Cancel) -> None:
@@ -377,9 +463,15 @@ class OrderWorkflow:
 
     @workflow.query(name="status")
     def status(self) -> OrderStatus:
-        return status_of(workflow.info().workflow_id, self._order.package,
-                         self._order.cluster.name, len(self._order.members), self._events,
-                         self._now(), self._clock)
+        return status_of(
+            workflow.info().workflow_id,
+            self._order.package,
+            self._order.cluster.name,
+            len(self._order.members),
+            self._events,
+            self._now(),
+            self._clock,
+        )
 
     # ---- plumbing ---------------------------------------------------------------------
 
@@ -405,8 +497,10 @@ class OrderWorkflow:
         if self._state.timeline is None and not starting_ok:
             raise _refuse("Ordren er ved at starte; prøv igen om et øjeblik.")
         if self._state.status != "active" or self._cancel_requested:
-            raise _refuse(f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
-                          " og kan ikke ændres.")
+            raise _refuse(
+                f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
+                " og kan ikke ændres."
+            )
 
     def _moved(self, cmd: Reschedule) -> OrderRequest:
         meeting = self._order.meeting.model_copy(update={"start": cmd.meeting})
@@ -414,8 +508,11 @@ class OrderWorkflow:
 
     def _replan(self, cmd: Reschedule) -> Timeline:
         try:
-            return plan(self._moved(cmd), self._timeline.planned_at,
-                        allow_late=cmd.allow_late or self._input.allow_late)
+            return plan(
+                self._moved(cmd),
+                self._timeline.planned_at,
+                allow_late=cmd.allow_late or self._input.allow_late,
+            )
         except DomainError as exc:
             raise _domain(exc) from None
 
@@ -427,21 +524,28 @@ class OrderWorkflow:
     def _publish(self) -> None:
         state = self._state
         timeline = self._timeline
-        workflow.upsert_search_attributes([
-            search_attributes.PACKAGE.value_set(self._order.package),
-            search_attributes.CLUSTER.value_set(self._order.cluster.name),
-            search_attributes.REGION.value_set(self._order.cluster.region.value),
-            search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
-            search_attributes.CURRENT_STEP.value_set(
-                state.status if state.status != "active" else state.current_step.value),
-            search_attributes.MEETING_DATE.value_set(timeline.meeting),
-            search_attributes.OVERDUE.value_set(state.overdue),
-        ])
-        workflow.set_current_details(current_details(
-            self._order.cluster.name, self._order.municipality.name, state, self._now()))
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.PACKAGE.value_set(self._order.package),
+                search_attributes.CLUSTER.value_set(self._order.cluster.name),
+                search_attributes.REGION.value_set(self._order.cluster.region.value),
+                search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
+                search_attributes.CURRENT_STEP.value_set(
+                    state.status if state.status != "active" else state.current_step.value
+                ),
+                search_attributes.MEETING_DATE.value_set(timeline.meeting),
+                search_attributes.OVERDUE.value_set(state.overdue),
+            ]
+        )
+        workflow.set_current_details(
+            current_details(
+                self._order.cluster.name, self._order.municipality.name, state, self._now()
+            )
+        )
 
-    async def _wait_until(self, due: Callable[[], datetime] | None,
-                          condition: Callable[[], bool] | None, summary: str) -> bool:
+    async def _wait_until(
+        self, due: Callable[[], datetime] | None, condition: Callable[[], bool] | None, summary: str
+    ) -> bool:
         """Wait for ``condition`` or the planned time ``due()``; a reschedule re-reads ``due``.
         Returns whether the condition held. Raises _Cancelled when the order is cancelled."""
         met = condition or (lambda: False)
@@ -450,18 +554,18 @@ class OrderWorkflow:
                 raise _Cancelled()
             if met():
                 return True
-            seen = self._replans
-            woken = lambda: met() or self._cancel_requested or self._replans != seen  # noqa: E731
+            woken = functools.partial(self._woken, met, self._replans)
             if due is None:
                 await workflow.wait_condition(woken)
                 continue
             delay = self._clock.real_delay(workflow.now(), due())
             if delay <= timedelta(0):
                 return met()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(woken, timeout=delay, timeout_summary=summary)
-            except TimeoutError:
-                pass
+
+    def _woken(self, met: Callable[[], bool], replans_seen: int) -> bool:
+        return met() or self._cancel_requested or self._replans != replans_seen
 
     def _recipients(self, *roles: Role) -> list[Person]:
         people: dict[Role, list[Person]] = {
@@ -472,49 +576,93 @@ class OrderWorkflow:
         }
         return [p for role in roles for p in people[role]]
 
-    def _invite(self, occasion: str, summary: str, start: datetime, minutes: int,
-                location: str | None = None, sequence: int | None = None) -> CalendarInvite:
+    def _invite(
+        self,
+        occasion: str,
+        summary: str,
+        start: datetime,
+        minutes: int,
+        location: str | None = None,
+        sequence: int | None = None,
+    ) -> CalendarInvite:
         return CalendarInvite(
             uid=f"{occasion}.{workflow.info().workflow_id}@klyngepakke.kiap.dk",
-            summary=summary, start=start, minutes=minutes, location=location,
+            summary=summary,
+            start=start,
+            minutes=minutes,
+            location=location,
             sequence=self._replans if sequence is None else sequence,
         )
 
-    async def _mail(self, mail: str, key: str, *roles: Role, attachments: list | None = None,
-                    calendar: CalendarInvite | None = None,
-                    previous_meeting: datetime | None = None) -> None:
+    async def _mail(
+        self,
+        mail: str,
+        key: str,
+        *roles: Role,
+        attachments: list[ArtifactRef] | None = None,
+        calendar: CalendarInvite | None = None,
+        previous_meeting: datetime | None = None,
+    ) -> None:
         recipients = self._recipients(*roles)
         if not recipients:
             return
         state = self._state
         request = MailRequest(
-            mail=mail, key=key, recipients=recipients, attachments=attachments or [],
+            mail=mail,
+            key=key,
+            recipients=recipients,
+            attachments=attachments or [],
             calendar=calendar,
             context=MailContext(
-                order_id=workflow.info().workflow_id, order=self._order, timeline=self._timeline,
-                consultation=state.consultation, minutes=state.minutes,
-                premeeting_at=state.premeeting_at, artifacts=attachments or [],
-                survey_results=state.survey_results, extract_received=state.extract_received,
-                reason=state.cancel_reason, previous_meeting=previous_meeting,
+                order_id=workflow.info().workflow_id,
+                order=self._order,
+                timeline=self._timeline,
+                consultation=state.consultation,
+                minutes=state.minutes,
+                premeeting_at=state.premeeting_at,
+                artifacts=attachments or [],
+                survey_results=state.survey_results,
+                extract_received=state.extract_received,
+                reason=state.cancel_reason,
+                previous_meeting=previous_meeting,
             ),
         )
         result = await workflow.execute_activity_method(
-            MailActivities.send_mail, request, summary=f"Mail: {mail} til {', '.join(roles)}",
-            **activity_options.MAIL,
+            MailActivities.send_mail,
+            request,
+            summary=f"Mail: {mail} til {', '.join(roles)}",
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            retry_policy=activity_options.MAIL_RETRY,
         )
-        self._record(MailSent(at=self._now(), mail=mail, roles=list(roles),
-                              recipients=len(recipients), message_ids=result.message_ids))
+        self._record(
+            MailSent(
+                at=self._now(),
+                mail=mail,
+                roles=list(roles),
+                recipients=len(recipients),
+                message_ids=result.message_ids,
+            )
+        )
 
-    async def _render(self, kinds: list[str]) -> list:
+    async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
         state = self._state
         source = DocumentSource(
-            order_id=workflow.info().workflow_id, order=self._order,
-            consultant=self._input.consultant, package=self._pkg, timeline=self._timeline,
-            consultation=state.consultation, survey_results=state.survey_results,
-            premeeting_at=state.premeeting_at, minutes=state.minutes,
+            order_id=workflow.info().workflow_id,
+            order=self._order,
+            consultant=self._input.consultant,
+            package=self._pkg,
+            timeline=self._timeline,
+            consultation=state.consultation,
+            survey_results=state.survey_results,
+            premeeting_at=state.premeeting_at,
+            minutes=state.minutes,
         )
         result = await workflow.execute_activity_method(
-            RenderActivities.render_documents, RenderRequest(kinds=kinds, source=source),
-            summary=f"Dokumenter: {', '.join(kinds)}", **activity_options.RENDER,
+            RenderActivities.render_documents,
+            RenderRequest(kinds=kinds, source=source),
+            summary=f"Dokumenter: {', '.join(kinds)}",
+            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            retry_policy=activity_options.RENDER_RETRY,
         )
-        return result.artifacts
+        artifacts: list[ArtifactRef] = result.artifacts
+        return artifacts

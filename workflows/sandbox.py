@@ -10,9 +10,21 @@ from __future__ import annotations
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 PASSTHROUGH = (
-    "schemas", "activities", "renderers", "catalog", "pydantic", "pydantic_core",
-    "babel", "holidays", "email_validator", "idna", "dateutil", "icalendar", "jinja2",
-    "yaml", "structlog",
+    "schemas",
+    "activities",
+    "renderers",
+    "catalog",
+    "pydantic",
+    "pydantic_core",
+    "babel",
+    "holidays",
+    "email_validator",
+    "idna",
+    "dateutil",
+    "icalendar",
+    "jinja2",
+    "yaml",
+    "structlog",
 )
 
 

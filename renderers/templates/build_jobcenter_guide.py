@@ -77,7 +77,8 @@ def build(target: Path = TARGET) -> None:
         " i klyngen, senest {{ extract_due }}. Tallene vises anonymiseret på mødet:"
     )
     for line in (
-        "Antal LÆ-attester modtaget fra hvert ydernummer i det forgangne år, fordelt på attesttype.",
+        "Antal LÆ-attester modtaget fra hvert ydernummer i det forgangne år, fordelt på"
+        " attesttype.",
         "Antal attestanmodninger sendt fra jobcenteret til hvert ydernummer.",
         "Svartiden for attesterne (median i dage), hvis I kan trække den.",
         "Kontaktoplysninger på en ressourceperson eller praksiskonsulent, lægerne kan bruge.",

@@ -19,13 +19,21 @@ NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
 
 def request(key: str = "invitation") -> MailRequest:
     order = factories.make_order(NOW)
-    return MailRequest(mail="invitation", key=key, recipients=order.members,
-                       context=MailContext(order_id="o-1", order=order, timeline=plan(order, NOW)))
+    return MailRequest(
+        mail="invitation",
+        key=key,
+        recipients=order.members,
+        context=MailContext(order_id="o-1", order=order, timeline=plan(order, NOW)),
+    )
 
 
 def mailer(settings) -> MailActivities:
-    return MailActivities(settings.smtp, Catalog(), SentLedger(settings.var_dir / "sent.sqlite"),
-                          ArtifactStore(settings.artifact_dir))
+    return MailActivities(
+        settings.smtp,
+        Catalog(),
+        SentLedger(settings.var_dir / "sent.sqlite"),
+        ArtifactStore(settings.artifact_dir),
+    )
 
 
 async def test_running_the_activity_twice_sends_each_mail_once(settings, sink):
@@ -49,9 +57,16 @@ async def test_the_invitation_is_danish_and_carries_a_calendar_file(settings, si
     from activities.calendar_invite import CalendarInvite
 
     req = request()
-    req = req.model_copy(update={"calendar": CalendarInvite(
-        uid="meeting.o-1@klyngepakke.kiap.dk", summary="Klyngemøde", start=req.context.order.meeting.start,
-        minutes=150)})
+    req = req.model_copy(
+        update={
+            "calendar": CalendarInvite(
+                uid="meeting.o-1@klyngepakke.kiap.dk",
+                summary="Klyngemøde",
+                start=req.context.order.meeting.start,
+                minutes=150,
+            )
+        }
+    )
     await ActivityEnvironment().run(mailer(settings).send_mail, req)
     message = sink.messages()[0]
     assert message["Subject"].startswith("Invitation: klyngemøde om attester")

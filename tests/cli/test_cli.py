@@ -29,7 +29,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 async def klyngepakke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        CLI, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        CLI,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)
@@ -38,25 +41,37 @@ async def klyngepakke(*args: str, env: dict[str, str] | None = None) -> tuple[in
 
 async def test_an_invalid_order_file_exits_2_and_names_the_field(tmp_path):
     bad = tmp_path / "ordre.yaml"
-    bad.write_text(yaml.safe_dump({**factories.order_data(factories.fixed_now()),
-                                   "members": [{"name": "A", "email": "a@x", "ydernummer": "1"}]}))
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                **factories.order_data(factories.fixed_now()),
+                "members": [{"name": "A", "email": "a@x", "ydernummer": "1"}],
+            }
+        )
+    )
     code, out, _ = await klyngepakke("order", "start", str(bad), "--json")
     assert code == 2
     assert json.loads(out)["field"].startswith("members[0]")
 
 
 @pytest.fixture()
-async def dev_server(settings: Settings) -> AsyncIterator[tuple[WorkflowEnvironment, dict[str, str]]]:
+async def dev_server(
+    settings: Settings,
+) -> AsyncIterator[tuple[WorkflowEnvironment, dict[str, str]]]:
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"), search_attributes=search_attributes.ALL,
-        data_converter=pydantic_data_converter, ui=False,
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=search_attributes.ALL,
+        data_converter=pydantic_data_converter,
+        ui=False,
     )
     async with env:
         target = env.client.service_client.config.target_host
-        variables = {"KLYNGEPAKKE_TEMPORAL_ADDRESS": target,
-                     "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
-                     "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
-                     "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue}
+        variables = {
+            "KLYNGEPAKKE_TEMPORAL_ADDRESS": target,
+            "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
+            "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
+            "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
+        }
         yield env, variables
 
 
@@ -68,27 +83,43 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
     settings = settings.model_copy(update={"task_queue": f"cli-{uuid.uuid4()}"})
     variables["KLYNGEPAKKE_TASK_QUEUE"] = settings.task_queue
     order_file = tmp_path / "ordre.yaml"
-    order_file.write_text(yaml.safe_dump(factories.order_data(await env.get_current_time()),
-                                         allow_unicode=True), encoding="utf-8")
+    order_file.write_text(
+        yaml.safe_dump(factories.order_data(await env.get_current_time()), allow_unicode=True),
+        encoding="utf-8",
+    )
     order_id = f"cli-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(env.client, settings, executor):
-            code, out, err = await klyngepakke("order", "start", str(order_file), "--id", order_id,
-                                               "--json", env=variables)
+            code, out, err = await klyngepakke(
+                "order", "start", str(order_file), "--id", order_id, "--json", env=variables
+            )
             assert code == 0, err
             assert json.loads(out) == {"id": order_id}
 
-            code, out, _ = await klyngepakke("consultation", "done", order_id, "--contact-by",
-                                             "kiap", "--notes", "Fokus på LÆ 265", env=variables)
+            code, out, _ = await klyngepakke(
+                "consultation",
+                "done",
+                order_id,
+                "--contact-by",
+                "kiap",
+                "--notes",
+                "Fokus på LÆ 265",
+                env=variables,
+            )
             assert code == 0 and "registreret" in out
-            code, _, err = await klyngepakke("consultation", "done", order_id, "--contact-by",
-                                             "kiap", env=variables)
+            code, _, err = await klyngepakke(
+                "consultation", "done", order_id, "--contact-by", "kiap", env=variables
+            )
             assert code == 2 and "allerede registreret" in err
 
             await asyncio.sleep(1)
-            code, out, err = await klyngepakke("survey", "import", order_id,
-                                               str(EXAMPLES / "spoergeskema-eksport.csv"),
-                                               env=variables)
+            code, out, err = await klyngepakke(
+                "survey",
+                "import",
+                order_id,
+                str(EXAMPLES / "spoergeskema-eksport.csv"),
+                env=variables,
+            )
             assert code == 0, err
             assert "5 besvarelser" in out
 
@@ -104,8 +135,9 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
 
             code, _, err = await klyngepakke("order", "status", "findes-ikke", env=variables)
             assert code == 2 and "Der findes ingen ordre" in err
-            code, out, _ = await klyngepakke("order", "cancel", order_id, "--reason",
-                                             "Klyngen har aflyst", env=variables)
+            code, out, _ = await klyngepakke(
+                "order", "cancel", order_id, "--reason", "Klyngen har aflyst", env=variables
+            )
             assert code == 0 and "annulleret" in out
             result = await env.client.get_workflow_handle(order_id).result()
             assert result["status"] == "cancelled"

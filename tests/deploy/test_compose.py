@@ -17,8 +17,14 @@ def compose() -> dict:
 
 def test_services_images_ports_and_health_checks():
     services = compose()["services"]
-    assert {"postgresql", "temporal", "temporal-setup", "temporal-ui", "worker",
-            "mailcatcher"} <= services.keys()
+    assert {
+        "postgresql",
+        "temporal",
+        "temporal-setup",
+        "temporal-ui",
+        "worker",
+        "mailcatcher",
+    } <= services.keys()
     assert services["temporal"]["image"].startswith("temporalio/auto-setup:")
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
     assert "7233:7233" in services["temporal"]["ports"]
@@ -29,9 +35,21 @@ def test_services_images_ports_and_health_checks():
 
 def test_the_worker_gets_every_setting_that_has_no_safe_default_for_production():
     env = compose()["services"]["worker"]["environment"]
-    for field in ("temporal_address", "temporal_namespace", "task_queue", "var_dir", "smtp_host",
-                  "smtp_port", "smtp_username", "smtp_password", "smtp_starttls", "mail_from",
-                  "default_consultant_name", "default_consultant_email", "log_format"):
+    for field in (
+        "temporal_address",
+        "temporal_namespace",
+        "task_queue",
+        "var_dir",
+        "smtp_host",
+        "smtp_port",
+        "smtp_username",
+        "smtp_password",
+        "smtp_starttls",
+        "mail_from",
+        "default_consultant_name",
+        "default_consultant_email",
+        "log_format",
+    ):
         assert field in Settings.model_fields
         assert f"KLYNGEPAKKE_{field.upper()}" in env, field
 

@@ -30,10 +30,15 @@ def source(**changes) -> DocumentSource:
     order = factories.make_order(NOW)
     results = aggregate(PACKAGE.survey, factories.responses(PACKAGE.survey))
     base = DocumentSource(
-        order_id="o-1", order=order, consultant=order.consultant, package=PACKAGE,
-        timeline=plan(order, NOW), survey_results=results,
-        consultation=ConsultationCompleted(at=NOW, contact_by=ContactBy.KIAP,
-                                           mode=MeetingMode.PHYSICAL, notes=HOSTILE),
+        order_id="o-1",
+        order=order,
+        consultant=order.consultant,
+        package=PACKAGE,
+        timeline=plan(order, NOW),
+        survey_results=results,
+        consultation=ConsultationCompleted(
+            at=NOW, contact_by=ContactBy.KIAP, mode=MeetingMode.PHYSICAL, notes=HOSTILE
+        ),
     )
     return base.model_copy(update=changes)
 
@@ -45,8 +50,11 @@ def render(kind: str, src: DocumentSource) -> bytes:
 
 def xml_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return "".join(package.read(n).decode("utf-8", "replace") for n in package.namelist()
-                       if n.endswith(".xml"))
+        return "".join(
+            package.read(n).decode("utf-8", "replace")
+            for n in package.namelist()
+            if n.endswith(".xml")
+        )
 
 
 def test_built_ins_are_registered():

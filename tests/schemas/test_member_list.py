@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -16,7 +17,11 @@ from schemas.member_list import parse_member_list
 def test_cp1252_semicolon_export_with_danish_letters():
     data = "Navn;E-mail;Ydernr.\r\nSøren Ærø;SOREN@example.dk;012345\r\n;;\r\n".encode("cp1252")
     [member] = parse_member_list(data, "medlemmer.csv")
-    assert (member.name, member.email, member.ydernummer) == ("Søren Ærø", "soren@example.dk", "012345")
+    assert (member.name, member.email, member.ydernummer) == (
+        "Søren Ærø",
+        "soren@example.dk",
+        "012345",
+    )
 
 
 def test_utf8_with_bom_and_commas():
@@ -35,8 +40,7 @@ def test_xlsx_where_excel_dropped_the_leading_zero():
 
 
 def test_every_bad_row_is_reported_with_its_number():
-    data = ("navn;email;ydernummer\nA;a@example.dk;012345\nB;ikke-mail;012345\n"
-            "C;a@example.dk;1\n").encode()
+    data = b"navn;email;ydernummer\nA;a@example.dk;012345\nB;ikke-mail;012345\nC;a@example.dk;1\n"
     with pytest.raises(DomainErrors) as refused:
         parse_member_list(data, "m.csv")
     fields = [e.field for e in refused.value.errors]
@@ -52,7 +56,5 @@ def test_missing_columns_are_named():
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_no_input_crashes_the_parser(data):
-    try:
+    with contextlib.suppress(DomainError, DomainErrors):
         parse_member_list(data, "m.csv")
-    except (DomainError, DomainErrors):
-        pass

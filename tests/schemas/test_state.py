@@ -29,9 +29,13 @@ def placed():
 
 def test_the_consultation_opens_material_and_material_opens_survey_and_jobcenter():
     _, first = placed()
-    state = fold([first,
-                  ConsultationCompleted(at=NOW, contact_by=ContactBy.KIAP, mode=MeetingMode.PHYSICAL),
-                  MaterialSent(at=NOW)])
+    state = fold(
+        [
+            first,
+            ConsultationCompleted(at=NOW, contact_by=ContactBy.KIAP, mode=MeetingMode.PHYSICAL),
+            MaterialSent(at=NOW),
+        ]
+    )
     assert state.state_of(Step.CONSULTATION) == StepState.DONE
     assert state.state_of(Step.SURVEY) == StepState.ACTIVE
     assert state.state_of(Step.JOBCENTER) == StepState.ACTIVE
@@ -44,8 +48,9 @@ def test_overdue_is_cleared_when_a_reschedule_gives_the_step_time_again():
     overdue = StepOverdue(at=NOW + timedelta(days=3), step=Step.CONSULTATION)
     state = fold([first, overdue])
     assert state.overdue
-    moved = OrderRescheduled(at=NOW + timedelta(days=3), previous_meeting=order.meeting.start,
-                             timeline=plan(later, NOW))
+    moved = OrderRescheduled(
+        at=NOW + timedelta(days=3), previous_meeting=order.meeting.start, timeline=plan(later, NOW)
+    )
     assert not fold([first, overdue, moved]).overdue
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,10 @@ def test_fewer_than_three_respondents_are_flagged():
 def test_the_example_export_maps_question_texts_to_ids():
     responses = parse_survey_export(TEMPLATE, (EXAMPLES / "spoergeskema-eksport.csv").read_bytes())
     assert len(responses) == 5
-    assert responses[0].answers["udfordringer"] == ["Korte svarfrister", "Attestarbejdet tager meget tid"]
+    assert responses[0].answers["udfordringer"] == [
+        "Korte svarfrister",
+        "Attestarbejdet tager meget tid",
+    ]
 
 
 def test_a_bad_answer_is_reported_with_row_and_question():
@@ -56,7 +60,5 @@ def test_missing_question_columns_are_named():
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_no_export_crashes_the_parser(data):
-    try:
+    with contextlib.suppress(DomainError, DomainErrors):
         parse_survey_export(TEMPLATE, data)
-    except (DomainError, DomainErrors):
-        pass

@@ -16,8 +16,16 @@ from schemas.timeline import LateOrder, plan
 from tests import factories
 
 ORDERED_PLACED = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
-TIME_ORDER = [Step.CONSULTATION, Step.MATERIAL, Step.SURVEY, Step.ARTIFACTS, Step.INVITATION,
-              Step.PREMEETING, Step.MEETING, Step.FOLLOW_UP]
+TIME_ORDER = [
+    Step.CONSULTATION,
+    Step.MATERIAL,
+    Step.SURVEY,
+    Step.ARTIFACTS,
+    Step.INVITATION,
+    Step.PREMEETING,
+    Step.MEETING,
+    Step.FOLLOW_UP,
+]
 
 
 def test_the_deck_is_due_two_weeks_before_and_survey_a_week_before_that():
@@ -34,8 +42,9 @@ def test_the_deck_is_due_two_weeks_before_and_survey_a_week_before_that():
 def test_christmas_and_new_year_are_skipped():
     placed = datetime(2026, 11, 2, 10, 0, tzinfo=COPENHAGEN)
     # A meeting on 12 January 2027 puts the survey's close in the Christmas week.
-    order = factories.make_order(placed, meeting={"start": "2027-01-12T16:00", "mode": "fysisk"},
-                                 call_at="2026-11-04T10:00")
+    order = factories.make_order(
+        placed, meeting={"start": "2027-01-12T16:00", "mode": "fysisk"}, call_at="2026-11-04T10:00"
+    )
     timeline = plan(order, placed)
     closed = {d.date() for d in timeline.due.values()}
     for day in (24, 25, 26, 31):
@@ -76,7 +85,9 @@ def test_a_call_on_a_holiday_is_refused_by_name():
 @given(
     days_ahead=st.integers(min_value=15, max_value=200),
     call_offset=st.integers(min_value=1, max_value=6),
-    placed_day=st.dates(min_value=datetime(2026, 1, 1).date(), max_value=datetime(2030, 12, 31).date()),
+    placed_day=st.dates(
+        min_value=datetime(2026, 1, 1).date(), max_value=datetime(2030, 12, 31).date()
+    ),
     allow_late=st.booleans(),
 )
 def test_plan_invariants(days_ahead, call_offset, placed_day, allow_late):

@@ -6,26 +6,24 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
-from pathlib import Path
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from temporalio.client import WorkflowExecutionStatus
-
 from klyngepakke.client import OrdersClient
-from schemas.order import OrderRequest
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+from schemas.order import OrderRequest
 from schemas.state import OrderStatus
 from worker import WORKFLOWS, build_activities
 from workflows.sandbox import workflow_runner
-
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 
@@ -82,15 +80,25 @@ class Harness:
 
 
 @asynccontextmanager
-async def running(env: WorkflowEnvironment, settings: Settings, sink: SmtpSink,
-                  executor: ThreadPoolExecutor, activities: list | None = None
-                  ) -> AsyncIterator[Harness]:
+async def running(
+    env: WorkflowEnvironment,
+    settings: Settings,
+    sink: SmtpSink,
+    executor: ThreadPoolExecutor,
+    activities: list | None = None,
+) -> AsyncIterator[Harness]:
     settings = settings.model_copy(update={"task_queue": f"test-{uuid.uuid4()}"})
-    async with Worker(env.client, task_queue=settings.task_queue, workflows=WORKFLOWS,
-                      activities=activities or build_activities(settings),
-                      activity_executor=executor, workflow_runner=workflow_runner()):
-        harness = Harness(env=env, orders=OrdersClient(env.client, settings, env.get_current_time),
-                          sink=sink)
+    async with Worker(
+        env.client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=activities or build_activities(settings),
+        activity_executor=executor,
+        workflow_runner=workflow_runner(),
+    ):
+        harness = Harness(
+            env=env, orders=OrdersClient(env.client, settings, env.get_current_time), sink=sink
+        )
         try:
             yield harness
         finally:

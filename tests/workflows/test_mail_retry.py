@@ -20,8 +20,12 @@ from worker import build_activities
 
 
 async def test_a_retried_mail_activity_does_not_mail_twice(env, settings, sink, executor):
-    real = MailActivities(settings.smtp, Catalog(), SentLedger(settings.var_dir / "sent-mail.sqlite"),
-                          ArtifactStore(settings.artifact_dir))
+    real = MailActivities(
+        settings.smtp,
+        Catalog(),
+        SentLedger(settings.var_dir / "sent-mail.sqlite"),
+        ArtifactStore(settings.artifact_dir),
+    )
     failed_after_sending: list[str] = []
 
     @activity.defn(name="send_mail")

@@ -25,12 +25,14 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         order_id = await h.start(order, order_id=f"happy-{uuid.uuid4()}")
 
         accepted = await h.orders.consultation_done(
-            order_id, ConsultationDone(contact_by=ContactBy.KIAP, notes="Ønsker fokus på LÆ 265"))
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP, notes="Ønsker fokus på LÆ 265")
+        )
         assert "registreret" in accepted.message
         await h.env.sleep(timedelta(hours=1))
         template = Catalog().package(order.package).survey
-        await h.orders.survey_import(order_id, SurveyImport(
-            source="svar.csv", responses=factories.responses(template)))
+        await h.orders.survey_import(
+            order_id, SurveyImport(source="svar.csv", responses=factories.responses(template))
+        )
 
         status = await h.status(order_id)
         artifacts_due = next(s.due for s in status.steps if s.name == Step.ARTIFACTS)
@@ -41,8 +43,9 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         await h.orders.premeeting_done(order_id, PremeetingDone(notes="Program godkendt"))
 
         await h.sleep_until(order.meeting.start)
-        await h.orders.meeting_record(order_id, MeetingRecord(
-            minutes=factories.minutes(order.meeting.start.date())))
+        await h.orders.meeting_record(
+            order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
+        )
         final = await h.finish(order_id)
         await save_history(env, order_id, "order_happy_path")
 
@@ -54,13 +57,25 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
     assert not final.overdue
     assert final.survey is not None and final.survey.respondents == 3
     kinds = [m["X-Klyngepakke-Mail"] for m in h.mails()]
-    for kind in ("order_confirmation", "consultant_task", "material", "jobcenter_guide",
-                 "artifacts_delivered", "premeeting_scheduled", "invitation",
-                 "practical_checklist", "follow_up_summary"):
+    for kind in (
+        "order_confirmation",
+        "consultant_task",
+        "material",
+        "jobcenter_guide",
+        "artifacts_delivered",
+        "premeeting_scheduled",
+        "invitation",
+        "practical_checklist",
+        "follow_up_summary",
+    ):
         assert kind in kinds, kind
     assert "consultation_escalation" not in kinds
     assert "survey_reminder" not in kinds
     assert len(h.mails("invitation")) == 3
     assert {m["To"].addresses[0].username for m in h.mails("follow_up_summary")} == {
-        "soren", "aase", "jens", "jc"}
+        "soren",
+        "aase",
+        "jens",
+        "jc",
+    }
     assert {a.kind for a in final.artifacts} == {"jobcenter_guide", "deck"}

@@ -9,8 +9,8 @@ import pytest
 from temporalio.client import WorkflowFailureError
 
 from klyngepakke.client import StepRejected
-from schemas.commands import Cancel, ConsultationDone, OrderInput, Reschedule
 from schemas.business_days import add_business_days
+from schemas.commands import Cancel, ConsultationDone, OrderInput, Reschedule
 from schemas.errors import DomainError
 from schemas.order import ContactBy
 from schemas.steps import Step
@@ -27,8 +27,11 @@ async def test_late_order_is_refused_unless_an_operator_allows_it(env, settings,
             await h.start(order, order_id=f"late-{uuid.uuid4()}")
         # Started behind the client's back, the workflow refuses it just the same.
         handle = await env.client.start_workflow(
-            OrderWorkflow.run, OrderInput(order=order, consultant=order.consultant),
-            id=f"late-direct-{uuid.uuid4()}", task_queue=h.orders.settings.task_queue)
+            OrderWorkflow.run,
+            OrderInput(order=order, consultant=order.consultant),
+            id=f"late-direct-{uuid.uuid4()}",
+            task_queue=h.orders.settings.task_queue,
+        )
         with pytest.raises(WorkflowFailureError) as failure:
             await handle.result()
         assert "8 uger" in str(failure.value.cause)
@@ -49,8 +52,11 @@ async def test_missed_consultation_is_escalated_and_flagged(env, settings, sink,
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"escalate-{uuid.uuid4()}")
         escalation_day = add_business_days(order.call_at.date(), 1)
-        await h.sleep_until(order.call_at.replace(day=escalation_day.day, month=escalation_day.month,
-                                                  year=escalation_day.year))
+        await h.sleep_until(
+            order.call_at.replace(
+                day=escalation_day.day, month=escalation_day.month, year=escalation_day.year
+            )
+        )
         status = await h.status(order_id)
         consultation = next(s for s in status.steps if s.name == Step.CONSULTATION)
         assert consultation.state == "overdue"
@@ -59,7 +65,9 @@ async def test_missed_consultation_is_escalated_and_flagged(env, settings, sink,
         assert h.mails("consultation_escalation")[0]["To"].addresses[0].username == "konsulent"
         described = await env.client.get_workflow_handle(order_id).describe()
         assert described.typed_search_attributes.get(search_attributes.OVERDUE) is True
-        assert described.typed_search_attributes.get(search_attributes.CURRENT_STEP) == "consultation"
+        assert (
+            described.typed_search_attributes.get(search_attributes.CURRENT_STEP) == "consultation"
+        )
 
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
         await h.env.sleep(timedelta(hours=1))
@@ -79,7 +87,9 @@ async def test_reschedule_replans_and_tells_those_already_told(env, settings, si
         await h.env.sleep(timedelta(hours=1))
         before = await h.status(order_id)
         with pytest.raises(StepRejected, match="mindst 2 uger"):
-            await h.orders.reschedule(order_id, Reschedule(meeting=await h.now() + timedelta(days=5)))
+            await h.orders.reschedule(
+                order_id, Reschedule(meeting=await h.now() + timedelta(days=5))
+            )
         later = order.meeting.start + timedelta(weeks=2)
         await h.orders.reschedule(order_id, Reschedule(meeting=later))
         after = await h.status(order_id)

@@ -36,12 +36,14 @@ async def test_out_of_order_steps_are_refused_with_a_reason(env, settings, sink,
             await h.orders.survey_import(order_id, answers)
         with pytest.raises(StepRejected, match="PowerPointen er leveret"):
             await h.orders.premeeting_schedule(
-                order_id, PremeetingSchedule(at=order.meeting.start - timedelta(days=3)))
+                order_id, PremeetingSchedule(at=order.meeting.start - timedelta(days=3))
+            )
         with pytest.raises(StepRejected, match="ikke planlagt"):
             await h.orders.premeeting_done(order_id, PremeetingDone())
         with pytest.raises(StepRejected, match="ikke begyndt"):
-            await h.orders.meeting_record(order_id, MeetingRecord(
-                minutes=factories.minutes(order.meeting.start.date())))
+            await h.orders.meeting_record(
+                order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
+            )
         events_before = len((await h.status(order_id)).events)
 
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.CLUSTER))
@@ -49,8 +51,10 @@ async def test_out_of_order_steps_are_refused_with_a_reason(env, settings, sink,
             await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
 
         await h.env.sleep(timedelta(hours=1))
-        bad = SurveyImport(source="svar.csv", responses=[
-            SurveyResponse(answers={"kendskab": "Rigtig meget", "samarbejde": "Godt"})])
+        bad = SurveyImport(
+            source="svar.csv",
+            responses=[SurveyResponse(answers={"kendskab": "Rigtig meget", "samarbejde": "Godt"})],
+        )
         with pytest.raises(StepRejected, match=r"responses\[0\]\.kendskab.*ikke en svarmulighed"):
             await h.orders.survey_import(order_id, bad)
 
@@ -70,12 +74,18 @@ async def test_minutes_need_agreements_due_after_the_meeting(env, settings, sink
         order_id = await h.start(order, order_id=f"minutes-{uuid.uuid4()}")
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
         await h.sleep_until(order.meeting.start)
-        early = Minutes(minute_taker="Åse Øberg", participants=10, agreements=[
-            Agreement(text="Ny arbejdsgang", owner="Klyngen", due=order.meeting.start.date())])
+        early = Minutes(
+            minute_taker="Åse Øberg",
+            participants=10,
+            agreements=[
+                Agreement(text="Ny arbejdsgang", owner="Klyngen", due=order.meeting.start.date())
+            ],
+        )
         with pytest.raises(StepRejected, match=r"agreements\[0\]\.due"):
             await h.orders.meeting_record(order_id, MeetingRecord(minutes=early))
-        accepted = await h.orders.meeting_record(order_id, MeetingRecord(
-            minutes=factories.minutes(order.meeting.start.date())))
+        accepted = await h.orders.meeting_record(
+            order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
+        )
         assert "1 aftaler" in accepted.message
         final = await h.finish(order_id)
     assert final.status == "completed"

@@ -22,21 +22,29 @@ def load(path: Path) -> WorkflowHistory:
 
 
 def test_every_workflow_type_has_recorded_histories():
-    recorded = {load(p).events[0].workflow_execution_started_event_attributes.workflow_type.name
-                for p in HISTORIES}
+    recorded = {
+        load(p).events[0].workflow_execution_started_event_attributes.workflow_type.name
+        for p in HISTORIES
+    }
     assert {w.__name__ for w in WORKFLOWS} <= recorded
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path):
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter,
-                        workflow_runner=workflow_runner())
+    replayer = Replayer(
+        workflows=WORKFLOWS,
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(),
+    )
     await replayer.replay_workflow(load(path))
 
 
 async def test_a_non_deterministic_change_is_caught():
-    replayer = Replayer(workflows=[DroppedMail], data_converter=pydantic_data_converter,
-                        workflow_runner=workflow_runner())
+    replayer = Replayer(
+        workflows=[DroppedMail],
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(),
+    )
     happy = next(p for p in HISTORIES if p.stem == "order_happy_path")
     result = await replayer.replay_workflow(load(happy), raise_on_replay_failure=False)
     assert result.replay_failure is not None
