@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run stop dev demo test test-fast lint histories clean
+.PHONY: install system-deps run stop dev demo test test-fast lint histories clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 mangler ($(PYTHON))"; exit 1; }
@@ -39,7 +39,11 @@ dev: install
 demo: install
 	$(BIN)/klyngepakke demo
 
-test: install
+# LibreOffice and poppler: the tests convert every document to PDF and PNG and look at it.
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: install system-deps
 	$(BIN)/pytest
 
 test-fast: install
@@ -52,7 +56,7 @@ lint: install
 
 # Re-record the histories the replay test runs (after a deliberate, patched change).
 histories: install
-	KLYNGEPAKKE_RECORD_HISTORIES=1 $(BIN)/pytest tests/workflows -q
+	KLYNGEPAKKE_RECORD_HISTORIES=1 $(BIN)/pytest tests/workflows -q -k "not replay"
 
 clean: stop
 	rm -rf var

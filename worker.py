@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from activities.artifact_store import ArtifactStore
 from activities.catalog_lookup import CatalogActivities
 from activities.mail import MailActivities
+from activities.pdf_conversion import PdfConverter
 from activities.rendering import RenderActivities
 from activities.sent_ledger import SentLedger
 from catalog import Catalog
@@ -36,7 +37,7 @@ def build_activities(
     )
     return [
         mail.send_mail,
-        RenderActivities(store).render_documents,
+        RenderActivities(store, PdfConverter.find()).render_documents,
         CatalogActivities(catalog).load_package,
     ]
 

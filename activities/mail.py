@@ -58,6 +58,7 @@ class MailContext(BaseModel):
     extract_received: bool = False
     reason: str | None = None
     previous_meeting: datetime | None = None
+    delivery: int | None = Field(default=None, description="Which delivery of the documents")
 
 
 class MailRequest(BaseModel):

@@ -9,6 +9,8 @@ from temporalio.exceptions import ApplicationError
 
 import renderers
 from activities.artifact_store import ArtifactStore
+from activities.pdf_conversion import PdfConverter
+from renderers import RenderedDocument
 from schemas.artifacts import ArtifactRef
 from schemas.documents import DocumentSource
 
@@ -24,9 +26,15 @@ class RenderResult(BaseModel):
     artifacts: list[ArtifactRef]
 
 
+# One printable page each: delivered as PDF where LibreOffice is installed.
+PRINTABLE = frozenset({"handouts", "practice_sheet"})
+PDF = "application/pdf"
+
+
 class RenderActivities:
-    def __init__(self, store: ArtifactStore) -> None:
+    def __init__(self, store: ArtifactStore, pdf: PdfConverter | None = None) -> None:
         self.store = store
+        self.pdf = pdf
 
     @activity.defn(name="render_documents")
     def render_documents(self, request: RenderRequest) -> RenderResult:
@@ -37,6 +45,13 @@ class RenderActivities:
             except KeyError as exc:
                 raise ApplicationError(str(exc), non_retryable=True) from None
             document = renderer.render(renderer.context(request.source))
+            if kind in PRINTABLE and self.pdf is not None:
+                stamp = request.source.timeline.planned_at.isoformat()
+                document = RenderedDocument(
+                    filename=document.filename.rsplit(".", 1)[0] + ".pdf",
+                    media_type=PDF,
+                    content=self.pdf.convert(document.content, document.filename, stamp),
+                )
             refs.append(
                 self.store.put(
                     request.source.order_id,

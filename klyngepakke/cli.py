@@ -19,7 +19,7 @@ from temporalio.service import RPCError
 from klyngepakke import cli_output
 from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, connect
 from klyngepakke.logs import configure_logging
-from klyngepakke.order_file import load_minutes, load_order
+from klyngepakke.order_file import load_minutes, load_order, read_yaml
 from klyngepakke.settings import Settings, get_settings
 from schemas.commands import (
     Cancel,
@@ -271,10 +271,21 @@ def premeeting_schedule(
 def premeeting_done(
     order_id: IdArg,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
+    program: Annotated[
+        Path | None,
+        typer.Option("--program", help="Programændringer fra formødet (YAML), se examples/"),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Registrér, at formødet er holdt."""
-    cmd = _checked(as_json, lambda: _model(PremeetingDone, notes=notes))
+    """Registrér, at formødet er holdt (evt. med ændringer i programmet)."""
+    cmd = _checked(
+        as_json,
+        lambda: _model(
+            PremeetingDone,
+            notes=notes,
+            program=read_yaml(program, "program") if program is not None else None,
+        ),
+    )
     result = _run(as_json, lambda orders, _: orders.premeeting_done(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 

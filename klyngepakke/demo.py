@@ -7,6 +7,8 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from catalog import Catalog
@@ -23,6 +25,7 @@ from schemas.commands import (
 )
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import COPENHAGEN, ContactBy, OrderRequest
+from schemas.program import ProgramChanges
 from schemas.state import OrderStatus
 from schemas.steps import Step, StepState
 from schemas.survey import parse_survey_export
@@ -118,7 +121,11 @@ async def run_demo(
                     await orders.premeeting_done(
                         order_id,
                         PremeetingDone(
-                            notes="Programmet er godkendt; jobcenteret holder begge oplæg"
+                            notes="Programmet er godkendt; jobcenteret holder begge oplæg",
+                            program=ProgramChanges(
+                                minutes={"Oplæg fra jobcenteret": 25, "Attestrejsen": 15},
+                                added_topics=["Fast telefontid for lægerne i jobcenteret"],
+                            ),
                         ),
                     )
                 ).message
@@ -138,7 +145,9 @@ async def run_demo(
     final = await orders.status(order_id)
     say(f"Ordren er {final.status}.")
     mails = Counter(
-        p.name.split("-", 1)[1].removesuffix(".eml") for p in Path(settings.mail_dir).glob("*.eml")
+        path.name.split("-", 1)[1].removesuffix(".eml")
+        for path in Path(settings.mail_dir).glob("*.eml")
+        if _order_of(path) == order_id
     )
     say(
         f"Mails i {settings.mail_dir}: " + ", ".join(f"{k} ({v})" for k, v in sorted(mails.items()))
@@ -152,6 +161,13 @@ async def run_demo(
         f"{settings.temporal_namespace}/workflows/{order_id}"
     )
     return final
+
+
+def _order_of(path: Path) -> str | None:
+    with path.open("rb") as handle:
+        headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+    value = headers.get("X-Klyngepakke-Order")
+    return str(value) if value is not None else None
 
 
 def demo_minutes(order: OrderRequest) -> Minutes:

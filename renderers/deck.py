@@ -58,6 +58,9 @@ class DeckContext(BaseModel):
     program: list[ProgramRow]
     blocks: list[BlockSlide]
     survey: SurveyResults | None
+    added_topics: list[str]
+    follow_up_options: list[str]
+    quality_unit: str
     stamp: str
 
 
@@ -150,12 +153,18 @@ def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bo
         _notes(slide, "Svarene er vist uden navne. Spørg: Genkender I det?", virtual)
 
 
+def _quality_unit(source: DocumentSource) -> str:
+    unit = source.package.quality_unit(source.order.cluster.region)
+    contact = " · ".join(c for c in (unit.email, unit.phone) if c)
+    return f"{unit.name} ({contact})" if contact else unit.name
+
+
 class Deck:
     kind: ClassVar[str] = "deck"
 
     def context(self, source: DocumentSource) -> DeckContext:
         order = source.order
-        program = source.package.program(order.meeting.program_variant)
+        program = source.program()
         mode = source.consultation.mode if source.consultation else order.meeting.mode
         return DeckContext(
             title=source.package.title,
@@ -177,6 +186,11 @@ class Deck:
                 if b.reflection
             ],
             survey=source.survey_results,
+            added_topics=list(source.program_changes.added_topics)
+            if source.program_changes
+            else [],
+            follow_up_options=list(source.package.after_meeting_options),
+            quality_unit=_quality_unit(source),
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -237,6 +251,19 @@ class Deck:
                     _free_text_slides(prs, result, ctx.virtual)
                 else:
                     _chart_slide(prs, result, ctx.virtual)
+            slide = _bullets(
+                prs,
+                "Sidemandssamtale (5 min.)",
+                [
+                    "Hvad overrasker dig i klyngens svar?",
+                    "Hvordan passer svarene med din egen hverdag med attester?",
+                ],
+            )
+            _notes(
+                slide,
+                "Giv to minutters tavs refleksion først; saml 2-3 pointer i plenum.",
+                ctx.virtual,
+            )
 
         slide = _bullets(
             prs,
@@ -255,9 +282,30 @@ class Deck:
             _notes(
                 slide, "Jobcenteret har ordet. Saml spørgsmål til dialogen bagefter.", ctx.virtual
             )
+        if ctx.added_topics:
+            slide = _bullets(prs, "Aftalt på formødet med jobcenteret", ctx.added_topics)
+            _notes(
+                slide,
+                "Emnerne blev tilføjet på formødet; giv jobcenteret ordet først.",
+                ctx.virtual,
+            )
         for block in ctx.blocks:
             slide = _bullets(prs, f"{block.title}: refleksion", block.reflection)
             _notes(slide, "Start med tavs refleksion, derefter sidemandssamtale.", ctx.virtual)
+        slide = _bullets(
+            prs,
+            "Tal sammen i egen praksis (15 min.)",
+            [
+                "Hvad vil I gøre hjemme i jeres egen praksis?",
+                "Er der noget helt konkret og ligetil, I kan starte med?",
+                "Solopraktiserende går sammen to og to.",
+            ],
+        )
+        _notes(
+            slide,
+            "Grupperne skriver ét konkret tiltag ned, som deles i plenum bagefter.",
+            ctx.virtual,
+        )
         slide = _bullets(
             prs,
             "Aftaler: hvad, hvem og hvornår?",
@@ -268,6 +316,17 @@ class Deck:
             ],
         )
         _notes(slide, "Referenten skriver aftalerne ned med ansvarlig og frist.", ctx.virtual)
+        slide = _bullets(
+            prs,
+            "Opfølgning efter mødet",
+            [*ctx.follow_up_options, f"Sparring: {ctx.quality_unit}"],
+            size=20,
+        )
+        _notes(
+            slide,
+            "Aftal hvem der følger op, og om der skal holdes et opfølgende møde.",
+            ctx.virtual,
+        )
 
         buffer = io.BytesIO()
         prs.save(buffer)

@@ -53,7 +53,7 @@ class JobcenterGuide:
 
     def context(self, source: DocumentSource) -> JobcenterGuideContext:
         order, timeline = source.order, source.timeline
-        program = source.package.program(order.meeting.program_variant)
+        program = source.program()
         lines = [
             ProgramLine(
                 time=f"{clock(item.start)}–{clock(item.end)}",

@@ -12,7 +12,12 @@ from pydantic import BaseModel
 from schemas.documents import DocumentSource
 
 ENTRY_POINT_GROUP = "klyngepakke.renderers"
-_BUILT_INS = ("renderers.jobcenter_guide", "renderers.deck")
+_BUILT_INS = (
+    "renderers.jobcenter_guide",
+    "renderers.deck",
+    "renderers.handouts",
+    "renderers.practice_sheet",
+)
 
 
 class RenderedDocument(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, LocalDateTime, MeetingMode, OrderRequest
 from schemas.people import Person
+from schemas.program import ProgramChanges
 from schemas.survey import SurveyResponse
 
 
@@ -43,6 +44,9 @@ class PremeetingSchedule(_Command):
 
 class PremeetingDone(_Command):
     notes: str | None = Field(default=None, max_length=2000)
+    program: ProgramChanges | None = Field(
+        default=None, description="Ændringer i programmet aftalt på formødet"
+    )
 
 
 class MeetingRecord(_Command):

@@ -6,11 +6,12 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from schemas.catalog import Package
+from schemas.catalog import Package, ProgramVariant
 from schemas.events import ConsultationCompleted
 from schemas.minutes import Minutes
 from schemas.order import OrderRequest
 from schemas.people import Person
+from schemas.program import ProgramChanges, adjusted
 from schemas.survey import SurveyResults
 from schemas.timeline import Timeline
 
@@ -25,3 +26,12 @@ class DocumentSource(BaseModel):
     survey_results: SurveyResults | None = None
     premeeting_at: datetime | None = None
     minutes: Minutes | None = None
+    program_changes: ProgramChanges | None = None
+
+    def program(self) -> ProgramVariant:
+        """The meeting's program: the order's variant, as the pre-meeting adjusted it."""
+        changes = self.program_changes
+        variant = (changes.variant if changes and changes.variant else None) or (
+            self.order.meeting.program_variant
+        )
+        return adjusted(self.package.program(variant), changes)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from schemas.artifacts import ArtifactRef
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, MeetingMode
+from schemas.program import ProgramChanges
 from schemas.steps import Step
 from schemas.survey import SurveyResults
 from schemas.timeline import Timeline
@@ -92,6 +93,7 @@ class PremeetingScheduled(_Event):
 class PremeetingCompleted(_Event):
     type: Literal["PremeetingCompleted"] = "PremeetingCompleted"
     notes: str | None = None
+    program: ProgramChanges | None = None
 
 
 class InvitationSent(_Event):

@@ -33,6 +33,7 @@ from schemas.events import (
     SurveyResultsImported,
 )
 from schemas.minutes import Minutes
+from schemas.program import ProgramChanges
 from schemas.steps import Step, StepState
 from schemas.survey import SurveyResults
 from schemas.timeline import Timeline
@@ -56,6 +57,7 @@ class OrderState(BaseModel):
     survey_results: SurveyResults | None = None
     extract_received: bool = False
     premeeting_at: datetime | None = None
+    program_changes: ProgramChanges | None = None
     minutes: Minutes | None = None
     artifacts: list[ArtifactRef] = Field(default_factory=list)
     artifact_version: int = 0
@@ -134,9 +136,10 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case ExtractMissing():
             s = _set(s, at, jobcenter=StepState.SKIPPED)
         case ArtifactsRendered():
+            new = [a for a in event.artifacts if a not in s.artifacts]
             s = s.model_copy(
                 update={
-                    "artifacts": [*s.artifacts, *event.artifacts],
+                    "artifacts": [*s.artifacts, *new],
                     "artifact_version": event.version,
                 }
             )
@@ -153,6 +156,7 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case PremeetingScheduled():
             s = s.model_copy(update={"premeeting_at": event.premeeting_at})
         case PremeetingCompleted():
+            s = s.model_copy(update={"program_changes": event.program})
             s = _set(s, at, premeeting=StepState.DONE)
         case InvitationSent():
             s = _set(s, at, invitation=StepState.DONE, meeting=StepState.ACTIVE)

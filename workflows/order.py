@@ -66,6 +66,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.minutes import check_minutes
     from schemas.order import ContactBy, OrderRequest
     from schemas.people import Person
+    from schemas.program import adjusted
     from schemas.state import OrderState, OrderStatus, apply, status_of
     from schemas.steps import Step, StepState
     from schemas.summary import current_details
@@ -204,16 +205,23 @@ class OrderWorkflow:
             )
         if not self._state.extract_received:
             self._record(ExtractMissing(at=self._now()))
+        await self._deliver_documents("coordinator")
+
+    async def _deliver_documents(self, *roles: Role) -> None:
+        """Render the meeting documents; deliver them when any changed since the last time."""
         refs = await self._render(self._pkg.meeting_documents)
+        if self._state.artifact_version and all(r in self._state.artifacts for r in refs):
+            return
         version = self._state.artifact_version + 1
         self._record(ArtifactsRendered(at=self._now(), version=version, artifacts=refs))
         await self._mail(
             "artifacts_delivered",
             f"artifacts_delivered-v{version}",
-            "coordinator",
+            *roles,
             attachments=refs,
+            delivery=version,
         )
-        self._record(ArtifactsDelivered(at=self._now(), version=version, roles=["coordinator"]))
+        self._record(ArtifactsDelivered(at=self._now(), version=version, roles=list(roles)))
 
     async def _premeeting(self) -> None:
         """Announce each scheduling of the pre-meeting; flag it overdue at its due date and
@@ -227,6 +235,9 @@ class OrderWorkflow:
                 await self._announce_premeeting(self._premeetings_announced)
                 continue
             if self._state.is_done(Step.PREMEETING):
+                # Orders that held their pre-meeting before this existed did not re-render.
+                if workflow.patched("rerender-after-premeeting"):
+                    await self._deliver_documents("coordinator", "jobcenter")
                 return
             if self._state.state_of(Step.PREMEETING) != StepState.OVERDUE:
                 self._record(StepOverdue(at=self._now(), step=Step.PREMEETING))
@@ -382,7 +393,7 @@ class OrderWorkflow:
 
     @workflow.update(name="premeeting_done")
     def premeeting_done(self, cmd: PremeetingDone) -> StepAccepted:
-        self._record(PremeetingCompleted(at=self._now(), notes=cmd.notes))
+        self._record(PremeetingCompleted(at=self._now(), notes=cmd.notes, program=cmd.program))
         return StepAccepted(message="Formødet er registreret som holdt.")
 
     @premeeting_done.validator
@@ -393,6 +404,15 @@ class OrderWorkflow:
             raise _refuse("Formødet er ikke planlagt: brug først premeeting_schedule.")
         if self._state.state_of(Step.PREMEETING) in (StepState.DONE, StepState.SKIPPED):
             raise _refuse("Formødet er allerede afsluttet.")
+        if cmd.program is not None:
+            source_variant = cmd.program.variant or self._order.meeting.program_variant
+            try:
+                adjusted(self._pkg.program(source_variant), cmd.program)
+            except KeyError:
+                known = ", ".join(p.id for p in self._pkg.programs)
+                raise _refuse(f"program.variant: ukendt variant – brug en af: {known}") from None
+            except DomainError as exc:
+                raise _domain(exc) from None
         if self._now() < at:
             raise _refuse(
                 f"Formødet er sat til {datetime_long(at)} og kan først registreres bagefter."
@@ -602,6 +622,7 @@ class OrderWorkflow:
         attachments: list[ArtifactRef] | None = None,
         calendar: CalendarInvite | None = None,
         previous_meeting: datetime | None = None,
+        delivery: int | None = None,
     ) -> None:
         recipients = self._recipients(*roles)
         if not recipients:
@@ -625,6 +646,7 @@ class OrderWorkflow:
                 extract_received=state.extract_received,
                 reason=state.cancel_reason,
                 previous_meeting=previous_meeting,
+                delivery=delivery,
             ),
         )
         result = await workflow.execute_activity_method(
@@ -656,6 +678,7 @@ class OrderWorkflow:
             survey_results=state.survey_results,
             premeeting_at=state.premeeting_at,
             minutes=state.minutes,
+            program_changes=state.program_changes,
         )
         result = await workflow.execute_activity_method(
             RenderActivities.render_documents,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
+
 from catalog import Catalog
+from klyngepakke.client import StepRejected
 from schemas.commands import (
     ConsultationDone,
     MeetingRecord,
@@ -14,6 +17,7 @@ from schemas.commands import (
     SurveyImport,
 )
 from schemas.order import ContactBy
+from schemas.program import ProgramChanges
 from schemas.steps import Step
 from tests import factories
 from tests.workflows.harness import running, save_history
@@ -40,7 +44,20 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         premeeting_at = artifacts_due + timedelta(days=2)
         await h.orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
         await h.sleep_until(premeeting_at)
-        await h.orders.premeeting_done(order_id, PremeetingDone(notes="Program godkendt"))
+        with pytest.raises(StepRejected, match=r"program\.minutes: ukendt punkt 'Frokost'"):
+            await h.orders.premeeting_done(
+                order_id, PremeetingDone(program=ProgramChanges(minutes={"Frokost": 30}))
+            )
+        await h.orders.premeeting_done(
+            order_id,
+            PremeetingDone(
+                notes="Jobcenteret vil gerne have mere tid",
+                program=ProgramChanges(
+                    minutes={"Oplæg fra jobcenteret": 25, "Attestrejsen": 15},
+                    added_topics=["Fast telefontid for lægerne"],
+                ),
+            ),
+        )
 
         await h.sleep_until(order.meeting.start)
         await h.orders.meeting_record(
@@ -78,4 +95,19 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         "jens",
         "jc",
     }
-    assert {a.kind for a in final.artifacts} == {"jobcenter_guide", "deck"}
+    assert {a.kind for a in final.artifacts} == {
+        "jobcenter_guide",
+        "deck",
+        "handouts",
+        "practice_sheet",
+    }
+    # The pre-meeting changed the program: a second deck, beside the first, to both parties.
+    decks = sorted((a.version, a.name) for a in final.artifacts if a.kind == "deck")
+    assert decks == [(1, "klyngemoede.pptx"), (2, "klyngemoede-v2.pptx")]
+    assert [a.version for a in final.artifacts if a.kind == "handouts"] == [1]
+    deliveries = h.mails("artifacts_delivered")
+    assert [m["To"].addresses[0].username for m in deliveries] == ["mette", "mette", "jc"]
+    attached = [p.get_filename() for p in deliveries[-1].iter_attachments()]
+    assert "klyngemoede-v2.pptx" in attached
+    delivered = [e for e in final.events if e.type == "ArtifactsDelivered"]
+    assert len(delivered) == 2

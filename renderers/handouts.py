@@ -1,0 +1,88 @@
+"""The handouts (uddelingskopier): one printable page with the cluster's survey results."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docx.shared import Pt
+from pydantic import BaseModel
+
+from renderers.docx_page import DOCX, new_page, to_bytes
+from renderers.registry import RenderedDocument, register
+from renderers.text import clean_text
+from schemas.catalog import QuestionType
+from schemas.danish_format import date_long, percent
+from schemas.documents import DocumentSource
+from schemas.survey import SurveyResults
+
+MAX_FREE_TEXTS = 6
+
+
+class HandoutsContext(BaseModel):
+    cluster: str
+    municipality: str
+    meeting_date: str
+    survey: SurveyResults | None
+    stamp: str
+
+
+class Handouts:
+    kind: ClassVar[str] = "handouts"
+
+    def context(self, source: DocumentSource) -> HandoutsContext:
+        return HandoutsContext(
+            cluster=source.order.cluster.name,
+            municipality=source.order.municipality.name,
+            meeting_date=date_long(source.order.meeting.start),
+            survey=source.survey_results,
+            stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: HandoutsContext) -> RenderedDocument:
+        ctx = HandoutsContext.model_validate(clean_text(context.model_dump()))
+        doc = new_page(
+            "Klyngens svar om attester",
+            f"{ctx.cluster} · klyngemøde med {ctx.municipality} {ctx.meeting_date}",
+        )
+        if ctx.survey is None:
+            doc.add_paragraph(
+                "Spørgeskemaets resultater var ikke indlæst, da materialet blev lavet. "
+                "Tal i stedet om jeres egne erfaringer med attestarbejdet."
+            )
+        else:
+            intro = (
+                f"{ctx.survey.respondents} af klyngens medlemmer har svaret. Svarene er anonyme."
+            )
+            if ctx.survey.small_sample:
+                intro += " Færre end 3 har svaret – tolk resultaterne varsomt."
+            doc.add_paragraph(intro)
+            for number, result in enumerate(ctx.survey.questions, start=1):
+                doc.add_heading(f"{number}. {result.text}", level=2)
+                if result.type == QuestionType.FREE_TEXT:
+                    shown = result.free_texts[:MAX_FREE_TEXTS]
+                    for text in shown:
+                        doc.add_paragraph(text[:200], style="List Bullet")
+                    if len(result.free_texts) > len(shown):
+                        doc.add_paragraph(f"… og {len(result.free_texts) - len(shown)} svar mere.")
+                    if not result.free_texts:
+                        doc.add_paragraph("Ingen skrev et svar.")
+                    continue
+                table = doc.add_table(rows=1, cols=3)
+                table.style = "Light List Accent 1"
+                header = table.rows[0].cells
+                header[0].text, header[1].text, header[2].text = "Svar", "Antal", "Andel"
+                for option in result.options:
+                    cells = table.add_row().cells
+                    cells[0].text = option.option
+                    cells[1].text = str(option.count)
+                    cells[2].text = percent(option.share)
+                for row in table.rows:
+                    for cell in row.cells:
+                        cell.paragraphs[0].runs[0].font.size = Pt(9)
+                doc.add_paragraph(f"{result.answered} har svaret på spørgsmålet.")
+        return RenderedDocument(
+            filename="uddelingskopi.docx", media_type=DOCX, content=to_bytes(doc, ctx.stamp)
+        )
+
+
+register(Handouts())

@@ -1,0 +1,105 @@
+"""The practice sheet (praksisark): links to the certificate material with a QR code each,
+the region's quality unit, and what the cluster agreed to try."""
+
+from __future__ import annotations
+
+import io
+from typing import ClassVar
+
+import segno
+from docx.shared import Cm
+from pydantic import BaseModel
+
+from renderers.docx_page import DOCX, new_page, to_bytes
+from renderers.registry import RenderedDocument, register
+from renderers.text import clean_text
+from schemas.danish_format import date_long
+from schemas.documents import DocumentSource
+
+
+class SheetLink(BaseModel):
+    title: str
+    url: str
+
+
+class SheetAgreement(BaseModel):
+    text: str
+    owner: str
+    due: str
+
+
+class PracticeSheetContext(BaseModel):
+    cluster: str
+    links: list[SheetLink]
+    quality_unit: str
+    quality_contact: list[str]
+    agreements: list[SheetAgreement]
+    stamp: str
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code a phone reads from paper: error level M, 4-module quiet zone."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=6, border=4)
+    return buffer.getvalue()
+
+
+class PracticeSheet:
+    kind: ClassVar[str] = "practice_sheet"
+
+    def context(self, source: DocumentSource) -> PracticeSheetContext:
+        unit = source.package.quality_unit(source.order.cluster.region)
+        contact = [c for c in (unit.email, unit.phone, str(unit.url) if unit.url else None) if c]
+        agreements = [
+            SheetAgreement(text=a.text, owner=a.owner, due=date_long(a.due))
+            for a in (source.minutes.agreements if source.minutes else [])
+        ]
+        return PracticeSheetContext(
+            cluster=source.order.cluster.name,
+            links=[
+                SheetLink(title=link.title, url=str(link.url))
+                for link in source.package.links
+                if link.on_practice_sheet
+            ],
+            quality_unit=unit.name,
+            quality_contact=contact,
+            agreements=agreements,
+            stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: PracticeSheetContext) -> RenderedDocument:
+        ctx = PracticeSheetContext.model_validate(clean_text(context.model_dump()))
+        doc = new_page("Praksisark: attester i egen praksis", f"Til praksis i {ctx.cluster}")
+        doc.add_heading("Værktøjer – scan koden med telefonen", level=2)
+        table = doc.add_table(rows=0, cols=2)
+        table.autofit = False
+        table.columns[0].width, table.columns[1].width = Cm(3.6), Cm(13.8)
+        for link in ctx.links:
+            cells = table.add_row().cells
+            cells[0].width, cells[1].width = Cm(3.6), Cm(13.8)
+            cells[0].paragraphs[0].add_run().add_picture(
+                io.BytesIO(qr_png(link.url)), width=Cm(3.0)
+            )
+            cells[1].paragraphs[0].add_run(link.title).bold = True
+            cells[1].add_paragraph(link.url)
+        doc.add_heading("Det vil vi prøve i vores praksis", level=2)
+        if ctx.agreements:
+            for agreement in ctx.agreements:
+                doc.add_paragraph(
+                    f"{agreement.text} – {agreement.owner}, senest {agreement.due}",
+                    style="List Bullet",
+                )
+        else:
+            for _ in range(3):
+                doc.add_paragraph("_" * 90)
+        doc.add_heading("Hjælp efter mødet", level=2)
+        doc.add_paragraph(
+            f"{ctx.quality_unit} kan hjælpe jeres praksis med at følge op: "
+            + " · ".join(ctx.quality_contact)
+        )
+        return RenderedDocument(
+            filename="praksisark.docx", media_type=DOCX, content=to_bytes(doc, ctx.stamp)
+        )
+
+
+register(PracticeSheet())

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the tests need; installed when missing (as root), otherwise explained.
+set -euo pipefail
+PACKAGES=(libreoffice-impress-nogui libreoffice-writer-nogui poppler-utils)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "Mangler Debian-pakker: ${missing[*]} – installer dem med: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+echo "Installerer ${missing[*]} ..."
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

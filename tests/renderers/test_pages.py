@@ -1,0 +1,97 @@
+"""Handouts and practice sheet: one page each, the cluster's numbers, QR codes that scan."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import zxingcpp
+from docx import Document
+from PIL import Image
+
+from schemas.minutes import Agreement, Minutes
+from schemas.program import ProgramChanges
+from tests.renderers.test_documents import render, source, xml_text
+
+
+def test_handouts_show_counts_and_shares_of_every_closed_question():
+    src = source()
+    doc = Document(io.BytesIO(render("handouts", src)))
+    closed = [q for q in src.survey_results.questions if q.options]
+    assert len(doc.tables) == len(closed)
+    for table, result in zip(doc.tables, closed, strict=True):
+        rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+        assert [r[0] for r in rows] == [o.option for o in result.options]
+        assert [int(r[1]) for r in rows] == [o.count for o in result.options]
+    assert "3 af klyngens medlemmer har svaret" in doc.paragraphs[2].text
+
+
+def test_every_qr_code_on_the_practice_sheet_decodes_to_its_link():
+    src = source()
+    data = render("practice_sheet", src)
+    doc = Document(io.BytesIO(data))
+    images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
+    decoded = [zxingcpp.read_barcodes(Image.open(io.BytesIO(img)))[0].text for img in images]
+    expected = [str(link.url) for link in src.package.links if link.on_practice_sheet]
+    assert decoded == expected
+    text = xml_text(data)
+    assert "Nord-KAP" in text and "k.tvergaard@rn.dk" in text
+
+
+def test_the_practice_sheet_lists_what_the_cluster_agreed_after_the_meeting():
+    src = source()
+    day = src.order.meeting.start.date() + timedelta(days=20)
+    minutes = Minutes(
+        minute_taker="Åse Øberg",
+        participants=9,
+        agreements=[
+            Agreement(text="Vi bruger Attestguiden ved alle LÆ 265", owner="Alle praksis", due=day)
+        ],
+    )
+    text = xml_text(render("practice_sheet", source(minutes=minutes)))
+    assert "Vi bruger Attestguiden ved alle LÆ 265" in text and "Alle praksis" in text
+
+
+def test_the_pre_meeting_changes_show_in_the_deck_program_and_topics():
+    from pptx import Presentation
+
+    changes = ProgramChanges(minutes={"Attestrejsen": 30}, added_topics=["Fast telefontid"])
+    prs = Presentation(io.BytesIO(render("deck", source(program_changes=changes))))
+    table = next(sh.table for sh in prs.slides[1].shapes if sh.has_table)
+    times = [table.cell(r, 0).text for r in range(1, len(table.rows))]
+    assert times[1] == "16:05–16:35" and times[-1].endswith("18:40")
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert "Aftalt på formødet med jobcenteret" in titles
+
+
+def test_a_renderer_from_an_entry_point_is_registered(monkeypatch):
+    from typing import ClassVar
+
+    from pydantic import BaseModel
+
+    import renderers.registry as registry
+
+    class Letter:
+        kind: ClassVar[str] = "letter"
+
+        def context(self, source):
+            return BaseModel()
+
+        def render(self, context):
+            return registry.RenderedDocument(
+                filename="brev.txt", media_type="text/plain", content=b"Kaere klynge"
+            )
+
+    class EntryPoint:
+        def load(self) -> Letter:
+            return Letter()
+
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry, "_registry", {})
+    monkeypatch.setattr(
+        registry,
+        "entry_points",
+        lambda group: [EntryPoint()] if group == registry.ENTRY_POINT_GROUP else [],
+    )
+    assert "letter" in registry.available()
+    assert registry.get("letter").render(None).content == b"Kaere klynge"
