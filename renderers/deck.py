@@ -21,6 +21,7 @@ from renderers.text import clean_text
 from schemas.catalog import QuestionType
 from schemas.danish_format import clock, date_long, percent
 from schemas.documents import DocumentSource
+from schemas.extract import AnonymisedExtract
 from schemas.order import MeetingMode
 from schemas.program import schedule
 from schemas.survey import QuestionResult, SurveyResults
@@ -58,6 +59,7 @@ class DeckContext(BaseModel):
     program: list[ProgramRow]
     blocks: list[BlockSlide]
     survey: SurveyResults | None
+    extract: AnonymisedExtract | None
     added_topics: list[str]
     follow_up_options: list[str]
     quality_unit: str
@@ -141,6 +143,61 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -
     _notes(slide, "Lad deltagerne tale med sidemanden om resultatet: Hvad overrasker?", virtual)
 
 
+def _bar_chart(
+    slide: Slide, categories: list[str], series: dict[str, list[float]], number_format: str
+) -> None:
+    data = CategoryChartData(number_format=number_format)
+    data.categories = categories
+    for name, values in series.items():
+        data.add_series(name, values)
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.0), data
+    ).chart
+    chart.has_legend = len(series) > 1
+    if chart.has_legend:
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(14)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = number_format
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.font.size = Pt(12)
+    chart.category_axis.tick_labels.font.size = Pt(13)
+    chart.value_axis.has_major_gridlines = False
+    chart.value_axis.tick_labels.font.size = Pt(12)
+
+
+def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, virtual: bool) -> None:
+    """Charts of the job centre's figures; practices only by label, never provider number."""
+    given = [p for p in extract.practices if p.received is not None]
+    slide = _title_only(prs, "Attester fra klyngens praksis det seneste år")
+    series: dict[str, list[float]] = {"Modtagne attester": [p.received or 0 for p in given]}
+    if any(p.requests is not None for p in given):
+        series["Anmodninger fra jobcenteret"] = [p.requests or 0 for p in given]
+    _bar_chart(slide, [p.label for p in given], series, "0")
+    if extract.missing:
+        box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
+        box.text_frame.text = "Ikke oplyst af jobcenteret: " + ", ".join(extract.missing)
+        box.text_frame.paragraphs[0].font.size = Pt(14)
+    _notes(slide, "Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.", virtual)
+    if extract.types:
+        slide = _title_only(prs, "Attester fordelt på type")
+        _bar_chart(
+            slide,
+            [t.certificate_type for t in extract.types],
+            {"Modtagne attester": [t.received for t in extract.types]},
+            "0",
+        )
+        _notes(slide, "Hvilke attester fylder mest – og hvorfor?", virtual)
+    timed = [p for p in given if p.median_days is not None]
+    if timed:
+        slide = _title_only(prs, "Svartid pr. praksis (median, dage)")
+        _bar_chart(
+            slide, [p.label for p in timed], {"Dage": [p.median_days or 0.0 for p in timed]}, "0.0"
+        )
+        _notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?", virtual)
+
+
 def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
     texts = result.free_texts or ["Ingen skrev et svar på dette spørgsmål."]
     chunks = [
@@ -186,6 +243,7 @@ class Deck:
                 if b.reflection
             ],
             survey=source.survey_results,
+            extract=source.extract,
             added_topics=list(source.program_changes.added_topics)
             if source.program_changes
             else [],
@@ -265,15 +323,18 @@ class Deck:
                 ctx.virtual,
             )
 
-        slide = _bullets(
-            prs,
-            "Datatræk fra jobcenteret",
-            [
-                "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
-                "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
-            ],
-        )
-        _notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
+        if ctx.extract is None:
+            slide = _bullets(
+                prs,
+                "Datatræk fra jobcenteret",
+                [
+                    "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
+                    "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
+                ],
+            )
+            _notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
+        else:
+            _extract_slides(prs, ctx.extract, ctx.virtual)
         for minutes, topic in (
             (10, "Kommentarer til klyngens svar"),
             (20, "Arbejdsgange, tilbud til praksis og samarbejdet"),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from schemas.catalog import Package, ProgramVariant
 from schemas.events import ConsultationCompleted
+from schemas.extract import AnonymisedExtract
 from schemas.minutes import Minutes
 from schemas.order import OrderRequest
 from schemas.people import Person
@@ -27,6 +28,9 @@ class DocumentSource(BaseModel):
     premeeting_at: datetime | None = None
     minutes: Minutes | None = None
     program_changes: ProgramChanges | None = None
+    extract: AnonymisedExtract | None = Field(
+        default=None, description="The job centre's figures, anonymised; None until received"
+    )
 
     def program(self) -> ProgramVariant:
         """The meeting's program: the order's variant, as the pre-meeting adjusted it."""

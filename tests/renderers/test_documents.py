@@ -106,3 +106,44 @@ def test_no_provider_number_appears_in_any_document():
         xml = xml_text(render(kind, src))
         for member in src.order.members:
             assert member.ydernummer not in xml, kind
+
+
+def test_the_extract_is_charted_by_label_and_never_by_provider_number():
+    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+
+    src = source()
+    practices = src.order.practices
+    extract = anonymise(
+        JobcenterExtract(
+            rows=[
+                ExtractRow(
+                    ydernummer=practices[0],
+                    certificate_type="LÆ 265",
+                    received=12,
+                    requests=14,
+                    median_days=7.5,
+                ),
+                ExtractRow(ydernummer=practices[0], certificate_type="LÆ 285", received=2),
+            ]
+        ),
+        "o-1",
+        practices,
+    )
+    data = render("deck", source(extract=extract))
+    prs = Presentation(io.BytesIO(data))
+    charts = {
+        s.shapes.title.text: sh.chart
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.has_chart and s.shapes.title is not None
+    }
+    per_practice = charts["Attester fra klyngens praksis det seneste år"]
+    given = [p for p in extract.practices if p.received is not None]
+    assert list(per_practice.plots[0].categories) == [p.label for p in given]
+    assert list(per_practice.series[0].values) == [14.0]
+    assert list(charts["Attester fordelt på type"].series[0].values) == [12.0, 2.0]
+    assert "Svartid pr. praksis (median, dage)" in charts
+    xml = xml_text(data)
+    assert "Ikke oplyst af jobcenteret: Praksis" in xml
+    for ydernummer in practices:
+        assert ydernummer not in xml

@@ -27,10 +27,24 @@ FILES = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(FILES))
+def with_extract():
+    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+
+    src = source()
+    rows = [
+        ExtractRow(ydernummer=y, certificate_type=t, received=n, requests=n + 2, median_days=5.5)
+        for y in src.order.practices
+        for t, n in (("LÆ 265", 9), ("LÆ 285", 3))
+    ]
+    return source(extract=anonymise(JobcenterExtract(rows=rows), "o-1", src.order.practices))
+
+
+@pytest.mark.parametrize("kind", [*sorted(FILES), "deck-with-extract"])
 def test_document_converts_to_non_blank_pages(kind: str, tmp_path: Path):
+    src = with_extract() if kind == "deck-with-extract" else source()
+    kind = kind.removesuffix("-with-extract")
     document = tmp_path / FILES[kind]
-    document.write_bytes(render(kind, source()))
+    document.write_bytes(render(kind, src))
     subprocess.run(
         [
             SOFFICE,

@@ -1,0 +1,99 @@
+"""The job centre's data extract and its anonymised form, the only form documents see.
+
+Each practice gets a label (Praksis A, B, …) drawn per order in an order unrelated to its
+provider number, stable for that order and its follow-up meeting so rounds can be compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from string import ascii_uppercase
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.people import Ydernummer
+
+
+class ExtractRow(BaseModel):
+    """One practice and certificate type, as the job centre delivers it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ydernummer: Ydernummer
+    certificate_type: str = Field(min_length=1, max_length=40, description="Fx LÆ 265")
+    received: int = Field(ge=0, description="Modtagne attester i perioden")
+    requests: int | None = Field(default=None, ge=0, description="Anmodninger sendt til praksis")
+    median_days: float | None = Field(default=None, ge=0, description="Median svartid i dage")
+
+
+class JobcenterExtract(BaseModel):
+    rows: list[ExtractRow]
+
+
+class PracticeFigures(BaseModel):
+    label: str
+    received: int | None = Field(description="None: the job centre gave no figure (ikke oplyst)")
+    requests: int | None
+    median_days: float | None
+
+
+class TypeFigures(BaseModel):
+    certificate_type: str
+    received: int
+
+
+class AnonymisedExtract(BaseModel):
+    """What the deck and handouts show: labels, never provider numbers."""
+
+    practices: list[PracticeFigures]
+    types: list[TypeFigures]
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.label for p in self.practices if p.received is None]
+
+
+def _label(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = ascii_uppercase[rest] + letters
+    return f"Praksis {letters}"
+
+
+def practice_labels(order_key: str, practices: list[str]) -> dict[str, str]:
+    """Provider number → 'Praksis X', shuffled by a keyed hash so the order says nothing."""
+    shuffled = sorted(
+        set(practices), key=lambda y: hashlib.sha256(f"{order_key}|{y}".encode()).hexdigest()
+    )
+    return {ydernummer: _label(i) for i, ydernummer in enumerate(shuffled)}
+
+
+def anonymise(extract: JobcenterExtract, order_key: str, practices: list[str]) -> AnonymisedExtract:
+    labels = practice_labels(order_key, practices)
+    by_practice: dict[str, list[ExtractRow]] = {y: [] for y in labels}
+    for row in extract.rows:
+        if row.ydernummer in by_practice:
+            by_practice[row.ydernummer].append(row)
+    figures = []
+    for ydernummer, label in sorted(labels.items(), key=lambda item: (len(item[1]), item[1])):
+        rows = by_practice[ydernummer]
+        # The job centre gives a median per certificate type; the middle one stands for the
+        # practice, as the raw answer times never leave the job centre.
+        medians = [r.median_days for r in rows if r.median_days is not None]
+        requests = [r.requests for r in rows if r.requests is not None]
+        figures.append(
+            PracticeFigures(
+                label=label,
+                received=sum(r.received for r in rows) if rows else None,
+                requests=sum(requests) if requests else None,
+                median_days=round(sorted(medians)[len(medians) // 2], 1) if medians else None,
+            )
+        )
+    totals: dict[str, int] = {}
+    for row in extract.rows:
+        if row.ydernummer in labels:
+            totals[row.certificate_type] = totals.get(row.certificate_type, 0) + row.received
+    types = [TypeFigures(certificate_type=t, received=n) for t, n in sorted(totals.items())]
+    return AnonymisedExtract(practices=figures, types=types)
