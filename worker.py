@@ -17,13 +17,16 @@ from activities.mail import MailActivities
 from activities.pdf_conversion import PdfConverter
 from activities.rendering import RenderActivities
 from activities.sent_ledger import SentLedger
+from activities.survey_links import LinkSigner
+from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from klyngepakke.settings import Settings
 from workflows.order import OrderWorkflow
 from workflows.sandbox import workflow_runner
+from workflows.survey_round import SurveyRound
 
 log = structlog.get_logger(__name__)
-WORKFLOWS = [OrderWorkflow]
+WORKFLOWS = [OrderWorkflow, SurveyRound]
 
 
 def build_activities(
@@ -33,12 +36,18 @@ def build_activities(
     catalog = catalog or Catalog()
     store = ArtifactStore(settings.artifact_dir)
     mail = MailActivities(
-        settings.smtp, catalog, SentLedger(settings.var_dir / "sent-mail.sqlite"), store
+        settings.smtp,
+        catalog,
+        SentLedger(settings.var_dir / "sent-mail.sqlite"),
+        store,
+        LinkSigner(settings.link_secret()),
+        settings.public_base_url,
     )
     return [
         mail.send_mail,
         RenderActivities(store, PdfConverter.find()).render_documents,
         CatalogActivities(catalog).load_package,
+        aggregate_answers,
     ]
 
 

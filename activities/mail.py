@@ -21,6 +21,7 @@ from temporalio.exceptions import ApplicationError
 from activities.artifact_store import ArtifactStore
 from activities.calendar_invite import CalendarInvite, build_ics
 from activities.sent_ledger import SentLedger
+from activities.survey_links import LinkSigner
 from catalog import Catalog
 from schemas.artifacts import ArtifactRef
 from schemas.events import ConsultationCompleted
@@ -59,6 +60,7 @@ class MailContext(BaseModel):
     reason: str | None = None
     previous_meeting: datetime | None = None
     delivery: int | None = Field(default=None, description="Which delivery of the documents")
+    survey_close: datetime | None = None
 
 
 class MailRequest(BaseModel):
@@ -68,6 +70,10 @@ class MailRequest(BaseModel):
     context: MailContext
     attachments: list[ArtifactRef] = Field(default_factory=list)
     calendar: CalendarInvite | None = None
+    survey_round: str | None = Field(default=None, description="Round whose personal link to add")
+    survey_members: list[int] = Field(
+        default_factory=list, description="Each recipient's member number in that round"
+    )
 
 
 class MailResult(BaseModel):
@@ -83,12 +89,27 @@ def message_id(order_id: str, key: str, email: str) -> str:
 
 class MailActivities:
     def __init__(
-        self, smtp: SmtpSettings, catalog: Catalog, ledger: SentLedger, store: ArtifactStore
+        self,
+        smtp: SmtpSettings,
+        catalog: Catalog,
+        ledger: SentLedger,
+        store: ArtifactStore,
+        signer: LinkSigner | None = None,
+        public_base_url: str = "http://localhost:8000",
     ) -> None:
         self.smtp = smtp
         self.catalog = catalog
         self.ledger = ledger
         self.store = store
+        self.signer = signer
+        self.public_base_url = public_base_url
+
+    def _link(self, request: MailRequest, recipient: Person) -> str | None:
+        """The recipient's personal survey link; made here so no token enters history."""
+        if request.survey_round is None or self.signer is None:
+            return None
+        member = request.survey_members[request.recipients.index(recipient)]
+        return self.signer.link(self.public_base_url, request.survey_round, member)
 
     def render(self, request: MailRequest, recipient: Person) -> tuple[str, str]:
         """Subject and body of one mail for one recipient."""
@@ -125,6 +146,7 @@ class MailActivities:
             program=package.program(ctx.order.meeting.program_variant),
             quality_unit=package.quality_unit(ctx.order.cluster.region),
             practices=ctx.order.practices,
+            link=self._link(request, recipient),
         )
         first, _, body = text.partition("\n")
         if not first.startswith("Emne: "):

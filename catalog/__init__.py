@@ -32,6 +32,8 @@ REQUIRED_MAILS = (
     "follow_up_summary",
     "rescheduled",
     "cancelled",
+    "survey_invitation",
+    "survey_member_reminder",
 )
 
 

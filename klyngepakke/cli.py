@@ -21,6 +21,7 @@ from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, connect
 from klyngepakke.logs import configure_logging
 from klyngepakke.order_file import load_minutes, load_order, read_yaml
 from klyngepakke.settings import Settings, get_settings
+from schemas.catalog import SurveyTemplate
 from schemas.commands import (
     Cancel,
     ConsultationDone,
@@ -252,6 +253,34 @@ def survey_import(
         )
 
     result = _run(as_json, action)
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@survey_app.command("edit")
+def survey_edit(
+    order_id: IdArg,
+    questions_file: Annotated[Path, typer.Argument(help="Spørgsmålene (YAML), se examples/")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Ret spørgeskemaets spørgsmål, før det sendes ud."""
+    template = _checked(
+        as_json, lambda: _model(SurveyTemplate, **read_yaml(questions_file, "questions"))
+    )
+    result = _run(as_json, lambda orders, _: orders.survey_edit(order_id, template))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@survey_app.command("dispatch")
+def survey_dispatch(order_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Send spørgeskemaet til medlemmerne nu (ellers på den planlagte dag)."""
+    result = _run(as_json, lambda orders, _: orders.survey_dispatch(order_id))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@survey_app.command("close")
+def survey_close(order_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Luk spørgeskemaet før fristen og opgør svarene."""
+    result = _run(as_json, lambda orders, _: orders.survey_close(order_id))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 

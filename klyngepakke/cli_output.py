@@ -52,7 +52,9 @@ def show_status(status: OrderStatus) -> None:
             else ""
         )
         console.print(
-            f"Spørgeskema: {status.survey.respondents} af {status.survey.invited} har svaret{rate}"
+            f"Spørgeskema: {status.survey.answered} af {status.survey.invited} har svaret{rate}, "
+            f"{status.survey.reminded} fik påmindelse"
+            + (" (lukket)" if status.survey.closed else "")
         )
     if status.artifacts:
         show_artifacts(status)

@@ -20,6 +20,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from klyngepakke.settings import Settings
+from schemas.catalog import SurveyTemplate
 from schemas.commands import (
     Cancel,
     ConsultationDone,
@@ -34,9 +35,12 @@ from schemas.commands import (
 from schemas.errors import DomainError
 from schemas.order import OrderRequest, default_order_id
 from schemas.state import OrderStatus
+from schemas.survey import SurveyResponse
+from schemas.survey_round import AnswerSubmission, RoundProgress, SurveyForm
 from schemas.timeline import plan
 from workflows import search_attributes
 from workflows.order import OrderWorkflow
+from workflows.survey_round import SurveyRound, round_id
 
 
 class StepRejected(Exception):
@@ -187,6 +191,68 @@ class OrdersClient:
 
     async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
         return await self._update(order_id, "cancel", cmd)
+
+    # ---- the survey round (a child of the order, id derived from the order's) ----------
+
+    async def _round_update(
+        self,
+        workflow_id: str,
+        name: str,
+        *args: BaseModel,
+        gone: str = "Spørgeskemaet er ikke startet endnu eller er lukket: det startes, når "
+        "materialemailen er sendt, og lukker på sin frist.",
+    ) -> StepAccepted:
+        try:
+            accepted: StepAccepted = (
+                await self._handle(workflow_id).execute_update(
+                    name, *args, result_type=StepAccepted
+                )
+                if args
+                else await self._handle(workflow_id).execute_update(name, result_type=StepAccepted)
+            )
+            return accepted
+        except WorkflowUpdateFailedError as exc:
+            cause = exc.cause
+            raise StepRejected(
+                cause.message if isinstance(cause, ApplicationError) else "afvist"
+            ) from None
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                raise StepRejected(gone) from None
+            raise
+
+    async def survey_edit(self, order_id: str, template: SurveyTemplate) -> StepAccepted:
+        return await self._round_update(round_id(order_id, 1), "edit_questions", template)
+
+    async def survey_dispatch(self, order_id: str) -> StepAccepted:
+        return await self._round_update(round_id(order_id, 1), "dispatch")
+
+    async def survey_close(self, order_id: str) -> StepAccepted:
+        return await self._round_update(round_id(order_id, 1), "close")
+
+    async def survey_form(self, workflow_id: str, member: int) -> SurveyForm | None:
+        """The member's form, or None when no such round runs (an old or unknown link)."""
+        try:
+            form: SurveyForm = await self._handle(workflow_id).query(SurveyRound.form, member)
+            return form
+        except RPCError:
+            return None
+
+    async def survey_answer(
+        self, workflow_id: str, member: int, response: SurveyResponse
+    ) -> StepAccepted:
+        return await self._round_update(
+            workflow_id,
+            "submit_answer",
+            AnswerSubmission(member=member, response=response),
+            gone="Spørgeskemaet er lukket, og der kan ikke længere svares.",
+        )
+
+    async def survey_progress(self, order_id: str) -> RoundProgress:
+        progress: RoundProgress = await self._handle(round_id(order_id, 1)).query(
+            SurveyRound.progress
+        )
+        return progress
 
     async def list_orders(self, limit: int = 200) -> list[OrderSummary]:
         out: list[OrderSummary] = []

@@ -4,12 +4,15 @@ coordinator, on compressed time (one planned day per second by default)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
+
+import httpx
 
 from catalog import Catalog
 from klyngepakke.client import OrdersClient
@@ -21,14 +24,13 @@ from schemas.commands import (
     MeetingRecord,
     PremeetingDone,
     PremeetingSchedule,
-    SurveyImport,
 )
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import COPENHAGEN, ContactBy, OrderRequest
 from schemas.program import ProgramChanges
 from schemas.state import OrderStatus
 from schemas.steps import Step, StepState
-from schemas.survey import parse_survey_export
+from schemas.survey import SurveyResponse, parse_survey_export
 
 EXAMPLES = PROJECT_ROOT / "examples"
 
@@ -66,12 +68,12 @@ async def run_demo(
     template = Catalog().package(order.package).survey
     export = EXAMPLES / "spoergeskema-eksport.csv"
     premeeting_at: datetime | None = None
+    answered = False
     while True:
         status = await orders.status(order_id)
         if status.status != "active":
             break
         now = status.clock.planned(datetime.now(UTC))
-        survey_due = next(s.due for s in status.steps if s.name == Step.SURVEY)
         if (
             _state(status, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE)
             and now >= order.call_at
@@ -87,19 +89,14 @@ async def run_demo(
                     )
                 ).message
             )
-        elif (
-            _state(status, Step.SURVEY) == StepState.ACTIVE
-            and survey_due
-            and now >= survey_due - timedelta(days=4)
-        ):
-            responses = parse_survey_export(template, export.read_bytes())
-            say(
-                (
-                    await orders.survey_import(
-                        order_id, SurveyImport(source=export.name, responses=responses)
-                    )
-                ).message
+        elif status.survey is not None and not answered:
+            # Members open the personal links from their mails and answer on the form; one
+            # stays silent, so the reminders show they go only to those who have not answered.
+            answered = True
+            sent = await answer_as_members(
+                settings, order_id, parse_survey_export(template, export.read_bytes())
             )
+            say(f"{sent} af {len(order.members)} medlemmer svarede via deres personlige link.")
         elif _state(status, Step.PREMEETING) == StepState.ACTIVE and premeeting_at is None:
             premeeting_at = (
                 (now + timedelta(days=2))
@@ -161,6 +158,35 @@ async def run_demo(
         f"{settings.temporal_namespace}/workflows/{order_id}"
     )
     return final
+
+
+def _links(settings: Settings, order_id: str) -> list[str]:
+    """The personal survey links in the invitations this order sent (as a member sees them)."""
+    found = []
+    for path in sorted(Path(settings.mail_dir).glob("*-survey_invitation.eml")):
+        if _order_of(path) != order_id:
+            continue
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        body = message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        found += re.findall(r"https?://\S+/s/\S+", text)
+    return found
+
+
+async def answer_as_members(
+    settings: Settings, order_id: str, responses: list[SurveyResponse]
+) -> int:
+    """Every member but the last answers through the web form, one export row each."""
+    links = _links(settings, order_id)[:-1]
+    sent = 0
+    async with httpx.AsyncClient(timeout=30) as http:
+        for url, response in zip(links, responses, strict=False):
+            if (await http.get(url)).status_code != 200:
+                continue
+            fields = {f"q_{qid}": value for qid, value in response.answers.items() if value}
+            if (await http.post(url, data=fields)).status_code == 200:
+                sent += 1
+    return sent
 
 
 def _order_of(path: Path) -> str | None:

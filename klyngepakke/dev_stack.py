@@ -74,6 +74,7 @@ async def wait_for_server(settings: Settings, seconds: float = 60) -> Client:
 
 
 async def run_dev_stack(settings: Settings) -> None:
+    from web.server import server as web_server
     from worker import run_worker
 
     server = start_dev_server(settings)
@@ -87,12 +88,19 @@ async def run_dev_stack(settings: Settings) -> None:
         sink.start()
         log.info(
             "dev_stack_ready",
+            form=settings.public_base_url,
             ui=f"http://localhost:{settings.ui_port}",
             mail=str(settings.mail_dir),
             artifacts=str(settings.artifact_dir),
         )
+        web = web_server(settings)
+        web_task = asyncio.create_task(web.serve())
         (settings.var_dir / "dev.ready").write_text("ready\n")
-        await run_worker(settings, stop)
+        try:
+            await run_worker(settings, stop)
+        finally:
+            web.should_exit = True
+            await web_task
     finally:
         with contextlib.suppress(FileNotFoundError):
             (settings.var_dir / "dev.ready").unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,25 @@ class Settings(BaseSettings):
     default_consultant_name: str = "KiAP klyngekonsulent"
     default_consultant_email: str = "klynger@kiap.dk"
     log_format: str = Field(default="console", description="console or json")
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    public_base_url: str = Field(
+        default="http://localhost:8000", description="Where members reach the survey form"
+    )
+    survey_secret: str | None = Field(
+        default=None, description="Signs the personal survey links; a local one under var/ if unset"
+    )
+
+    def link_secret(self) -> bytes:
+        """The survey link secret: from the environment, else created once under var/."""
+        if self.survey_secret:
+            return self.survey_secret.encode()
+        path = self.var_dir / "survey-link.secret"
+        if not path.is_file():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
 
     @property
     def artifact_dir(self) -> Path:

@@ -36,6 +36,7 @@ from schemas.minutes import Minutes
 from schemas.program import ProgramChanges
 from schemas.steps import Step, StepState
 from schemas.survey import SurveyResults
+from schemas.survey_round import RoundProgress
 from schemas.timeline import Timeline
 
 OrderStatusName = Literal["active", "completed", "cancelled"]
@@ -217,8 +218,10 @@ class ArtifactView(BaseModel):
 
 
 class SurveyView(BaseModel):
-    respondents: int
     invited: int
+    answered: int
+    reminded: int
+    closed: bool
     response_rate: float | None
 
 
@@ -251,6 +254,7 @@ def status_of(
     events: list[DomainEvent],
     as_of: datetime,
     clock: OrderClock,
+    progress: RoundProgress | None = None,
 ) -> OrderStatus:
     state = fold(events)
     timeline = state.timeline
@@ -265,11 +269,21 @@ def status_of(
         for step in Step
     ]
     survey = None
-    if state.survey_results is not None:
+    if progress is not None and progress.dispatched:
+        survey = SurveyView(
+            invited=progress.invited,
+            answered=progress.answered,
+            reminded=progress.reminded,
+            closed=progress.closed,
+            response_rate=progress.response_rate,
+        )
+    elif state.survey_results is not None:
         answered = state.survey_results.respondents
         survey = SurveyView(
-            respondents=answered,
             invited=invited,
+            answered=answered,
+            reminded=0,
+            closed=True,
             response_rate=answered / invited if invited else None,
         )
     return OrderStatus(

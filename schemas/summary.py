@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.danish_format import date_long, datetime_long
+from schemas.danish_format import date_long, datetime_long, percent
 from schemas.state import OrderState
 from schemas.steps import Step, StepState
+from schemas.survey_round import RoundProgress
 
 _STATE_DA = {
     StepState.PENDING: "venter",
@@ -17,7 +18,13 @@ _STATE_DA = {
 }
 
 
-def current_details(cluster: str, municipality: str, state: OrderState, now: datetime) -> str:
+def current_details(
+    cluster: str,
+    municipality: str,
+    state: OrderState,
+    now: datetime,
+    survey: RoundProgress | None = None,
+) -> str:
     """Markdown for the Temporal UI: where the order is, what is due, what is late."""
     timeline = state.timeline
     lines = [f"**{cluster}** · {municipality}"]
@@ -41,7 +48,13 @@ def current_details(cluster: str, municipality: str, state: OrderState, now: dat
     late = [s.label for s, p in state.steps.items() if p.state == StepState.OVERDUE]
     if late:
         lines.append("Overskredet: " + ", ".join(late))
-    if state.survey_results is not None:
+    if survey is not None and survey.dispatched:
+        rate = f" ({percent(survey.response_rate)})" if survey.response_rate is not None else ""
+        lines.append(
+            f"Spørgeskema: {survey.answered} af {survey.invited} har svaret{rate}"
+            + (" · lukket" if survey.closed else "")
+        )
+    elif state.survey_results is not None:
         lines.append(f"Spørgeskema: {state.survey_results.respondents} besvarelser")
     lines.append(f"Ordrens tid: {datetime_long(now)}")
     return "\n\n".join(lines)

@@ -64,6 +64,9 @@ class Timeline(BaseModel):
     def due_of(self, step: Step) -> datetime:
         return self.due[step]
 
+    def due_of_survey(self) -> datetime:
+        return self.due[Step.SURVEY]
+
 
 class LateOrder(DomainError):
     """The meeting is less than 8 weeks away and no operator allowed it."""

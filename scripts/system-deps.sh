@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need; installed when missing (as root), otherwise explained.
 set -euo pipefail
-PACKAGES=(libreoffice-impress-nogui libreoffice-writer-nogui poppler-utils)
+PACKAGES=(libreoffice-impress-nogui libreoffice-writer-nogui poppler-utils chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

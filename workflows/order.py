@@ -11,9 +11,11 @@ import contextlib
 import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar_invite import CalendarInvite
@@ -71,8 +73,10 @@ with workflow.unsafe.imports_passed_through():
     from schemas.steps import Step, StepState
     from schemas.summary import current_details
     from schemas.survey import aggregate, check_response
+    from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import LateOrder, Timeline, plan
     from workflows import activity_options, search_attributes
+    from workflows.survey_round import SurveyRound, round_id
 
 
 class _Cancelled(Exception):
@@ -105,6 +109,9 @@ class OrderWorkflow:
         self._cancel_requested = False
         self._premeetings_scheduled = 0
         self._premeetings_announced = 0
+        self._round: ChildWorkflowHandle[Any, RoundOutcome] | None = None
+        self._survey_progress: RoundProgress | None = None
+        self._round_finished = False
 
     # ---- the stages -------------------------------------------------------------------
 
@@ -134,6 +141,7 @@ class OrderWorkflow:
             await self._follow_up()
             self._record(OrderCompleted(at=self._now()))
         except _Cancelled:
+            await self._stop_survey_round()
             await self._notify_cancelled()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
@@ -176,8 +184,41 @@ class OrderWorkflow:
         self._record(
             JobcenterGuideSent(at=self._now(), contact_by=consultation.contact_by, artifact=guide)
         )
+        # Orders placed before the web survey existed keep importing their results.
+        if workflow.patched("survey-round"):
+            await self._start_survey_round()
+
+    async def _start_survey_round(self) -> None:
+        material_sent = self._state.steps[Step.MATERIAL].done_at
+        assert material_sent is not None
+        order_id = workflow.info().workflow_id
+        self._round = await workflow.start_child_workflow(
+            SurveyRound.run,
+            RoundInput(
+                order_id=order_id,
+                round_number=1,
+                order=self._order,
+                timeline=self._timeline,
+                template=self._pkg.survey,
+                plan=round_plan(self._timeline, material_sent),
+                clock=self._clock,
+            ),
+            id=round_id(order_id, 1),
+            static_summary=f"Spørgeskema, runde 1: {self._order.cluster.name}",
+        )
+
+    async def _stop_survey_round(self) -> None:
+        """A cancelled order sends no more survey mail: its round is cancelled with it."""
+        if self._round is None or self._round_finished:
+            return
+        handle = workflow.get_external_workflow_handle(self._round.id)
+        with contextlib.suppress(Exception):
+            await handle.cancel()
 
     async def _survey(self) -> None:
+        if self._round is not None:
+            await self._survey_by_round(self._round)
+            return
         imported = lambda: self._state.is_done(Step.SURVEY)  # noqa: E731
         if not await self._wait_until(
             lambda: self._timeline.survey_reminder, imported, "Venter på spørgeskemaets svar"
@@ -189,6 +230,28 @@ class OrderWorkflow:
             imported,
             "Venter på spørgeskemaets svar (frist)",
         ):
+            self._record(StepOverdue(at=self._now(), step=Step.SURVEY))
+
+    async def _survey_by_round(self, handle: ChildWorkflowHandle[Any, RoundOutcome]) -> None:
+        """The round closes itself on the due date; an import from another tool closes it early."""
+        round_done = asyncio.ensure_future(handle)
+        round_done.add_done_callback(lambda _: setattr(self, "_round_finished", True))
+        await workflow.wait_condition(
+            lambda: self._state.is_done(Step.SURVEY) or round_done.done() or self._cancel_requested
+        )
+        if self._cancel_requested:
+            raise _Cancelled()
+        if self._state.is_done(Step.SURVEY):
+            await handle.signal(SurveyRound.close_now)
+            await round_done
+            return
+        outcome = round_done.result()
+        self._survey_progress = outcome.progress
+        if outcome.results.respondents and not self._state.is_done(Step.SURVEY):
+            self._record(
+                SurveyResultsImported(at=self._now(), source="webformular", results=outcome.results)
+            )
+        elif not self._state.is_done(Step.SURVEY):
             self._record(StepOverdue(at=self._now(), step=Step.SURVEY))
 
     async def _artifacts(self) -> None:
@@ -481,6 +544,12 @@ class OrderWorkflow:
     def _check_cancel(self, cmd: Cancel) -> None:
         self._require_active(starting_ok=True)
 
+    @workflow.signal(name="survey_progress")
+    def survey_progress(self, progress: RoundProgress) -> None:
+        self._survey_progress = progress
+        if self._state.timeline is not None:
+            self._publish()
+
     @workflow.query(name="status")
     def status(self) -> OrderStatus:
         return status_of(
@@ -491,6 +560,7 @@ class OrderWorkflow:
             self._events,
             self._now(),
             self._clock,
+            self._survey_progress,
         )
 
     # ---- plumbing ---------------------------------------------------------------------
@@ -559,7 +629,11 @@ class OrderWorkflow:
         )
         workflow.set_current_details(
             current_details(
-                self._order.cluster.name, self._order.municipality.name, state, self._now()
+                self._order.cluster.name,
+                self._order.municipality.name,
+                state,
+                self._now(),
+                self._survey_progress,
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -95,6 +96,8 @@ async def running(
         activities=activities or build_activities(settings),
         activity_executor=executor,
         workflow_runner=workflow_runner(),
+        # A bug in workflow code fails the test at once instead of retrying the task forever.
+        workflow_failure_exception_types=[Exception],
     ):
         harness = Harness(
             env=env, orders=OrdersClient(env.client, settings, env.get_current_time), sink=sink
@@ -112,3 +115,8 @@ async def save_history(env: WorkflowEnvironment, order_id: str, name: str) -> No
     history = await env.client.get_workflow_handle(order_id).fetch_history()
     HISTORIES.mkdir(parents=True, exist_ok=True)
     (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
+    # Replays need the original workflow id: child ids are derived from it.
+    index = HISTORIES / "workflow-ids.json"
+    ids = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+    ids[name] = order_id
+    index.write_text(json.dumps(ids, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -72,7 +72,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
     assert states.pop(Step.JOBCENTER) == "skipped"
     assert set(states.values()) == {"done"}, states
     assert not final.overdue
-    assert final.survey is not None and final.survey.respondents == 3
+    assert final.survey is not None and final.survey.answered == 3
     kinds = [m["X-Klyngepakke-Mail"] for m in h.mails()]
     for kind in (
         "order_confirmation",

@@ -89,6 +89,8 @@ async def test_minutes_need_agreements_due_after_the_meeting(env, settings, sink
         assert "1 aftaler" in accepted.message
         final = await h.finish(order_id)
     assert final.status == "completed"
-    # Nobody imported answers: the survey was skipped when the deck was made, and reminded.
-    assert [m["X-Klyngepakke-Mail"] for m in h.mails("survey_reminder")] == ["survey_reminder"]
+    # Nobody answered: each member got the link and two reminders, and the deck went without.
+    assert len(h.mails("survey_invitation")) == 3
+    assert len(h.mails("survey_member_reminder")) == 6
+    assert next(s for s in final.steps if s.name == "survey").state == "skipped"
     assert isinstance(order.meeting.start.date(), date)

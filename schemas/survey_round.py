@@ -1,0 +1,91 @@
+"""A survey round: who is asked, when it opens, reminds and closes, and how far it got."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from schemas.business_days import add_business_days, at_workday_start
+from schemas.catalog import SurveyTemplate
+from schemas.clock import OrderClock
+from schemas.order import OrderRequest
+from schemas.people import Member
+from schemas.survey import SurveyResponse, SurveyResults
+from schemas.timeline import Timeline
+
+MAX_REMINDERS = 2
+
+
+class RoundPlan(BaseModel):
+    dispatch_at: datetime
+    reminders: list[datetime] = Field(max_length=MAX_REMINDERS)
+    close_at: datetime
+
+
+def round_plan(timeline: Timeline, material_sent: datetime) -> RoundPlan:
+    """Dispatch two business days after the material (time to edit the questions); remind
+    five and two business days before the close; close when the survey step is due."""
+    close_at = timeline.due_of_survey()
+    dispatch = at_workday_start(add_business_days(material_sent.date(), 2))
+    dispatch = min(dispatch, close_at)
+    reminders = sorted(
+        {at_workday_start(add_business_days(close_at.date(), -days)) for days in (5, 2)}
+    )
+    return RoundPlan(
+        dispatch_at=dispatch,
+        close_at=close_at,
+        reminders=[r for r in reminders if dispatch < r < close_at],
+    )
+
+
+class RoundInput(BaseModel):
+    """The SurveyRound child workflow's input: the order (its members are the respondents),
+    the questions as the coordinator left them, the round's dates and the order's clock."""
+
+    order_id: str
+    round_number: int = Field(ge=1)
+    order: OrderRequest
+    timeline: Timeline
+    template: SurveyTemplate
+    plan: RoundPlan
+    clock: OrderClock
+
+    @property
+    def members(self) -> list[Member]:
+        return list(self.order.members)
+
+
+class SurveyForm(BaseModel):
+    """What the web form needs to show one member their questions."""
+
+    open: bool
+    dispatched: bool
+    cluster: str
+    template: SurveyTemplate
+    close_at: datetime
+    previous: SurveyResponse | None
+
+
+class AnswerSubmission(BaseModel):
+    """A member's answers, sent by the web form once the personal link's token checked out."""
+
+    member: int = Field(ge=0, description="The member's number in the round")
+    response: SurveyResponse
+
+
+class RoundProgress(BaseModel):
+    invited: int
+    answered: int
+    reminded: int
+    closed: bool
+    dispatched: bool
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+class RoundOutcome(BaseModel):
+    progress: RoundProgress
+    results: SurveyResults

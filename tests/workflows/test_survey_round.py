@@ -1,0 +1,120 @@
+"""The survey round on the time-skipping server: personal links out, reminders only to the
+silent, closed on its date or as soon as everyone answered; questions frozen once sent."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from catalog import Catalog
+from klyngepakke.client import StepRejected
+from schemas.commands import Cancel, ConsultationDone
+from schemas.order import ContactBy
+from schemas.steps import Step
+from schemas.survey_round import round_plan
+from tests import factories
+from tests.workflows.harness import running, save_history
+from workflows.survey_round import round_id
+
+TEMPLATE = Catalog().package("attester-i-almen-praksis").survey
+
+
+def recipients(mails: list) -> list[str]:
+    return sorted(m["To"].addresses[0].username for m in mails)
+
+
+async def started_round(h, weeks: float = 9):
+    order = factories.make_order(await h.now(), weeks=weeks)
+    order_id = await h.start(order, order_id=f"round-{uuid.uuid4()}")
+    await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+    await h.env.sleep(timedelta(hours=1))
+    status = await h.status(order_id)
+    material = next(s.done_at for s in status.steps if s.name == Step.MATERIAL)
+    from schemas.timeline import plan as plan_timeline
+
+    timeline = plan_timeline(order, status.steps[0].due, allow_late=False)
+    return order, order_id, round_plan(timeline, material)
+
+
+async def test_reminders_go_only_to_members_who_have_not_answered(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h:
+        _, order_id, plan = await started_round(h)
+        edited = TEMPLATE.model_copy(update={"questions": TEMPLATE.questions[:2]})
+        accepted = await h.orders.survey_edit(order_id, edited)
+        assert "2 spørgsmål" in accepted.message
+
+        await h.sleep_until(plan.dispatch_at)
+        assert recipients(h.mails("survey_invitation")) == ["aase", "jens", "soren"]
+        with pytest.raises(StepRejected, match="kan ikke længere ændres"):
+            await h.orders.survey_edit(order_id, TEMPLATE)
+        rid = round_id(order_id, 1)
+        answer = factories.responses(TEMPLATE)[0]
+        answer = answer.model_copy(
+            update={
+                "answers": {
+                    k: v for k, v in answer.answers.items() if k in ("kendskab", "samarbejde")
+                }
+            }
+        )
+        await h.orders.survey_answer(rid, 0, answer)
+
+        await h.sleep_until(plan.reminders[0])
+        assert recipients(h.mails("survey_member_reminder")) == ["aase", "jens"]
+        await h.orders.survey_answer(rid, 1, answer)
+        await h.sleep_until(plan.reminders[1])
+        assert recipients(h.mails("survey_member_reminder")) == ["aase", "jens", "jens"]
+
+        await h.sleep_until(plan.close_at)
+        progress = await h.orders.survey_progress(order_id)
+        assert (progress.invited, progress.answered, progress.reminded, progress.closed) == (
+            3,
+            2,
+            2,
+            True,
+        )
+        status = await h.status(order_id)
+        assert status.survey is not None and status.survey.answered == 2
+        assert next(s.state for s in status.steps if s.name == Step.SURVEY) == "done"
+        with pytest.raises(StepRejected, match="lukket"):
+            await h.orders.survey_answer(rid, 2, answer)
+        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.finish(order_id)
+        await save_history(env, rid, "survey_round_reminders")
+
+
+async def test_the_round_closes_as_soon_as_everyone_answered(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h:
+        _, order_id, plan = await started_round(h)
+        await h.orders.survey_dispatch(order_id)
+        await h.env.sleep(timedelta(minutes=5))
+        assert len(h.mails("survey_invitation")) == 3
+        rid = round_id(order_id, 1)
+        for member, response in enumerate(factories.responses(TEMPLATE)):
+            await h.orders.survey_answer(rid, member, response)
+        await h.env.sleep(timedelta(minutes=5))
+        progress = await h.orders.survey_progress(order_id)
+        assert progress.closed and progress.answered == 3
+        assert not h.mails("survey_member_reminder")
+        status = await h.status(order_id)
+        assert status.survey is not None and status.survey.response_rate == 1.0
+        assert await h.now() < plan.close_at
+        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.finish(order_id)
+
+
+async def test_the_coordinator_can_close_early(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h:
+        _, order_id, _ = await started_round(h)
+        await h.orders.survey_dispatch(order_id)
+        await h.env.sleep(timedelta(minutes=5))
+        await h.orders.survey_answer(round_id(order_id, 1), 2, factories.responses(TEMPLATE)[2])
+        await h.orders.survey_close(order_id)
+        with pytest.raises(StepRejected, match="allerede lukket"):
+            await h.orders.survey_close(order_id)
+        await h.env.sleep(timedelta(minutes=5))
+        status = await h.status(order_id)
+        assert status.survey is not None and status.survey.closed and status.survey.answered == 1
+        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.finish(order_id)

@@ -1,0 +1,1 @@
+"""The web app: the members' survey form, reached by a personal link."""

@@ -1,0 +1,215 @@
+"""SurveyRound: one round of the cluster survey, a child of the order (the follow-up meeting
+can run a second round). It dispatches personal links, reminds only those who have not
+answered, and closes on its date, when everyone has answered, or when the coordinator says."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.mail import MailActivities, MailContext, MailRequest
+    from activities.survey_results import AggregateRequest, aggregate_answers
+    from schemas.catalog import SurveyTemplate
+    from schemas.commands import StepAccepted
+    from schemas.errors import DomainError, DomainErrors
+    from schemas.survey import SurveyResponse, check_response
+    from schemas.survey_round import (
+        AnswerSubmission,
+        RoundInput,
+        RoundOutcome,
+        RoundProgress,
+        SurveyForm,
+    )
+    from workflows import activity_options
+
+
+def round_id(order_id: str, number: int) -> str:
+    """The child's workflow id: derived from the order's, no personal data."""
+    return f"{order_id}--spoergeskema-{number}"
+
+
+def _refuse(message: str) -> ApplicationError:
+    return ApplicationError(message, type="StepRefused", non_retryable=True)
+
+
+@workflow.defn
+class SurveyRound:
+    @workflow.init
+    def __init__(self, inp: RoundInput) -> None:
+        self._inp = inp
+        self._template: SurveyTemplate = inp.template
+        self._answers: dict[int, SurveyResponse] = {}
+        self._reminded: set[int] = set()
+        self._dispatched = False
+        self._dispatch_requested = False
+        self._close_requested = False
+        self._closed = False
+
+    @workflow.run
+    async def run(self, inp: RoundInput) -> RoundOutcome:
+        plan = inp.plan
+        await self._until(
+            plan.dispatch_at, lambda: self._dispatch_requested or self._close_requested
+        )
+        if not self._close_requested:
+            await self._dispatch()
+            for number, when in enumerate(plan.reminders, start=1):
+                if await self._until(when, self._finished):
+                    break
+                await self._remind(number)
+            await self._until(plan.close_at, self._finished)
+        self._closed = True
+        await self._report()
+        results = await workflow.execute_activity(
+            aggregate_answers,
+            AggregateRequest(template=self._template, responses=list(self._answers.values())),
+            summary="Opgør svarene",
+            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            retry_policy=activity_options.RENDER_RETRY,
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return RoundOutcome(progress=self.progress(), results=results)
+
+    async def _dispatch(self) -> None:
+        members = list(range(len(self._inp.members)))
+        await self._mail("survey_invitation", "invitation", members)
+        self._dispatched = True
+        await self._report()
+
+    async def _remind(self, number: int) -> None:
+        silent = [m for m in range(len(self._inp.members)) if m not in self._answers]
+        if silent:
+            await self._mail("survey_member_reminder", f"reminder-{number}", silent)
+            self._reminded.update(silent)
+            await self._report()
+
+    # ---- Updates and queries -----------------------------------------------------------
+
+    @workflow.update(name="submit_answer")
+    async def submit_answer(self, submission: AnswerSubmission) -> StepAccepted:
+        self._answers[submission.member] = submission.response
+        await self._report()
+        return StepAccepted(
+            message="Tak for dit svar. Du kan ændre det, indtil spørgeskemaet lukker."
+        )
+
+    @submit_answer.validator
+    def _check_answer(self, submission: AnswerSubmission) -> None:
+        if not self._dispatched:
+            raise _refuse("Spørgeskemaet er ikke sendt ud endnu.")
+        if self._closed or self._close_requested:
+            raise _refuse("Spørgeskemaet er lukket.")
+        if not 0 <= submission.member < len(self._inp.members):
+            raise _refuse("Linket passer ikke til denne runde.")
+        try:
+            check_response(self._template, submission.response, "svar")
+        except (DomainError, DomainErrors) as exc:
+            raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from None
+
+    @workflow.update(name="edit_questions")
+    def edit_questions(self, template: SurveyTemplate) -> StepAccepted:
+        self._template = template
+        return StepAccepted(message=f"Spørgeskemaet har nu {len(template.questions)} spørgsmål.")
+
+    @edit_questions.validator
+    def _check_edit(self, template: SurveyTemplate) -> None:
+        if self._dispatched or self._close_requested:
+            raise _refuse("Spørgeskemaet er sendt ud; spørgsmålene kan ikke længere ændres.")
+
+    @workflow.update(name="dispatch")
+    def dispatch(self) -> StepAccepted:
+        self._dispatch_requested = True
+        return StepAccepted(message="Spørgeskemaet sendes nu til klyngens medlemmer.")
+
+    @dispatch.validator
+    def _check_dispatch(self) -> None:
+        if self._dispatched:
+            raise _refuse("Spørgeskemaet er allerede sendt ud.")
+        if self._close_requested:
+            raise _refuse("Spørgeskemaet er lukket.")
+
+    @workflow.update(name="close")
+    def close(self) -> StepAccepted:
+        self._close_requested = True
+        return StepAccepted(message="Spørgeskemaet lukkes, og svarene opgøres.")
+
+    @close.validator
+    def _check_close(self) -> None:
+        if self._closed or self._close_requested:
+            raise _refuse("Spørgeskemaet er allerede lukket.")
+
+    @workflow.signal(name="close_now")
+    def close_now(self) -> None:
+        """From the order, when the coordinator imported results from another survey tool."""
+        self._close_requested = True
+
+    @workflow.query(name="progress")
+    def progress(self) -> RoundProgress:
+        return RoundProgress(
+            invited=len(self._inp.members),
+            answered=len(self._answers),
+            reminded=len(self._reminded),
+            closed=self._closed,
+            dispatched=self._dispatched,
+        )
+
+    @workflow.query(name="form")
+    def form(self, member: int) -> SurveyForm:
+        return SurveyForm(
+            open=self._dispatched and not (self._closed or self._close_requested),
+            dispatched=self._dispatched,
+            template=self._template,
+            close_at=self._inp.plan.close_at,
+            previous=self._answers.get(member),
+            cluster=self._inp.order.cluster.name,
+        )
+
+    # ---- plumbing ----------------------------------------------------------------------
+
+    def _finished(self) -> bool:
+        everyone = len(self._answers) == len(self._inp.members)
+        return everyone or self._close_requested
+
+    async def _until(self, when: datetime, condition: object) -> bool:
+        """Wait for ``condition`` or the order clock's ``when``; whether the condition held."""
+        check = condition if callable(condition) else (lambda: False)
+        delay = self._inp.clock.real_delay(workflow.now(), when)
+        if delay <= timedelta(0):
+            return bool(check())
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(check, timeout=delay, timeout_summary="Venter")
+        return bool(check())
+
+    async def _report(self) -> None:
+        parent = workflow.info().parent
+        if parent is not None:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                "survey_progress", self.progress()
+            )
+
+    async def _mail(self, mail: str, key: str, members: list[int]) -> None:
+        inp = self._inp
+        request = MailRequest(
+            mail=mail,
+            key=f"{workflow.info().workflow_id}-{key}",
+            recipients=[inp.members[m] for m in members],
+            survey_round=workflow.info().workflow_id,
+            survey_members=members,
+            context=MailContext(
+                order_id=inp.order_id,
+                order=inp.order,
+                timeline=inp.timeline,
+                survey_close=inp.plan.close_at,
+            ),
+        )
+        await workflow.execute_activity_method(
+            MailActivities.send_mail,
+            request,
+            summary=f"Mail: {mail} til {len(members)} medlemmer",
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            retry_policy=activity_options.MAIL_RETRY,
+        )
