@@ -97,14 +97,20 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            response: Response = PlainTextResponse("For stor forespørgsel.", status_code=413)
+        response: Response
+        if request.method == "POST" and declared is None:
+            # Without a declared length the body could be any size: ask for one.
+            response = PlainTextResponse("Forespørgslen mangler sin længde.", status_code=411)
+        elif declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            response = PlainTextResponse("For stor forespørgsel.", status_code=413)
         else:
             try:
                 response = await call_next(request)
-            except Exception:  # never a stack trace to a member
+            except Exception:  # the round or Temporal unreachable: no stack trace, no 500
                 response = PlainTextResponse(
-                    "Der opstod en fejl. Prøv igen om lidt.", status_code=500
+                    "Spørgeskemaet kan ikke nås lige nu. Dit svar er ikke gemt – prøv igen om "
+                    "lidt.",
+                    status_code=503,
                 )
         response.headers.update(SECURITY_HEADERS)
         return response
