@@ -11,6 +11,7 @@ from schemas.catalog import SurveyTemplate
 from schemas.clock import OrderClock
 from schemas.order import OrderRequest
 from schemas.people import Member
+from schemas.steps import Step
 from schemas.survey import SurveyResponse, SurveyResults
 from schemas.timeline import Timeline
 
@@ -26,7 +27,7 @@ class RoundPlan(BaseModel):
 def round_plan(timeline: Timeline, material_sent: datetime) -> RoundPlan:
     """Dispatch two business days after the material (time to edit the questions); remind
     five and two business days before the close; close when the survey step is due."""
-    close_at = timeline.due_of_survey()
+    close_at = timeline.due[Step.SURVEY]
     dispatch = at_workday_start(add_business_days(material_sent.date(), 2))
     dispatch = min(dispatch, close_at)
     reminders = sorted(

@@ -61,12 +61,6 @@ class Timeline(BaseModel):
     survey_reminder: datetime
     meeting_escalation: datetime
 
-    def due_of(self, step: Step) -> datetime:
-        return self.due[step]
-
-    def due_of_survey(self) -> datetime:
-        return self.due[Step.SURVEY]
-
 
 class LateOrder(DomainError):
     """The meeting is less than 8 weeks away and no operator allowed it."""
