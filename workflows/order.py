@@ -207,6 +207,15 @@ class OrderWorkflow:
             static_summary=f"Spørgeskema, runde 1: {self._order.cluster.name}",
         )
 
+    async def _replan_survey_round(self, timeline: Timeline) -> None:
+        """A moved meeting moves the running round's reminders and close with it."""
+        material_sent = self._state.steps[Step.MATERIAL].done_at
+        if self._round is None or self._round_finished or material_sent is None:
+            return
+        if workflow.patched("replan-survey-round"):
+            handle = workflow.get_external_workflow_handle(self._round.id)
+            await handle.signal(SurveyRound.replan, round_plan(timeline, material_sent))
+
     async def _stop_survey_round(self) -> None:
         """A cancelled order sends no more survey mail: its round is cancelled with it."""
         if self._round is None or self._round_finished:
@@ -506,6 +515,7 @@ class OrderWorkflow:
         timeline = self._replan(cmd)
         self._record(OrderRescheduled(at=self._now(), previous_meeting=previous, timeline=timeline))
         self._replans += 1
+        await self._replan_survey_round(timeline)
         roles = [
             r
             for r in ("coordinator", "consultant", "jobcenter", "members")

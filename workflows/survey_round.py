@@ -5,6 +5,8 @@ answered, and closes on its date, when everyone has answered, or when the coordi
 from __future__ import annotations
 
 import contextlib
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -21,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         AnswerSubmission,
         RoundInput,
         RoundOutcome,
+        RoundPlan,
         RoundProgress,
         SurveyForm,
     )
@@ -48,20 +51,23 @@ class SurveyRound:
         self._dispatch_requested = False
         self._close_requested = False
         self._closed = False
+        self._plan = inp.plan
+        self._replans = 0
 
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
-        plan = inp.plan
         await self._until(
-            plan.dispatch_at, lambda: self._dispatch_requested or self._close_requested
+            lambda: self._plan.dispatch_at,
+            lambda: self._dispatch_requested or self._close_requested,
         )
         if not self._close_requested:
             await self._dispatch()
-            for number, when in enumerate(plan.reminders, start=1):
-                if await self._until(when, self._finished):
-                    break
-                await self._remind(number)
-            await self._until(plan.close_at, self._finished)
+            sent = 0
+            while not await self._until(functools.partial(self._next_wake, sent), self._finished):
+                if sent >= len(self._plan.reminders):
+                    break  # that wake-up was the close
+                sent += 1
+                await self._remind(sent)
         self._closed = True
         await self._report()
         results = await workflow.execute_activity(
@@ -142,6 +148,14 @@ class SurveyRound:
         if self._closed or self._close_requested:
             raise _refuse("Spørgeskemaet er allerede lukket.")
 
+    @workflow.signal(name="replan")
+    def replan(self, plan: RoundPlan) -> None:
+        """From the order, when the meeting moved: new reminder and close dates."""
+        if self._dispatched or self._dispatch_requested:
+            plan = plan.model_copy(update={"dispatch_at": self._plan.dispatch_at})
+        self._plan = plan
+        self._replans += 1
+
     @workflow.signal(name="close_now")
     def close_now(self) -> None:
         """From the order, when the coordinator imported results from another survey tool."""
@@ -163,7 +177,7 @@ class SurveyRound:
             open=self._dispatched and not (self._closed or self._close_requested),
             dispatched=self._dispatched,
             template=self._template,
-            close_at=self._inp.plan.close_at,
+            close_at=self._plan.close_at,
             previous=self._answers.get(member),
             cluster=self._inp.order.cluster.name,
         )
@@ -174,15 +188,31 @@ class SurveyRound:
         everyone = len(self._answers) == len(self._inp.members)
         return everyone or self._close_requested
 
-    async def _until(self, when: datetime, condition: object) -> bool:
-        """Wait for ``condition`` or the order clock's ``when``; whether the condition held."""
-        check = condition if callable(condition) else (lambda: False)
-        delay = self._inp.clock.real_delay(workflow.now(), when)
-        if delay <= timedelta(0):
-            return bool(check())
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(check, timeout=delay, timeout_summary="Venter")
-        return bool(check())
+    def _next_wake(self, reminders_sent: int) -> datetime:
+        """The next reminder not yet sent, or the close when all planned ones went out."""
+        if reminders_sent < len(self._plan.reminders):
+            return self._plan.reminders[reminders_sent]
+        return self._plan.close_at
+
+    async def _until(self, when: Callable[[], datetime], condition: Callable[[], bool]) -> bool:
+        """Wait for ``condition`` or the order clock's ``when()`` (re-read after a replan);
+        whether the condition held."""
+        while True:
+            if condition():
+                return True
+            delay = self._inp.clock.real_delay(workflow.now(), when())
+            if delay <= timedelta(0):
+                return condition()
+            seen = self._replans
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    functools.partial(self._woken, condition, seen),
+                    timeout=delay,
+                    timeout_summary="Venter",
+                )
+
+    def _woken(self, condition: Callable[[], bool], replans_seen: int) -> bool:
+        return condition() or self._replans != replans_seen
 
     async def _report(self) -> None:
         parent = workflow.info().parent

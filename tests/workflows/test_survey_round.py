@@ -118,3 +118,23 @@ async def test_the_coordinator_can_close_early(env, settings, sink, executor):
         assert status.survey is not None and status.survey.closed and status.survey.answered == 1
         await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
+
+
+async def test_a_moved_meeting_moves_the_rounds_close(env, settings, sink, executor):
+    from schemas.commands import Reschedule
+
+    async with running(env, settings, sink, executor) as h:
+        order, order_id, plan = await started_round(h)
+        await h.orders.reschedule(
+            order_id, Reschedule(meeting=order.meeting.start + timedelta(weeks=2))
+        )
+        await h.sleep_until(plan.close_at + timedelta(days=1))
+        progress = await h.orders.survey_progress(order_id)
+        assert progress.dispatched and not progress.closed
+        status = await h.status(order_id)
+        new_close = next(s.due for s in status.steps if s.name == Step.SURVEY)
+        assert new_close > plan.close_at
+        await h.sleep_until(new_close)
+        assert (await h.orders.survey_progress(order_id)).closed
+        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.finish(order_id)
