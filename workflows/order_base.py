@@ -1,0 +1,289 @@
+"""The order workflow's plumbing: clock, event log, search attributes, waiting, mail and
+render calls. The stages (workflows/order.py) and the human steps (workflows/order_steps.py)
+are written on top of it."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ChildWorkflowHandle
+
+with workflow.unsafe.imports_passed_through():
+    from activities.calendar_invite import CalendarInvite
+    from activities.mail import MailActivities, MailContext, MailRequest
+    from activities.rendering import RenderActivities, RenderRequest
+    from schemas.artifacts import ArtifactRef
+    from schemas.catalog import Package
+    from schemas.clock import OrderClock
+    from schemas.commands import (
+        OrderInput,
+        Reschedule,
+    )
+    from schemas.documents import DocumentSource
+    from schemas.errors import DomainError, DomainErrors
+    from schemas.events import (
+        DomainEvent,
+        MailSent,
+        Role,
+    )
+    from schemas.order import OrderRequest
+    from schemas.people import Person
+    from schemas.state import OrderState, apply
+    from schemas.steps import Step
+    from schemas.summary import current_details
+    from schemas.survey_round import RoundOutcome, RoundProgress, round_plan
+    from schemas.timeline import Timeline, plan
+    from workflows import activity_options, search_attributes
+    from workflows.survey_round import SurveyRound
+
+
+class _Cancelled(Exception):
+    """Raised inside a stage when the order was cancelled while it waited."""
+
+
+def _refuse(message: str) -> ApplicationError:
+    return ApplicationError(message, type="StepRefused", non_retryable=True)
+
+
+def _domain(exc: DomainError | DomainErrors) -> ApplicationError:
+    return ApplicationError(str(exc), type="InvalidInput", non_retryable=True)
+
+
+class OrderBase:
+    """State and helpers every part of the order workflow shares (set up in its __init__)."""
+
+    _input: OrderInput
+    _order: OrderRequest
+    _clock: OrderClock
+    _events: list[DomainEvent]
+    _state: OrderState
+    _package: Package | None
+    _replans: int
+    _cancel_requested: bool
+    _premeetings_scheduled: int
+    _premeetings_announced: int
+    _round: ChildWorkflowHandle[Any, RoundOutcome] | None
+    _survey_progress: RoundProgress | None
+    _round_finished: bool
+
+    @property
+    def _timeline(self) -> Timeline:
+        assert self._state.timeline is not None
+        return self._state.timeline
+
+    @property
+    def _pkg(self) -> Package:
+        if self._package is None:
+            raise _refuse("Ordren er ved at starte; prøv igen om et øjeblik.")
+        return self._package
+
+    def _now(self) -> datetime:
+        return self._clock.planned(workflow.now())
+
+    async def _placed(self) -> None:
+        """An Update may arrive while the package loads; it lands once the order is placed."""
+        await workflow.wait_condition(lambda: self._state.timeline is not None)
+
+    def _require_active(self, starting_ok: bool = False) -> None:
+        if self._state.timeline is None and not starting_ok:
+            raise _refuse("Ordren er ved at starte; prøv igen om et øjeblik.")
+        if self._state.status != "active" or self._cancel_requested:
+            raise _refuse(
+                f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
+                " og kan ikke ændres."
+            )
+
+    def _moved(self, cmd: Reschedule) -> OrderRequest:
+        meeting = self._order.meeting.model_copy(update={"start": cmd.meeting})
+        return self._order.model_copy(update={"meeting": meeting})
+
+    def _replan(self, cmd: Reschedule) -> Timeline:
+        try:
+            return plan(
+                self._moved(cmd),
+                self._timeline.planned_at,
+                allow_late=cmd.allow_late or self._input.allow_late,
+            )
+        except DomainError as exc:
+            raise _domain(exc) from None
+
+    def _record(self, event: DomainEvent) -> None:
+        self._events.append(event)
+        self._state = apply(self._state, event)
+        self._publish()
+
+    def _publish(self) -> None:
+        state = self._state
+        timeline = self._timeline
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.PACKAGE.value_set(self._order.package),
+                search_attributes.CLUSTER.value_set(self._order.cluster.name),
+                search_attributes.REGION.value_set(self._order.cluster.region.value),
+                search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
+                search_attributes.CURRENT_STEP.value_set(
+                    state.status if state.status != "active" else state.current_step.value
+                ),
+                search_attributes.MEETING_DATE.value_set(timeline.meeting),
+                search_attributes.OVERDUE.value_set(state.overdue),
+            ]
+        )
+        workflow.set_current_details(
+            current_details(
+                self._order.cluster.name,
+                self._order.municipality.name,
+                state,
+                self._now(),
+                self._survey_progress,
+            )
+        )
+
+    async def _wait_until(
+        self, due: Callable[[], datetime] | None, condition: Callable[[], bool] | None, summary: str
+    ) -> bool:
+        """Wait for ``condition`` or the planned time ``due()``; a reschedule re-reads ``due``.
+        Returns whether the condition held. Raises _Cancelled when the order is cancelled."""
+        met = condition or (lambda: False)
+        while True:
+            if self._cancel_requested:
+                raise _Cancelled()
+            if met():
+                return True
+            woken = functools.partial(self._woken, met, self._replans)
+            if due is None:
+                await workflow.wait_condition(woken)
+                continue
+            delay = self._clock.real_delay(workflow.now(), due())
+            if delay <= timedelta(0):
+                return met()
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(woken, timeout=delay, timeout_summary=summary)
+
+    def _woken(self, met: Callable[[], bool], replans_seen: int) -> bool:
+        return met() or self._cancel_requested or self._replans != replans_seen
+
+    def _recipients(self, *roles: Role) -> list[Person]:
+        people: dict[Role, list[Person]] = {
+            "coordinator": [self._order.coordinator],
+            "consultant": [self._input.consultant],
+            "jobcenter": [self._order.municipality.jobcenter_contact],
+            "members": list(self._order.members),
+        }
+        return [p for role in roles for p in people[role]]
+
+    def _invite(
+        self,
+        occasion: str,
+        summary: str,
+        start: datetime,
+        minutes: int,
+        location: str | None = None,
+        sequence: int | None = None,
+    ) -> CalendarInvite:
+        return CalendarInvite(
+            uid=f"{occasion}.{workflow.info().workflow_id}@klyngepakke.kiap.dk",
+            summary=summary,
+            start=start,
+            minutes=minutes,
+            location=location,
+            sequence=self._replans if sequence is None else sequence,
+        )
+
+    async def _mail(
+        self,
+        mail: str,
+        key: str,
+        *roles: Role,
+        attachments: list[ArtifactRef] | None = None,
+        calendar: CalendarInvite | None = None,
+        previous_meeting: datetime | None = None,
+        delivery: int | None = None,
+    ) -> None:
+        recipients = self._recipients(*roles)
+        if not recipients:
+            return
+        state = self._state
+        request = MailRequest(
+            mail=mail,
+            key=key,
+            recipients=recipients,
+            attachments=attachments or [],
+            calendar=calendar,
+            context=MailContext(
+                order_id=workflow.info().workflow_id,
+                order=self._order,
+                timeline=self._timeline,
+                consultation=state.consultation,
+                minutes=state.minutes,
+                premeeting_at=state.premeeting_at,
+                artifacts=attachments or [],
+                survey_results=state.survey_results,
+                extract_received=state.extract_received,
+                reason=state.cancel_reason,
+                previous_meeting=previous_meeting,
+                delivery=delivery,
+            ),
+        )
+        result = await workflow.execute_activity_method(
+            MailActivities.send_mail,
+            request,
+            summary=f"Mail: {mail} til {', '.join(roles)}",
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            retry_policy=activity_options.MAIL_RETRY,
+        )
+        self._record(
+            MailSent(
+                at=self._now(),
+                mail=mail,
+                roles=list(roles),
+                recipients=len(recipients),
+                message_ids=result.message_ids,
+            )
+        )
+
+    async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
+        state = self._state
+        source = DocumentSource(
+            order_id=workflow.info().workflow_id,
+            order=self._order,
+            consultant=self._input.consultant,
+            package=self._pkg,
+            timeline=self._timeline,
+            consultation=state.consultation,
+            survey_results=state.survey_results,
+            premeeting_at=state.premeeting_at,
+            minutes=state.minutes,
+            program_changes=state.program_changes,
+        )
+        result = await workflow.execute_activity_method(
+            RenderActivities.render_documents,
+            RenderRequest(kinds=kinds, source=source),
+            summary=f"Dokumenter: {', '.join(kinds)}",
+            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            retry_policy=activity_options.RENDER_RETRY,
+        )
+        artifacts: list[ArtifactRef] = result.artifacts
+        return artifacts
+
+    async def _replan_survey_round(self, timeline: Timeline) -> None:
+        """A moved meeting moves the running round's reminders and close with it."""
+        material_sent = self._state.steps[Step.MATERIAL].done_at
+        if self._round is None or self._round_finished or material_sent is None:
+            return
+        if workflow.patched("replan-survey-round"):
+            handle = workflow.get_external_workflow_handle(self._round.id)
+            await handle.signal(SurveyRound.replan, round_plan(timeline, material_sent))
+
+    async def _stop_survey_round(self) -> None:
+        """A cancelled order sends no more survey mail: its round is cancelled with it."""
+        if self._round is None or self._round_finished:
+            return
+        handle = workflow.get_external_workflow_handle(self._round.id)
+        with contextlib.suppress(Exception):
+            await handle.cancel()

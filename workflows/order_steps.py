@@ -1,0 +1,224 @@
+"""The human steps of an order: Updates with validators (a refused step never enters
+history), the survey progress signal and the status query."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.commands import (
+        Cancel,
+        ConsultationDone,
+        MeetingRecord,
+        PremeetingDone,
+        PremeetingSchedule,
+        Reschedule,
+        StepAccepted,
+        SurveyImport,
+    )
+    from schemas.danish_format import datetime_long
+    from schemas.errors import DomainError, DomainErrors
+    from schemas.events import (
+        ConsultationCompleted,
+        MeetingRecorded,
+        OrderCancelled,
+        OrderRescheduled,
+        PremeetingCompleted,
+        PremeetingScheduled,
+        SurveyResultsImported,
+    )
+    from schemas.minutes import check_minutes
+    from schemas.order import ContactBy
+    from schemas.program import adjusted
+    from schemas.state import OrderStatus, status_of
+    from schemas.steps import Step, StepState
+    from schemas.survey import aggregate, check_response
+    from schemas.survey_round import RoundProgress
+    from workflows.order_base import OrderBase, _domain, _refuse
+
+
+class OrderSteps(OrderBase):
+    @workflow.update(name="consultation_done")
+    async def consultation_done(self, cmd: ConsultationDone) -> StepAccepted:
+        await self._placed()
+        mode = cmd.mode or self._order.meeting.mode
+        self._record(
+            ConsultationCompleted(
+                at=self._now(), contact_by=cmd.contact_by, mode=mode, notes=cmd.notes
+            )
+        )
+        who = "KiAP" if cmd.contact_by == ContactBy.KIAP else "klyngen"
+        return StepAccepted(
+            message=f"Telefonkonsultationen er registreret; {who} kontakter "
+            "jobcenteret. Materialemailen sendes nu."
+        )
+
+    @consultation_done.validator
+    def _check_consultation(self, cmd: ConsultationDone) -> None:
+        self._require_active(starting_ok=True)
+        if self._state.is_done(Step.CONSULTATION):
+            raise _refuse("Telefonkonsultationen er allerede registreret.")
+
+    @workflow.update(name="survey_import")
+    def survey_import(self, cmd: SurveyImport) -> StepAccepted:
+        results = aggregate(self._pkg.survey, cmd.responses)
+        self._record(SurveyResultsImported(at=self._now(), source=cmd.source, results=results))
+        return StepAccepted(
+            message=f"{results.respondents} besvarelser er indlæst og kommer med i PowerPointen."
+        )
+
+    @survey_import.validator
+    def _check_survey_import(self, cmd: SurveyImport) -> None:
+        self._require_active()
+        state = self._state.state_of(Step.SURVEY)
+        if state == StepState.PENDING:
+            raise _refuse(
+                "Spørgeskemaet er ikke sendt ud endnu: telefonkonsultationen og "
+                "materialemailen kommer først."
+            )
+        if state == StepState.DONE:
+            raise _refuse("Svarene er allerede indlæst.")
+        if state == StepState.SKIPPED:
+            raise _refuse("PowerPointen er allerede lavet uden svarene; kontakt KiAP.")
+        for index, response in enumerate(cmd.responses):
+            try:
+                check_response(self._pkg.survey, response, f"responses[{index}]")
+            except (DomainError, DomainErrors) as exc:
+                raise _domain(exc) from None
+
+    @workflow.update(name="premeeting_schedule")
+    def premeeting_schedule(self, cmd: PremeetingSchedule) -> StepAccepted:
+        self._record(PremeetingScheduled(at=self._now(), premeeting_at=cmd.at))
+        self._premeetings_scheduled += 1
+        return StepAccepted(
+            message=f"Formødet er sat til {datetime_long(cmd.at)}; koordinator "
+            "og jobcenter får en kalenderinvitation."
+        )
+
+    @premeeting_schedule.validator
+    def _check_premeeting_schedule(self, cmd: PremeetingSchedule) -> None:
+        self._require_active()
+        if not self._state.is_done(Step.ARTIFACTS):
+            raise _refuse(
+                "Formødet planlægges, når PowerPointen er leveret (senest "
+                f"{datetime_long(self._timeline.due[Step.ARTIFACTS])})."
+            )
+        if self._state.is_done(Step.PREMEETING):
+            raise _refuse("Formødet er allerede holdt og registreret.")
+        if not self._now() < cmd.at < self._timeline.meeting:
+            raise _refuse(
+                "at: formødet skal ligge mellem nu og klyngemødet "
+                f"({datetime_long(self._timeline.meeting)})."
+            )
+
+    @workflow.update(name="premeeting_done")
+    def premeeting_done(self, cmd: PremeetingDone) -> StepAccepted:
+        self._record(PremeetingCompleted(at=self._now(), notes=cmd.notes, program=cmd.program))
+        return StepAccepted(message="Formødet er registreret som holdt.")
+
+    @premeeting_done.validator
+    def _check_premeeting_done(self, cmd: PremeetingDone) -> None:
+        self._require_active()
+        at = self._state.premeeting_at
+        if at is None:
+            raise _refuse("Formødet er ikke planlagt: brug først premeeting_schedule.")
+        if self._state.state_of(Step.PREMEETING) in (StepState.DONE, StepState.SKIPPED):
+            raise _refuse("Formødet er allerede afsluttet.")
+        if cmd.program is not None:
+            source_variant = cmd.program.variant or self._order.meeting.program_variant
+            try:
+                adjusted(self._pkg.program(source_variant), cmd.program)
+            except KeyError:
+                known = ", ".join(p.id for p in self._pkg.programs)
+                raise _refuse(f"program.variant: ukendt variant – brug en af: {known}") from None
+            except DomainError as exc:
+                raise _domain(exc) from None
+        if self._now() < at:
+            raise _refuse(
+                f"Formødet er sat til {datetime_long(at)} og kan først registreres bagefter."
+            )
+
+    @workflow.update(name="meeting_record")
+    def meeting_record(self, cmd: MeetingRecord) -> StepAccepted:
+        self._record(MeetingRecorded(at=self._now(), minutes=cmd.minutes))
+        return StepAccepted(
+            message=f"Referatet med {len(cmd.minutes.agreements)} aftaler er "
+            "registreret; opsummeringen sendes næste hverdag."
+        )
+
+    @meeting_record.validator
+    def _check_meeting_record(self, cmd: MeetingRecord) -> None:
+        self._require_active()
+        if self._state.is_done(Step.MEETING):
+            raise _refuse("Referatet er allerede registreret.")
+        try:
+            check_minutes(cmd.minutes, self._timeline.meeting, self._now())
+        except DomainError as exc:
+            raise _domain(exc) from None
+
+    @workflow.update(name="reschedule")
+    async def reschedule(self, cmd: Reschedule) -> StepAccepted:
+        previous = self._timeline.meeting
+        self._order = self._moved(cmd)
+        timeline = self._replan(cmd)
+        self._record(OrderRescheduled(at=self._now(), previous_meeting=previous, timeline=timeline))
+        self._replans += 1
+        await self._replan_survey_round(timeline)
+        roles = [
+            r
+            for r in ("coordinator", "consultant", "jobcenter", "members")
+            if r in self._state.told
+        ]
+        await self._mail(
+            "rescheduled",
+            f"rescheduled-{self._replans}",
+            *roles,
+            previous_meeting=previous,
+        )
+        return StepAccepted(
+            message=f"Klyngemødet er flyttet til {datetime_long(timeline.meeting)}"
+            "; fristerne er planlagt igen."
+        )
+
+    @reschedule.validator
+    def _check_reschedule(self, cmd: Reschedule) -> None:
+        self._require_active()
+        if self._state.is_done(Step.MEETING) or self._now() >= self._timeline.meeting:
+            raise _refuse("Klyngemødet er holdt og kan ikke flyttes.")
+        if cmd.meeting - self._now() <= timedelta(days=14):
+            raise _refuse("meeting: det nye mødetidspunkt skal ligge mindst 2 uger ude.")
+        self._replan(cmd)
+
+    @workflow.update(name="cancel")
+    async def cancel(self, cmd: Cancel) -> StepAccepted:
+        await self._placed()
+        self._record(OrderCancelled(at=self._now(), reason=cmd.reason))
+        self._cancel_requested = True
+        return StepAccepted(
+            message="Bestillingen er annulleret; alle, der har fået mails om den, får besked."
+        )
+
+    @cancel.validator
+    def _check_cancel(self, cmd: Cancel) -> None:
+        self._require_active(starting_ok=True)
+
+    @workflow.signal(name="survey_progress")
+    def survey_progress(self, progress: RoundProgress) -> None:
+        self._survey_progress = progress
+        if self._state.timeline is not None:
+            self._publish()
+
+    @workflow.query(name="status")
+    def status(self) -> OrderStatus:
+        return status_of(
+            workflow.info().workflow_id,
+            self._order.package,
+            self._order.cluster.name,
+            len(self._order.members),
+            self._events,
+            self._now(),
+            self._clock,
+            self._survey_progress,
+        )
