@@ -6,13 +6,13 @@ import pandas as pd
 from pydantic import BaseModel
 from temporalio import activity
 
-from schemas.catalog import DONT_KNOW, QuestionType, SurveyTemplate
+from schemas.catalog import SurveyTemplate
 from schemas.survey import (
-    SMALL_SAMPLE,
-    OptionCount,
     QuestionResult,
     SurveyResponse,
     SurveyResults,
+    question_result,
+    results_of,
 )
 
 
@@ -36,44 +36,10 @@ def aggregate_with_pandas(
     results: list[QuestionResult] = []
     for question in template.questions:
         rows = frame[frame["question"] == question.id]
-        answered = int(rows["respondent"].nunique())
-        if question.type == QuestionType.FREE_TEXT:
-            texts = sorted(" ".join(str(c).split()) for c in rows["choice"])
-            results.append(
-                QuestionResult(
-                    question_id=question.id,
-                    text=question.text,
-                    type=question.type,
-                    answered=answered,
-                    free_texts=texts,
-                )
-            )
-            continue
-        counts = rows["choice"].value_counts()
-        options = [
-            OptionCount(
-                option=o,
-                count=int(counts.get(o, 0)),
-                share=float(counts.get(o, 0)) / answered if answered else 0.0,
-            )
-            for o in question.choices
-        ]
-        dont_know = None
-        if question.dont_know:
-            dont_know = float(counts.get(DONT_KNOW, 0)) / answered if answered else 0.0
-        results.append(
-            QuestionResult(
-                question_id=question.id,
-                text=question.text,
-                type=question.type,
-                answered=answered,
-                options=options,
-                dont_know_share=dont_know,
-            )
-        )
-    return SurveyResults(
-        respondents=len(responses), small_sample=len(responses) < SMALL_SAMPLE, questions=results
-    )
+        counts = {str(k): int(v) for k, v in rows["choice"].value_counts().items()}
+        texts = [" ".join(str(c).split()) for c in rows["choice"]]
+        results.append(question_result(question, int(rows["respondent"].nunique()), counts, texts))
+    return results_of(results, len(responses))
 
 
 @activity.defn(name="aggregate_answers")

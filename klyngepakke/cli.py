@@ -67,6 +67,13 @@ def _fail(code: int, message: str, as_json: bool, field: str | None = None) -> N
     raise typer.Exit(code)
 
 
+def _fail_invalid(exc: DomainError | DomainErrors, as_json: bool) -> None:
+    """Invalid input: exit 2 with every field and its fix."""
+    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
+    lines = [f"{e.field}: {e.message}" for e in errors]
+    _fail(2, "\n".join(lines), as_json, errors[0].field if errors else None)
+
+
 def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]) -> T:
     """Connect, run one action, and turn every expected failure into a message + exit code."""
     settings = get_settings()
@@ -77,11 +84,8 @@ def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]
 
     try:
         return asyncio.run(go())
-    except DomainErrors as exc:
-        lines = [f"{e.field}: {e.message}" for e in exc.errors]
-        _fail(2, "\n".join(lines), as_json, exc.errors[0].field if exc.errors else None)
-    except DomainError as exc:
-        _fail(2, f"{exc.field}: {exc.message}", as_json, exc.field)
+    except (DomainError, DomainErrors) as exc:
+        _fail_invalid(exc, as_json)
     except StepRejected as exc:
         _fail(2, exc.message, as_json)
     except UnknownOrder as exc:
@@ -109,11 +113,8 @@ def _checked(as_json: bool, build: Callable[[], T]) -> T:
     """Validate input before talking to Temporal, so bad input is exit 2 even when it is down."""
     try:
         return build()
-    except DomainErrors as exc:
-        lines = [f"{e.field}: {e.message}" for e in exc.errors]
-        _fail(2, "\n".join(lines), as_json, exc.errors[0].field if exc.errors else None)
-    except DomainError as exc:
-        _fail(2, f"{exc.field}: {exc.message}", as_json, exc.field)
+    except (DomainError, DomainErrors) as exc:
+        _fail_invalid(exc, as_json)
     raise AssertionError("unreachable")
 
 

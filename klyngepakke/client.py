@@ -139,10 +139,11 @@ class OrdersClient:
                 raise UnknownOrder(order_id) from None
             raise
 
-    async def _update(self, order_id: str, name: str, payload: BaseModel) -> StepAccepted:
+    async def _execute_update(self, workflow_id: str, name: str, *args: BaseModel) -> StepAccepted:
+        """Run an Update; a validator's refusal becomes StepRejected with its Danish reason."""
         try:
-            accepted: StepAccepted = await self._handle(order_id).execute_update(
-                name, payload, result_type=StepAccepted
+            accepted: StepAccepted = await self._handle(workflow_id).execute_update(
+                name, *args, result_type=StepAccepted
             )
             return accepted
         except WorkflowUpdateFailedError as exc:
@@ -150,6 +151,10 @@ class OrdersClient:
             if isinstance(cause, ApplicationError):
                 raise StepRejected(cause.message) from None
             raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
+
+    async def _update(self, order_id: str, name: str, payload: BaseModel) -> StepAccepted:
+        try:
+            return await self._execute_update(order_id, name, payload)
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 await self._raise_closed_or_unknown(order_id)
@@ -203,19 +208,7 @@ class OrdersClient:
         "materialemailen er sendt, og lukker på sin frist.",
     ) -> StepAccepted:
         try:
-            accepted: StepAccepted = (
-                await self._handle(workflow_id).execute_update(
-                    name, *args, result_type=StepAccepted
-                )
-                if args
-                else await self._handle(workflow_id).execute_update(name, result_type=StepAccepted)
-            )
-            return accepted
-        except WorkflowUpdateFailedError as exc:
-            cause = exc.cause
-            raise StepRejected(
-                cause.message if isinstance(cause, ApplicationError) else "afvist"
-            ) from None
+            return await self._execute_update(workflow_id, name, *args)
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 raise StepRejected(gone) from None

@@ -84,50 +84,53 @@ def _answered(value: Answer) -> bool:
     return not (value is None or value == "" or value == [])
 
 
+def question_result(
+    question: Question, answered: int, counts: dict[str, int], free_texts: list[str]
+) -> QuestionResult:
+    """One question's result from its counts; shares are of those who answered it."""
+    if question.type == QuestionType.FREE_TEXT:
+        return QuestionResult(
+            question_id=question.id,
+            text=question.text,
+            type=question.type,
+            answered=answered,
+            free_texts=sorted(free_texts),
+        )
+
+    def share(count: int) -> float:
+        return count / answered if answered else 0.0
+
+    return QuestionResult(
+        question_id=question.id,
+        text=question.text,
+        type=question.type,
+        answered=answered,
+        options=[
+            OptionCount(option=o, count=counts.get(o, 0), share=share(counts.get(o, 0)))
+            for o in question.choices
+        ],
+        dont_know_share=share(counts.get(DONT_KNOW, 0)) if question.dont_know else None,
+    )
+
+
+def results_of(questions: list[QuestionResult], respondents: int) -> SurveyResults:
+    return SurveyResults(
+        respondents=respondents, small_sample=respondents < SMALL_SAMPLE, questions=questions
+    )
+
+
 def aggregate(template: SurveyTemplate, responses: list[SurveyResponse]) -> SurveyResults:
     """Counts and shares per option, 'Ved ikke' separately; free texts sorted, no names."""
     results: list[QuestionResult] = []
     for question in template.questions:
-        values = [r.answers.get(question.id) for r in responses]
-        given = [v for v in values if _answered(v)]
-        if question.type == QuestionType.FREE_TEXT:
-            texts = sorted(" ".join(str(v).split()) for v in given)
-            results.append(
-                QuestionResult(
-                    question_id=question.id,
-                    text=question.text,
-                    type=question.type,
-                    answered=len(given),
-                    free_texts=texts,
-                )
-            )
-            continue
-        counts = dict.fromkeys(question.choices, 0)
+        given = [v for v in (r.answers.get(question.id) for r in responses) if _answered(v)]
+        counts: dict[str, int] = {}
         for value in given:
             for choice in value if isinstance(value, list) else [value]:
-                if isinstance(choice, str) and choice in counts:
-                    counts[choice] += 1
-        total = len(given)
-        options = [
-            OptionCount(option=o, count=c, share=(c / total if total else 0.0))
-            for o, c in counts.items()
-        ]
-        dont_know = counts.get(DONT_KNOW) if question.dont_know else None
-        results.append(
-            QuestionResult(
-                question_id=question.id,
-                text=question.text,
-                type=question.type,
-                answered=total,
-                options=options,
-                dont_know_share=None
-                if dont_know is None
-                else (dont_know / total if total else 0.0),
-            )
-        )
-    return SurveyResults(
-        respondents=len(responses), small_sample=len(responses) < SMALL_SAMPLE, questions=results
-    )
+                counts[str(choice)] = counts.get(str(choice), 0) + 1
+        texts = [" ".join(str(v).split()) for v in given]
+        results.append(question_result(question, len(given), counts, texts))
+    return results_of(results, len(responses))
 
 
 def _key(text: str) -> str:

@@ -129,14 +129,19 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
     async def health() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    async def _open_form(token: str) -> tuple[str, int, SurveyForm] | None:
+    async def _open_form(
+        request: Request, token: str
+    ) -> tuple[str, int, SurveyForm] | HTMLResponse:
+        """The round, member and form behind a link – or the page to show instead."""
         identity = signer.verify(token)
         if identity is None:
-            return None
+            return unknown_link(request)
         round_id, member = identity
         form = await (await backend()).survey_form(round_id, member)
         if form is None or not form.dispatched:
-            return None
+            return unknown_link(request)
+        if not form.open:
+            return closed(request)
         return round_id, member, form
 
     def _render_form(
@@ -159,23 +164,19 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
 
     @app.get("/s/{token}", response_class=HTMLResponse)
     async def show(request: Request, token: str) -> HTMLResponse:
-        opened = await _open_form(token)
-        if opened is None:
-            return unknown_link(request)
+        opened = await _open_form(request, token)
+        if isinstance(opened, HTMLResponse):
+            return opened
         _, _, form = opened
-        if not form.open:
-            return closed(request)
         previous = form.previous.answers if form.previous else {}
         return _render_form(request, form, previous, {}, 200)
 
     @app.post("/s/{token}", response_class=HTMLResponse)
     async def submit(request: Request, token: str) -> HTMLResponse:
-        opened = await _open_form(token)
-        if opened is None:
-            return unknown_link(request)
+        opened = await _open_form(request, token)
+        if isinstance(opened, HTMLResponse):
+            return opened
         round_id, member, form = opened
-        if not form.open:
-            return closed(request)
         raw = await request.form()
         fields = {key: [str(v) for v in raw.getlist(key)] for key in raw}
         response = response_from_form(form.template, fields)
