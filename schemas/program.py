@@ -25,31 +25,22 @@ def schedule(program: ProgramVariant, start: datetime) -> list[ScheduledItem]:
     items: list[ScheduledItem] = []
     clock = start
     for block in program.blocks:
-        if block.break_minutes:
-            end = clock + timedelta(minutes=block.break_minutes)
+        entries = (
+            [(block.title, block.break_minutes, "", True)]
+            if block.break_minutes
+            else [(item.title, item.minutes, item.responsible, False) for item in block.items]
+        )
+        for title, minutes, responsible, is_break in entries:
+            end = clock + timedelta(minutes=minutes)
             items.append(
                 ScheduledItem(
                     start=clock,
                     end=end,
                     block=block.title,
-                    title=block.title,
-                    minutes=block.break_minutes,
-                    responsible="",
-                    is_break=True,
-                )
-            )
-            clock = end
-            continue
-        for item in block.items:
-            end = clock + timedelta(minutes=item.minutes)
-            items.append(
-                ScheduledItem(
-                    start=clock,
-                    end=end,
-                    block=block.title,
-                    title=item.title,
-                    minutes=item.minutes,
-                    responsible=item.responsible,
+                    title=title,
+                    minutes=minutes,
+                    responsible=responsible,
+                    is_break=is_break,
                 )
             )
             clock = end
