@@ -13,8 +13,10 @@ from temporalio.worker import Worker
 
 from activities.artifact_store import ArtifactStore
 from activities.catalog_lookup import CatalogActivities
+from activities.extract_check import ExtractActivities
 from activities.mail import MailActivities
 from activities.pdf_conversion import PdfConverter
+from activities.practice_labels import PracticeLabeller
 from activities.rendering import RenderActivities
 from activities.sent_ledger import SentLedger
 from activities.survey_links import LinkSigner
@@ -35,6 +37,7 @@ def build_activities(
     """The activity callables, their dependencies built from settings."""
     catalog = catalog or Catalog()
     store = ArtifactStore(settings.artifact_dir)
+    labeller = PracticeLabeller(settings.link_secret())
     mail = MailActivities(
         settings.smtp,
         catalog,
@@ -42,9 +45,12 @@ def build_activities(
         store,
         LinkSigner(settings.link_secret()),
         settings.public_base_url,
+        labeller,
     )
+    extract = ExtractActivities(ArtifactStore(settings.upload_dir), store, labeller)
     return [
         mail.send_mail,
+        extract.check_extract,
         RenderActivities(store, PdfConverter.find()).render_documents,
         CatalogActivities(catalog).load_package,
         aggregate_answers,

@@ -20,6 +20,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.artifact_store import ArtifactStore
 from activities.calendar_invite import CalendarInvite, build_ics
+from activities.practice_labels import PracticeLabeller
 from activities.sent_ledger import SentLedger
 from activities.survey_links import LinkSigner
 from catalog import Catalog
@@ -60,6 +61,7 @@ class MailContext(BaseModel):
     reason: str | None = None
     previous_meeting: datetime | None = None
     delivery: int | None = Field(default=None, description="Which delivery of the documents")
+    delivery_note: str | None = Field(default=None, description="Why the documents changed")
     survey_close: datetime | None = None
 
 
@@ -73,6 +75,10 @@ class MailRequest(BaseModel):
     survey_round: str | None = Field(default=None, description="Round whose personal link to add")
     survey_members: list[int] = Field(
         default_factory=list, description="Each recipient's member number in that round"
+    )
+    upload_link: bool = Field(default=False, description="Add the job centre's upload link")
+    practice_labels: bool = Field(
+        default=False, description="Tell each member their practice's label in the extract"
     )
 
 
@@ -96,6 +102,7 @@ class MailActivities:
         store: ArtifactStore,
         signer: LinkSigner | None = None,
         public_base_url: str = "http://localhost:8000",
+        labeller: PracticeLabeller | None = None,
     ) -> None:
         self.smtp = smtp
         self.catalog = catalog
@@ -103,6 +110,7 @@ class MailActivities:
         self.store = store
         self.signer = signer
         self.public_base_url = public_base_url
+        self.labeller = labeller
 
     def _link(self, request: MailRequest, recipient: Person) -> str | None:
         """The recipient's personal survey link; made here so no token enters history."""
@@ -110,6 +118,21 @@ class MailActivities:
             return None
         member = request.survey_members[request.recipients.index(recipient)]
         return self.signer.link(self.public_base_url, request.survey_round, member)
+
+    def _upload_link(self, request: MailRequest) -> str | None:
+        if not request.upload_link or self.signer is None:
+            return None
+        return self.signer.upload_link(self.public_base_url, request.context.order_id)
+
+    def _practice_label(self, request: MailRequest, recipient: Person) -> str | None:
+        """The recipient's practice label, worked out here so the pair never enters history."""
+        if not request.practice_labels or self.labeller is None:
+            return None
+        order = request.context.order
+        member = next((m for m in order.members if m.email == recipient.email), None)
+        if member is None:
+            return None
+        return self.labeller.labels(request.context.order_id, order.practices)[member.ydernummer]
 
     def render(self, request: MailRequest, recipient: Person) -> tuple[str, str]:
         """Subject and body of one mail for one recipient."""
@@ -147,6 +170,8 @@ class MailActivities:
             quality_unit=package.quality_unit(ctx.order.cluster.region),
             practices=ctx.order.practices,
             link=self._link(request, recipient),
+            upload_link=self._upload_link(request),
+            practice_label=self._practice_label(request, recipient),
         )
         first, _, body = text.partition("\n")
         if not first.startswith("Emne: "):

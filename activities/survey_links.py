@@ -1,6 +1,8 @@
-"""Personal survey links: a token names the round and the member and is signed with a
-server secret (HMAC-SHA256, 160-bit tag), so the form needs no table of tokens and a token
-cannot be guessed, forged or turned into another member's."""
+"""Signed links: a survey member's personal link and a job centre's upload link. A token
+names its target (a round or an order) and a member number and is signed with a server
+secret (HMAC-SHA256, 160-bit tag) under its purpose, so the web app needs no table of
+tokens, and a token cannot be guessed, forged, turned into another member's or used as a
+link of the other kind."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import hashlib
 import hmac
 import re
 
+SURVEY = "survey-link"
+UPLOAD = "extract-upload"
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{1,200})\.(\d{1,4})\.([A-Za-z0-9_-]{27})$")
 
 
@@ -26,20 +30,21 @@ class LinkSigner:
             raise ValueError("the survey link secret must be at least 16 bytes")
         self._secret = secret
 
-    def _tag(self, round_id: str, member: int) -> bytes:
-        message = f"survey-link|{round_id}|{member}".encode()
+    def _tag(self, target: str, member: int, purpose: str) -> bytes:
+        message = f"{purpose}|{target}|{member}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).digest()[:20]
 
-    def sign(self, round_id: str, member: int) -> str:
-        return f"{_b64(round_id.encode())}.{member}.{_b64(self._tag(round_id, member))}"
+    def sign(self, target: str, member: int, purpose: str = SURVEY) -> str:
+        return f"{_b64(target.encode())}.{member}.{_b64(self._tag(target, member, purpose))}"
 
-    def verify(self, token: str) -> tuple[str, int] | None:
-        """(round id, member) for a genuine token; None for anything else, alike."""
+    def verify(self, token: str, purpose: str = SURVEY) -> tuple[str, int] | None:
+        """(target id, member) for a genuine token of ``purpose``; None for anything else,
+        alike."""
         match = _TOKEN.match(token)
         if match is None:
             return None
         try:
-            round_id = _unb64(match.group(1)).decode()
+            target = _unb64(match.group(1)).decode()
         except (ValueError, UnicodeDecodeError):
             return None
         member = int(match.group(2))
@@ -47,9 +52,13 @@ class LinkSigner:
             given = _unb64(match.group(3))
         except ValueError:
             return None
-        if not hmac.compare_digest(given, self._tag(round_id, member)):
+        if not hmac.compare_digest(given, self._tag(target, member, purpose)):
             return None
-        return round_id, member
+        return target, member
 
     def link(self, base_url: str, round_id: str, member: int) -> str:
         return f"{base_url.rstrip('/')}/s/{self.sign(round_id, member)}"
+
+    def upload_link(self, base_url: str, order_id: str) -> str:
+        """The job centre's link for uploading the order's data extract."""
+        return f"{base_url.rstrip('/')}/u/{self.sign(order_id, 0, UPLOAD)}"

@@ -30,6 +30,8 @@ REQUIRED_MAILS = (
     "practical_checklist",
     "meeting_escalation",
     "follow_up_summary",
+    "extract_reminder",
+    "practice_label",
     "rescheduled",
     "cancelled",
     "survey_invitation",

@@ -44,12 +44,14 @@ consultation_app = typer.Typer(help="Konsulentens telefonkonsultation.")
 survey_app = typer.Typer(help="Spørgeskemaet.")
 premeeting_app = typer.Typer(help="Formødet med jobcenteret.")
 meeting_app = typer.Typer(help="Klyngemødet.")
+extract_app = typer.Typer(help="Jobcenterets datatræk.")
 for sub, name in (
     (order_app, "order"),
     (consultation_app, "consultation"),
     (survey_app, "survey"),
     (premeeting_app, "premeeting"),
     (meeting_app, "meeting"),
+    (extract_app, "extract"),
 ):
     app.add_typer(sub, name=name)
 
@@ -222,11 +224,25 @@ def consultation_done(
         MeetingMode | None, typer.Option("--mode", help="fysisk eller virtuelt")
     ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Noter fra samtalen")] = None,
+    practice_labels: Annotated[
+        bool,
+        typer.Option(
+            "--practice-labels",
+            help="Hver praksis får sit bogstav i datatrækket at vide på mail",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Registrér telefonkonsultationen."""
     cmd = _checked(
-        as_json, lambda: _model(ConsultationDone, contact_by=contact_by, mode=mode, notes=notes)
+        as_json,
+        lambda: _model(
+            ConsultationDone,
+            contact_by=contact_by,
+            mode=mode,
+            notes=notes,
+            practice_labels_by_mail=practice_labels,
+        ),
     )
     result = _run(as_json, lambda orders, _: orders.consultation_done(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
@@ -255,6 +271,41 @@ def survey_import(
 
     result = _run(as_json, action)
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@extract_app.command("submit")
+def extract_submit(
+    order_id: IdArg,
+    extract_file: Annotated[
+        Path, typer.Argument(help="Datatrækket: den udfyldte skabelon, eller CSV/XLSX")
+    ],
+    uploaded_by: Annotated[
+        str, typer.Option("--by", help="Hvem filen kommer fra (vises i ordrens hændelser)")
+    ] = "konsulent (CLI)",
+    as_json: JsonOpt = False,
+) -> None:
+    """Indsend jobcenterets datatræk; en ny fil erstatter den forrige som ny version."""
+    if not extract_file.is_file():
+        _fail(2, f"file: filen {extract_file} findes ikke", as_json, "file")
+    data = extract_file.read_bytes()
+    accepted, receipt = _run(
+        as_json,
+        lambda orders, _: orders.extract_submit(order_id, data, extract_file.name, uploaded_by),
+    )
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "message": accepted.message,
+                    "version": accepted.version,
+                    "receipt": receipt.model_dump(mode="json"),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    cli_output.show_accepted(accepted)
+    cli_output.show_receipt(receipt)
 
 
 @survey_app.command("edit")

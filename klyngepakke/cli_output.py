@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.table import Table
 
+from activities.extract_file import ParsedExtract
 from klyngepakke.client import OrderSummary
 from schemas.commands import StepAccepted
-from schemas.danish_format import date_short, datetime_long
+from schemas.danish_format import date_short, datetime_long, number
 from schemas.state import OrderStatus
 
 console = Console()
@@ -56,8 +57,34 @@ def show_status(status: OrderStatus) -> None:
             f"{status.survey.reminded} fik påmindelse"
             + (" (lukket)" if status.survey.closed else "")
         )
+    for upload in status.extract:
+        console.print(
+            f"Datatræk v{upload.version}: {upload.rows} rækker fra {upload.uploaded_by}, "
+            f"{datetime_long(upload.at)}"
+            + (f", {upload.missing} praksis ikke oplyst" if upload.missing else "")
+        )
     if status.artifacts:
         show_artifacts(status)
+
+
+def show_receipt(receipt: ParsedExtract) -> None:
+    """What the order accepted from the file, row by row, for the person who sent it."""
+    table = Table("Ydernummer", "Attesttype", "Modtagne", "Anmodninger", "Median svartid")
+    for row in receipt.extract.rows:
+        table.add_row(
+            row.ydernummer,
+            row.certificate_type,
+            str(row.received),
+            "" if row.requests is None else str(row.requests),
+            "" if row.median_days is None else number(row.median_days),
+        )
+    console.print(table)
+    if receipt.missing:
+        console.print(
+            "Ikke oplyst (vises som 'ikke oplyst', ikke som 0): " + ", ".join(receipt.missing)
+        )
+    for skipped in receipt.skipped:
+        console.print(f"Række {skipped.row} sprunget over: {skipped.reason}")
 
 
 def show_artifacts(status: OrderStatus) -> None:

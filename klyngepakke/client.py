@@ -19,11 +19,16 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.artifact_store import ArtifactStore
+from activities.extract_check import read_receipt
+from activities.extract_file import MAX_BYTES, ParsedExtract
 from klyngepakke.settings import Settings
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
     Cancel,
     ConsultationDone,
+    ExtractAccepted,
+    ExtractSubmit,
     MeetingRecord,
     OrderInput,
     PremeetingDone,
@@ -34,13 +39,19 @@ from schemas.commands import (
 )
 from schemas.errors import DomainError
 from schemas.order import OrderRequest, default_order_id
-from schemas.state import OrderStatus
+from schemas.spreadsheet import is_xlsx
+from schemas.state import OrderStatus, UploadPage
 from schemas.survey import SurveyResponse
 from schemas.survey_round import AnswerSubmission, RoundProgress, SurveyForm
 from schemas.timeline import plan
 from workflows import search_attributes
 from workflows.order import OrderWorkflow
 from workflows.survey_round import SurveyRound, round_id
+
+UPLOAD_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
 
 
 class StepRejected(Exception):
@@ -139,11 +150,17 @@ class OrdersClient:
                 raise UnknownOrder(order_id) from None
             raise
 
-    async def _execute_update(self, workflow_id: str, name: str, *args: BaseModel) -> StepAccepted:
+    async def _execute_update(
+        self,
+        workflow_id: str,
+        name: str,
+        *args: BaseModel,
+        result_type: type[StepAccepted] = StepAccepted,
+    ) -> StepAccepted:
         """Run an Update; a validator's refusal becomes StepRejected with its Danish reason."""
         try:
             accepted: StepAccepted = await self._handle(workflow_id).execute_update(
-                name, *args, result_type=StepAccepted
+                name, *args, result_type=result_type
             )
             return accepted
         except WorkflowUpdateFailedError as exc:
@@ -152,9 +169,15 @@ class OrdersClient:
                 raise StepRejected(cause.message) from None
             raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
 
-    async def _update(self, order_id: str, name: str, payload: BaseModel) -> StepAccepted:
+    async def _update(
+        self,
+        order_id: str,
+        name: str,
+        payload: BaseModel,
+        result_type: type[StepAccepted] = StepAccepted,
+    ) -> StepAccepted:
         try:
-            return await self._execute_update(order_id, name, payload)
+            return await self._execute_update(order_id, name, payload, result_type=result_type)
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 await self._raise_closed_or_unknown(order_id)
@@ -196,6 +219,41 @@ class OrdersClient:
 
     async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
         return await self._update(order_id, "cancel", cmd)
+
+    # ---- the job centre's extract ---------------------------------------------------------
+
+    async def upload_page(self, order_id: str) -> UploadPage | None:
+        """What the upload page shows, or None for an order that does not run (any more)."""
+        try:
+            page: UploadPage = await self._handle(order_id).query(OrderWorkflow.upload_page)
+            return page
+        except RPCError:
+            return None
+
+    async def extract_submit(
+        self, order_id: str, data: bytes, filename: str, uploaded_by: str
+    ) -> tuple[ExtractAccepted, ParsedExtract]:
+        """Keep the file in the upload store, let the order read it, and return what it
+        accepted as read (provider numbers included, for the uploader's eyes only)."""
+        if len(data) > MAX_BYTES:
+            raise StepRejected("Filen er større end 2 MB – send kun datatrækket.")
+        if not data.strip():
+            raise StepRejected("Filen er tom – udfyld skabelonen og send den igen.")
+        if await self.upload_page(order_id) is None:
+            await self._raise_closed_or_unknown(order_id)
+        suffix = "xlsx" if is_xlsx(data, filename) else "csv"
+        upload = ArtifactStore(self.settings.upload_dir).put(
+            order_id, "extract_upload", f"jobcenter-upload.{suffix}", UPLOAD_TYPES[suffix], data
+        )
+        accepted = await self._update(
+            order_id,
+            "extract_submit",
+            ExtractSubmit(upload=upload, uploaded_by=uploaded_by),
+            result_type=ExtractAccepted,
+        )
+        assert isinstance(accepted, ExtractAccepted)
+        receipt = read_receipt(ArtifactStore(self.settings.artifact_dir), accepted.receipt)
+        return accepted, receipt
 
     # ---- the survey round (a child of the order, id derived from the order's) ----------
 

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         return self.var_dir / "artifacts"
 
     @property
+    def upload_dir(self) -> Path:
+        """Files people upload (the job centre's extract), kept apart from rendered documents."""
+        return self.var_dir / "uploads"
+
+    @property
     def mail_dir(self) -> Path:
         return self.var_dir / "mail"
 

@@ -17,6 +17,7 @@ _BUILT_INS = (
     "renderers.deck",
     "renderers.handouts",
     "renderers.practice_sheet",
+    "renderers.extract_template",
 )
 
 

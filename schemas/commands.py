@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.artifacts import ArtifactRef
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, LocalDateTime, MeetingMode, OrderRequest
 from schemas.people import Person
@@ -31,6 +32,10 @@ class ConsultationDone(_Command):
     contact_by: ContactBy = Field(description="Hvem kontakter jobcenteret: kiap eller klynge")
     mode: MeetingMode | None = Field(default=None, description="fysisk eller virtuelt")
     notes: str | None = Field(default=None, max_length=2000, description="Noter fra samtalen")
+    practice_labels_by_mail: bool = Field(
+        default=False,
+        description="Hver praksis får sit eget bogstav i datatrækket at vide på mail",
+    )
 
 
 class SurveyImport(_Command):
@@ -62,7 +67,19 @@ class Cancel(_Command):
     reason: str = Field(min_length=3, max_length=500, description="Begrundelse")
 
 
+class ExtractSubmit(_Command):
+    upload: ArtifactRef = Field(description="The uploaded file in the upload store")
+    uploaded_by: str = Field(
+        min_length=2, max_length=80, description="Hvem sendte filen, fx jobcenter (upload-side)"
+    )
+
+
 class StepAccepted(BaseModel):
     """An Update's answer: a Danish confirmation for the person who sent it."""
 
     message: str
+
+
+class ExtractAccepted(StepAccepted):
+    version: int
+    receipt: ArtifactRef = Field(description="The extract as read, for the uploader to see")

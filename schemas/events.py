@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from schemas.artifacts import ArtifactRef
+from schemas.extract import AnonymisedExtract
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, MeetingMode
 from schemas.program import ProgramChanges
@@ -47,6 +48,7 @@ class ConsultationCompleted(_Event):
     contact_by: ContactBy
     mode: MeetingMode
     notes: str | None = None
+    practice_labels_by_mail: bool = False
 
 
 class MaterialSent(_Event):
@@ -57,6 +59,9 @@ class JobcenterGuideSent(_Event):
     type: Literal["JobcenterGuideSent"] = "JobcenterGuideSent"
     contact_by: ContactBy
     artifact: ArtifactRef
+    template: ArtifactRef | None = Field(
+        default=None, description="The pre-filled extract template sent with the guide"
+    )
 
 
 class SurveyReminderSent(_Event):
@@ -71,6 +76,25 @@ class SurveyResultsImported(_Event):
 
 class ExtractMissing(_Event):
     type: Literal["ExtractMissing"] = "ExtractMissing"
+
+
+class ExtractReminderSent(_Event):
+    type: Literal["ExtractReminderSent"] = "ExtractReminderSent"
+
+
+class ExtractReceived(_Event):
+    """A checked extract; only its anonymised figures. The provider numbers stay in the
+    stored receipt."""
+
+    type: Literal["ExtractReceived"] = "ExtractReceived"
+    version: int
+    uploaded_by: str
+    filename: str
+    upload_sha256: str
+    receipt: ArtifactRef
+    extract: AnonymisedExtract
+    rows: int
+    missing: int
 
 
 class ArtifactsRendered(_Event):
@@ -146,6 +170,8 @@ DomainEvent = Annotated[
     | SurveyReminderSent
     | SurveyResultsImported
     | ExtractMissing
+    | ExtractReminderSent
+    | ExtractReceived
     | ArtifactsRendered
     | ArtifactsDelivered
     | PremeetingScheduled

@@ -13,6 +13,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.people import Ydernummer
 
+# The template's columns in Danish, by field; the parser also knows other spellings.
+COLUMNS = {
+    "ydernummer": "Ydernummer",
+    "certificate_type": "Attesttype (LÆ-kode)",
+    "received": "Modtagne attester",
+    "requests": "Anmodninger sendt",
+    "median_days": "Median svartid (dage)",
+}
+COLUMN_HELP = {
+    "ydernummer": "Praksis' ydernummer (6 cifre). Udfyldt på forhånd for klyngens praksisser.",
+    "certificate_type": "Attestens LÆ-kode, fx LÆ 265. Én række pr. praksis og attesttype:"
+    " indsæt flere rækker med samme ydernummer, hvis praksis har sendt flere typer.",
+    "received": "Antal attester af typen, som jobcenteret har modtaget fra praksis i det"
+    " forgangne år. Skriv 0, hvis der ingen var. Hele tal.",
+    "requests": "Antal anmodninger om attester, som jobcenteret har sendt til praksis i samme"
+    " periode. Kan stå tom, hvis tallet ikke kan trækkes. Hele tal.",
+    "median_days": "Median svartid i dage fra anmodning til modtaget attest. Kan stå tom."
+    " Decimaler er tilladt (fx 12,5).",
+}
+
 
 class ExtractRow(BaseModel):
     """One practice and certificate type, as the job centre delivers it."""

@@ -15,6 +15,7 @@ from schemas.events import (
     ConsultationCompleted,
     DomainEvent,
     ExtractMissing,
+    ExtractReceived,
     FollowUpSummarySent,
     InvitationSent,
     JobcenterGuideSent,
@@ -32,6 +33,7 @@ from schemas.events import (
     StepSkipped,
     SurveyResultsImported,
 )
+from schemas.extract import AnonymisedExtract
 from schemas.minutes import Minutes
 from schemas.program import ProgramChanges
 from schemas.steps import Step, StepState
@@ -56,7 +58,8 @@ class OrderState(BaseModel):
     )
     consultation: ConsultationCompleted | None = None
     survey_results: SurveyResults | None = None
-    extract_received: bool = False
+    extract: AnonymisedExtract | None = None
+    extract_uploads: list[ExtractReceived] = Field(default_factory=list)
     premeeting_at: datetime | None = None
     program_changes: ProgramChanges | None = None
     minutes: Minutes | None = None
@@ -85,6 +88,14 @@ class OrderState(BaseModel):
     @property
     def overdue(self) -> bool:
         return any(p.state == StepState.OVERDUE for p in self.steps.values())
+
+    @property
+    def extract_received(self) -> bool:
+        return self.extract is not None
+
+    @property
+    def extract_version(self) -> int:
+        return len(self.extract_uploads)
 
     @property
     def latest_artifacts(self) -> list[ArtifactRef]:
@@ -130,12 +141,21 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
                 s, at, material=StepState.DONE, survey=StepState.ACTIVE, jobcenter=StepState.ACTIVE
             )
         case JobcenterGuideSent():
-            s = s.model_copy(update={"artifacts": [*s.artifacts, event.artifact]})
+            sent = [event.artifact] + ([event.template] if event.template else [])
+            s = s.model_copy(update={"artifacts": [*s.artifacts, *sent]})
         case SurveyResultsImported():
             s = s.model_copy(update={"survey_results": event.results})
             s = _set(s, at, survey=StepState.DONE)
         case ExtractMissing():
             s = _set(s, at, jobcenter=StepState.SKIPPED)
+        case ExtractReceived():
+            uploads = [*s.extract_uploads, event]
+            steps = dict(s.steps)
+            # Even after the deck went without it: a late extract makes a new version.
+            steps[Step.JOBCENTER] = StepProgress(state=StepState.DONE, done_at=at)
+            s = s.model_copy(
+                update={"extract": event.extract, "extract_uploads": uploads, "steps": steps}
+            )
         case ArtifactsRendered():
             new = [a for a in event.artifacts if a not in s.artifacts]
             s = s.model_copy(
@@ -225,6 +245,26 @@ class SurveyView(BaseModel):
     response_rate: float | None
 
 
+class ExtractUploadView(BaseModel):
+    version: int
+    at: datetime
+    uploaded_by: str
+    filename: str
+    rows: int
+    missing: int = Field(description="The cluster's practices the upload gave no figure for")
+
+
+class UploadPage(BaseModel):
+    """What the job centre's upload page shows about the order; no personal data."""
+
+    cluster: str
+    municipality: str
+    due: datetime
+    meeting: datetime
+    open: bool = Field(description="Whether an upload can be accepted now")
+    uploads: list[ExtractUploadView]
+
+
 class OrderStatus(BaseModel):
     """What ``order status`` shows and the workflow's ``status`` query answers."""
 
@@ -244,6 +284,9 @@ class OrderStatus(BaseModel):
     events: list[EventView]
     artifacts: list[ArtifactView]
     survey: SurveyView | None
+    extract: list[ExtractUploadView] = Field(
+        default_factory=list, description="Every accepted upload; the last one is in use"
+    )
 
 
 def status_of(
@@ -304,4 +347,19 @@ def status_of(
             for a in state.artifacts
         ],
         survey=survey,
+        extract=upload_views(state),
     )
+
+
+def upload_views(state: OrderState) -> list[ExtractUploadView]:
+    return [
+        ExtractUploadView(
+            version=u.version,
+            at=u.at,
+            uploaded_by=u.uploaded_by,
+            filename=u.filename,
+            rows=u.rows,
+            missing=u.missing,
+        )
+        for u in state.extract_uploads
+    ]

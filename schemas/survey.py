@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.catalog import DONT_KNOW, Question, QuestionType, SurveyTemplate
 from schemas.errors import DomainError, DomainErrors
-from schemas.member_list import decode_text, read_csv_rows
+from schemas.spreadsheet import decode_text, first_line_delimiter, read_csv_rows
 
 MAX_FREE_TEXT = 2000
 SMALL_SAMPLE = 3
@@ -159,10 +159,9 @@ def parse_survey_export(template: SurveyTemplate, data: bytes) -> list[SurveyRes
     are checked against the template and every problem is reported with its row.
     """
     text = decode_text(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if not first:
+    if not text.strip():
         raise DomainError("file", "filen er tom – eksportér svarene som CSV igen")
-    delimiter = max([";", ",", "\t"], key=first.count)
+    delimiter = first_line_delimiter(text)
     rows = [r for r in read_csv_rows(text, delimiter, "file") if any(c.strip() for c in r)]
     if not rows:
         raise DomainError("file", "filen er tom – eksportér svarene som CSV igen")

@@ -96,3 +96,16 @@ def minutes(meeting_day: date) -> Minutes:
         ],
         follow_up=FollowUpChoices(board_meeting=True, klu=True, contact_person="Mette Holm"),
     )
+
+
+def extract_csv(rows: list[tuple[str, str, str, str, str]] | None = None) -> bytes:
+    """The job centre's own CSV export, as Danish Excel saves it (cp1252, ';', decimal
+    comma). By default both practices of MEMBERS report LÆ 265 and LÆ 285."""
+    rows = rows or [
+        ("012345", "LÆ 265", "14", "16", "9,5"),
+        ("012345", "LÆ 285", "3", "3", "12"),
+        ("067890", "LÆ 265", "22", "25", "6,5"),
+    ]
+    lines = ["Ydernr.;Attesttype;Antal modtagne;Anmodninger;Median svartid (dage)"]
+    lines += [";".join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")

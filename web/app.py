@@ -9,9 +9,9 @@ from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from activities.extract_file import MAX_BYTES
 from activities.survey_links import LinkSigner
 from klyngepakke.client import StepRejected
 from schemas.catalog import QuestionType, SurveyTemplate
@@ -20,9 +20,13 @@ from schemas.danish_format import date_long
 from schemas.errors import DomainErrors
 from schemas.survey import MAX_FREE_TEXT, SurveyResponse, check_response
 from schemas.survey_round import SurveyForm
+from web.pages import Pages
+from web.upload import UploadBackend, add_upload_routes
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 32 * 1024
+# The extract may be up to 2 MB; the multipart envelope adds a little.
+MAX_UPLOAD_BODY = MAX_BYTES + 64 * 1024
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
@@ -34,7 +38,9 @@ SECURITY_HEADERS = {
 }
 
 
-class SurveyBackend(Protocol):
+class SurveyBackend(UploadBackend, Protocol):
+    """What the web app asks of Temporal (klyngepakke.client.OrdersClient in production)."""
+
     async def survey_form(self, workflow_id: str, member: int) -> SurveyForm | None: ...
 
     async def survey_answer(
@@ -65,23 +71,8 @@ def _field_errors(exc: DomainErrors) -> dict[str, str]:
 
 def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSigner) -> FastAPI:
     app = FastAPI(title="klyngepakke – spørgeskema", docs_url=None, redoc_url=None)
-    templates = Jinja2Templates(directory=HERE / "templates")
-
-    def page(request: Request, name: str, status: int, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, context, status_code=status)
-
-    def message(request: Request, status: int, heading: str, text: str) -> HTMLResponse:
-        return page(request, "message.html", status, heading=heading, text=text)
-
-    def unknown_link(request: Request) -> HTMLResponse:
-        # The same page for a forged, mistyped or outdated link: it reveals nothing.
-        return message(
-            request,
-            404,
-            "Linket virker ikke",
-            "Linket er ikke gyldigt. Brug linket fra din seneste mail om "
-            "spørgeskemaet, eller kontakt din klyngekoordinator.",
-        )
+    pages = Pages()
+    page, message, unknown_link = pages.page, pages.message, pages.unknown_link
 
     def closed(request: Request) -> HTMLResponse:
         return message(
@@ -97,11 +88,12 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         declared = request.headers.get("content-length")
+        limit = MAX_UPLOAD_BODY if request.url.path.startswith("/u/") else MAX_BODY
         response: Response
         if request.method == "POST" and declared is None:
             # Without a declared length the body could be any size: ask for one.
             response = PlainTextResponse("Forespørgslen mangler sin længde.", status_code=411)
-        elif declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        elif declared is not None and (not declared.isdigit() or int(declared) > limit):
             response = PlainTextResponse("For stor forespørgsel.", status_code=413)
         else:
             try:
@@ -192,4 +184,5 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
             return message(request, 422, "Svaret blev ikke gemt", exc.message)
         return message(request, 200, "Tak for dit svar", accepted.message)
 
+    add_upload_routes(app, backend, signer, pages)
     return app

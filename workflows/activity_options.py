@@ -17,3 +17,6 @@ RENDER_TIMEOUT = timedelta(minutes=5)
 RENDER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=5)
 LOOKUP_TIMEOUT = timedelta(seconds=30)
 LOOKUP_RETRY = RetryPolicy(maximum_attempts=5)
+# Someone waits on the page or the CLI while their file is read: fail soon, not in an hour.
+EXTRACT_TIMEOUT = timedelta(minutes=1)
+EXTRACT_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=3)

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         ConsultationEscalated,
         DomainEvent,
         ExtractMissing,
+        ExtractReminderSent,
         FollowUpSummarySent,
         InvitationSent,
         JobcenterGuideSent,
@@ -74,6 +75,9 @@ class OrderWorkflow(OrderSteps):
         self._round: ChildWorkflowHandle[Any, RoundOutcome] | None = None
         self._survey_progress: RoundProgress | None = None
         self._round_finished = False
+        self._delivering = asyncio.Lock()
+        self._extract_rendered = 0
+        self._labels_told = False
 
     # ---- the stages -------------------------------------------------------------------
 
@@ -92,17 +96,25 @@ class OrderWorkflow(OrderSteps):
             kind = "LateOrder" if isinstance(exc, LateOrder) else "InvalidOrder"
             raise ApplicationError(str(exc), type=kind, non_retryable=True) from None
         self._record(OrderPlaced(at=self._now(), timeline=timeline))
+        jobcenter: asyncio.Future[None] | None = None
         try:
             await self._order_placed()
             await self._consultation()
             await self._material()
+            # Orders placed before uploads existed never wait for the extract.
+            if workflow.patched("jobcenter-extract"):
+                jobcenter = asyncio.ensure_future(self._jobcenter())
             await self._survey()
             await self._artifacts()
             await asyncio.gather(self._premeeting(), self._invitation())
             await self._meeting()
+            if jobcenter is not None:
+                await jobcenter
             await self._follow_up()
             self._record(OrderCompleted(at=self._now()))
         except _Cancelled:
+            if jobcenter is not None and not jobcenter.done():
+                await workflow.wait([jobcenter])
             await self._stop_survey_round()
             await self._notify_cancelled()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -136,15 +148,38 @@ class OrderWorkflow(OrderSteps):
             )
 
     async def _material(self) -> None:
-        guide = (await self._render(["jobcenter_guide"]))[0]
+        with_template = workflow.patched("jobcenter-extract")
+        kinds = ["jobcenter_guide", "extract_template"] if with_template else ["jobcenter_guide"]
+        rendered = await self._render(kinds)
+        guide, template = rendered[0], (rendered[1] if with_template else None)
+        sent = [guide, template] if template else [guide]
         consultation = self._state.consultation
         assert consultation is not None
-        await self._mail("material", "material", "coordinator", attachments=[guide])
+        # Whoever contacts the job centre passes on the upload link with the template.
+        by_kiap = consultation.contact_by == ContactBy.KIAP
+        await self._mail(
+            "material",
+            "material",
+            "coordinator",
+            attachments=sent,
+            upload_link=with_template and not by_kiap,
+        )
         self._record(MaterialSent(at=self._now()))
-        if consultation.contact_by == ContactBy.KIAP:
-            await self._mail("jobcenter_guide", "jobcenter_guide", "jobcenter", attachments=[guide])
+        if by_kiap:
+            await self._mail(
+                "jobcenter_guide",
+                "jobcenter_guide",
+                "jobcenter",
+                attachments=sent,
+                upload_link=with_template,
+            )
         self._record(
-            JobcenterGuideSent(at=self._now(), contact_by=consultation.contact_by, artifact=guide)
+            JobcenterGuideSent(
+                at=self._now(),
+                contact_by=consultation.contact_by,
+                artifact=guide,
+                template=template,
+            )
         )
         # Orders placed before the web survey existed keep importing their results.
         if workflow.patched("survey-round"):
@@ -224,21 +259,68 @@ class OrderWorkflow(OrderSteps):
             self._record(ExtractMissing(at=self._now()))
         await self._deliver_documents("coordinator")
 
-    async def _deliver_documents(self, *roles: Role) -> None:
-        """Render the meeting documents; deliver them when any changed since the last time."""
-        refs = await self._render(self._pkg.meeting_documents)
-        if self._state.artifact_version and all(r in self._state.artifacts for r in refs):
-            return
-        version = self._state.artifact_version + 1
-        self._record(ArtifactsRendered(at=self._now(), version=version, artifacts=refs))
-        await self._mail(
-            "artifacts_delivered",
-            f"artifacts_delivered-v{version}",
-            *roles,
-            attachments=refs,
-            delivery=version,
+    async def _deliver_documents(self, *roles: Role, why: str | None = None) -> None:
+        """Render the meeting documents; deliver them when any changed since the last time.
+        One delivery at a time, so a late extract and a pre-meeting never share a version."""
+        async with self._delivering:
+            self._extract_rendered = self._state.extract_version
+            refs = await self._render(self._pkg.meeting_documents)
+            if self._state.artifact_version and all(r in self._state.artifacts for r in refs):
+                return
+            version = self._state.artifact_version + 1
+            self._record(ArtifactsRendered(at=self._now(), version=version, artifacts=refs))
+            await self._mail(
+                "artifacts_delivered",
+                f"artifacts_delivered-v{version}",
+                *roles,
+                attachments=refs,
+                delivery=version,
+                delivery_note=why,
+            )
+            self._record(ArtifactsDelivered(at=self._now(), version=version, roles=list(roles)))
+
+    async def _jobcenter(self) -> None:
+        """The extract: one reminder at its due date; after the deck, each new upload until
+        the meeting gives the documents a new version."""
+        received = lambda: self._state.extract_received  # noqa: E731
+        if not await self._wait_until(
+            lambda: self._timeline.due[Step.JOBCENTER], received, "Venter på jobcenterets datatræk"
+        ):
+            self._record(StepOverdue(at=self._now(), step=Step.JOBCENTER))
+            await self._mail(
+                "extract_reminder", "extract_reminder", "jobcenter", "coordinator", upload_link=True
+            )
+            self._record(ExtractReminderSent(at=self._now()))
+        while await self._wait_until(
+            lambda: self._timeline.meeting, self._extract_news, "Venter på et nyt datatræk"
+        ):
+            if self._labels_due():
+                self._labels_told = True
+                await self._mail(
+                    "practice_label", "practice_label", "members", practice_labels=True
+                )
+            if self._newer_extract():
+                await self._deliver_documents(
+                    "coordinator",
+                    "jobcenter",
+                    why=f"Jobcenterets datatræk (version {self._state.extract_version}) er"
+                    " kommet med.",
+                )
+
+    def _newer_extract(self) -> bool:
+        """An extract the delivered documents do not show yet."""
+        return (
+            self._state.is_done(Step.ARTIFACTS)
+            and self._state.extract_version > self._extract_rendered
         )
-        self._record(ArtifactsDelivered(at=self._now(), version=version, roles=list(roles)))
+
+    def _labels_due(self) -> bool:
+        consultation = self._state.consultation
+        wanted = consultation is not None and consultation.practice_labels_by_mail
+        return wanted and self._state.extract_received and not self._labels_told
+
+    def _extract_news(self) -> bool:
+        return self._newer_extract() or self._labels_due()
 
     async def _premeeting(self) -> None:
         """Announce each scheduling of the pre-meeting; flag it overdue at its due date and
@@ -254,7 +336,9 @@ class OrderWorkflow(OrderSteps):
             if self._state.is_done(Step.PREMEETING):
                 # Orders that held their pre-meeting before this existed did not re-render.
                 if workflow.patched("rerender-after-premeeting"):
-                    await self._deliver_documents("coordinator", "jobcenter")
+                    await self._deliver_documents(
+                        "coordinator", "jobcenter", why="Programmet blev ændret på formødet."
+                    )
                 return
             if self._state.state_of(Step.PREMEETING) != StepState.OVERDUE:
                 self._record(StepOverdue(at=self._now(), step=Step.PREMEETING))

@@ -204,6 +204,9 @@ class OrderBase:
         calendar: CalendarInvite | None = None,
         previous_meeting: datetime | None = None,
         delivery: int | None = None,
+        delivery_note: str | None = None,
+        upload_link: bool = False,
+        practice_labels: bool = False,
     ) -> None:
         recipients = self._recipients(*roles)
         if not recipients:
@@ -215,6 +218,8 @@ class OrderBase:
             recipients=recipients,
             attachments=attachments or [],
             calendar=calendar,
+            upload_link=upload_link,
+            practice_labels=practice_labels,
             context=MailContext(
                 order_id=workflow.info().workflow_id,
                 order=self._order,
@@ -228,6 +233,7 @@ class OrderBase:
                 reason=state.cancel_reason,
                 previous_meeting=previous_meeting,
                 delivery=delivery,
+                delivery_note=delivery_note,
             ),
         )
         result = await workflow.execute_activity_method(
@@ -260,6 +266,7 @@ class OrderBase:
             premeeting_at=state.premeeting_at,
             minutes=state.minutes,
             program_changes=state.program_changes,
+            extract=state.extract,
         )
         result = await workflow.execute_activity_method(
             RenderActivities.render_documents,

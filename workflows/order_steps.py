@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.extract_check import ExtractActivities, ExtractCheckRequest
     from schemas.commands import (
         Cancel,
         ConsultationDone,
+        ExtractAccepted,
+        ExtractSubmit,
         MeetingRecord,
         PremeetingDone,
         PremeetingSchedule,
@@ -22,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import DomainError, DomainErrors
     from schemas.events import (
         ConsultationCompleted,
+        ExtractReceived,
         MeetingRecorded,
         OrderCancelled,
         OrderRescheduled,
@@ -32,10 +37,11 @@ with workflow.unsafe.imports_passed_through():
     from schemas.minutes import check_minutes
     from schemas.order import ContactBy
     from schemas.program import adjusted
-    from schemas.state import OrderStatus, status_of
+    from schemas.state import OrderStatus, UploadPage, status_of, upload_views
     from schemas.steps import Step, StepState
     from schemas.survey import aggregate, check_response
     from schemas.survey_round import RoundProgress
+    from workflows import activity_options
     from workflows.order_base import OrderBase, _domain, _refuse
 
 
@@ -46,7 +52,11 @@ class OrderSteps(OrderBase):
         mode = cmd.mode or self._order.meeting.mode
         self._record(
             ConsultationCompleted(
-                at=self._now(), contact_by=cmd.contact_by, mode=mode, notes=cmd.notes
+                at=self._now(),
+                contact_by=cmd.contact_by,
+                mode=mode,
+                notes=cmd.notes,
+                practice_labels_by_mail=cmd.practice_labels_by_mail,
             )
         )
         who = "KiAP" if cmd.contact_by == ContactBy.KIAP else "klyngen"
@@ -87,6 +97,74 @@ class OrderSteps(OrderBase):
                 check_response(self._pkg.survey, response, f"responses[{index}]")
             except (DomainError, DomainErrors) as exc:
                 raise _domain(exc) from None
+
+    @workflow.update(name="extract_submit")
+    async def extract_submit(self, cmd: ExtractSubmit) -> ExtractAccepted:
+        """The job centre's file is read by an activity; a file with problems is refused
+        whole, with its report, and nothing of it is kept in the order."""
+        result = await workflow.execute_activity_method(
+            ExtractActivities.check_extract,
+            ExtractCheckRequest(
+                order_id=workflow.info().workflow_id,
+                upload=cmd.upload,
+                practices=self._order.practices,
+            ),
+            summary="Læs og tjek jobcenterets datatræk",
+            start_to_close_timeout=activity_options.EXTRACT_TIMEOUT,
+            retry_policy=activity_options.EXTRACT_RETRY,
+        )
+        if result.problems or result.receipt is None or result.anonymised is None:
+            raise ApplicationError(
+                "Datatrækket blev ikke modtaget – ret disse fejl og send hele filen igen:\n"
+                + "\n".join(f"- {line}" for line in result.problems),
+                type="InvalidInput",
+                non_retryable=True,
+            )
+        self._require_active()
+        version = self._state.extract_version + 1
+        self._record(
+            ExtractReceived(
+                at=self._now(),
+                version=version,
+                uploaded_by=cmd.uploaded_by,
+                filename=cmd.upload.name,
+                upload_sha256=cmd.upload.sha256,
+                receipt=result.receipt,
+                extract=result.anonymised,
+                rows=result.rows,
+                missing=result.missing,
+            )
+        )
+        missing = (
+            f" {result.missing} af klyngens praksisser er ikke med og vises som 'ikke oplyst'."
+            if result.missing
+            else ""
+        )
+        after = (
+            " PowerPointen laves igen med de nye tal."
+            if self._state.is_done(Step.ARTIFACTS)
+            else " Tallene kommer med i PowerPointen."
+        )
+        return ExtractAccepted(
+            message=f"Datatrækket (version {version}) er modtaget: {result.rows} rækker."
+            + missing
+            + after,
+            version=version,
+            receipt=result.receipt,
+        )
+
+    @extract_submit.validator
+    def _check_extract_submit(self, cmd: ExtractSubmit) -> None:
+        self._require_active()
+        if self._state.state_of(Step.JOBCENTER) == StepState.PENDING:
+            raise _refuse(
+                "Jobcenteret har ikke fået skabelonen endnu: telefonkonsultationen og "
+                "materialemailen kommer først."
+            )
+        if self._state.is_done(Step.MEETING) or self._now() >= self._timeline.meeting:
+            raise _refuse(
+                "Klyngemødet er holdt; datatrækket kan ikke længere komme med i materialet."
+            )
 
     @workflow.update(name="premeeting_schedule")
     def premeeting_schedule(self, cmd: PremeetingSchedule) -> StepAccepted:
@@ -209,6 +287,26 @@ class OrderSteps(OrderBase):
         self._survey_progress = progress
         if self._state.timeline is not None:
             self._publish()
+
+    @workflow.query(name="upload_page")
+    def upload_page(self) -> UploadPage:
+        state = self._state
+        timeline = self._timeline
+        accepting = (
+            state.status == "active"
+            and not self._cancel_requested
+            and state.state_of(Step.JOBCENTER) != StepState.PENDING
+            and not state.is_done(Step.MEETING)
+            and self._clock.planned(workflow.now()) < timeline.meeting
+        )
+        return UploadPage(
+            cluster=self._order.cluster.name,
+            municipality=self._order.municipality.name,
+            due=timeline.due[Step.JOBCENTER],
+            meeting=timeline.meeting,
+            open=accepting,
+            uploads=upload_views(state),
+        )
 
     @workflow.query(name="status")
     def status(self) -> OrderStatus:

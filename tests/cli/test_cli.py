@@ -123,11 +123,30 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
             assert code == 0, err
             assert "5 besvarelser" in out
 
+            broken = tmp_path / "udtraek-med-fejl.csv"
+            broken.write_bytes(factories.extract_csv([("012345", "LÆ 265", "-1", "", "")]))
+            code, _, err = await klyngepakke(
+                "extract", "submit", order_id, str(broken), env=variables
+            )
+            assert code == 2 and "række 2, Modtagne attester: må ikke være negativ" in err
+            extract = tmp_path / "udtraek.csv"
+            extract.write_bytes(factories.extract_csv())
+            code, out, err = await klyngepakke(
+                "extract", "submit", order_id, str(extract), env=variables
+            )
+            assert code == 0, err
+            assert "Datatrækket (version 1) er modtaget: 3 rækker" in out
+            assert "067890" in out and "9,5" in out  # what was read, to the one who sent it
+
             code, out, _ = await klyngepakke("order", "status", order_id, "--json", env=variables)
             status = json.loads(out)
             assert {"id", "status", "late", "steps", "events", "artifacts"} <= status.keys()
             steps = {s["name"]: s["state"] for s in status["steps"]}
             assert steps["consultation"] == "done" and steps["survey"] == "done"
+            assert steps["jobcenter"] == "done"
+            assert [(u["version"], u["uploaded_by"]) for u in status["extract"]] == [
+                (1, "konsulent (CLI)")
+            ]
             assert any(a["name"] == "drejebog-jobcenter.docx" for a in status["artifacts"])
 
             code, out, _ = await klyngepakke("order", "list", "--json", env=variables)

@@ -33,6 +33,12 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         )
         assert "registreret" in accepted.message
         await h.env.sleep(timedelta(hours=1))
+        accepted_extract, receipt = await h.orders.extract_submit(
+            order_id, factories.extract_csv(), "udtraek.csv", "jobcenter (upload-side)"
+        )
+        assert accepted_extract.version == 1
+        assert "3 rækker" in accepted_extract.message
+        assert receipt.missing == [] and receipt.rows_read == 3
         template = Catalog().package(order.package).survey
         await h.orders.survey_import(
             order_id, SurveyImport(source="svar.csv", responses=factories.responses(template))
@@ -68,9 +74,8 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
 
     assert final.status == "completed"
     states = {s.name: s.state for s in final.steps}
-    # The job centre's extract has no way in yet, so that step is skipped, visibly.
-    assert states.pop(Step.JOBCENTER) == "skipped"
     assert set(states.values()) == {"done"}, states
+    assert [(u.version, u.rows, u.missing) for u in final.extract] == [(1, 3, 0)]
     assert not final.overdue
     assert final.survey is not None and final.survey.answered == 3
     kinds = [m["X-Klyngepakke-Mail"] for m in h.mails()]
@@ -88,6 +93,9 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         assert kind in kinds, kind
     assert "consultation_escalation" not in kinds
     assert "survey_reminder" not in kinds
+    assert "extract_reminder" not in kinds
+    # Labels by mail were not chosen in the consultation.
+    assert "practice_label" not in kinds
     assert len(h.mails("invitation")) == 3
     assert {m["To"].addresses[0].username for m in h.mails("follow_up_summary")} == {
         "soren",
@@ -97,6 +105,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
     }
     assert {a.kind for a in final.artifacts} == {
         "jobcenter_guide",
+        "extract_template",
         "deck",
         "handouts",
         "practice_sheet",

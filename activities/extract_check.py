@@ -1,0 +1,91 @@
+"""The extract activity: an uploaded file in, a checked and anonymised extract out.
+
+The upload and the parsed extract (with provider numbers) stay in the stores; what goes back
+to the workflow, and so into history, is the anonymised figures, counts and the Danish
+report of problems by row and column.
+"""
+
+from __future__ import annotations
+
+import structlog
+from pydantic import BaseModel, Field
+from temporalio import activity
+
+from activities.artifact_store import ArtifactStore
+from activities.extract_file import ParsedExtract, parse_extract
+from activities.practice_labels import PracticeLabeller
+from schemas.artifacts import ArtifactRef
+from schemas.errors import DomainError, DomainErrors
+from schemas.extract import AnonymisedExtract, anonymise
+
+log = structlog.get_logger(__name__)
+MAX_PROBLEMS = 60
+RECEIPT = "application/json"
+
+
+class ExtractCheckRequest(BaseModel):
+    order_id: str = Field(description="Whose practice labels; a follow-up passes its order's")
+    upload: ArtifactRef = Field(description="The file as uploaded, in the upload store")
+    practices: list[str] = Field(description="The cluster's provider numbers")
+
+
+class ExtractCheckResult(BaseModel):
+    problems: list[str] = Field(
+        default_factory=list, description="Danish, one per row and column; empty: accepted"
+    )
+    receipt: ArtifactRef | None = Field(
+        default=None, description="The accepted extract as read, for the uploader to see"
+    )
+    anonymised: AnonymisedExtract | None = None
+    rows: int = 0
+    skipped: int = 0
+    missing: int = 0
+
+
+def problem_lines(exc: DomainError | DomainErrors) -> list[str]:
+    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
+    lines = [f"{e.field}: {e.message}" for e in errors[:MAX_PROBLEMS]]
+    if len(errors) > MAX_PROBLEMS:
+        lines.append(f"… og {len(errors) - MAX_PROBLEMS} fejl mere af samme slags")
+    return lines
+
+
+def read_receipt(store: ArtifactStore, ref: ArtifactRef) -> ParsedExtract:
+    return ParsedExtract.model_validate_json(store.read(ref))
+
+
+class ExtractActivities:
+    def __init__(
+        self, uploads: ArtifactStore, store: ArtifactStore, labeller: PracticeLabeller
+    ) -> None:
+        self.uploads = uploads
+        self.store = store
+        self.labeller = labeller
+
+    @activity.defn(name="check_extract")
+    def check_extract(self, request: ExtractCheckRequest) -> ExtractCheckResult:
+        data = self.uploads.read(request.upload)
+        try:
+            parsed = parse_extract(data, request.upload.name, request.practices)
+        except (DomainError, DomainErrors) as exc:
+            lines = problem_lines(exc)
+            log.info("extract_rejected", problems=len(lines))
+            return ExtractCheckResult(problems=lines)
+        receipt = self.store.put(
+            request.order_id,
+            "extract",
+            "datatraek.json",
+            RECEIPT,
+            parsed.model_dump_json(indent=2).encode("utf-8"),
+        )
+        anonymised = anonymise(
+            parsed.extract, self.labeller.key(request.order_id), request.practices
+        )
+        log.info("extract_accepted", rows=parsed.rows_read, missing=len(parsed.missing))
+        return ExtractCheckResult(
+            receipt=receipt,
+            anonymised=anonymised,
+            rows=parsed.rows_read,
+            skipped=len(parsed.skipped),
+            missing=len(parsed.missing),
+        )

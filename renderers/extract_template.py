@@ -1,0 +1,151 @@
+"""The job centre's extract template (XLSX): one row per practice with its provider number
+filled in, validated number cells, and a sheet that explains each column in Danish."""
+
+from __future__ import annotations
+
+import io
+from typing import ClassVar
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from pydantic import BaseModel
+
+from renderers.office_zip import normalise
+from renderers.registry import RenderedDocument, register
+from schemas.danish_format import date_long
+from schemas.documents import DocumentSource
+from schemas.extract import COLUMN_HELP, COLUMNS
+from schemas.steps import Step
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET = "Datatræk"
+# Room below the pre-filled rows for practices with several certificate types.
+SPARE_ROWS = 300
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+class ExtractTemplateContext(BaseModel):
+    cluster: str
+    municipality: str
+    due: str
+    practices: list[str]
+    stamp: str
+
+
+def _number_rule(kind: str, title: str, prompt: str) -> DataValidation:
+    return DataValidation(
+        type=kind,
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error=prompt,
+        showInputMessage=True,
+        promptTitle=title,
+        prompt=prompt,
+    )
+
+
+class ExtractTemplate:
+    kind: ClassVar[str] = "extract_template"
+
+    def context(self, source: DocumentSource) -> ExtractTemplateContext:
+        return ExtractTemplateContext(
+            cluster=source.order.cluster.name,
+            municipality=source.order.municipality.name,
+            due=date_long(source.timeline.due[Step.JOBCENTER]),
+            practices=source.order.practices,
+            stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: ExtractTemplateContext) -> RenderedDocument:
+        book = Workbook()
+        book.properties.creator = "KiAP"
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = SHEET
+        sheet.append(list(COLUMNS.values()))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for ydernummer in context.practices:
+            sheet.append([ydernummer])
+            # Text, so a provider number with a leading zero keeps it.
+            sheet.cell(row=sheet.max_row, column=1).number_format = "@"
+        last = 1 + len(context.practices) + SPARE_ROWS
+        for column, width in zip("ABCDE", (14, 22, 18, 18, 22), strict=True):
+            sheet.column_dimensions[column].width = width
+        sheet.freeze_panes = "A2"
+        whole = _number_rule("whole", "Helt tal", "Skriv et helt tal, 0 eller derover.")
+        decimal = _number_rule(
+            "decimal", "Antal dage", "Skriv antal dage, 0 eller derover (decimaler er tilladt)."
+        )
+        code = DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1="40",
+            allow_blank=True,
+            showInputMessage=True,
+            promptTitle="Attesttype",
+            prompt="LÆ-koden, fx LÆ 265. Én række pr. attesttype.",
+        )
+        for rule, cells in (
+            (code, f"B2:B{last}"),
+            (whole, f"C2:D{last}"),
+            (decimal, f"E2:E{last}"),
+        ):
+            sheet.add_data_validation(rule)
+            rule.add(cells)
+
+        guide = book.create_sheet("Vejledning")
+        guide.column_dimensions["A"].width = 26
+        guide.column_dimensions["B"].width = 90
+        lines: list[tuple[str, str]] = [
+            (f"Datatræk til klyngemødet med {context.cluster}", ""),
+            ("", ""),
+            (
+                "Hvad",
+                f"{context.municipality}s jobcenter bedes for hver praksis i klyngen udfylde "
+                "antallet af modtagne LÆ-attester i det forgangne år fordelt på attesttype, "
+                "antallet af anmodninger sendt til praksis og svartiden.",
+            ),
+            ("Frist", context.due),
+            (
+                "Sådan",
+                f"Udfyld arket '{SHEET}', og upload filen via linket i mailen fra KiAP. Står en "
+                "praksis ikke i jeres system, så lad rækken stå tom: den vises som 'ikke "
+                "oplyst' – ikke som 0.",
+            ),
+            (
+                "Anonymt",
+                "Tallene vises anonymiseret på klyngemødet (Praksis A, B, …). Ydernumrene "
+                "kommer ikke med i PowerPointen eller uddelingskopierne.",
+            ),
+            ("", ""),
+            ("Kolonne", "Forklaring"),
+            *((COLUMNS[key], COLUMN_HELP[key]) for key in COLUMNS),
+        ]
+        for label, text in lines:
+            guide.append([label, text])
+        guide["A1"].font = Font(bold=True, size=14)
+        header_row = 8
+        for cell in guide[header_row]:
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+        for row in guide.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return RenderedDocument(
+            filename="datatraek-skabelon.xlsx",
+            media_type=XLSX,
+            content=normalise(buffer.getvalue(), context.stamp),
+        )
+
+
+register(ExtractTemplate())
