@@ -155,10 +155,12 @@ def _number_text(series: pd.Series[str]) -> pd.Series[str]:
 
 
 def _problems(frame: pd.DataFrame, practices: set[str]) -> list[DomainError]:
-    errors: list[DomainError] = []
+    """Every problem, in the order a person reads the file: by row, then by column."""
+    found: list[tuple[int, int, DomainError]] = []
+    order = list(COLUMNS)
 
     def report(row: int, key: str, message: str) -> None:
-        errors.append(DomainError(f"række {row}, {COLUMNS[key]}", message))
+        found.append((row, order.index(key), DomainError(f"række {row}, {COLUMNS[key]}", message)))
 
     for row, yder in zip(frame["row"], frame["ydernummer"], strict=True):
         if not yder:
@@ -203,7 +205,7 @@ def _problems(frame: pd.DataFrame, practices: set[str]) -> list[DomainError]:
                 "certificate_type",
                 f"samme ydernummer og attesttype som række {first} – læg tallene sammen i én række",
             )
-    return errors
+    return [error for *_, error in sorted(found, key=lambda item: item[:2])]
 
 
 def parse_extract(data: bytes, filename: str, practices: list[str]) -> ParsedExtract:

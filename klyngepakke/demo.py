@@ -16,6 +16,7 @@ import httpx
 
 from catalog import Catalog
 from klyngepakke.client import OrdersClient
+from klyngepakke.demo_jobcenter import act_as_jobcenter
 from klyngepakke.order_file import load_order
 from klyngepakke.settings import PROJECT_ROOT, Settings
 from schemas.business_days import add_business_days, on_or_after
@@ -69,6 +70,7 @@ async def run_demo(
     export = EXAMPLES / "spoergeskema-eksport.csv"
     premeeting_at: datetime | None = None
     answered = False
+    extract_sent = False
     while True:
         status = await orders.status(order_id)
         if status.status != "active":
@@ -85,10 +87,13 @@ async def run_demo(
                         ConsultationDone(
                             contact_by=ContactBy.KIAP,
                             notes="Klyngen ønsker fokus på LÆ 265 og svartider",
+                            practice_labels_by_mail=True,
                         ),
                     )
                 ).message
             )
+        elif not extract_sent and _state(status, Step.JOBCENTER) != StepState.PENDING:
+            extract_sent = await act_as_jobcenter(settings, order_id, say)
         elif status.survey is not None and not answered:
             # Members open the personal links from their mails and answer on the form; one
             # stays silent, so the reminders show they go only to those who have not answered.

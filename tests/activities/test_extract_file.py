@@ -88,12 +88,12 @@ def test_a_practice_left_empty_is_not_given_not_zero():
 
 def test_every_error_is_reported_by_row_column_and_fix_without_the_provider_number():
     assert problems((FILES / "med-fejl.csv").read_bytes()) == [
+        "række 2, Modtagne attester: må ikke være negativ",
         "række 3, Ydernummer: hører ikke til en praksis i klyngen – ret nummeret, eller slet"
         " rækken",
-        "række 6, Ydernummer: er ikke et ydernummer – det skal være 6 cifre",
-        "række 5, Attesttype (LÆ-kode): mangler – skriv attesttypen, fx LÆ 265",
-        "række 2, Modtagne attester: må ikke være negativ",
         "række 4, Modtagne attester: skal være et tal – fjern tekst og enheder fra cellen",
+        "række 5, Attesttype (LÆ-kode): mangler – skriv attesttypen, fx LÆ 265",
+        "række 6, Ydernummer: er ikke et ydernummer – det skal være 6 cifre",
         "række 7, Modtagne attester: skal være et helt tal",
         "række 7, Median svartid (dage): må ikke være negativ",
         "række 8, Attesttype (LÆ-kode): samme ydernummer og attesttype som række 2 – læg"
