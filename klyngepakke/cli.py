@@ -412,6 +412,17 @@ def worker_command() -> None:
     worker.main()
 
 
+@app.command("web")
+def web_command() -> None:
+    """Kør kun webappen: spørgeskemaet og jobcenterets upload (produktion)."""
+    from klyngepakke.logs import configure_logging
+    from web.server import server
+
+    settings = get_settings()
+    configure_logging(settings.log_format)
+    asyncio.run(server(settings).serve())
+
+
 @app.command("demo")
 def demo(
     seconds_per_day: Annotated[float, typer.Option("--seconds-per-day", min=0.05)] = 1.0,

@@ -23,14 +23,18 @@ def test_services_images_ports_and_health_checks():
         "temporal-setup",
         "temporal-ui",
         "worker",
+        "web",
         "mailcatcher",
     } <= services.keys()
     assert services["temporal"]["image"].startswith("temporalio/auto-setup:")
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
     assert "7233:7233" in services["temporal"]["ports"]
-    for name in ("postgresql", "temporal", "temporal-ui", "worker", "mailcatcher"):
+    for name in ("postgresql", "temporal", "temporal-ui", "worker", "web", "mailcatcher"):
         assert "healthcheck" in services[name], name
     assert services["worker"]["command"] == ["klyngepakke", "worker"]
+    assert services["web"]["command"] == ["klyngepakke", "web"]
+    # Uploads land where the workers read them.
+    assert services["web"]["volumes"] == services["worker"]["volumes"]
 
 
 def test_the_worker_gets_every_setting_that_has_no_safe_default_for_production():
@@ -49,9 +53,14 @@ def test_the_worker_gets_every_setting_that_has_no_safe_default_for_production()
         "default_consultant_name",
         "default_consultant_email",
         "log_format",
+        "public_base_url",
+        "survey_secret",
     ):
         assert field in Settings.model_fields
         assert f"KLYNGEPAKKE_{field.upper()}" in env, field
+    # Workers and web sign and check the same links with the same secret.
+    web = compose()["services"]["web"]["environment"]
+    assert web["KLYNGEPAKKE_SURVEY_SECRET"] == env["KLYNGEPAKKE_SURVEY_SECRET"]
 
 
 def test_the_search_attributes_registered_in_production_match_the_code():
