@@ -39,7 +39,9 @@ class Settings(BaseSettings):
         default="http://localhost:8000", description="Where members reach the survey form"
     )
     survey_secret: str | None = Field(
-        default=None, description="Signs the personal survey links; a local one under var/ if unset"
+        default=None,
+        description="Signs survey and upload links and draws practice labels; a local one"
+        " under var/ if unset",
     )
 
     def link_secret(self) -> bytes:

@@ -8,6 +8,7 @@ in workflows/order_steps.py, the shared plumbing in workflows/order_base.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -113,8 +114,9 @@ class OrderWorkflow(OrderSteps):
             await self._follow_up()
             self._record(OrderCompleted(at=self._now()))
         except _Cancelled:
-            if jobcenter is not None and not jobcenter.done():
-                await workflow.wait([jobcenter])
+            if jobcenter is not None:
+                with contextlib.suppress(_Cancelled):
+                    await jobcenter
             await self._stop_survey_round()
             await self._notify_cancelled()
         await workflow.wait_condition(workflow.all_handlers_finished)
