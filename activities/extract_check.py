@@ -50,6 +50,15 @@ def problem_lines(exc: DomainError | DomainErrors) -> list[str]:
     return lines
 
 
+def accepted_message(version: int, result: ExtractCheckResult) -> str:
+    missing = (
+        f" {result.missing} af klyngens praksisser er ikke med og vises som 'ikke oplyst'."
+        if result.missing
+        else ""
+    )
+    return f"Datatrækket (version {version}) er modtaget: {result.rows} rækker." + missing
+
+
 def read_receipt(store: ArtifactStore, ref: ArtifactRef) -> ParsedExtract:
     return ParsedExtract.model_validate_json(store.read(ref))
 

@@ -134,6 +134,30 @@ class FollowUpSummarySent(_Event):
     type: Literal["FollowUpSummarySent"] = "FollowUpSummarySent"
 
 
+class AgreementReminderSent(_Event):
+    type: Literal["AgreementReminderSent"] = "AgreementReminderSent"
+    number: int
+    kind: Literal["week_before", "due"]
+
+
+class AgreementDone(_Event):
+    type: Literal["AgreementDone"] = "AgreementDone"
+    number: int
+
+
+class AgreementOverdue(_Event):
+    type: Literal["AgreementOverdue"] = "AgreementOverdue"
+    number: int
+
+
+class FollowUpMeetingStarted(_Event):
+    """The follow-up meeting runs as a child workflow; it outlives the order."""
+
+    type: Literal["FollowUpMeetingStarted"] = "FollowUpMeetingStarted"
+    workflow_id: str
+    meeting: datetime
+
+
 class StepOverdue(_Event):
     type: Literal["StepOverdue"] = "StepOverdue"
     step: Step
@@ -172,6 +196,10 @@ DomainEvent = Annotated[
     | ExtractMissing
     | ExtractReminderSent
     | ExtractReceived
+    | AgreementReminderSent
+    | AgreementDone
+    | AgreementOverdue
+    | FollowUpMeetingStarted
     | ArtifactsRendered
     | ArtifactsDelivered
     | PremeetingScheduled

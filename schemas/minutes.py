@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schemas.errors import DomainError
 from schemas.order import LocalDateTime
-from schemas.people import Name
+from schemas.people import Email, Name
+
+# Time for a second survey round and a new extract before the follow-up meeting.
+FOLLOW_UP_LEAD = timedelta(weeks=6)
 
 
 def _clean_text(value: str) -> str:
@@ -28,6 +31,9 @@ class Agreement(BaseModel):
         description="Hvem: en praksis, klyngen, jobcenteret eller en navngiven person",
     )
     due: date = Field(description="Senest hvornår (dato)")
+    owner_email: Email | None = Field(
+        default=None, description="Den ansvarliges e-mail, hvis det ikke er et medlem"
+    )
 
     _clean = field_validator("text", "owner")(_clean_text)
 
@@ -40,6 +46,12 @@ class FollowUpChoices(BaseModel):
     contact_person: str | None = Field(default=None, max_length=200)
     follow_up_meeting: LocalDateTime | None = Field(
         default=None, description="Opfølgende klyngemøde"
+    )
+    repeat_survey: bool = Field(
+        default=False, description="Spørgeskemaet gentages før det opfølgende møde"
+    )
+    new_extract: bool = Field(
+        default=False, description="Jobcenteret laver et nyt datatræk til det opfølgende møde"
     )
 
 
@@ -66,8 +78,17 @@ def check_minutes(minutes: Minutes, meeting_start: datetime, now: datetime) -> N
                 f"agreements[{index}].due",
                 "fristen skal ligge efter klyngemødet – ret datoen",
             )
-    follow_up = minutes.follow_up.follow_up_meeting
-    if follow_up is not None and follow_up <= meeting_start:
+    choices = minutes.follow_up
+    follow_up = choices.follow_up_meeting
+    if follow_up is not None and follow_up - meeting_start < FOLLOW_UP_LEAD:
         raise DomainError(
-            "follow_up.follow_up_meeting", "det opfølgende møde skal ligge efter klyngemødet"
+            "follow_up.follow_up_meeting",
+            "det opfølgende møde skal ligge mindst 6 uger efter klyngemødet, så der er tid til"
+            " spørgeskema og datatræk – vælg en senere dato",
+        )
+    if follow_up is None and (choices.repeat_survey or choices.new_extract):
+        raise DomainError(
+            "follow_up.follow_up_meeting",
+            "mangler – et gentaget spørgeskema eller nyt datatræk hører til et opfølgende møde;"
+            " angiv dets tidspunkt",
         )

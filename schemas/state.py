@@ -9,13 +9,17 @@ from pydantic import BaseModel, Field
 
 from schemas.artifacts import ArtifactRef
 from schemas.clock import OrderClock
+from schemas.agreements import AgreementState, AgreementView
 from schemas.events import (
+    AgreementDone,
+    AgreementOverdue,
     ArtifactsDelivered,
     ArtifactsRendered,
     ConsultationCompleted,
     DomainEvent,
     ExtractMissing,
     ExtractReceived,
+    FollowUpMeetingStarted,
     FollowUpSummarySent,
     InvitationSent,
     JobcenterGuideSent,
@@ -68,6 +72,34 @@ class OrderState(BaseModel):
     delivered_version: int = 0
     told: list[Role] = Field(default_factory=list)
     cancel_reason: str | None = None
+    agreements_done: dict[int, datetime] = Field(default_factory=dict)
+    agreements_overdue: list[int] = Field(default_factory=list)
+    follow_up_meeting: FollowUpMeetingStarted | None = None
+
+    def agreement_views(self) -> list[AgreementView]:
+        agreements = self.minutes.agreements if self.minutes else []
+        views = []
+        for number, agreement in enumerate(agreements, start=1):
+            state = AgreementState.OPEN
+            if number in self.agreements_done:
+                state = AgreementState.DONE
+            elif number in self.agreements_overdue:
+                state = AgreementState.OVERDUE
+            views.append(
+                AgreementView(
+                    number=number,
+                    text=agreement.text,
+                    owner=agreement.owner,
+                    due=agreement.due,
+                    state=state,
+                    done_at=self.agreements_done.get(number),
+                )
+            )
+        return views
+
+    @property
+    def agreements_settled(self) -> bool:
+        return all(v.state != AgreementState.OPEN for v in self.agreement_views())
 
     def state_of(self, step: Step) -> StepState:
         return self.steps[step].state
@@ -185,7 +217,17 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             s = s.model_copy(update={"minutes": event.minutes})
             s = _set(s, at, meeting=StepState.DONE, follow_up=StepState.ACTIVE)
         case FollowUpSummarySent():
-            s = _set(s, at, follow_up=StepState.DONE)
+            # With agreements to follow, the step ends when the last one is settled.
+            if s.minutes is None or not s.minutes.agreements or s.agreements_settled:
+                s = _set(s, at, follow_up=StepState.DONE)
+        case AgreementDone():
+            s = s.model_copy(update={"agreements_done": {**s.agreements_done, event.number: at}})
+            s = _settle(s, at)
+        case AgreementOverdue():
+            overdue = [*s.agreements_overdue, event.number]
+            s = _settle(s.model_copy(update={"agreements_overdue": overdue}), at)
+        case FollowUpMeetingStarted():
+            s = s.model_copy(update={"follow_up_meeting": event})
         case StepOverdue():
             s = _set(s, at, **{event.step.value: StepState.OVERDUE})
         case StepSkipped():
@@ -197,7 +239,15 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             s = s.model_copy(update={"status": "cancelled", "cancel_reason": event.reason})
         case OrderCompleted():
             s = s.model_copy(update={"status": "completed"})
+            s = _set(s, at, follow_up=StepState.DONE)
     return s
+
+
+def _settle(state: OrderState, at: datetime) -> OrderState:
+    summary_sent = state.steps[Step.FOLLOW_UP].state == StepState.ACTIVE
+    if state.agreements_settled and summary_sent:
+        return _set(state, at, follow_up=StepState.DONE)
+    return state
 
 
 def _reopen_overdue(state: OrderState, timeline: Timeline, at: datetime) -> OrderState:
@@ -287,6 +337,10 @@ class OrderStatus(BaseModel):
     extract: list[ExtractUploadView] = Field(
         default_factory=list, description="Every accepted upload; the last one is in use"
     )
+    agreements: list[AgreementView] = Field(default_factory=list)
+    follow_up_meeting: str | None = Field(
+        default=None, description="The follow-up meeting's workflow id, once started"
+    )
 
 
 def status_of(
@@ -348,6 +402,8 @@ def status_of(
         ],
         survey=survey,
         extract=upload_views(state),
+        agreements=state.agreement_views(),
+        follow_up_meeting=state.follow_up_meeting.workflow_id if state.follow_up_meeting else None,
     )
 
 

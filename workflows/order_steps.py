@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.extract_check import ExtractActivities, ExtractCheckRequest
+    from activities.extract_check import ExtractCheckResult, accepted_message
     from schemas.commands import (
         Cancel,
         ConsultationDone,
@@ -41,11 +40,11 @@ with workflow.unsafe.imports_passed_through():
     from schemas.steps import Step, StepState
     from schemas.survey import aggregate, check_response
     from schemas.survey_round import RoundProgress
-    from workflows import activity_options
+    from workflows.extract_intake import ExtractIntake
     from workflows.order_base import OrderBase, _domain, _refuse
 
 
-class OrderSteps(OrderBase):
+class OrderSteps(ExtractIntake, OrderBase):
     @workflow.update(name="consultation_done")
     async def consultation_done(self, cmd: ConsultationDone) -> StepAccepted:
         await self._placed()
@@ -98,29 +97,34 @@ class OrderSteps(OrderBase):
             except (DomainError, DomainErrors) as exc:
                 raise _domain(exc) from None
 
-    @workflow.update(name="extract_submit")
-    async def extract_submit(self, cmd: ExtractSubmit) -> ExtractAccepted:
-        """The job centre's file is read by an activity; a file with problems is refused
-        whole, with its report, and nothing of it is kept in the order."""
-        result = await workflow.execute_activity_method(
-            ExtractActivities.check_extract,
-            ExtractCheckRequest(
-                order_id=workflow.info().workflow_id,
-                upload=cmd.upload,
-                practices=self._order.practices,
-            ),
-            summary="Læs og tjek jobcenterets datatræk",
-            start_to_close_timeout=activity_options.EXTRACT_TIMEOUT,
-            retry_policy=activity_options.EXTRACT_RETRY,
-        )
-        if result.problems or result.receipt is None or result.anonymised is None:
-            raise ApplicationError(
-                "Datatrækket blev ikke modtaget – ret disse fejl og send hele filen igen:\n"
-                + "\n".join(f"- {line}" for line in result.problems),
-                type="InvalidInput",
-                non_retryable=True,
+    # ---- the extract (the Update and the page's query: workflows/extract_intake.py) ------
+
+    def _intake_refusal(self) -> str | None:
+        state = self._state
+        if state.timeline is None:
+            return "Ordren er ved at starte; prøv igen om et øjeblik."
+        if state.status != "active" or self._cancel_requested:
+            return (
+                f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
+                " og kan ikke ændres."
             )
-        self._require_active()
+        if state.state_of(Step.JOBCENTER) == StepState.PENDING:
+            return (
+                "Jobcenteret har ikke fået skabelonen endnu: telefonkonsultationen og "
+                "materialemailen kommer først."
+            )
+        if state.is_done(Step.MEETING) or self._now() >= self._timeline.meeting:
+            return "Klyngemødet er holdt; datatrækket kan ikke længere komme med i materialet."
+        return None
+
+    def _intake_practices(self) -> list[str]:
+        return self._order.practices
+
+    def _intake_labels_of(self) -> str:
+        return workflow.info().workflow_id
+
+    def _intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
+        assert result.receipt is not None and result.anonymised is not None
         version = self._state.extract_version + 1
         self._record(
             ExtractReceived(
@@ -135,36 +139,26 @@ class OrderSteps(OrderBase):
                 missing=result.missing,
             )
         )
-        missing = (
-            f" {result.missing} af klyngens praksisser er ikke med og vises som 'ikke oplyst'."
-            if result.missing
-            else ""
-        )
         after = (
             " PowerPointen laves igen med de nye tal."
             if self._state.is_done(Step.ARTIFACTS)
             else " Tallene kommer med i PowerPointen."
         )
         return ExtractAccepted(
-            message=f"Datatrækket (version {version}) er modtaget: {result.rows} rækker."
-            + missing
-            + after,
+            message=accepted_message(version, result) + after,
             version=version,
             receipt=result.receipt,
         )
 
-    @extract_submit.validator
-    def _check_extract_submit(self, cmd: ExtractSubmit) -> None:
-        self._require_active()
-        if self._state.state_of(Step.JOBCENTER) == StepState.PENDING:
-            raise _refuse(
-                "Jobcenteret har ikke fået skabelonen endnu: telefonkonsultationen og "
-                "materialemailen kommer først."
-            )
-        if self._state.is_done(Step.MEETING) or self._now() >= self._timeline.meeting:
-            raise _refuse(
-                "Klyngemødet er holdt; datatrækket kan ikke længere komme med i materialet."
-            )
+    def _intake_page(self, accepting: bool) -> UploadPage:
+        return UploadPage(
+            cluster=self._order.cluster.name,
+            municipality=self._order.municipality.name,
+            due=self._timeline.due[Step.JOBCENTER],
+            meeting=self._timeline.meeting,
+            open=accepting,
+            uploads=upload_views(self._state),
+        )
 
     @workflow.update(name="premeeting_schedule")
     def premeeting_schedule(self, cmd: PremeetingSchedule) -> StepAccepted:
@@ -287,26 +281,6 @@ class OrderSteps(OrderBase):
         self._survey_progress = progress
         if self._state.timeline is not None:
             self._publish()
-
-    @workflow.query(name="upload_page")
-    def upload_page(self) -> UploadPage:
-        state = self._state
-        timeline = self._timeline
-        accepting = (
-            state.status == "active"
-            and not self._cancel_requested
-            and state.state_of(Step.JOBCENTER) != StepState.PENDING
-            and not state.is_done(Step.MEETING)
-            and self._clock.planned(workflow.now()) < timeline.meeting
-        )
-        return UploadPage(
-            cluster=self._order.cluster.name,
-            municipality=self._order.municipality.name,
-            due=timeline.due[Step.JOBCENTER],
-            meeting=timeline.meeting,
-            open=accepting,
-            uploads=upload_views(state),
-        )
 
     @workflow.query(name="status")
     def status(self) -> OrderStatus:

@@ -11,13 +11,24 @@ MUNICIPALITY = SearchAttributeKey.for_keyword("Municipality")
 CURRENT_STEP = SearchAttributeKey.for_keyword("CurrentStep")
 MEETING_DATE = SearchAttributeKey.for_datetime("MeetingDate")
 OVERDUE = SearchAttributeKey.for_bool("Overdue")
+# How many of the meeting's agreements are past their date without being marked done.
+OVERDUE_AGREEMENTS = SearchAttributeKey.for_int("OverdueAgreements")
 
-ALL = (PACKAGE, CLUSTER, REGION, MUNICIPALITY, CURRENT_STEP, MEETING_DATE, OVERDUE)
+ALL = (
+    PACKAGE,
+    CLUSTER,
+    REGION,
+    MUNICIPALITY,
+    CURRENT_STEP,
+    MEETING_DATE,
+    OVERDUE,
+    OVERDUE_AGREEMENTS,
+)
 
 
 def dev_server_flags() -> list[str]:
     """``--search-attribute Name=Type`` flags for ``temporal server start-dev``."""
-    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime", "BOOL": "Bool"}
+    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime", "BOOL": "Bool", "INT": "Int"}
     return [
         arg
         for key in ALL

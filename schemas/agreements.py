@@ -1,0 +1,112 @@
+"""The meeting's agreements after the meeting: who is reminded, when, and what became of them.
+
+An owner is written as people write it in minutes ("Jobcenteret", "Klyngen", "Alle
+praksisser", a member's name) or given with an e-mail; each resolves to the people who get the
+reminders. Reminders go a week before the date and on the date (on the business day before,
+when the date is not one); an agreement not marked done is overdue from the next business day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from schemas.business_days import add_business_days, at_workday_start, on_or_before
+from schemas.errors import DomainError
+from schemas.minutes import Agreement
+from schemas.order import OrderRequest
+from schemas.people import Person
+
+CLUSTER = ("klyngen", "klynge", "klyngekoordinatoren", "koordinatoren", "bestyrelsen")
+JOBCENTER = ("jobcenteret", "jobcenter", "kommunen")
+PRACTICES = ("alle praksisser", "alle praksis", "hver praksis", "praksisserne", "alle læger")
+
+
+class ReminderKind(StrEnum):
+    WEEK_BEFORE = "week_before"
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+class AgreementState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    OVERDUE = "overdue"
+
+
+class AgreementView(BaseModel):
+    """An agreement as status and documents show it: numbered from 1, as people say it."""
+
+    number: int
+    text: str
+    owner: str
+    due: date
+    state: AgreementState
+    done_at: datetime | None = None
+
+
+class Wake(BaseModel):
+    at: datetime
+    number: int
+    kind: ReminderKind
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
+    """Who gets the agreement's reminders. Raises DomainError (field ``owner``) when the
+    owner cannot be reached."""
+    if agreement.owner_email is not None:
+        member = next((m for m in order.members if m.email == agreement.owner_email), None)
+        return [member or Person(name=agreement.owner, email=agreement.owner_email)]
+    key = _key(agreement.owner)
+    if key in CLUSTER:
+        return [order.coordinator]
+    if key in JOBCENTER:
+        return [order.municipality.jobcenter_contact]
+    if key in PRACTICES:
+        return list(order.members)
+    named = [m for m in order.members if _key(m.name) == key]
+    if key == _key(order.coordinator.name):
+        return [order.coordinator]
+    if named:
+        return [named[0]]
+    raise DomainError(
+        "owner",
+        "ukendt ansvarlig – skriv Klyngen, Jobcenteret, Alle praksisser eller et medlems navn,"
+        " eller tilføj owner_email",
+    )
+
+
+def check_owners(agreements: list[Agreement], order: OrderRequest) -> None:
+    for index, agreement in enumerate(agreements):
+        try:
+            owners_of(agreement, order)
+        except DomainError as exc:
+            raise DomainError(f"agreements[{index}].{exc.field}", exc.message) from None
+
+
+def reminder_day(due: date, days_before: int) -> date:
+    return on_or_before(due - timedelta(days=days_before))
+
+
+def schedule(agreements: list[Agreement], recorded_at: datetime) -> list[Wake]:
+    """Every reminder and overdue moment still ahead, in time order."""
+    wakes: list[Wake] = []
+    for number, agreement in enumerate(agreements, start=1):
+        moments = (
+            (at_workday_start(reminder_day(agreement.due, 7)), ReminderKind.WEEK_BEFORE),
+            (at_workday_start(reminder_day(agreement.due, 0)), ReminderKind.DUE),
+            (at_workday_start(add_business_days(agreement.due, 1)), ReminderKind.OVERDUE),
+        )
+        wakes += [
+            Wake(at=at, number=number, kind=kind)
+            for at, kind in moments
+            if at > recorded_at or kind == ReminderKind.OVERDUE
+        ]
+    return sorted(wakes, key=lambda w: (w.at, w.number, list(ReminderKind).index(w.kind)))
