@@ -4,19 +4,25 @@ Speaker notes carry the facilitator's guidance."""
 
 from __future__ import annotations
 
-import io
 from typing import ClassVar
 
-from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.presentation import Presentation as PresentationType
-from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 from pydantic import BaseModel
 
-from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument, register
+from renderers.slides import (
+    PPTX,
+    bar_chart,
+    bullets,
+    new_presentation,
+    notes,
+    saved,
+    title_only,
+    title_slide,
+)
 from renderers.text import clean_text
 from schemas.catalog import QuestionType
 from schemas.danish_format import clock, date_long, percent
@@ -26,17 +32,7 @@ from schemas.order import MeetingMode
 from schemas.program import schedule
 from schemas.survey import QuestionResult, SurveyResults
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 FREE_TEXTS_PER_SLIDE = 8
-_FACILITATION = (
-    "Brug tavs refleksion et par minutter, før ordet gives frit, så alle kan nå at tænke."
-    " Lad sidemanden tale først, og saml op i plenum. Inviter de stille ind ('Hvad tænker du,"
-    " når ... siger ...?'), og luk venligt af for dem, der fylder meget."
-)
-_VIRTUAL = (
-    "Virtuelt møde: brug grupperum til sidemandssamtalerne, hold skærmpauser, skift form"
-    " hvert 10.–15. minut, og bed deltagerne om tilkendegivelser i chatten."
-)
 
 
 class ProgramRow(BaseModel):
@@ -66,53 +62,8 @@ class DeckContext(BaseModel):
     stamp: str
 
 
-def _notes(slide: Slide, text: str, virtual: bool) -> None:
-    body = f"{text}\n\n{_FACILITATION}" + (f"\n\n{_VIRTUAL}" if virtual else "")
-    slide.notes_slide.notes_text_frame.text = body
-
-
-def _set_title(slide: Slide, text: str, size: int = 30) -> None:
-    """The default layouts are 4:3; on a 16:9 slide the title is placed and sized here."""
-    title = slide.shapes.title
-    title.left, title.top, title.width, title.height = (
-        Inches(0.6),
-        Inches(0.3),
-        Inches(12.1),
-        Inches(1.2),
-    )
-    title.text = text
-    frame = title.text_frame
-    frame.word_wrap = True
-    frame.paragraphs[0].font.size = Pt(size if len(text) <= 60 else size - 6)
-
-
-def _title_only(prs: PresentationType, title: str) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[5])
-    _set_title(slide, title)
-    return slide
-
-
-def _bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[1])
-    _set_title(slide, title)
-    body = slide.placeholders[1]
-    body.left, body.top, body.width, body.height = (
-        Inches(0.7),
-        Inches(1.6),
-        Inches(11.9),
-        Inches(5.4),
-    )
-    frame = body.text_frame
-    frame.word_wrap = True
-    for index, line in enumerate(lines):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = line
-        paragraph.font.size = Pt(size)
-    return slide
-
-
 def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
-    slide = _title_only(prs, result.text)
+    slide = title_only(prs, result.text)
     data = CategoryChartData(number_format="0%")
     data.categories = [o.option for o in result.options]
     data.add_series("Andel af svarene", [o.share for o in result.options])
@@ -140,62 +91,38 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -
     box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
     box.text_frame.text = footer
     box.text_frame.paragraphs[0].font.size = Pt(16)
-    _notes(slide, "Lad deltagerne tale med sidemanden om resultatet: Hvad overrasker?", virtual)
-
-
-def _bar_chart(
-    slide: Slide, categories: list[str], series: dict[str, list[float]], number_format: str
-) -> None:
-    data = CategoryChartData(number_format=number_format)
-    data.categories = categories
-    for name, values in series.items():
-        data.add_series(name, values)
-    chart = slide.shapes.add_chart(
-        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.0), data
-    ).chart
-    chart.has_legend = len(series) > 1
-    if chart.has_legend:
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(14)
-    plot = chart.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = number_format
-    plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(12)
-    chart.category_axis.tick_labels.font.size = Pt(13)
-    chart.value_axis.has_major_gridlines = False
-    chart.value_axis.tick_labels.font.size = Pt(12)
+    notes(slide, "Lad deltagerne tale med sidemanden om resultatet: Hvad overrasker?", virtual)
 
 
 def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, virtual: bool) -> None:
     """Charts of the job centre's figures; practices only by label, never provider number."""
     given = [p for p in extract.practices if p.received is not None]
-    slide = _title_only(prs, "Attester fra klyngens praksis det seneste år")
+    slide = title_only(prs, "Attester fra klyngens praksis det seneste år")
     series: dict[str, list[float]] = {"Modtagne attester": [p.received or 0 for p in given]}
     if any(p.requests is not None for p in given):
         series["Anmodninger fra jobcenteret"] = [p.requests or 0 for p in given]
-    _bar_chart(slide, [p.label for p in given], series, "0")
+    bar_chart(slide, [p.label for p in given], series, "0")
     if extract.missing:
         box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
         box.text_frame.text = "Ikke oplyst af jobcenteret: " + ", ".join(extract.missing)
         box.text_frame.paragraphs[0].font.size = Pt(14)
-    _notes(slide, "Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.", virtual)
+    notes(slide, "Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.", virtual)
     if extract.types:
-        slide = _title_only(prs, "Attester fordelt på type")
-        _bar_chart(
+        slide = title_only(prs, "Attester fordelt på type")
+        bar_chart(
             slide,
             [t.certificate_type for t in extract.types],
             {"Modtagne attester": [t.received for t in extract.types]},
             "0",
         )
-        _notes(slide, "Hvilke attester fylder mest – og hvorfor?", virtual)
+        notes(slide, "Hvilke attester fylder mest – og hvorfor?", virtual)
     timed = [p for p in given if p.median_days is not None]
     if timed:
-        slide = _title_only(prs, "Svartid pr. praksis (median, dage)")
-        _bar_chart(
+        slide = title_only(prs, "Svartid pr. praksis (median, dage)")
+        bar_chart(
             slide, [p.label for p in timed], {"Dage": [p.median_days or 0.0 for p in timed]}, "0.0"
         )
-        _notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?", virtual)
+        notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?", virtual)
 
 
 def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
@@ -206,8 +133,8 @@ def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bo
     for number, chunk in enumerate(chunks, start=1):
         suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
         shown = [t if len(t) <= 160 else t[:157] + "…" for t in chunk]
-        slide = _bullets(prs, result.text + suffix, shown, size=18)
-        _notes(slide, "Svarene er vist uden navne. Spørg: Genkender I det?", virtual)
+        slide = bullets(prs, result.text + suffix, shown, size=18)
+        notes(slide, "Svarene er vist uden navne. Spørg: Genkender I det?", virtual)
 
 
 def _quality_unit(source: DocumentSource) -> str:
@@ -254,22 +181,17 @@ class Deck:
 
     def render(self, context: DeckContext) -> RenderedDocument:
         ctx = DeckContext.model_validate(clean_text(context.model_dump()))
-        prs = Presentation()
-        prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
-        title = prs.slides.add_slide(prs.slide_layouts[0])
-        _set_title(title, ctx.title, size=38)
-        title.shapes.title.top, title.shapes.title.height = Inches(1.6), Inches(2.4)
-        subtitle = title.placeholders[1]
-        subtitle.left, subtitle.top = Inches(0.6), Inches(4.3)
-        subtitle.width, subtitle.height = Inches(12.1), Inches(1.6)
-        subtitle.text = f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
-        _notes(
+        prs = new_presentation()
+        title = title_slide(
+            prs, ctx.title, f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
+        )
+        notes(
             title,
             "Byd velkommen, præsentér jobcenterets repræsentanter, og udpeg en referent.",
             ctx.virtual,
         )
 
-        slide = _title_only(prs, "Program")
+        slide = title_only(prs, "Program")
         rows = len(ctx.program) + 1
         table = slide.shapes.add_table(
             rows, 3, Inches(0.7), Inches(1.5), Inches(11.9), Inches(0.45) * rows
@@ -283,10 +205,10 @@ class Deck:
                 cell = table.cell(row, col)
                 cell.text = text
                 cell.text_frame.paragraphs[0].font.size = Pt(15)
-        _notes(slide, "Gennemgå programmet kort. Pausen ligger efter blok 1.", ctx.virtual)
+        notes(slide, "Gennemgå programmet kort. Pausen ligger efter blok 1.", ctx.virtual)
 
         if ctx.survey is None:
-            slide = _bullets(
+            slide = bullets(
                 prs,
                 "Spørgeskemaet",
                 [
@@ -294,13 +216,13 @@ class Deck:
                     "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
                 ],
             )
-            _notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.", ctx.virtual)
+            notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.", ctx.virtual)
         else:
             lines = [f"{ctx.survey.respondents} medlemmer har svaret."]
             if ctx.survey.small_sample:
                 lines.append("Obs: færre end 3 svar – tolk resultaterne varsomt.")
-            _notes(
-                _bullets(prs, "Klyngens svar på spørgeskemaet", lines),
+            notes(
+                bullets(prs, "Klyngens svar på spørgeskemaet", lines),
                 "Svarene er anonyme.",
                 ctx.virtual,
             )
@@ -309,7 +231,7 @@ class Deck:
                     _free_text_slides(prs, result, ctx.virtual)
                 else:
                     _chart_slide(prs, result, ctx.virtual)
-            slide = _bullets(
+            slide = bullets(
                 prs,
                 "Sidemandssamtale (5 min.)",
                 [
@@ -317,14 +239,14 @@ class Deck:
                     "Hvordan passer svarene med din egen hverdag med attester?",
                 ],
             )
-            _notes(
+            notes(
                 slide,
                 "Giv to minutters tavs refleksion først; saml 2-3 pointer i plenum.",
                 ctx.virtual,
             )
 
         if ctx.extract is None:
-            slide = _bullets(
+            slide = bullets(
                 prs,
                 "Datatræk fra jobcenteret",
                 [
@@ -332,28 +254,28 @@ class Deck:
                     "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
                 ],
             )
-            _notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
+            notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
         else:
             _extract_slides(prs, ctx.extract, ctx.virtual)
         for minutes, topic in (
             (10, "Kommentarer til klyngens svar"),
             (20, "Arbejdsgange, tilbud til praksis og samarbejdet"),
         ):
-            slide = _bullets(prs, f"Oplæg fra jobcenteret ({minutes} min.)", [topic])
-            _notes(
+            slide = bullets(prs, f"Oplæg fra jobcenteret ({minutes} min.)", [topic])
+            notes(
                 slide, "Jobcenteret har ordet. Saml spørgsmål til dialogen bagefter.", ctx.virtual
             )
         if ctx.added_topics:
-            slide = _bullets(prs, "Aftalt på formødet med jobcenteret", ctx.added_topics)
-            _notes(
+            slide = bullets(prs, "Aftalt på formødet med jobcenteret", ctx.added_topics)
+            notes(
                 slide,
                 "Emnerne blev tilføjet på formødet; giv jobcenteret ordet først.",
                 ctx.virtual,
             )
         for block in ctx.blocks:
-            slide = _bullets(prs, f"{block.title}: refleksion", block.reflection)
-            _notes(slide, "Start med tavs refleksion, derefter sidemandssamtale.", ctx.virtual)
-        slide = _bullets(
+            slide = bullets(prs, f"{block.title}: refleksion", block.reflection)
+            notes(slide, "Start med tavs refleksion, derefter sidemandssamtale.", ctx.virtual)
+        slide = bullets(
             prs,
             "Tal sammen i egen praksis (15 min.)",
             [
@@ -362,12 +284,12 @@ class Deck:
                 "Solopraktiserende går sammen to og to.",
             ],
         )
-        _notes(
+        notes(
             slide,
             "Grupperne skriver ét konkret tiltag ned, som deles i plenum bagefter.",
             ctx.virtual,
         )
-        slide = _bullets(
+        slide = bullets(
             prs,
             "Aftaler: hvad, hvem og hvornår?",
             [
@@ -376,25 +298,21 @@ class Deck:
                 "Hvem følger op – og hvornår mødes vi igen?",
             ],
         )
-        _notes(slide, "Referenten skriver aftalerne ned med ansvarlig og frist.", ctx.virtual)
-        slide = _bullets(
+        notes(slide, "Referenten skriver aftalerne ned med ansvarlig og frist.", ctx.virtual)
+        slide = bullets(
             prs,
             "Opfølgning efter mødet",
             [*ctx.follow_up_options, f"Sparring: {ctx.quality_unit}"],
             size=20,
         )
-        _notes(
+        notes(
             slide,
             "Aftal hvem der følger op, og om der skal holdes et opfølgende møde.",
             ctx.virtual,
         )
 
-        buffer = io.BytesIO()
-        prs.save(buffer)
         return RenderedDocument(
-            filename="klyngemoede.pptx",
-            media_type=PPTX,
-            content=normalise(buffer.getvalue(), ctx.stamp),
+            filename="klyngemoede.pptx", media_type=PPTX, content=saved(prs, ctx.stamp)
         )
 
 

@@ -18,6 +18,8 @@ _BUILT_INS = (
     "renderers.handouts",
     "renderers.practice_sheet",
     "renderers.extract_template",
+    "renderers.meeting_summary",
+    "renderers.comparison_deck",
 )
 
 

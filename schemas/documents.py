@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schemas.agreements import AgreementView
 from schemas.catalog import Package, ProgramVariant
 from schemas.events import ConsultationCompleted
 from schemas.extract import AnonymisedExtract
@@ -31,6 +32,10 @@ class DocumentSource(BaseModel):
     extract: AnonymisedExtract | None = Field(
         default=None, description="The job centre's figures, anonymised; None until received"
     )
+    # A follow-up meeting's documents compare with the first meeting.
+    first_round: SurveyResults | None = None
+    first_extract: AnonymisedExtract | None = None
+    agreements: list[AgreementView] = Field(default_factory=list)
 
     def program(self) -> ProgramVariant:
         """The meeting's program: the order's variant, as the pre-meeting adjusted it."""

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.agreements import AgreementState, AgreementView
 from schemas.artifacts import ArtifactRef
 from schemas.clock import OrderClock
-from schemas.agreements import AgreementState, AgreementView
 from schemas.events import (
     AgreementDone,
     AgreementOverdue,

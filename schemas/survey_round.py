@@ -90,3 +90,6 @@ class RoundProgress(BaseModel):
 class RoundOutcome(BaseModel):
     progress: RoundProgress
     results: SurveyResults
+    template: SurveyTemplate | None = Field(
+        default=None, description="The questions as asked, so a later round asks the same"
+    )

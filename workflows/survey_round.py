@@ -78,7 +78,7 @@ class SurveyRound:
             retry_policy=activity_options.RENDER_RETRY,
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return RoundOutcome(progress=self.progress(), results=results)
+        return RoundOutcome(progress=self.progress(), results=results, template=self._template)
 
     async def _dispatch(self) -> None:
         members = list(range(len(self._inp.members)))

@@ -1,0 +1,191 @@
+"""The follow-up meeting's deck (PPTX): for each closed question the first and the second
+survey round side by side as a native chart, the job centre's figures before and after (by
+practice label only), and the agreements with what became of them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pptx.util import Inches, Pt
+from pydantic import BaseModel
+
+from renderers.registry import RenderedDocument, register
+from renderers.slides import PPTX, bar_chart, bullets, new_presentation, notes, saved, title_only
+from renderers.slides import title_slide as add_title_slide
+from renderers.text import clean_text
+from schemas.agreements import AgreementState, AgreementView
+from schemas.catalog import QuestionType
+from schemas.danish_format import date_long
+from schemas.documents import DocumentSource
+from schemas.extract import AnonymisedExtract
+from schemas.survey import SurveyResults
+
+FIRST, SECOND = "1. runde", "2. runde"
+_STATE_DA = {
+    AgreementState.DONE: "gennemført",
+    AgreementState.OVERDUE: "ikke nået til fristen",
+    AgreementState.OPEN: "i gang",
+}
+
+
+class QuestionPair(BaseModel):
+    """One closed question's shares per option in both rounds (None: not asked or answered)."""
+
+    text: str
+    options: list[str]
+    first: list[float | None]
+    second: list[float | None]
+    first_answered: int
+    second_answered: int
+
+
+class PracticePair(BaseModel):
+    label: str
+    before: int | None
+    after: int | None
+
+
+class ComparisonContext(BaseModel):
+    title: str
+    cluster: str
+    municipality: str
+    first_meeting: str
+    follow_up_meeting: str
+    first_respondents: int | None
+    second_respondents: int | None
+    questions: list[QuestionPair]
+    practices: list[PracticePair] | None
+    agreements: list[AgreementView]
+    stamp: str
+
+
+def question_pairs(first: SurveyResults | None, second: SurveyResults | None) -> list[QuestionPair]:
+    """Questions with options, in the second round's order (the first's if there is none)."""
+    leading = second or first
+    if leading is None:
+        return []
+    earlier = {q.question_id: q for q in (first.questions if first else [])}
+    later = {q.question_id: q for q in (second.questions if second else [])}
+    pairs = []
+    for question in leading.questions:
+        if question.type == QuestionType.FREE_TEXT or not question.options:
+            continue
+        a, b = earlier.get(question.question_id), later.get(question.question_id)
+        options = [o.option for o in question.options]
+        share_a = {o.option: o.share for o in a.options} if a else {}
+        share_b = {o.option: o.share for o in b.options} if b else {}
+        pairs.append(
+            QuestionPair(
+                text=question.text,
+                options=options,
+                first=[share_a.get(o) for o in options],
+                second=[share_b.get(o) for o in options],
+                first_answered=a.answered if a else 0,
+                second_answered=b.answered if b else 0,
+            )
+        )
+    return pairs
+
+
+def practice_pairs(
+    before: AnonymisedExtract | None, after: AnonymisedExtract | None
+) -> list[PracticePair] | None:
+    if before is None or after is None:
+        return None
+    then = {p.label: p.received for p in before.practices}
+    now = {p.label: p.received for p in after.practices}
+    labels = sorted(set(then) | set(now), key=lambda label: (len(label), label))
+    return [
+        PracticePair(label=label, before=then.get(label), after=now.get(label)) for label in labels
+    ]
+
+
+class ComparisonDeck:
+    kind: ClassVar[str] = "comparison_deck"
+
+    def context(self, source: DocumentSource) -> ComparisonContext:
+        return ComparisonContext(
+            title="Opfølgning: attester og samarbejdet med jobcenteret",
+            cluster=source.order.cluster.name,
+            municipality=source.order.municipality.name,
+            first_meeting=date_long(source.timeline.meeting),
+            follow_up_meeting=date_long(source.order.meeting.start),
+            first_respondents=source.first_round.respondents if source.first_round else None,
+            second_respondents=source.survey_results.respondents if source.survey_results else None,
+            questions=question_pairs(source.first_round, source.survey_results),
+            practices=practice_pairs(source.first_extract, source.extract),
+            agreements=source.agreements,
+            stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: ComparisonContext) -> RenderedDocument:
+        ctx = ComparisonContext.model_validate(clean_text(context.model_dump()))
+        prs = new_presentation()
+        title = add_title_slide(
+            prs,
+            ctx.title,
+            f"{ctx.cluster} og {ctx.municipality}\nOpfølgende møde {ctx.follow_up_meeting}",
+        )
+        notes(title, f"Byd velkommen tilbage. Første møde var {ctx.first_meeting}.", False)
+
+        lines = [f"Første klyngemøde: {ctx.first_meeting}."]
+        lines.append(
+            f"Spørgeskemaet, 1. runde: {ctx.first_respondents} svar."
+            if ctx.first_respondents is not None
+            else "Spørgeskemaet, 1. runde: ingen resultater."
+        )
+        lines.append(
+            f"Spørgeskemaet, 2. runde: {ctx.second_respondents} svar."
+            if ctx.second_respondents is not None
+            else "Spørgeskemaet blev ikke gentaget."
+        )
+        slide = bullets(prs, "Siden sidst", lines)
+        notes(slide, "Hvad har ændret sig siden sidste møde?", False)
+
+        for pair in ctx.questions:
+            slide = title_only(prs, pair.text)
+            series: dict[str, list[float]] = {}
+            if any(v is not None for v in pair.first):
+                series[FIRST] = [v or 0.0 for v in pair.first]
+            if any(v is not None for v in pair.second):
+                series[SECOND] = [v or 0.0 for v in pair.second]
+            bar_chart(slide, pair.options, series, "0%")
+            box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
+            box.text_frame.text = (
+                f"Svar: {pair.first_answered} i 1. runde, {pair.second_answered} i 2. runde"
+            )
+            box.text_frame.paragraphs[0].font.size = Pt(16)
+            notes(slide, "Hvor har det flyttet sig – og hvad har vi gjort anderledes?", False)
+
+        if ctx.practices is not None:
+            slide = title_only(prs, "Attester fra klyngens praksis: før og nu")
+            given = [p for p in ctx.practices if p.before is not None or p.after is not None]
+            bar_chart(
+                slide,
+                [p.label for p in given],
+                {
+                    "Første datatræk": [float(p.before or 0) for p in given],
+                    "Nyt datatræk": [float(p.after or 0) for p in given],
+                },
+                "0",
+            )
+            notes(slide, "Samme bogstav som sidst: hver praksis kender sit eget.", False)
+
+        rows = [
+            f"{a.number}. {a.text} – {a.owner}, frist {date_long(a.due)}: {_STATE_DA[a.state]}"
+            for a in ctx.agreements
+        ] or ["Der blev ikke indgået aftaler på første møde."]
+        slide = bullets(prs, "Aftalerne fra sidst – hvad blev der af dem?", rows, size=18)
+        notes(slide, "Gå aftalerne igennem: hvad virkede, hvad skal justeres?", False)
+        slide = bullets(
+            prs,
+            "Hvad gør vi nu?",
+            ["Nye aftaler: hvad, hvem og hvornår?", "Skal emnet videre til KLU?"],
+        )
+        notes(slide, "Udpeg en referent til de nye aftaler.", False)
+        return RenderedDocument(
+            filename="opfoelgningsmoede.pptx", media_type=PPTX, content=saved(prs, ctx.stamp)
+        )
+
+
+register(ComparisonDeck())

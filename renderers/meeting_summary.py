@@ -1,0 +1,118 @@
+"""The meeting's summary (DOCX): who took part, the agreements (what, who, by when) and the
+follow-up the cluster chose. Sent the day after the meeting with the summary mail."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docx.shared import Pt
+from pydantic import BaseModel
+
+from renderers.docx_page import DOCX, new_page, to_bytes
+from renderers.registry import RenderedDocument, register
+from renderers.text import clean_text
+from schemas.danish_format import date_long, datetime_long
+from schemas.documents import DocumentSource
+
+
+class SummaryAgreement(BaseModel):
+    text: str
+    owner: str
+    due: str
+
+
+class SummaryContext(BaseModel):
+    cluster: str
+    municipality: str
+    meeting: str
+    minute_taker: str
+    participants: int
+    agreements: list[SummaryAgreement]
+    follow_up: list[str]
+    quality_unit: str
+    stamp: str
+
+
+class MeetingSummary:
+    kind: ClassVar[str] = "meeting_summary"
+
+    def context(self, source: DocumentSource) -> SummaryContext:
+        minutes = source.minutes
+        if minutes is None:
+            raise ValueError("the summary is rendered from the minutes; none are recorded")
+        choices = minutes.follow_up
+        follow_up = []
+        if choices.board_meeting:
+            follow_up.append("Klyngens bestyrelse holder et møde og skriver arbejdsgangen ned.")
+        if choices.klu:
+            follow_up.append("Emnet tages op i det kommunalt-lægelige udvalg (KLU).")
+        if choices.contact_person:
+            follow_up.append(f"Kontaktperson for aftalerne: {choices.contact_person}.")
+        if choices.follow_up_meeting:
+            extra = [
+                what
+                for chosen, what in (
+                    (choices.repeat_survey, "spørgeskemaet gentages"),
+                    (choices.new_extract, "jobcenteret laver et nyt datatræk"),
+                )
+                if chosen
+            ]
+            follow_up.append(
+                f"Opfølgende klyngemøde {datetime_long(choices.follow_up_meeting)}"
+                + (f" ({' og '.join(extra)})" if extra else "")
+                + "."
+            )
+        unit = source.package.quality_unit(source.order.cluster.region)
+        return SummaryContext(
+            cluster=source.order.cluster.name,
+            municipality=source.order.municipality.name,
+            meeting=date_long(source.order.meeting.start),
+            minute_taker=minutes.minute_taker,
+            participants=minutes.participants,
+            agreements=[
+                SummaryAgreement(text=a.text, owner=a.owner, due=date_long(a.due))
+                for a in minutes.agreements
+            ],
+            follow_up=follow_up,
+            quality_unit=unit.name + (f" ({unit.email})" if unit.email else ""),
+            stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
+        )
+
+    def render(self, context: SummaryContext) -> RenderedDocument:
+        ctx = SummaryContext.model_validate(clean_text(context.model_dump()))
+        doc = new_page(
+            "Opsummering af klyngemødet om attester",
+            f"{ctx.cluster} · med {ctx.municipality} · {ctx.meeting}",
+        )
+        doc.add_paragraph(f"{ctx.participants} deltog. Referent: {ctx.minute_taker}.")
+        doc.add_heading("Aftaler", level=2)
+        if ctx.agreements:
+            table = doc.add_table(rows=1, cols=4)
+            table.style = "Light List Accent 1"
+            headers = ("Nr.", "Aftale", "Ansvarlig", "Frist")
+            for cell, text in zip(table.rows[0].cells, headers, strict=True):
+                cell.text = text
+            for number, agreement in enumerate(ctx.agreements, start=1):
+                cells = table.add_row().cells
+                values = (str(number), agreement.text, agreement.owner, agreement.due)
+                for cell, text in zip(cells, values, strict=True):
+                    cell.text = text
+            for row in table.rows:
+                for cell in row.cells:
+                    cell.paragraphs[0].runs[0].font.size = Pt(9)
+            doc.add_paragraph(
+                "Den ansvarlige får en påmindelse en uge før fristen og på dagen, indtil "
+                "aftalen er markeret som udført."
+            )
+        else:
+            doc.add_paragraph("Der blev ikke indgået konkrete aftaler.")
+        doc.add_heading("Opfølgning", level=2)
+        for line in ctx.follow_up or ["Der blev ikke valgt opfølgning."]:
+            doc.add_paragraph(line, style="List Bullet")
+        doc.add_paragraph(f"Sparring: {ctx.quality_unit}.")
+        return RenderedDocument(
+            filename="opsummering.docx", media_type=DOCX, content=to_bytes(doc, ctx.stamp)
+        )
+
+
+register(MeetingSummary())

@@ -1,0 +1,118 @@
+"""Slide building shared by the decks: 16:9 titles, bullet slides, native bar charts,
+speaker notes with the facilitator's guidance, and reproducible saving."""
+
+from __future__ import annotations
+
+import io
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from renderers.office_zip import normalise
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+FACILITATION = (
+    "Brug tavs refleksion et par minutter, før ordet gives frit, så alle kan nå at tænke."
+    " Lad sidemanden tale først, og saml op i plenum. Inviter de stille ind ('Hvad tænker du,"
+    " når ... siger ...?'), og luk venligt af for dem, der fylder meget."
+)
+VIRTUAL = (
+    "Virtuelt møde: brug grupperum til sidemandssamtalerne, hold skærmpauser, skift form"
+    " hvert 10.–15. minut, og bed deltagerne om tilkendegivelser i chatten."
+)
+
+
+def notes(slide: Slide, text: str, virtual: bool) -> None:
+    body = f"{text}\n\n{FACILITATION}" + (f"\n\n{VIRTUAL}" if virtual else "")
+    slide.notes_slide.notes_text_frame.text = body
+
+
+def set_title(slide: Slide, text: str, size: int = 30) -> None:
+    """The default layouts are 4:3; on a 16:9 slide the title is placed and sized here."""
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = (
+        Inches(0.6),
+        Inches(0.3),
+        Inches(12.1),
+        Inches(1.2),
+    )
+    title.text = text
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.paragraphs[0].font.size = Pt(size if len(text) <= 60 else size - 6)
+
+
+def title_only(prs: PresentationType, title: str) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    set_title(slide, title)
+    return slide
+
+
+def bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    set_title(slide, title)
+    body = slide.placeholders[1]
+    body.left, body.top, body.width, body.height = (
+        Inches(0.7),
+        Inches(1.6),
+        Inches(11.9),
+        Inches(5.4),
+    )
+    frame = body.text_frame
+    frame.word_wrap = True
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+    return slide
+
+
+def bar_chart(
+    slide: Slide, categories: list[str], series: dict[str, list[float]], number_format: str
+) -> None:
+    data = CategoryChartData(number_format=number_format)
+    data.categories = categories
+    for name, values in series.items():
+        data.add_series(name, values)
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.0), data
+    ).chart
+    chart.has_legend = len(series) > 1
+    if chart.has_legend:
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(14)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = number_format
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.font.size = Pt(12)
+    chart.category_axis.tick_labels.font.size = Pt(13)
+    chart.value_axis.has_major_gridlines = False
+    chart.value_axis.tick_labels.font.size = Pt(12)
+
+
+def new_presentation() -> PresentationType:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+    return prs
+
+
+def title_slide(prs: PresentationType, title: str, subtitle: str) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    set_title(slide, title, size=38)
+    slide.shapes.title.top, slide.shapes.title.height = Inches(1.6), Inches(2.4)
+    sub = slide.placeholders[1]
+    sub.left, sub.top = Inches(0.6), Inches(4.3)
+    sub.width, sub.height = Inches(12.1), Inches(1.6)
+    sub.text = subtitle
+    return slide
+
+
+def saved(prs: PresentationType, stamp: str) -> bytes:
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return normalise(buffer.getvalue(), stamp)
