@@ -23,12 +23,13 @@ from activities.survey_links import LinkSigner
 from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from klyngepakke.settings import Settings
+from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
 from workflows.sandbox import workflow_runner
 from workflows.survey_round import SurveyRound
 
 log = structlog.get_logger(__name__)
-WORKFLOWS = [OrderWorkflow, SurveyRound]
+WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting]
 
 
 def build_activities(

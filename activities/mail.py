@@ -24,8 +24,10 @@ from activities.practice_labels import PracticeLabeller
 from activities.sent_ledger import SentLedger
 from activities.survey_links import LinkSigner
 from catalog import Catalog
+from schemas.agreements import AgreementView
 from schemas.artifacts import ArtifactRef
 from schemas.events import ConsultationCompleted
+from schemas.follow_up import FollowUpPlan
 from schemas.minutes import Minutes
 from schemas.order import OrderRequest
 from schemas.people import Person
@@ -63,6 +65,12 @@ class MailContext(BaseModel):
     delivery: int | None = Field(default=None, description="Which delivery of the documents")
     delivery_note: str | None = Field(default=None, description="Why the documents changed")
     survey_close: datetime | None = None
+    follow_up: FollowUpPlan | None = None
+    first_meeting: datetime | None = Field(
+        default=None, description="A follow-up meeting's mails: when the first meeting was"
+    )
+    agreement: AgreementView | None = Field(default=None, description="The one reminded of")
+    reminder: str | None = Field(default=None, description="week_before or due")
 
 
 class MailRequest(BaseModel):
@@ -76,7 +84,9 @@ class MailRequest(BaseModel):
     survey_members: list[int] = Field(
         default_factory=list, description="Each recipient's member number in that round"
     )
-    upload_link: bool = Field(default=False, description="Add the job centre's upload link")
+    upload_to: str | None = Field(
+        default=None, description="The workflow whose upload link the job centre gets"
+    )
     practice_labels: bool = Field(
         default=False, description="Tell each member their practice's label in the extract"
     )
@@ -120,9 +130,9 @@ class MailActivities:
         return self.signer.link(self.public_base_url, request.survey_round, member)
 
     def _upload_link(self, request: MailRequest) -> str | None:
-        if not request.upload_link or self.signer is None:
+        if request.upload_to is None or self.signer is None:
             return None
-        return self.signer.upload_link(self.public_base_url, request.context.order_id)
+        return self.signer.upload_link(self.public_base_url, request.upload_to)
 
     def _practice_label(self, request: MailRequest, recipient: Person) -> str | None:
         """The recipient's practice label, worked out here so the pair never enters history."""

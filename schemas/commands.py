@@ -58,6 +58,10 @@ class MeetingRecord(_Command):
     minutes: Minutes
 
 
+class AgreementDoneCommand(_Command):
+    number: int = Field(ge=1, le=50, description="Aftalens nummer i referatet (1, 2, …)")
+
+
 class Reschedule(_Command):
     meeting: LocalDateTime = Field(description="Ny start for klyngemødet, fx 2027-03-10T16:00")
     allow_late: bool = False

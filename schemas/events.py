@@ -132,6 +132,9 @@ class MeetingRecorded(_Event):
 
 class FollowUpSummarySent(_Event):
     type: Literal["FollowUpSummarySent"] = "FollowUpSummarySent"
+    artifacts: list[ArtifactRef] = Field(
+        default_factory=list, description="The summary and the practice sheet with agreements"
+    )
 
 
 class AgreementReminderSent(_Event):

@@ -217,6 +217,8 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             s = s.model_copy(update={"minutes": event.minutes})
             s = _set(s, at, meeting=StepState.DONE, follow_up=StepState.ACTIVE)
         case FollowUpSummarySent():
+            new = [a for a in event.artifacts if a not in s.artifacts]
+            s = s.model_copy(update={"artifacts": [*s.artifacts, *new]})
             # With agreements to follow, the step ends when the last one is settled.
             if s.minutes is None or not s.minutes.agreements or s.agreements_settled:
                 s = _set(s, at, follow_up=StepState.DONE)

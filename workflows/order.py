@@ -14,24 +14,28 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
-from temporalio.workflow import ChildWorkflowHandle
+from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
+    from schemas.agreements import AgreementState, ReminderKind, owners_of, schedule
     from schemas.business_days import add_business_days, at_workday_start
-    from schemas.catalog import Package
+    from schemas.catalog import Package, SurveyTemplate
     from schemas.clock import OrderClock
     from schemas.commands import (
         OrderInput,
     )
     from schemas.errors import DomainError
     from schemas.events import (
+        AgreementOverdue,
+        AgreementReminderSent,
         ArtifactsDelivered,
         ArtifactsRendered,
         ConsultationEscalated,
         DomainEvent,
         ExtractMissing,
         ExtractReminderSent,
+        FollowUpMeetingStarted,
         FollowUpSummarySent,
         InvitationSent,
         JobcenterGuideSent,
@@ -44,15 +48,24 @@ with workflow.unsafe.imports_passed_through():
         SurveyReminderSent,
         SurveyResultsImported,
     )
+    from schemas.follow_up import FollowUpInput, FollowUpStatus, follow_up_id
     from schemas.order import ContactBy, OrderRequest
     from schemas.state import OrderState, OrderStatus
     from schemas.steps import Step, StepState
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import LateOrder, plan
     from workflows import activity_options
+    from workflows.follow_up_meeting import FollowUpMeeting
     from workflows.order_base import _Cancelled
     from workflows.order_steps import OrderSteps
     from workflows.survey_round import SurveyRound, round_id
+
+
+_WAKE_DA = {
+    ReminderKind.WEEK_BEFORE: "påmindelse en uge før fristen",
+    ReminderKind.DUE: "påmindelse på dagen",
+    ReminderKind.OVERDUE: "overskredet, hvis ikke udført",
+}
 
 
 @workflow.defn
@@ -79,6 +92,9 @@ class OrderWorkflow(OrderSteps):
         self._delivering = asyncio.Lock()
         self._extract_rendered = 0
         self._labels_told = False
+        self._asked: SurveyTemplate | None = None
+        self._follow_up_meeting: ChildWorkflowHandle[Any, FollowUpStatus] | None = None
+        self._follow_up_finished = False
 
     # ---- the stages -------------------------------------------------------------------
 
@@ -238,6 +254,7 @@ class OrderWorkflow(OrderSteps):
             return
         outcome = round_done.result()
         self._survey_progress = outcome.progress
+        self._asked = outcome.template
         if outcome.results.respondents and not self._state.is_done(Step.SURVEY):
             self._record(
                 SurveyResultsImported(at=self._now(), source="webformular", results=outcome.results)
@@ -405,11 +422,93 @@ class OrderWorkflow(OrderSteps):
 
     async def _follow_up(self) -> None:
         recorded_at = self._state.steps[Step.MEETING].done_at
-        assert recorded_at is not None
+        minutes = self._state.minutes
+        assert recorded_at is not None and minutes is not None
+        # Orders recorded before agreements were followed up end with the summary mail.
+        following = workflow.patched("agreements-follow-up")
+        if following and minutes.follow_up.follow_up_meeting is not None:
+            await self._start_follow_up_meeting(minutes.follow_up.follow_up_meeting)
         send_at = at_workday_start(add_business_days(recorded_at.date(), 1))
         await self._wait_until(lambda: send_at, None, "Venter til opsummeringen sendes")
-        await self._mail("follow_up_summary", "follow_up_summary", "members", "jobcenter")
-        self._record(FollowUpSummarySent(at=self._now()))
+        if not following:
+            await self._mail("follow_up_summary", "follow_up_summary", "members", "jobcenter")
+            self._record(FollowUpSummarySent(at=self._now()))
+            return
+        documents = await self._render(["meeting_summary", "practice_sheet"])
+        await self._mail(
+            "follow_up_summary",
+            "follow_up_summary",
+            "members",
+            "jobcenter",
+            attachments=documents,
+        )
+        self._record(FollowUpSummarySent(at=self._now(), artifacts=documents))
+        await self._agreements(recorded_at)
+
+    async def _agreements(self, recorded_at: datetime) -> None:
+        """Remind each open agreement's owner a week before and on its date; flag it overdue
+        the business day after. Ends when every agreement is done or overdue."""
+        minutes = self._state.minutes
+        assert minutes is not None
+        for wake in schedule(minutes.agreements, recorded_at):
+            settled = lambda: self._state.agreements_settled  # noqa: E731
+            summary = f"Aftale {wake.number}: {_WAKE_DA[wake.kind]}"
+            if await self._wait_until(lambda w=wake: w.at, settled, summary):  # type: ignore[misc]
+                return
+            view = self._state.agreement_views()[wake.number - 1]
+            if view.state != AgreementState.OPEN:
+                continue
+            if wake.kind == ReminderKind.OVERDUE:
+                self._record(AgreementOverdue(at=self._now(), number=wake.number))
+                await self._tell_follow_up()
+                continue
+            agreement = minutes.agreements[wake.number - 1]
+            await self._mail(
+                "agreement_reminder",
+                f"agreement-{wake.number}-{wake.kind.value}",
+                to=owners_of(agreement, self._order),
+                agreement=view,
+                reminder=wake.kind.value,
+            )
+            self._record(
+                AgreementReminderSent(at=self._now(), number=wake.number, kind=wake.kind.value)
+            )
+
+    async def _start_follow_up_meeting(self, meeting: datetime) -> None:
+        order_id = workflow.info().workflow_id
+        state = self._state
+        assert state.minutes is not None
+        moved = self._order.meeting.model_copy(update={"start": meeting})
+        handle = await workflow.start_child_workflow(
+            FollowUpMeeting.run,
+            FollowUpInput(
+                order_id=order_id,
+                order=self._order.model_copy(update={"meeting": moved}),
+                consultant=self._input.consultant,
+                timeline=self._timeline,
+                clock=self._clock,
+                meeting=meeting,
+                minutes=state.minutes,
+                agreements=state.agreement_views(),
+                template=self._asked or self._pkg.survey,
+                first_results=state.survey_results,
+                first_extract=state.extract,
+            ),
+            id=follow_up_id(order_id),
+            parent_close_policy=ParentClosePolicy.ABANDON,
+            static_summary=f"Opfølgende klyngemøde: {self._order.cluster.name}",
+        )
+        self._follow_up_meeting = handle
+        finished = asyncio.ensure_future(handle)
+        finished.add_done_callback(lambda _: setattr(self, "_follow_up_finished", True))
+        self._record(FollowUpMeetingStarted(at=self._now(), workflow_id=handle.id, meeting=meeting))
+
+    async def _tell_follow_up(self) -> None:
+        """The follow-up meeting's deck shows what became of the agreements."""
+        if self._follow_up_meeting is not None and not self._follow_up_finished:
+            await self._follow_up_meeting.signal(
+                FollowUpMeeting.agreements, self._state.agreement_views()
+            )
 
     async def _notify_cancelled(self) -> None:
         roles = [

@@ -18,8 +18,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.calendar_invite import CalendarInvite
     from activities.mail import MailActivities, MailContext, MailRequest
     from activities.rendering import RenderActivities, RenderRequest
+    from schemas.agreements import AgreementState, AgreementView
     from schemas.artifacts import ArtifactRef
-    from schemas.catalog import Package
+    from schemas.catalog import Package, SurveyTemplate
     from schemas.clock import OrderClock
     from schemas.commands import (
         OrderInput,
@@ -71,6 +72,10 @@ class OrderBase:
     _round: ChildWorkflowHandle[Any, RoundOutcome] | None
     _survey_progress: RoundProgress | None
     _round_finished: bool
+    _asked: SurveyTemplate | None
+
+    async def _tell_follow_up(self) -> None:
+        raise NotImplementedError
 
     @property
     def _timeline(self) -> Timeline:
@@ -132,6 +137,9 @@ class OrderBase:
                 ),
                 search_attributes.MEETING_DATE.value_set(timeline.meeting),
                 search_attributes.OVERDUE.value_set(state.overdue),
+                search_attributes.OVERDUE_AGREEMENTS.value_set(
+                    sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
+                ),
             ]
         )
         workflow.set_current_details(
@@ -207,8 +215,12 @@ class OrderBase:
         delivery_note: str | None = None,
         upload_link: bool = False,
         practice_labels: bool = False,
+        to: list[Person] | None = None,
+        agreement: AgreementView | None = None,
+        reminder: str | None = None,
     ) -> None:
-        recipients = self._recipients(*roles)
+        """Mail the people in ``roles`` – or ``to``, when the mail is for named people."""
+        recipients = to if to is not None else self._recipients(*roles)
         if not recipients:
             return
         state = self._state
@@ -218,7 +230,7 @@ class OrderBase:
             recipients=recipients,
             attachments=attachments or [],
             calendar=calendar,
-            upload_link=upload_link,
+            upload_to=workflow.info().workflow_id if upload_link else None,
             practice_labels=practice_labels,
             context=MailContext(
                 order_id=workflow.info().workflow_id,
@@ -234,12 +246,15 @@ class OrderBase:
                 previous_meeting=previous_meeting,
                 delivery=delivery,
                 delivery_note=delivery_note,
+                agreement=agreement,
+                reminder=reminder,
             ),
         )
         result = await workflow.execute_activity_method(
             MailActivities.send_mail,
             request,
-            summary=f"Mail: {mail} til {', '.join(roles)}",
+            summary=f"Mail: {mail} til "
+            + (", ".join(roles) if to is None else f"{len(to)} ansvarlige"),
             start_to_close_timeout=activity_options.MAIL_TIMEOUT,
             retry_policy=activity_options.MAIL_RETRY,
         )

@@ -9,7 +9,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.extract_check import ExtractCheckResult, accepted_message
+    from schemas.agreements import AgreementState, check_owners
     from schemas.commands import (
+        AgreementDoneCommand,
         Cancel,
         ConsultationDone,
         ExtractAccepted,
@@ -24,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.danish_format import datetime_long
     from schemas.errors import DomainError, DomainErrors
     from schemas.events import (
+        AgreementDone,
         ConsultationCompleted,
         ExtractReceived,
         MeetingRecorded,
@@ -227,8 +230,34 @@ class OrderSteps(ExtractIntake, OrderBase):
             raise _refuse("Referatet er allerede registreret.")
         try:
             check_minutes(cmd.minutes, self._timeline.meeting, self._now())
+            check_owners(cmd.minutes.agreements, self._order)
         except DomainError as exc:
             raise _domain(exc) from None
+
+    @workflow.update(name="agreement_done")
+    async def agreement_done(self, cmd: AgreementDoneCommand) -> StepAccepted:
+        self._record(AgreementDone(at=self._now(), number=cmd.number))
+        await self._tell_follow_up()
+        views = self._state.agreement_views()
+        still_open = sum(1 for v in views if v.state == AgreementState.OPEN)
+        return StepAccepted(
+            message=f"Aftale {cmd.number} er markeret som udført; der sendes ikke flere "
+            f"påmindelser om den. {still_open} af {len(views)} aftaler er stadig åbne."
+        )
+
+    @agreement_done.validator
+    def _check_agreement_done(self, cmd: AgreementDoneCommand) -> None:
+        self._require_active()
+        minutes = self._state.minutes
+        if minutes is None:
+            raise _refuse("Referatet er ikke registreret endnu; aftalerne kommer med det.")
+        if cmd.number > len(minutes.agreements):
+            raise _refuse(
+                f"number: referatet har {len(minutes.agreements)} aftaler – brug et nummer"
+                f" fra 1 til {len(minutes.agreements)}."
+            )
+        if cmd.number in self._state.agreements_done:
+            raise _refuse(f"Aftale {cmd.number} er allerede markeret som udført.")
 
     @workflow.update(name="reschedule")
     async def reschedule(self, cmd: Reschedule) -> StepAccepted:

@@ -1,0 +1,313 @@
+"""FollowUpMeeting: the follow-up cluster meeting, a child of the order that outlives it.
+
+It has its own timeline (schemas/follow_up.py): a second survey round with the first round's
+questions, a new extract from the job centre, and a week before the meeting a comparison deck
+with both rounds side by side and what became of the agreements (the order signals each
+change). Its id is derived from the order's, so it is started once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.workflow import ChildWorkflowHandle
+
+with workflow.unsafe.imports_passed_through():
+    from activities.catalog_lookup import CatalogActivities
+    from activities.extract_check import ExtractCheckResult, accepted_message
+    from activities.mail import MailActivities, MailContext, MailRequest
+    from activities.rendering import RenderActivities, RenderRequest
+    from schemas.agreements import AgreementView
+    from schemas.artifacts import ArtifactRef
+    from schemas.catalog import Package
+    from schemas.commands import ExtractAccepted, ExtractSubmit
+    from schemas.danish_format import date_long
+    from schemas.documents import DocumentSource
+    from schemas.extract import AnonymisedExtract
+    from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
+    from schemas.people import Person
+    from schemas.state import ExtractUploadView, UploadPage
+    from schemas.steps import Step
+    from schemas.survey import SurveyResults
+    from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress
+    from schemas.timeline import Timeline
+    from workflows import activity_options
+    from workflows.extract_intake import ExtractIntake
+    from workflows.survey_round import SurveyRound, round_id
+
+ROUND = 2
+
+
+@workflow.defn
+class FollowUpMeeting(ExtractIntake):
+    @workflow.init
+    def __init__(self, inp: FollowUpInput) -> None:
+        self._inp = inp
+        self._agreements: list[AgreementView] = list(inp.agreements)
+        self._plan: FollowUpPlan | None = None
+        self._package: Package | None = None
+        self._extract: AnonymisedExtract | None = None
+        self._uploads: list[ExtractUploadView] = []
+        self._results: SurveyResults | None = None
+        self._progress: RoundProgress | None = None
+        self._deck: ArtifactRef | None = None
+        self._happened: list[str] = []
+        self._finished = False
+
+    @workflow.run
+    async def run(self, inp: FollowUpInput) -> FollowUpStatus:
+        self._package = await workflow.execute_activity_method(
+            CatalogActivities.load_package,
+            inp.order.package,
+            summary="Hent pakken fra kataloget",
+            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
+            retry_policy=activity_options.LOOKUP_RETRY,
+        )
+        choices = inp.minutes.follow_up
+        plan = follow_up_plan(inp.meeting, self._now(), choices.repeat_survey, choices.new_extract)
+        self._plan = plan
+        self._details()
+        await self._mail("follow_up_started", "started", ["coordinator"])
+        survey: ChildWorkflowHandle[Any, RoundOutcome] | None = None
+        if plan.survey is not None:
+            survey = await workflow.start_child_workflow(
+                SurveyRound.run,
+                RoundInput(
+                    order_id=inp.order_id,
+                    round_number=ROUND,
+                    order=inp.order,
+                    timeline=inp.timeline,
+                    template=inp.template,
+                    plan=plan.survey,
+                    clock=inp.clock,
+                ),
+                id=round_id(inp.order_id, ROUND),
+                static_summary=f"Spørgeskema, runde 2: {inp.order.cluster.name}",
+            )
+            self._note("Spørgeskemaets 2. runde er startet")
+        if plan.extract_request is not None and plan.extract_due is not None:
+            await self._until(plan.extract_request, None, "Venter til datatrækket bestilles")
+            template = (await self._render(["extract_template"]))[0]
+            await self._mail(
+                "follow_up_extract_request", "extract-request", ["jobcenter"], [template], True
+            )
+            self._note("Nyt datatræk bestilt hos jobcenteret")
+            if not await self._until(
+                plan.extract_due, lambda: self._extract is not None, "Venter på datatrækket"
+            ):
+                await self._mail(
+                    "extract_reminder", "extract-reminder", ["jobcenter", "coordinator"], [], True
+                )
+                self._note("Påmindelse om datatrækket sendt")
+        await self._until(plan.deck, None, "Venter til PowerPointen skal laves")
+        if survey is not None:
+            outcome = await survey
+            self._results = outcome.results if outcome.results.respondents else None
+            self._progress = outcome.progress
+            self._note(f"Spørgeskemaets 2. runde lukket: {outcome.progress.answered} svar")
+        self._deck = (await self._render(["comparison_deck"]))[0]
+        await self._mail(
+            "follow_up_deck", "deck", ["coordinator", "jobcenter"], [self._deck], False
+        )
+        self._note("Sammenligningen er leveret")
+        await self._until(inp.meeting, None, "Venter på det opfølgende møde")
+        self._finished = True
+        self._note("Det opfølgende møde er holdt")
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.status()
+
+    # ---- from the order and the round --------------------------------------------------
+
+    @workflow.signal(name="agreements")
+    def agreements(self, views: list[AgreementView]) -> None:
+        """The order tells each change: an agreement done or overdue."""
+        self._agreements = views
+        self._details()
+
+    @workflow.signal(name="survey_progress")
+    def survey_progress(self, progress: RoundProgress) -> None:
+        self._progress = progress
+        self._details()
+
+    @workflow.query(name="status")
+    def status(self) -> FollowUpStatus:
+        return FollowUpStatus(
+            id=workflow.info().workflow_id,
+            order_id=self._inp.order_id,
+            meeting=self._inp.meeting,
+            status="completed" if self._finished else "active",
+            survey=self._results,
+            extract_versions=len(self._uploads),
+            agreements=self._agreements,
+            deck=self._deck.name if self._deck else None,
+            events=list(self._happened),
+        )
+
+    # ---- the extract: workflows/extract_intake.py --------------------------------------
+
+    def _intake_refusal(self) -> str | None:
+        plan = self._plan
+        if plan is None:
+            return "Det opfølgende møde er ved at starte; prøv igen om et øjeblik."
+        if plan.extract_request is None:
+            return "Der er ikke bestilt et nyt datatræk til det opfølgende møde."
+        if self._finished or self._now() >= self._inp.meeting:
+            return "Det opfølgende møde er holdt; datatrækket kan ikke længere komme med."
+        return None
+
+    def _intake_practices(self) -> list[str]:
+        return self._inp.order.practices
+
+    def _intake_labels_of(self) -> str:
+        return self._inp.order_id
+
+    def _intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
+        assert result.receipt is not None and result.anonymised is not None
+        version = len(self._uploads) + 1
+        self._extract = result.anonymised
+        self._uploads.append(
+            ExtractUploadView(
+                version=version,
+                at=self._now(),
+                uploaded_by=cmd.uploaded_by,
+                filename=cmd.upload.name,
+                rows=result.rows,
+                missing=result.missing,
+            )
+        )
+        self._note(f"Nyt datatræk modtaget (version {version})")
+        return ExtractAccepted(
+            message=accepted_message(version, result)
+            + " Tallene kommer med i sammenligningen til det opfølgende møde.",
+            version=version,
+            receipt=result.receipt,
+        )
+
+    def _intake_page(self, accepting: bool) -> UploadPage:
+        plan = self._plan
+        return UploadPage(
+            cluster=self._inp.order.cluster.name,
+            municipality=self._inp.order.municipality.name,
+            due=plan.extract_due if plan and plan.extract_due else self._inp.meeting,
+            meeting=self._inp.meeting,
+            open=accepting,
+            uploads=list(self._uploads),
+        )
+
+    # ---- plumbing ----------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._inp.clock.planned(workflow.now())
+
+    def _note(self, what: str) -> None:
+        self._happened.append(f"{date_long(self._now())}: {what}")
+        self._details()
+
+    def _details(self) -> None:
+        done = sum(1 for a in self._agreements if a.state == "done")
+        lines = [
+            f"**Opfølgende klyngemøde** · {self._inp.order.cluster.name}",
+            f"Møde: {date_long(self._inp.meeting)}",
+            f"Aftaler: {done} af {len(self._agreements)} gennemført",
+        ]
+        if self._progress is not None and self._progress.dispatched:
+            lines.append(
+                f"Spørgeskema, 2. runde: {self._progress.answered} af {self._progress.invited}"
+                " har svaret"
+            )
+        if self._happened:
+            lines.append("Senest: " + self._happened[-1])
+        workflow.set_current_details("\n\n".join(lines))
+
+    async def _until(
+        self, when: datetime, condition: Callable[[], bool] | None, summary: str
+    ) -> bool:
+        met = condition or (lambda: False)
+        delay = self._inp.clock.real_delay(workflow.now(), when)
+        if delay > timedelta(0) and not met():
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(met, timeout=delay, timeout_summary=summary)
+        return met()
+
+    def _recipients(self, roles: list[str]) -> list[Person]:
+        order = self._inp.order
+        people: dict[str, list[Person]] = {
+            "coordinator": [order.coordinator],
+            "jobcenter": [order.municipality.jobcenter_contact],
+            "members": list(order.members),
+        }
+        return [p for role in roles for p in people[role]]
+
+    def _timeline(self) -> Timeline:
+        """The first meeting's timeline, with the extract due on the follow-up's date."""
+        timeline = self._inp.timeline
+        plan = self._plan
+        if plan is None or plan.extract_due is None:
+            return timeline
+        return timeline.model_copy(
+            update={"due": {**timeline.due, Step.JOBCENTER: plan.extract_due}}
+        )
+
+    async def _mail(
+        self,
+        mail: str,
+        key: str,
+        roles: list[str],
+        attachments: list[ArtifactRef] | None = None,
+        upload: bool = False,
+    ) -> None:
+        inp = self._inp
+        request = MailRequest(
+            mail=mail,
+            key=f"{workflow.info().workflow_id}-{key}",
+            recipients=self._recipients(roles),
+            attachments=attachments or [],
+            upload_to=workflow.info().workflow_id if upload else None,
+            context=MailContext(
+                order_id=inp.order_id,
+                order=inp.order,
+                timeline=self._timeline(),
+                minutes=inp.minutes,
+                artifacts=attachments or [],
+                follow_up=self._plan,
+                first_meeting=inp.timeline.meeting,
+                extract_received=self._extract is not None,
+            ),
+        )
+        await workflow.execute_activity_method(
+            MailActivities.send_mail,
+            request,
+            summary=f"Mail: {mail} til {', '.join(roles)}",
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            retry_policy=activity_options.MAIL_RETRY,
+        )
+
+    async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
+        inp = self._inp
+        assert self._package is not None
+        source = DocumentSource(
+            order_id=inp.order_id,
+            order=inp.order,
+            consultant=inp.consultant,
+            package=self._package,
+            timeline=self._timeline(),
+            survey_results=self._results,
+            minutes=inp.minutes,
+            extract=self._extract,
+            first_round=inp.first_results,
+            first_extract=inp.first_extract,
+            agreements=self._agreements,
+        )
+        result = await workflow.execute_activity_method(
+            RenderActivities.render_documents,
+            RenderRequest(kinds=kinds, source=source),
+            summary=f"Dokumenter: {', '.join(kinds)}",
+            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            retry_policy=activity_options.RENDER_RETRY,
+        )
+        refs: list[ArtifactRef] = result.artifacts
+        return refs
