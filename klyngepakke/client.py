@@ -25,6 +25,7 @@ from activities.extract_file import MAX_BYTES, ParsedExtract
 from klyngepakke.settings import Settings
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
+    AgreementDoneCommand,
     Cancel,
     ConsultationDone,
     ExtractAccepted,
@@ -213,6 +214,9 @@ class OrdersClient:
 
     async def meeting_record(self, order_id: str, cmd: MeetingRecord) -> StepAccepted:
         return await self._update(order_id, "meeting_record", cmd)
+
+    async def agreement_done(self, order_id: str, cmd: AgreementDoneCommand) -> StepAccepted:
+        return await self._update(order_id, "agreement_done", cmd)
 
     async def reschedule(self, order_id: str, cmd: Reschedule) -> StepAccepted:
         return await self._update(order_id, "reschedule", cmd)

@@ -15,16 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from klyngepakke.client import OrdersClient
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+from schemas.follow_up import follow_up_id
 from schemas.order import OrderRequest
 from schemas.state import OrderStatus
 from worker import WORKFLOWS, build_activities
 from workflows.sandbox import workflow_runner
+from workflows.survey_round import round_id
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 
@@ -44,9 +47,15 @@ class Harness:
     async def terminate_leftovers(self) -> None:
         """A workflow left running after its worker stops would hold the shared test server's
         clock (its next activity never starts); end it so the next test can skip time."""
-        for order_id in self.started:
-            handle = self.env.client.get_workflow_handle(order_id)
-            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+        children = [follow_up_id(o) for o in self.started]
+        children += [round_id(o, n) for o in self.started for n in (1, 2)]
+        for workflow_id in [*children, *self.started]:
+            handle = self.env.client.get_workflow_handle(workflow_id)
+            try:
+                running = (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+            except RPCError:
+                continue  # never started
+            if running:
                 await handle.terminate("test finished")
 
     async def now(self) -> datetime:
@@ -70,9 +79,17 @@ class Harness:
         if delta > timedelta(0):
             await self.env.sleep(delta + timedelta(minutes=1))
 
-    async def finish(self, order_id: str) -> OrderStatus:
-        """Skip the days the follow-up needs, then the order's final status."""
-        await self.env.sleep(timedelta(days=5))
+    async def finish(self, order_id: str, within: timedelta = timedelta(days=120)) -> OrderStatus:
+        """Skip days until the order has ended (the follow-up waits for the agreements'
+        dates), then its final status. A handle not started by this client does not skip
+        time while it waits for a result, so the days are crossed here."""
+        handle = self.env.client.get_workflow_handle(order_id)
+        skipped = timedelta(0)
+        while skipped < within:
+            await self.env.sleep(timedelta(days=5))
+            skipped += timedelta(days=5)
+            if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
+                break
         return await self.orders.result(order_id)
 
     def mails(self, kind: str | None = None) -> list:
@@ -87,7 +104,10 @@ async def running(
     sink: SmtpSink,
     executor: ThreadPoolExecutor,
     activities: list | None = None,
+    cache: bool = True,
 ) -> AsyncIterator[Harness]:
+    """A worker for one test. ``cache=False`` makes every workflow task replay the whole
+    history first, as a restarted worker would."""
     settings = settings.model_copy(update={"task_queue": f"test-{uuid.uuid4()}"})
     async with Worker(
         env.client,
@@ -98,6 +118,7 @@ async def running(
         workflow_runner=workflow_runner(),
         # A bug in workflow code fails the test at once instead of retrying the task forever.
         workflow_failure_exception_types=[Exception],
+        max_cached_workflows=100 if cache else 0,
     ):
         harness = Harness(
             env=env, orders=OrdersClient(env.client, settings, env.get_current_time), sink=sink

@@ -109,11 +109,22 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         "deck",
         "handouts",
         "practice_sheet",
+        "meeting_summary",
     }
+    # The summary mail carries the summary and the practice sheet with the agreements.
+    (summary,) = [m for m in h.mails("follow_up_summary") if m["To"].addresses[0].username == "jc"]
+    attached = {p.get_filename() for p in summary.iter_attachments()}
+    assert "opsummering.docx" in attached and any(n.startswith("praksisark") for n in attached)
+    # The job centre owned the one agreement: reminded a week before and on the day; never
+    # marked done, so it ends overdue and the order completes.
+    reminders = h.mails("agreement_reminder")
+    assert [m["To"].addresses[0].username for m in reminders] == ["jc", "jc"]
+    assert [(a.number, a.state) for a in final.agreements] == [(1, "overdue")]
     # The pre-meeting changed the program: a second deck, beside the first, to both parties.
     decks = sorted((a.version, a.name) for a in final.artifacts if a.kind == "deck")
     assert decks == [(1, "klyngemoede.pptx"), (2, "klyngemoede-v2.pptx")]
     assert [a.version for a in final.artifacts if a.kind == "handouts"] == [1]
+    assert [a.version for a in final.artifacts if a.kind == "practice_sheet"] == [1, 2]
     deliveries = h.mails("artifacts_delivered")
     assert [m["To"].addresses[0].username for m in deliveries] == ["mette", "mette", "jc"]
     attached = [p.get_filename() for p in deliveries[-1].iter_attachments()]
