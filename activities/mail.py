@@ -90,6 +90,7 @@ class MailRequest(BaseModel):
     practice_labels: bool = Field(
         default=False, description="Tell each member their practice's label in the extract"
     )
+    minutes_link: bool = Field(default=False, description="Add the coordinator's minutes link")
 
 
 class MailResult(BaseModel):
@@ -181,6 +182,9 @@ class MailActivities:
             practices=ctx.order.practices,
             link=self._link(request, recipient),
             upload_link=self._upload_link(request),
+            minutes_link=self.signer.minutes_link(self.public_base_url, ctx.order_id)
+            if request.minutes_link and self.signer is not None
+            else None,
             practice_label=self._practice_label(request, recipient),
         )
         first, _, body = text.partition("\n")

@@ -13,6 +13,7 @@ import re
 
 SURVEY = "survey-link"
 UPLOAD = "extract-upload"
+MINUTES = "meeting-minutes"
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{1,200})\.(\d{1,4})\.([A-Za-z0-9_-]{27})$")
 
 
@@ -62,3 +63,7 @@ class LinkSigner:
     def upload_link(self, base_url: str, order_id: str) -> str:
         """The job centre's link for uploading the order's data extract."""
         return f"{base_url.rstrip('/')}/u/{self.sign(order_id, 0, UPLOAD)}"
+
+    def minutes_link(self, base_url: str, order_id: str) -> str:
+        """The coordinator's link for recording the meeting's minutes."""
+        return f"{base_url.rstrip('/')}/m/{self.sign(order_id, 0, MINUTES)}"

@@ -23,6 +23,7 @@ from klyngepakke.order_file import load_minutes, load_order, read_yaml
 from klyngepakke.settings import Settings, get_settings
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
+    AgreementDoneCommand,
     Cancel,
     ConsultationDone,
     MeetingRecord,
@@ -45,6 +46,7 @@ survey_app = typer.Typer(help="Spørgeskemaet.")
 premeeting_app = typer.Typer(help="Formødet med jobcenteret.")
 meeting_app = typer.Typer(help="Klyngemødet.")
 extract_app = typer.Typer(help="Jobcenterets datatræk.")
+agreement_app = typer.Typer(help="Aftalerne fra klyngemødet.")
 for sub, name in (
     (order_app, "order"),
     (consultation_app, "consultation"),
@@ -52,6 +54,7 @@ for sub, name in (
     (premeeting_app, "premeeting"),
     (meeting_app, "meeting"),
     (extract_app, "extract"),
+    (agreement_app, "agreement"),
 ):
     app.add_typer(sub, name=name)
 
@@ -381,6 +384,18 @@ def meeting_record(
 
     cmd = _checked(as_json, lambda: MeetingRecord(minutes=load_minutes(minutes_file)))
     result = _run(as_json, lambda orders, _: orders.meeting_record(order_id, cmd))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@agreement_app.command("done")
+def agreement_done(
+    order_id: IdArg,
+    number: Annotated[int, typer.Argument(help="Aftalens nummer i referatet (1, 2, …)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Markér en aftale som udført; den ansvarlige får ikke flere påmindelser."""
+    cmd = _checked(as_json, lambda: _model(AgreementDoneCommand, number=number))
+    result = _run(as_json, lambda orders, _: orders.agreement_done(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 

@@ -21,6 +21,7 @@ _STATE_DA = {
     "overdue": "[bold red]overskredet[/]",
     "skipped": "sprunget over",
 }
+_AGREEMENT_DA = {"open": "åben", "done": "udført", "overdue": "[bold red]overskredet[/]"}
 _STATUS_DA = {"active": "aktiv", "completed": "afsluttet", "cancelled": "annulleret"}
 
 
@@ -63,6 +64,19 @@ def show_status(status: OrderStatus) -> None:
             f"{datetime_long(upload.at)}"
             + (f", {upload.missing} praksis ikke oplyst" if upload.missing else "")
         )
+    if status.agreements:
+        table = Table("Nr.", "Aftale", "Ansvarlig", "Frist", "Status")
+        for agreement in status.agreements:
+            table.add_row(
+                str(agreement.number),
+                agreement.text,
+                agreement.owner,
+                date_short(agreement.due),
+                _AGREEMENT_DA.get(agreement.state, agreement.state),
+            )
+        console.print(table)
+    if status.follow_up_meeting:
+        console.print(f"Opfølgende klyngemøde: workflow {status.follow_up_meeting}")
     if status.artifacts:
         show_artifacts(status)
 

@@ -41,7 +41,7 @@ from schemas.commands import (
 from schemas.errors import DomainError
 from schemas.order import OrderRequest, default_order_id
 from schemas.spreadsheet import is_xlsx
-from schemas.state import OrderStatus, UploadPage
+from schemas.state import MinutesPage, OrderStatus, UploadPage
 from schemas.survey import SurveyResponse
 from schemas.survey_round import AnswerSubmission, RoundProgress, SurveyForm
 from schemas.timeline import plan
@@ -223,6 +223,14 @@ class OrdersClient:
 
     async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
         return await self._update(order_id, "cancel", cmd)
+
+    async def minutes_page(self, order_id: str) -> MinutesPage | None:
+        """What the minutes page shows, or None for an order that does not run (any more)."""
+        try:
+            page: MinutesPage = await self._handle(order_id).query(OrderWorkflow.minutes_page)
+            return page
+        except RPCError:
+            return None
 
     # ---- the job centre's extract ---------------------------------------------------------
 

@@ -4,6 +4,7 @@ coordinator, on compressed time (one planned day per second by default)."""
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from klyngepakke.order_file import load_order
 from klyngepakke.settings import PROJECT_ROOT, Settings
 from schemas.business_days import add_business_days, on_or_after
 from schemas.commands import (
+    AgreementDoneCommand,
     ConsultationDone,
     MeetingRecord,
     PremeetingDone,
@@ -136,13 +138,14 @@ async def run_demo(
             StepState.ACTIVE,
             StepState.OVERDUE,
         ) and now >= order.meeting.start + timedelta(hours=3):
-            say(
-                (
-                    await orders.meeting_record(
-                        order_id, MeetingRecord(minutes=demo_minutes(order))
-                    )
-                ).message
-            )
+            say(await record_as_coordinator(settings, orders, order_id, demo_minutes(order)))
+        elif (
+            any(e.type == "AgreementReminderSent" for e in status.events)
+            and status.agreements
+            and status.agreements[0].state == "open"
+        ):
+            # The job centre reports its phone line is open: the coordinator marks it done.
+            say((await orders.agreement_done(order_id, AgreementDoneCommand(number=1))).message)
         await asyncio.sleep(min(0.25, seconds_per_day / 8))
     final = await orders.status(order_id)
     say(f"Ordren er {final.status}.")
@@ -158,6 +161,13 @@ async def run_demo(
         f"Dokumenter i {settings.artifact_dir / order_id}: "
         + ", ".join(a.name for a in final.artifacts)
     )
+    for agreement in final.agreements:
+        say(f"Aftale {agreement.number}: {agreement.text} – {agreement.state}")
+    if final.follow_up_meeting:
+        say(
+            f"Det opfølgende møde kører videre som workflow {final.follow_up_meeting} "
+            "(barn af ordren; gentager spørgeskemaet)."
+        )
     say(
         f"Temporal UI: http://localhost:{settings.ui_port}/namespaces/"
         f"{settings.temporal_namespace}/workflows/{order_id}"
@@ -165,16 +175,16 @@ async def run_demo(
     return final
 
 
-def _links(settings: Settings, order_id: str) -> list[str]:
-    """The personal survey links in the invitations this order sent (as a member sees them)."""
+def _mail_links(settings: Settings, order_id: str, mail: str, path: str) -> list[str]:
+    """The links under ``path`` in the ``mail`` mails this order sent (as people see them)."""
     found = []
-    for path in sorted(Path(settings.mail_dir).glob("*-survey_invitation.eml")):
-        if _order_of(path) != order_id:
+    for file in sorted(Path(settings.mail_dir).glob(f"*-{mail}.eml")):
+        if _order_of(file) != order_id:
             continue
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        message = BytesParser(policy=policy.default).parsebytes(file.read_bytes())
         body = message.get_body(("plain",))
         text = body.get_content() if body is not None else ""
-        found += re.findall(r"https?://\S+/s/\S+", text)
+        found += re.findall(rf"https?://\S+{path}\S+", text)
     return found
 
 
@@ -182,7 +192,7 @@ async def answer_as_members(
     settings: Settings, order_id: str, responses: list[SurveyResponse]
 ) -> int:
     """Every member but the last answers through the web form, one export row each."""
-    links = _links(settings, order_id)[:-1]
+    links = _mail_links(settings, order_id, "survey_invitation", "/s/")[:-1]
     sent = 0
     async with httpx.AsyncClient(timeout=30) as http:
         for url, response in zip(links, responses, strict=False):
@@ -203,6 +213,7 @@ def _order_of(path: Path) -> str | None:
 
 def demo_minutes(order: OrderRequest) -> Minutes:
     day = order.meeting.start.date()
+    follow_up = datetime.combine(day + timedelta(weeks=8), time(16, 0), COPENHAGEN)
     return Minutes(
         minute_taker=order.members[1].name if len(order.members) > 1 else order.coordinator.name,
         participants=len(order.members) + 2,
@@ -210,15 +221,52 @@ def demo_minutes(order: OrderRequest) -> Minutes:
             Agreement(
                 text="Jobcenteret opretter en direkte telefonlinje til lægerne",
                 owner="Jobcenteret",
-                due=day + timedelta(days=30),
+                due=day + timedelta(days=14),
             ),
             Agreement(
                 text="Hver praksis aftaler, hvem der håndterer attestanmodninger",
-                owner="Klyngen",
-                due=day + timedelta(days=45),
+                owner="Alle praksisser",
+                due=day + timedelta(days=21),
             ),
         ],
         follow_up=FollowUpChoices(
-            board_meeting=True, klu=True, contact_person=order.coordinator.name
+            board_meeting=True,
+            klu=True,
+            contact_person=order.coordinator.name,
+            follow_up_meeting=on_or_after_weekday(follow_up),
+            repeat_survey=True,
         ),
     )
+
+
+def on_or_after_weekday(moment: datetime) -> datetime:
+    day = on_or_after(moment.date())
+    return moment.replace(year=day.year, month=day.month, day=day.day)
+
+
+async def record_as_coordinator(
+    settings: Settings, orders: OrdersClient, order_id: str, minutes: Minutes
+) -> str:
+    """The coordinator opens the minutes link from the checklist mail and fills in the form."""
+    link = next(iter(_mail_links(settings, order_id, "practical_checklist", "/m/")), None)
+    if link is None:
+        return (await orders.meeting_record(order_id, MeetingRecord(minutes=minutes))).message
+    fields: dict[str, str] = {
+        "minute_taker": minutes.minute_taker,
+        "participants": str(minutes.participants),
+        "contact_person": minutes.follow_up.contact_person or "",
+    }
+    for row, agreement in enumerate(minutes.agreements):
+        fields[f"a{row}_text"] = agreement.text
+        fields[f"a{row}_owner"] = agreement.owner
+        fields[f"a{row}_due"] = agreement.due.isoformat()
+    for key in ("board_meeting", "klu", "repeat_survey", "new_extract"):
+        if getattr(minutes.follow_up, key):
+            fields[key] = "ja"
+    if minutes.follow_up.follow_up_meeting:
+        fields["follow_up_meeting"] = minutes.follow_up.follow_up_meeting.strftime("%Y-%m-%dT%H:%M")
+    async with httpx.AsyncClient(timeout=30) as http:
+        page = await http.post(link, data=fields)
+    found = re.search(r"<p>(Referatet.*?)</p>", page.text)
+    shown = html.unescape(found.group(1)) if found else page.text[:200]
+    return f"Koordinatoren udfyldte referatsiden ({page.status_code}): {shown}"

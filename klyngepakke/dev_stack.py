@@ -15,6 +15,7 @@ import structlog
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
+from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
 from workflows.search_attributes import dev_server_flags
@@ -84,7 +85,9 @@ async def run_dev_stack(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await wait_for_server(settings)
+        added = await register_search_attributes(await wait_for_server(settings))
+        if added:
+            log.info("search_attributes_added", names=added)
         sink.start()
         log.info(
             "dev_stack_ready",

@@ -93,6 +93,11 @@ def bar_chart(
     chart.category_axis.tick_labels.font.size = Pt(13)
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.tick_labels.font.size = Pt(12)
+    if number_format.endswith("%"):
+        # Shares: the axis runs to 100 %, in percent, like the data labels.
+        chart.value_axis.maximum_scale = 1.0
+        chart.value_axis.tick_labels.number_format = number_format
+        chart.value_axis.tick_labels.number_format_is_linked = False
 
 
 def new_presentation() -> PresentationType:

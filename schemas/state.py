@@ -317,6 +317,17 @@ class UploadPage(BaseModel):
     uploads: list[ExtractUploadView]
 
 
+class MinutesPage(BaseModel):
+    """What the coordinator's minutes page shows about the order."""
+
+    cluster: str
+    municipality: str
+    meeting: datetime
+    open: bool = Field(description="The meeting has started and no minutes are recorded")
+    recorded: bool
+    members: list[str] = Field(description="Names, offered as owners of agreements")
+
+
 class OrderStatus(BaseModel):
     """What ``order status`` shows and the workflow's ``status`` query answers."""
 

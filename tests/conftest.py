@@ -10,14 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
-from workflows import search_attributes
 
 
 def binary(name: str) -> str:
@@ -31,15 +29,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-async def register_search_attributes(client: Client) -> None:
-    await client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=client.namespace,
-            search_attributes={k.name: k.indexed_value_type.value for k in search_attributes.ALL},
-        )
-    )
 
 
 @pytest.fixture(scope="session")

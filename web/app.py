@@ -20,6 +20,7 @@ from schemas.danish_format import date_long
 from schemas.errors import DomainErrors
 from schemas.survey import MAX_FREE_TEXT, SurveyResponse, check_response
 from schemas.survey_round import SurveyForm
+from web.minutes import MinutesBackend, add_minutes_routes
 from web.pages import Pages
 from web.upload import UploadBackend, add_upload_routes
 
@@ -38,7 +39,7 @@ SECURITY_HEADERS = {
 }
 
 
-class SurveyBackend(UploadBackend, Protocol):
+class SurveyBackend(UploadBackend, MinutesBackend, Protocol):
     """What the web app asks of Temporal (klyngepakke.client.OrdersClient in production)."""
 
     async def survey_form(self, workflow_id: str, member: int) -> SurveyForm | None: ...
@@ -185,4 +186,5 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
         return message(request, 200, "Tak for dit svar", accepted.message)
 
     add_upload_routes(app, backend, signer, pages)
+    add_minutes_routes(app, backend, signer, pages)
     return app

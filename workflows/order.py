@@ -406,7 +406,10 @@ class OrderWorkflow(OrderSteps):
         await self._mail("invitation", f"invitation-{self._replans}", "members", calendar=invite)
         self._record(InvitationSent(at=self._now(), invited=len(self._order.members)))
         await self._mail(
-            "practical_checklist", f"practical_checklist-{self._replans}", "coordinator"
+            "practical_checklist",
+            f"practical_checklist-{self._replans}",
+            "coordinator",
+            minutes_link=True,
         )
 
     async def _meeting(self) -> None:
@@ -417,7 +420,9 @@ class OrderWorkflow(OrderSteps):
             "Venter på referatet fra klyngemødet",
         ):
             self._record(StepOverdue(at=self._now(), step=Step.MEETING))
-            await self._mail("meeting_escalation", "meeting_escalation", "coordinator")
+            await self._mail(
+                "meeting_escalation", "meeting_escalation", "coordinator", minutes_link=True
+            )
             await self._wait_until(None, recorded, "Venter på referatet (rykket)")
 
     async def _follow_up(self) -> None:

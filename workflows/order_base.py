@@ -215,6 +215,7 @@ class OrderBase:
         delivery_note: str | None = None,
         upload_link: bool = False,
         practice_labels: bool = False,
+        minutes_link: bool = False,
         to: list[Person] | None = None,
         agreement: AgreementView | None = None,
         reminder: str | None = None,
@@ -232,6 +233,7 @@ class OrderBase:
             calendar=calendar,
             upload_to=workflow.info().workflow_id if upload_link else None,
             practice_labels=practice_labels,
+            minutes_link=minutes_link,
             context=MailContext(
                 order_id=workflow.info().workflow_id,
                 order=self._order,

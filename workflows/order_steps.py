@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.minutes import check_minutes
     from schemas.order import ContactBy
     from schemas.program import adjusted
-    from schemas.state import OrderStatus, UploadPage, status_of, upload_views
+    from schemas.state import MinutesPage, OrderStatus, UploadPage, status_of, upload_views
     from schemas.steps import Step, StepState
     from schemas.survey import aggregate, check_response
     from schemas.survey_round import RoundProgress
@@ -310,6 +310,23 @@ class OrderSteps(ExtractIntake, OrderBase):
         self._survey_progress = progress
         if self._state.timeline is not None:
             self._publish()
+
+    @workflow.query(name="minutes_page")
+    def minutes_page(self) -> MinutesPage:
+        state = self._state
+        recorded = state.is_done(Step.MEETING)
+        started = self._clock.planned(workflow.now()) >= self._timeline.meeting
+        return MinutesPage(
+            cluster=self._order.cluster.name,
+            municipality=self._order.municipality.name,
+            meeting=self._timeline.meeting,
+            open=state.status == "active"
+            and not self._cancel_requested
+            and started
+            and not recorded,
+            recorded=recorded,
+            members=[m.name for m in self._order.members],
+        )
 
     @workflow.query(name="status")
     def status(self) -> OrderStatus:
