@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from docx import Document
 from pptx import Presentation
@@ -16,6 +16,7 @@ import renderers
 from catalog import Catalog
 from schemas.documents import DocumentSource
 from schemas.events import ConsultationCompleted
+from schemas.minutes import FollowUpChoices
 from schemas.order import COPENHAGEN, ContactBy, MeetingMode
 from schemas.survey import aggregate
 from schemas.timeline import plan
@@ -62,7 +63,8 @@ def test_built_ins_are_registered():
 
 
 def test_rendering_is_byte_for_byte_repeatable():
-    first = {kind: render(kind, source()) for kind in ("deck", "jobcenter_guide")}
+    kinds = ("deck", "jobcenter_guide", "extract_template", "comparison_deck")
+    first = {kind: render(kind, source()) for kind in kinds}
     # Zip entries and embedded workbooks are stamped with the time in 2-second steps:
     # render again past such a step, as a retried activity on a busy worker would.
     time.sleep(2.1)
@@ -101,11 +103,32 @@ def test_without_answers_the_deck_says_so():
 
 
 def test_no_provider_number_appears_in_any_document():
-    src = source()
-    for kind in ("deck", "jobcenter_guide"):
+    src = source(minutes=factories.minutes(NOW.date() + timedelta(weeks=9)))
+    for kind in ("deck", "jobcenter_guide", "meeting_summary", "comparison_deck"):
         xml = xml_text(render(kind, src))
         for member in src.order.members:
             assert member.ydernummer not in xml, kind
+
+
+def test_the_summary_lists_every_agreement_with_owner_and_date_and_the_follow_up():
+    minutes = factories.minutes(NOW.date() + timedelta(weeks=9)).model_copy(
+        update={
+            "follow_up": FollowUpChoices(
+                board_meeting=True,
+                follow_up_meeting=datetime(2027, 5, 20, 16, tzinfo=COPENHAGEN),
+                repeat_survey=True,
+            )
+        }
+    )
+    document = Document(io.BytesIO(render("meeting_summary", source(minutes=minutes))))
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    agreement = minutes.agreements[0]
+    assert rows[1][:3] == ["1", agreement.text, agreement.owner]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert (
+        "Opfølgende klyngemøde torsdag den 20. maj 2027 kl. 16:00 (spørgeskemaet gentages)." in text
+    )
+    assert "bestyrelse" in text
 
 
 def test_the_extract_is_charted_by_label_and_never_by_provider_number():
