@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from activities.artifact_store import ArtifactStore
 from activities.catalog_lookup import CatalogActivities
+from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
 from activities.mail import MailActivities
 from activities.pdf_conversion import PdfConverter
@@ -23,13 +24,14 @@ from activities.survey_links import LinkSigner
 from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from klyngepakke.settings import Settings
+from workflows.course import CourseWorkflow
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
 from workflows.sandbox import workflow_runner
 from workflows.survey_round import SurveyRound
 
 log = structlog.get_logger(__name__)
-WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting]
+WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow]
 
 
 def build_activities(
@@ -49,11 +51,16 @@ def build_activities(
         labeller,
     )
     extract = ExtractActivities(ArtifactStore(settings.upload_dir), store, labeller)
+    render = RenderActivities(store, PdfConverter.find())
+    lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,
+        CourseMailActivities(mail).send_course_mail,
         extract.check_extract,
-        RenderActivities(store, PdfConverter.find()).render_documents,
-        CatalogActivities(catalog).load_package,
+        render.render_documents,
+        render.render_course_program,
+        lookup.load_package,
+        lookup.load_course,
         aggregate_answers,
     ]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from catalog import Catalog, CatalogError
+from catalog import Catalog, CatalogError, load_course
 from schemas.catalog import Package
+from schemas.course import CourseDefinition
 
 
 class CatalogActivities:
@@ -19,3 +20,10 @@ class CatalogActivities:
             return self.catalog.package(package_id)
         except CatalogError as exc:
             raise ApplicationError(exc.message, type="UnknownPackage", non_retryable=True) from None
+
+    @activity.defn(name="load_course")
+    def load_course(self, course_id: str) -> CourseDefinition:
+        try:
+            return load_course(course_id)
+        except CatalogError as exc:
+            raise ApplicationError(exc.message, type="UnknownCourse", non_retryable=True) from None

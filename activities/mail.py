@@ -8,6 +8,7 @@ sent and sends only the rest.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -187,29 +188,19 @@ class MailActivities:
             else None,
             practice_label=self._practice_label(request, recipient),
         )
-        first, _, body = text.partition("\n")
-        if not first.startswith("Emne: "):
-            raise ApplicationError(
-                f"mail template {request.mail} lacks its 'Emne:' line", non_retryable=True
-            )
-        return first.removeprefix("Emne: ").strip(), body.lstrip("\n")
+        return split_subject(text, request.mail)
 
     def build(self, request: MailRequest, recipient: Person, now: datetime) -> EmailMessage:
         subject, body = self.render(request, recipient)
-        message = EmailMessage()
-        message["Message-ID"] = message_id(request.context.order_id, request.key, recipient.email)
-        message["From"] = formataddr((self.smtp.sender_name, self.smtp.sender))
-        message["To"] = formataddr((recipient.name, recipient.email))
-        message["Subject"] = subject
-        message["Date"] = format_datetime(now)
-        message["X-Klyngepakke-Order"] = request.context.order_id
-        message["X-Klyngepakke-Mail"] = request.mail
-        message.set_content(body)
-        for ref in request.attachments:
-            maintype, _, subtype = ref.media_type.partition("/")
-            message.add_attachment(
-                self.store.read(ref), maintype=maintype, subtype=subtype, filename=ref.name
-            )
+        message = self.compose(
+            request.context.order_id,
+            request.key,
+            request.mail,
+            recipient,
+            (subject, body),
+            request.attachments,
+            now,
+        )
         if request.calendar is not None:
             ics = build_ics(request.calendar, self.smtp.sender, now)
             message.add_attachment(
@@ -221,20 +212,54 @@ class MailActivities:
             )
         return message
 
-    @activity.defn(name="send_mail")
-    async def send_mail(self, request: MailRequest) -> MailResult:
+    def compose(
+        self,
+        workflow_id: str,
+        key: str,
+        mail: str,
+        recipient: Person,
+        text: tuple[str, str],
+        attachments: list[ArtifactRef],
+        now: datetime,
+    ) -> EmailMessage:
+        """One message with its deterministic Message-ID and the stored attachments."""
+        subject, body = text
+        message = EmailMessage()
+        message["Message-ID"] = message_id(workflow_id, key, recipient.email)
+        message["From"] = formataddr((self.smtp.sender_name, self.smtp.sender))
+        message["To"] = formataddr((recipient.name, recipient.email))
+        message["Subject"] = subject
+        message["Date"] = format_datetime(now)
+        message["X-Klyngepakke-Order"] = workflow_id
+        message["X-Klyngepakke-Mail"] = mail
+        message.set_content(body)
+        for ref in attachments:
+            maintype, _, subtype = ref.media_type.partition("/")
+            message.add_attachment(
+                self.store.read(ref), maintype=maintype, subtype=subtype, filename=ref.name
+            )
+        return message
+
+    async def deliver(
+        self,
+        workflow_id: str,
+        key: str,
+        mail: str,
+        recipients: list[Person],
+        build: Callable[[Person, datetime], EmailMessage],
+    ) -> MailResult:
+        """Send to each recipient not yet in the sent-ledger; mark each once accepted."""
         now = datetime.now(UTC)
         ids: list[str] = []
         sent = skipped = 0
-        for recipient in request.recipients:
-            mid = message_id(request.context.order_id, request.key, recipient.email)
+        for recipient in recipients:
+            mid = message_id(workflow_id, key, recipient.email)
             ids.append(mid)
             if self.ledger.was_sent(mid):
                 skipped += 1
                 continue
-            message = self.build(request, recipient, now)
             await aiosmtplib.send(
-                message,
+                build(recipient, now),
                 hostname=self.smtp.host,
                 port=self.smtp.port,
                 username=self.smtp.username,
@@ -244,5 +269,23 @@ class MailActivities:
             )
             self.ledger.mark_sent(mid)
             sent += 1
-        log.info("mail_sent", mail=request.mail, sent=sent, already_sent=skipped)
+        log.info("mail_sent", mail=mail, sent=sent, already_sent=skipped)
         return MailResult(message_ids=ids, sent=sent, already_sent=skipped)
+
+    @activity.defn(name="send_mail")
+    async def send_mail(self, request: MailRequest) -> MailResult:
+        return await self.deliver(
+            request.context.order_id,
+            request.key,
+            request.mail,
+            request.recipients,
+            lambda recipient, now: self.build(request, recipient, now),
+        )
+
+
+def split_subject(text: str, mail: str) -> tuple[str, str]:
+    """A template's first line is 'Emne: …'; the rest is the body."""
+    first, _, body = text.partition("\n")
+    if not first.startswith("Emne: "):
+        raise ApplicationError(f"mail template {mail} lacks its 'Emne:' line", non_retryable=True)
+    return first.removeprefix("Emne: ").strip(), body.lstrip("\n")

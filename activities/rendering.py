@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import structlog
 from pydantic import BaseModel, Field
 from temporalio import activity
@@ -11,7 +13,9 @@ import renderers
 from activities.artifact_store import ArtifactStore
 from activities.pdf_conversion import PdfConverter
 from renderers import RenderedDocument
+from renderers.course_program import CourseProgram
 from schemas.artifacts import ArtifactRef
+from schemas.course import CourseDefinition, CourseRequest
 from schemas.documents import DocumentSource
 
 log = structlog.get_logger(__name__)
@@ -24,6 +28,13 @@ class RenderRequest(BaseModel):
 
 class RenderResult(BaseModel):
     artifacts: list[ArtifactRef]
+
+
+class CourseProgramRequest(BaseModel):
+    course_id: str
+    course: CourseRequest
+    definition: CourseDefinition
+    planned_at: datetime
 
 
 # One printable page each: delivered as PDF where LibreOffice is installed.
@@ -63,3 +74,16 @@ class RenderActivities:
             )
         log.info("documents_rendered", kinds=request.kinds, versions=[r.version for r in refs])
         return RenderResult(artifacts=refs)
+
+    @activity.defn(name="render_course_program")
+    def render_course_program(self, request: CourseProgramRequest) -> ArtifactRef:
+        renderer = CourseProgram()
+        stamp = request.planned_at.date().isoformat() + "T00:00:00Z"
+        document = renderer.render(renderer.context(request.course, request.definition, stamp))
+        return self.store.put(
+            request.course_id,
+            renderer.kind,
+            document.filename,
+            document.media_type,
+            document.content,
+        )

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from pydantic import ValidationError
 
 from schemas.catalog import Package
+from schemas.course import CourseDefinition
 from schemas.danish_format import date_long, date_short, datetime_long
 from schemas.errors import DomainError, from_validation_error
 
@@ -77,23 +78,7 @@ class Catalog:
         return package
 
     def _load_mails(self, folder: Path) -> Environment:
-        mails = folder / "mails"
-        env = Environment(
-            loader=FileSystemLoader(mails),
-            undefined=StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-        )
-        env.filters.update(dato=date_long, dato_kort=date_short, dato_tid=datetime_long)
-        for name in REQUIRED_MAILS:
-            path = mails / f"{name}.j2"
-            if not path.is_file():
-                raise CatalogError(str(path), "mailskabelonen mangler")
-            try:
-                env.get_template(f"{name}.j2")
-            except TemplateSyntaxError as exc:
-                raise CatalogError(str(path), f"linje {exc.lineno}: {exc.message}") from None
-        return env
+        return _mail_environment(folder / "mails", REQUIRED_MAILS)
 
     def package(self, package_id: str) -> Package:
         try:
@@ -107,3 +92,54 @@ class Catalog:
     def mail_environment(self, package_id: str) -> Environment:
         self.package(package_id)
         return self._mail_envs[package_id]
+
+
+COURSES_DIR = DEFAULT_DIR / "courses"
+REQUIRED_COURSE_MAILS = (
+    "course_started",
+    "course_intro",
+    "course_task_reminder",
+    "course_groups",
+    "course_follow_up",
+    "course_closing",
+)
+
+
+def load_course(course_id: str, root: Path = COURSES_DIR) -> CourseDefinition:
+    """A course from catalog/courses/<id>/course.yaml, validated."""
+    folder = root / course_id
+    source = folder / "course.yaml"
+    if not source.is_file():
+        known = ", ".join(sorted(p.name for p in root.iterdir() if (p / "course.yaml").is_file()))
+        raise CatalogError("course", f"ukendt kursus '{course_id}' – kendte kurser: {known}")
+    try:
+        definition = CourseDefinition.model_validate(yaml.safe_load(source.read_text("utf-8")))
+    except yaml.YAMLError as exc:
+        raise CatalogError(str(source), f"ugyldig YAML: {exc}") from None
+    except ValidationError as exc:
+        raise CatalogError(str(source), str(from_validation_error(exc))) from None
+    return definition
+
+
+def course_mail_environment(course_id: str, root: Path = COURSES_DIR) -> Environment:
+    return _mail_environment(root / course_id / "mails", REQUIRED_COURSE_MAILS)
+
+
+def _mail_environment(mails: Path, required: tuple[str, ...]) -> Environment:
+    """The Danish mail templates of a folder, every required one present and parseable."""
+    env = Environment(
+        loader=FileSystemLoader(mails),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(dato=date_long, dato_kort=date_short, dato_tid=datetime_long)
+    for name in required:
+        path = mails / f"{name}.j2"
+        if not path.is_file():
+            raise CatalogError(str(path), "mailskabelonen mangler")
+        try:
+            env.get_template(f"{name}.j2")
+        except TemplateSyntaxError as exc:
+            raise CatalogError(str(path), f"linje {exc.lineno}: {exc.message}") from None
+    return env

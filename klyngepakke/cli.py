@@ -18,8 +18,15 @@ from temporalio.service import RPCError
 
 from klyngepakke import cli_output
 from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, connect
+from klyngepakke.course_client import CoursesClient
 from klyngepakke.logs import configure_logging
-from klyngepakke.order_file import load_minutes, load_order, read_yaml
+from klyngepakke.order_file import (
+    load_course_file,
+    load_minutes,
+    load_order,
+    parse_participants,
+    read_yaml,
+)
 from klyngepakke.settings import Settings, get_settings
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
@@ -32,6 +39,7 @@ from schemas.commands import (
     Reschedule,
     SurveyImport,
 )
+from schemas.course import CourseNoteCommand, ParticipantsCommand
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.order import ContactBy, MeetingMode, as_copenhagen
 
@@ -47,6 +55,9 @@ premeeting_app = typer.Typer(help="Formødet med jobcenteret.")
 meeting_app = typer.Typer(help="Klyngemødet.")
 extract_app = typer.Typer(help="Jobcenterets datatræk.")
 agreement_app = typer.Typer(help="Aftalerne fra klyngemødet.")
+course_app = typer.Typer(help="Jobcenterpakken: kurset for sagsbehandlere.")
+course_task_app = typer.Typer(help="Kursets tjekliste.")
+course_app.add_typer(course_task_app, name="task")
 for sub, name in (
     (order_app, "order"),
     (consultation_app, "consultation"),
@@ -55,6 +66,7 @@ for sub, name in (
     (meeting_app, "meeting"),
     (extract_app, "extract"),
     (agreement_app, "agreement"),
+    (course_app, "course"),
 ):
     app.add_typer(sub, name=name)
 
@@ -79,13 +91,13 @@ def _fail_invalid(exc: DomainError | DomainErrors, as_json: bool) -> None:
     _fail(2, "\n".join(lines), as_json, errors[0].field if errors else None)
 
 
-def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]) -> T:
+def _run(as_json: bool, action: Callable[[CoursesClient, Settings], Awaitable[T]]) -> T:
     """Connect, run one action, and turn every expected failure into a message + exit code."""
     settings = get_settings()
 
     async def go() -> T:
         client = await connect(settings)
-        return await action(OrdersClient(client, settings), settings)
+        return await action(CoursesClient(client, settings), settings)
 
     try:
         return asyncio.run(go())
@@ -96,7 +108,8 @@ def _run(as_json: bool, action: Callable[[OrdersClient, Settings], Awaitable[T]]
     except UnknownOrder as exc:
         _fail(
             2,
-            f"Der findes ingen ordre med id '{exc.order_id}' – se `klyngepakke order list`.",
+            f"Der findes ingen ordre eller intet kursus med id '{exc.order_id}' – se "
+            "`klyngepakke order list`.",
             as_json,
             "id",
         )
@@ -396,6 +409,85 @@ def agreement_done(
     """Markér en aftale som udført; den ansvarlige får ikke flere påmindelser."""
     cmd = _checked(as_json, lambda: _model(AgreementDoneCommand, number=number))
     result = _run(as_json, lambda orders, _: orders.agreement_done(order_id, cmd))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@course_app.command("start")
+def course_start(
+    course_file: Annotated[Path, typer.Argument(help="Kurset (YAML), se examples/kursus.yaml")],
+    course_id: Annotated[str | None, typer.Option("--id", help="Eget kursus-id")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Tillad < 4 uger til kurset")] = False,
+    seconds_per_day: Annotated[
+        float | None,
+        typer.Option(
+            "--seconds-per-day", min=0.01, help="Komprimeret tid: sekunder pr. planlagt dag"
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Start et kursus fra en YAML-fil."""
+    request = _checked(as_json, lambda: load_course_file(course_file))
+    started = _run(
+        as_json,
+        lambda client, _: client.course_start(
+            request, course_id=course_id, force=force, seconds_per_day=seconds_per_day
+        ),
+    )
+    if as_json:
+        print(json.dumps({"id": started}))
+    else:
+        cli_output.console.print(f"Kurset er startet med id [bold]{started}[/].")
+
+
+@course_app.command("status")
+def course_status(course_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Vis kursets tjekliste, grupper og hændelser."""
+    status = _run(as_json, lambda client, _: client.course_status(course_id))
+    _answer(as_json, status, lambda: cli_output.show_course(status))
+
+
+@course_task_app.command("done")
+def course_task_done(
+    course_id: IdArg,
+    task: Annotated[str, typer.Argument(help="Opgavens id, fx forberedelse")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Markér en opgave på tjeklisten som udført."""
+    result = _run(as_json, lambda client, _: client.course_task_done(course_id, task))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@course_app.command("note")
+def course_note(
+    course_id: IdArg,
+    text: Annotated[str, typer.Argument(help="Emne eller pointe fra kurset")],
+    good_example: Annotated[
+        bool, typer.Option("--good-example", help="En god anmodning til opfølgningsmailen")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Notér et emne, en pointe eller en god anmodning under kurset."""
+    cmd = _checked(as_json, lambda: _model(CourseNoteCommand, text=text, good_example=good_example))
+    result = _run(as_json, lambda client, _: client.course_note(course_id, cmd))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@course_app.command("participants")
+def course_participants(
+    course_id: IdArg,
+    participants_file: Annotated[Path, typer.Argument(help="Deltagerne: email;navn;team")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Sæt deltagerlisten (erstatter den hidtidige)."""
+    if not participants_file.is_file():
+        _fail(2, f"file: filen {participants_file} findes ikke", as_json, "file")
+    cmd = _checked(
+        as_json,
+        lambda: ParticipantsCommand(
+            participants=parse_participants(participants_file.read_bytes(), participants_file.name)
+        ),
+    )
+    result = _run(as_json, lambda client, _: client.course_participants(course_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from activities.extract_file import ParsedExtract
 from klyngepakke.client import OrderSummary
 from schemas.commands import StepAccepted
+from schemas.course import CourseStatus
 from schemas.danish_format import date_short, datetime_long, number
 from schemas.state import OrderStatus
 
@@ -99,6 +100,33 @@ def show_receipt(receipt: ParsedExtract) -> None:
         )
     for skipped in receipt.skipped:
         console.print(f"Række {skipped.row} sprunget over: {skipped.reason}")
+
+
+_TASK_DA = {"open": "åben", "done": "udført", "not_done": "[bold red]ikke gjort[/]"}
+
+
+def show_course(status: CourseStatus) -> None:
+    console.print(
+        f"[bold]{status.id}[/] – {datetime_long(status.start)} ({status.mode.value}) – "
+        f"{'afsluttet' if status.status == 'completed' else 'aktivt'}"
+    )
+    console.print(f"Deltagere: {status.participants} · noter: {status.notes}")
+    table = Table("Opgave", "Id", "Frist", "Status")
+    for task in status.tasks:
+        state = _TASK_DA.get(task.state, task.state)
+        table.add_row(
+            task.title,
+            task.id + (" (automatisk)" if task.automatic else ""),
+            date_short(task.due),
+            state,
+        )
+    console.print(table)
+    if status.groups:
+        console.print("Grupper: " + ", ".join(str(n) for n in status.groups) + " deltagere")
+    if status.program:
+        console.print(f"Kursusprogram: {status.program}")
+    for event in status.events[-5:]:
+        console.print(f"· {event}")
 
 
 def show_artifacts(status: OrderStatus) -> None:

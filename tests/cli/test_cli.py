@@ -10,6 +10,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from klyngepakke.settings import Settings
+from schemas.order import COPENHAGEN
 from tests import factories
 from tests.conftest import binary
 from worker import build_worker
@@ -160,3 +162,60 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
             assert code == 0 and "annulleret" in out
             result = await env.client.get_workflow_handle(order_id).result()
             assert result["status"] == "cancelled"
+
+
+async def test_an_invalid_course_file_exits_2_and_names_the_field(tmp_path):
+    bad = tmp_path / "kursus.yaml"
+    bad.write_text(
+        (EXAMPLES / "kursus.yaml").read_text(encoding="utf-8").replace("room:", "# room:"),
+        encoding="utf-8",
+    )
+    (tmp_path / "deltagere.csv").write_bytes((EXAMPLES / "deltagere.csv").read_bytes())
+    code, out, _ = await klyngepakke("course", "start", str(bad), "--json")
+    assert code == 2
+    assert "room" in json.loads(out)["error"]
+
+
+@pytest.mark.slow
+async def test_a_course_is_started_and_worked_from_the_shell(dev_server, settings, sink, tmp_path):
+    env, variables = dev_server
+    settings = settings.model_copy(update={"task_queue": f"course-{uuid.uuid4()}"})
+    variables["KLYNGEPAKKE_TASK_QUEUE"] = settings.task_queue
+    start = (await env.get_current_time()).astimezone(COPENHAGEN) + timedelta(weeks=6)
+    course_file = tmp_path / "kursus.yaml"
+    text = (EXAMPLES / "kursus.yaml").read_text(encoding="utf-8")
+    course_file.write_text(
+        text.replace("2027-03-10T13:00", start.strftime("%Y-%m-%dT13:00")), encoding="utf-8"
+    )
+    (tmp_path / "deltagere.csv").write_bytes((EXAMPLES / "deltagere.csv").read_bytes())
+    course_id = f"kursus-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        async with build_worker(env.client, settings, executor):
+            code, out, err = await klyngepakke(
+                "course", "start", str(course_file), "--id", course_id, "--json", env=variables
+            )
+            assert code == 0, err
+            assert json.loads(out) == {"id": course_id}
+            for _ in range(60):  # until the course has read its checklist from the catalog
+                code, out, _ = await klyngepakke(
+                    "course", "status", course_id, "--json", env=variables
+                )
+                status = json.loads(out)
+                if status["tasks"]:
+                    break
+                await asyncio.sleep(0.5)
+            assert {"id", "status", "tasks"} <= status.keys() and status["status"] == "active"
+            assert status["participants"] == 9
+            code, out, _ = await klyngepakke(
+                "course", "task", "done", course_id, "forberedelse", env=variables
+            )
+            assert code == 0 and "udført" in out
+            code, _, err = await klyngepakke(
+                "course", "task", "done", course_id, "kaffe", env=variables
+            )
+            assert code == 2 and "ukendt opgave" in err
+            code, out, _ = await klyngepakke(
+                "course", "note", course_id, "Prognosen er vigtigst", env=variables
+            )
+            assert code == 0 and "gemt" in out
+            await env.client.get_workflow_handle(course_id).terminate("test finished")

@@ -1,0 +1,89 @@
+"""Builds course_program.docx, the docxtpl template of the course program (seed 002's table
+in the project's own words).
+
+The .docx is committed; rerun this after changing the wording:
+    python -m renderers.templates.build_course_program
+Each Jinja tag sits in a single run (one add_paragraph/add_run call), as docxtpl needs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt, RGBColor
+
+TARGET = Path(__file__).with_name("course_program.docx")
+KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
+
+
+def build(target: Path = TARGET) -> None:
+    doc = Document()
+    section = doc.sections[0]
+    # Landscape: five columns with the purpose written out.
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(1.5)
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10)
+    for level in (1, 2):
+        doc.styles[f"Heading {level}"].font.color.rgb = KIAP_BLUE
+
+    doc.add_heading("{{ title }}", level=1)
+    doc.add_paragraph("{{ municipality }} · {{ when }} · {{ mode }}: {{ place }}")
+    doc.add_paragraph(
+        "Undervisere: {{ jobcenter_teacher }} (jobcenteret) og {{ consultant_teacher }}"
+        " (kommunal praksiskonsulent)"
+    )
+    doc.add_heading("Læringsmål", level=2)
+    doc.add_paragraph("{%p for goal in learning_goals %}")
+    doc.add_paragraph("{{ goal }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+
+    doc.add_heading("Program", level=2)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Light List Accent 1"
+    for cell, text in zip(
+        table.rows[0].cells, ("Tid", "Slides", "Aktivitet", "Formål", "Ansvarlig"), strict=True
+    ):
+        cell.text = text
+    row = table.add_row().cells
+    row[0].text = "{%tr for row in rows %}"
+    row = table.add_row().cells
+    for cell, text in zip(
+        row,
+        (
+            "{{ row.time }}",
+            "{{ row.slides }}",
+            "{{ row.activity }}",
+            "{{ row.purpose }}",
+            "{{ row.responsible }}",
+        ),
+        strict=True,
+    ):
+        cell.text = text
+    row = table.add_row().cells
+    row[0].text = "{%tr endfor %}"
+    for column, width in zip(table.columns, (2.6, 1.6, 6.0, 12.0, 4.4), strict=True):
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+    doc.add_paragraph("{%p if cases %}")
+    doc.add_heading("Cases til gruppearbejdet", level=2)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p for case in cases %}")
+    doc.add_paragraph("{{ case }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph(
+        "Slides er nummereret efter præsentationen; trækkes slides ud eller lægges nye ind,"
+        " rettes antallet i kursusfilen (slides), og programmet laves igen."
+    )
+    doc.core_properties.author = "KiAP"
+    doc.save(str(target))
+
+
+if __name__ == "__main__":
+    build()

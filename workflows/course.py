@@ -1,0 +1,380 @@
+"""CourseWorkflow: the job-centre course (Jobcenterpakke) as a checklist against its date.
+
+The seed's checklist items are tasks with due dates. The workflow does the automatic ones
+itself (the intro mail to the participants, the groups for the teachers, the follow-up mail
+with the teachers' notes), reminds the responsible teacher of an open task on its due date,
+and completes two weeks after the course, listing what was never done instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime, timedelta
+from typing import Literal
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.catalog_lookup import CatalogActivities
+    from activities.course_mail import (
+        CourseMailActivities,
+        CourseMailContext,
+        CourseMailRequest,
+        CourseNote,
+    )
+    from activities.rendering import CourseProgramRequest, RenderActivities
+    from schemas.artifacts import ArtifactRef
+    from schemas.business_days import at_workday_start, on_or_after
+    from schemas.clock import OrderClock
+    from schemas.commands import StepAccepted
+    from schemas.course import (
+        CourseDefinition,
+        CourseInput,
+        CourseNoteCommand,
+        CourseStatus,
+        Groups,
+        Participant,
+        ParticipantsCommand,
+        PlannedTask,
+        TaskDone,
+        TaskState,
+        TaskView,
+        check_request,
+        plan_tasks,
+        program_rows,
+        split_groups,
+    )
+    from schemas.danish_format import date_long, datetime_long
+    from schemas.errors import DomainError
+    from schemas.people import Person
+    from workflows import activity_options, search_attributes
+
+INTRO, GROUPS, FOLLOW_UP = "introduktionsmail", "grupper", "opfoelgningsmail"
+Teacher = Literal["jobcenter", "praksiskonsulent", "begge"]
+
+
+def _refuse(message: str) -> ApplicationError:
+    return ApplicationError(message, type="StepRefused", non_retryable=True)
+
+
+@workflow.defn
+class CourseWorkflow:
+    @workflow.init
+    def __init__(self, inp: CourseInput) -> None:
+        self._inp = inp
+        self._clock = OrderClock(
+            real_origin=workflow.now(),
+            planned_origin=workflow.now(),
+            seconds_per_day=inp.seconds_per_day,
+        )
+        self._definition: CourseDefinition | None = None
+        self._tasks: list[PlannedTask] = []
+        self._done: dict[str, datetime] = {}
+        self._participants: list[Participant] = list(inp.course.participants)
+        self._notes: list[CourseNote] = []
+        self._groups: Groups | None = None
+        self._program: ArtifactRef | None = None
+        self._happened: list[str] = []
+        self._closed = False
+
+    @workflow.run
+    async def run(self, inp: CourseInput) -> CourseStatus:
+        definition = await workflow.execute_activity_method(
+            CatalogActivities.load_course,
+            inp.course.course,
+            summary="Hent kurset fra kataloget",
+            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
+            retry_policy=activity_options.LOOKUP_RETRY,
+        )
+        try:
+            check_request(inp.course, definition)
+            tasks = plan_tasks(definition, inp.course.start, self._now(), force=inp.force)
+        except DomainError as exc:
+            raise ApplicationError(str(exc), type="InvalidCourse", non_retryable=True) from None
+        self._definition, self._tasks = definition, tasks
+        self._program = await workflow.execute_activity_method(
+            RenderActivities.render_course_program,
+            CourseProgramRequest(
+                course_id=workflow.info().workflow_id,
+                course=inp.course,
+                definition=definition,
+                planned_at=self._now(),
+            ),
+            summary="Kursusprogram (DOCX)",
+            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            retry_policy=activity_options.RENDER_RETRY,
+        )
+        await self._mail("course_started", "started", self._teachers("begge"), [self._program])
+        self._note_event("Kurset er oprettet; underviserne har fået tjeklisten og programmet")
+
+        closing = at_workday_start(on_or_after(inp.course.start.date() + timedelta(weeks=2)))
+        intro: asyncio.Future[None] | None = None
+        for task in tasks:
+            if task.due >= closing:
+                continue  # looked at when the course closes
+            await self._until(task.due, f"Venter: {task.title}")
+            if task.id == INTRO:
+                intro = asyncio.ensure_future(self._intro())
+            elif task.id == GROUPS:
+                await self._make_groups()
+            elif task.id == FOLLOW_UP:
+                await self._follow_up_mail()
+            elif task.id not in self._done:
+                await self._remind(task)
+        await self._until(closing, "Venter til kurset afsluttes")
+        self._closed = True
+        if intro is not None and not intro.done():
+            intro.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await intro
+        open_tasks = [t.id for t in tasks if t.id not in self._done]
+        await self._mail(
+            "course_closing", "closing", self._teachers("begge"), open_tasks=open_tasks
+        )
+        self._note_event(
+            "Kurset er afsluttet"
+            + (f"; ikke gjort: {', '.join(open_tasks)}" if open_tasks else "; alt er gjort")
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.status()
+
+    # ---- the automatic tasks -----------------------------------------------------------
+
+    async def _intro(self) -> None:
+        """The intro goes when there are participants; until then the job centre's teacher
+        is reminded that the list is missing."""
+        if not self._participants:
+            await self._remind(self._task(INTRO), missing_participants=True)
+            await workflow.wait_condition(lambda: bool(self._participants))
+        await self._send_intro()
+
+    async def _send_intro(self) -> None:
+        # One key for every sending: the sent-ledger skips those who already have it.
+        await self._mail("course_intro", "intro", self._participant_people())
+        if INTRO not in self._done:
+            self._done[INTRO] = self._now()
+            self._note_event(f"Introduktionsmail sendt til {len(self._participants)} deltagere")
+        self._publish()
+
+    async def _make_groups(self) -> None:
+        self._groups = split_groups(
+            self._participants, self._inp.course.mode, workflow.info().workflow_id
+        )
+        await self._mail("course_groups", "groups", self._teachers("begge"))
+        self._done[GROUPS] = self._now()
+        sizes = ", ".join(str(len(g)) for g in self._groups.groups) or "ingen"
+        self._note_event(f"Grupper sendt til underviserne ({sizes})")
+
+    async def _follow_up_mail(self) -> None:
+        if self._participants:
+            await self._mail("course_follow_up", "follow-up", self._participant_people())
+            self._done[FOLLOW_UP] = self._now()
+            self._note_event(f"Opfølgningsmail sendt med {len(self._notes)} noter")
+
+    async def _remind(self, task: PlannedTask, missing_participants: bool = False) -> None:
+        await self._mail(
+            "course_task_reminder",
+            f"reminder-{task.id}",
+            self._teachers(task.responsible),
+            task=task,
+        )
+        what = "deltagerlisten mangler" if missing_participants else "påmindelse sendt"
+        self._note_event(f"{task.title}: {what}")
+
+    # ---- what teachers do --------------------------------------------------------------
+
+    @workflow.update(name="task_done")
+    def task_done(self, cmd: TaskDone) -> StepAccepted:
+        self._done[cmd.task] = self._now()
+        task = self._task(cmd.task)
+        self._note_event(f"Udført: {task.title}")
+        return StepAccepted(message=f"'{task.title}' er markeret som udført.")
+
+    @task_done.validator
+    def _check_task_done(self, cmd: TaskDone) -> None:
+        self._require_open()
+        known = {t.id: t for t in self._tasks}
+        task = known.get(cmd.task)
+        if task is None:
+            raise _refuse(f"task: ukendt opgave – brug en af: {', '.join(known)}")
+        if task.automatic:
+            raise _refuse(f"task: '{task.title}' klarer kurset selv på sin dato.")
+        if cmd.task in self._done:
+            raise _refuse(f"'{task.title}' er allerede markeret som udført.")
+
+    @workflow.update(name="course_note")
+    def course_note(self, cmd: CourseNoteCommand) -> StepAccepted:
+        self._notes.append(CourseNote(at=self._now(), text=cmd.text, good_example=cmd.good_example))
+        kind = "god anmodning" if cmd.good_example else "note"
+        return StepAccepted(
+            message=f"Din {kind} er gemt ({len(self._notes)} i alt) og kommer med i"
+            " opfølgningsmailen."
+        )
+
+    @course_note.validator
+    def _check_note(self, cmd: CourseNoteCommand) -> None:
+        self._require_open()
+        if FOLLOW_UP in self._done:
+            raise _refuse("Opfølgningsmailen er sendt; noten kan ikke længere komme med.")
+
+    @workflow.update(name="course_participants")
+    async def course_participants(self, cmd: ParticipantsCommand) -> StepAccepted:
+        self._participants = list(cmd.participants)
+        self._publish()
+        if INTRO in self._done:
+            await self._send_intro()
+            return StepAccepted(
+                message=f"{len(cmd.participants)} deltagere; nye deltagere har fået "
+                "introduktionsmailen nu."
+            )
+        due = self._task(INTRO).due
+        when = "nu" if self._now() >= due else date_long(due)
+        return StepAccepted(
+            message=f"{len(cmd.participants)} deltagere; de får introduktionsmailen {when}."
+        )
+
+    @course_participants.validator
+    def _check_participants(self, cmd: ParticipantsCommand) -> None:
+        self._require_open()
+        if self._now() >= self._inp.course.start:
+            raise _refuse("Kurset er begyndt; deltagerlisten kan ikke længere ændres.")
+
+    @workflow.query(name="status")
+    def status(self) -> CourseStatus:
+        return CourseStatus(
+            id=workflow.info().workflow_id,
+            course=self._inp.course.course,
+            status="completed" if self._closed else "active",
+            start=self._inp.course.start,
+            mode=self._inp.course.mode,
+            participants=len(self._participants),
+            tasks=[self._view(t) for t in self._tasks],
+            groups=[len(g) for g in self._groups.groups] if self._groups else [],
+            notes=len(self._notes),
+            program=self._program.path if self._program else None,
+            events=list(self._happened),
+        )
+
+    # ---- plumbing ----------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock.planned(workflow.now())
+
+    def _require_open(self) -> None:
+        if self._definition is None:
+            raise _refuse("Kurset er ved at starte; prøv igen om et øjeblik.")
+        if self._closed:
+            raise _refuse("Kurset er afsluttet og kan ikke ændres.")
+
+    def _task(self, task_id: str) -> PlannedTask:
+        return next(t for t in self._tasks if t.id == task_id)
+
+    def _view(self, task: PlannedTask) -> TaskView:
+        if task.id in self._done:
+            state = TaskState.DONE
+        elif self._closed:
+            state = TaskState.NOT_DONE
+        else:
+            state = TaskState.OPEN
+        return TaskView(
+            id=task.id,
+            title=task.title,
+            responsible=task.responsible,
+            due=task.due,
+            automatic=task.automatic,
+            state=state,
+            done_at=self._done.get(task.id),
+        )
+
+    def _teachers(self, who: Teacher) -> list[Person]:
+        teachers = self._inp.course.teachers
+        return {
+            "jobcenter": [teachers.jobcenter],
+            "praksiskonsulent": [teachers.praksiskonsulent],
+            "begge": [teachers.jobcenter, teachers.praksiskonsulent],
+        }[who]
+
+    def _participant_people(self) -> list[Person]:
+        return [Person(name=p.name or p.email, email=p.email) for p in self._participants]
+
+    def _note_event(self, what: str) -> None:
+        self._happened.append(f"{date_long(self._now())}: {what}")
+        self._publish()
+
+    def _publish(self) -> None:
+        course = self._inp.course
+        upcoming = next(
+            (t for t in self._tasks if t.id not in self._done and not self._closed), None
+        )
+        overdue = [
+            t.title
+            for t in self._tasks
+            if t.id not in self._done and not t.automatic and t.due <= self._now()
+        ]
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.PACKAGE.value_set(course.course),
+                search_attributes.MUNICIPALITY.value_set(course.municipality),
+                search_attributes.MEETING_DATE.value_set(course.start),
+                search_attributes.CURRENT_STEP.value_set(
+                    "completed" if self._closed else (upcoming.id if upcoming else "course")
+                ),
+                search_attributes.OVERDUE.value_set(bool(overdue) and not self._closed),
+            ]
+        )
+        lines = [
+            f"**Kursus** · {course.municipality}",
+            f"{datetime_long(course.start)} · {course.mode.value}: {course.place}",
+            f"Deltagere: {len(self._participants)} · noter: {len(self._notes)}",
+        ]
+        if upcoming is not None:
+            lines.append(f"Næste opgave: {upcoming.title} ({date_long(upcoming.due)})")
+        if overdue and not self._closed:
+            lines.append("Ikke gjort endnu: " + "; ".join(overdue))
+        if self._happened:
+            lines.append("Senest: " + self._happened[-1])
+        workflow.set_current_details("\n\n".join(lines))
+
+    async def _until(self, when: datetime, summary: str) -> None:
+        delay = self._clock.real_delay(workflow.now(), when)
+        if delay > timedelta(0):
+            await workflow.sleep(delay, summary=summary)
+
+    async def _mail(
+        self,
+        mail: str,
+        key: str,
+        recipients: list[Person],
+        attachments: list[ArtifactRef] | None = None,
+        task: PlannedTask | None = None,
+        open_tasks: list[str] | None = None,
+    ) -> None:
+        if not recipients:
+            return
+        definition = self._definition
+        assert definition is not None
+        request = CourseMailRequest(
+            mail=mail,
+            key=key,
+            recipients=recipients,
+            attachments=attachments or [],
+            context=CourseMailContext(
+                course_id=workflow.info().workflow_id,
+                course=self._inp.course,
+                tasks=self._tasks,
+                open_tasks=open_tasks or [],
+                task=task,
+                groups=self._groups,
+                notes=self._notes,
+                program=program_rows(definition, self._inp.course.start, self._inp.course.slides),
+            ),
+        )
+        await workflow.execute_activity_method(
+            CourseMailActivities.send_course_mail,
+            request,
+            summary=f"Mail: {mail} ({len(recipients)})",
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            retry_policy=activity_options.MAIL_RETRY,
+        )
