@@ -535,20 +535,29 @@ def demo(
     seconds_per_day: Annotated[float, typer.Option("--seconds-per-day", min=0.05)] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Kør én hel bestilling mod den kørende stak med simuleret konsulent og koordinator."""
+    """Kør én hel bestilling og ét kursus mod den kørende stak med simulerede personer."""
     from klyngepakke.demo import run_demo
+    from klyngepakke.demo_course import run_course_demo
 
-    async def action(orders: OrdersClient, settings: Settings) -> Any:
+    async def action(client: CoursesClient, settings: Settings) -> Any:
         from klyngepakke.dev_stack import wait_for_server
 
         await wait_for_server(settings, seconds=90)
         say = (lambda _: None) if as_json else cli_output.console.print
-        return await run_demo(orders, settings, seconds_per_day, say)
+        order = await run_demo(client, settings, seconds_per_day, say)
+        course = await run_course_demo(client, settings, seconds_per_day / 2, say)
+        return order, course
 
-    final = _run(as_json, action)
+    order, course = _run(as_json, action)
     if as_json:
-        print(final.model_dump_json(indent=2))
-    if final.status != "completed":
+        print(
+            json.dumps(
+                {"order": order.model_dump(mode="json"), "course": course.model_dump(mode="json")},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    if order.status != "completed" or course.status != "completed":
         raise typer.Exit(1)
 
 

@@ -76,11 +76,12 @@ class CourseWorkflow:
         self._notes: list[CourseNote] = []
         self._groups: Groups | None = None
         self._program: ArtifactRef | None = None
-        self._happened: list[str] = []
+        self._happened: list[tuple[datetime, str]] = []
         self._closed = False
 
     @workflow.run
     async def run(self, inp: CourseInput) -> CourseStatus:
+        created = self._now()
         definition = await workflow.execute_activity_method(
             CatalogActivities.load_course,
             inp.course.course,
@@ -107,7 +108,9 @@ class CourseWorkflow:
             retry_policy=activity_options.RENDER_RETRY,
         )
         await self._mail("course_started", "started", self._teachers("begge"), [self._program])
-        self._note_event("Kurset er oprettet; underviserne har fået tjeklisten og programmet")
+        self._note_event(
+            "Kurset er oprettet; underviserne har fået tjeklisten og programmet", at=created
+        )
 
         closing = at_workday_start(on_or_after(inp.course.start.date() + timedelta(weeks=2)))
         intro: asyncio.Future[None] | None = None
@@ -254,7 +257,7 @@ class CourseWorkflow:
             groups=[len(g) for g in self._groups.groups] if self._groups else [],
             notes=len(self._notes),
             program=self._program.path if self._program else None,
-            events=list(self._happened),
+            events=[f"{date_long(at)}: {what}" for at, what in self._happened],
         )
 
     # ---- plumbing ----------------------------------------------------------------------
@@ -299,8 +302,11 @@ class CourseWorkflow:
     def _participant_people(self) -> list[Person]:
         return [Person(name=p.name or p.email, email=p.email) for p in self._participants]
 
-    def _note_event(self, what: str) -> None:
-        self._happened.append(f"{date_long(self._now())}: {what}")
+    def _note_event(self, what: str, at: datetime | None = None) -> None:
+        # Stamped with the planned time it happened; a teacher may tick a task while the
+        # program is still rendering, so the creation event is dated when the course began.
+        self._happened.append((at or self._now(), what))
+        self._happened.sort(key=lambda event: event[0])
         self._publish()
 
     def _publish(self) -> None:
@@ -334,7 +340,8 @@ class CourseWorkflow:
         if overdue and not self._closed:
             lines.append("Ikke gjort endnu: " + "; ".join(overdue))
         if self._happened:
-            lines.append("Senest: " + self._happened[-1])
+            at, what = self._happened[-1]
+            lines.append(f"Senest: {date_long(at)}: {what}")
         workflow.set_current_details("\n\n".join(lines))
 
     async def _until(self, when: datetime, summary: str) -> None:
