@@ -24,11 +24,11 @@ from klyngepakke.order_file import (
     load_course_file,
     load_minutes,
     load_order,
+    load_questions,
     parse_participants,
     read_yaml,
 )
 from klyngepakke.settings import Settings, get_settings
-from schemas.catalog import SurveyTemplate
 from schemas.commands import (
     AgreementDoneCommand,
     Cancel,
@@ -58,7 +58,9 @@ agreement_app = typer.Typer(help="Aftalerne fra klyngemødet.")
 course_app = typer.Typer(help="Jobcenterpakken: kurset for sagsbehandlere.")
 course_task_app = typer.Typer(help="Kursets tjekliste.")
 course_app.add_typer(course_task_app, name="task")
+keys_app = typer.Typer(help="Nøglerne der krypterer al data i Temporal.")
 for sub, name in (
+    (keys_app, "keys"),
     (order_app, "order"),
     (consultation_app, "consultation"),
     (survey_app, "survey"),
@@ -331,9 +333,7 @@ def survey_edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Ret spørgeskemaets spørgsmål, før det sendes ud."""
-    template = _checked(
-        as_json, lambda: _model(SurveyTemplate, **read_yaml(questions_file, "questions"))
-    )
+    template = _checked(as_json, lambda: load_questions(questions_file))
     result = _run(as_json, lambda orders, _: orders.survey_edit(order_id, template))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
@@ -528,6 +528,44 @@ def web_command() -> None:
     settings = get_settings()
     configure_logging(settings.log_format)
     asyncio.run(server(settings).serve())
+
+
+@app.command("codec")
+def codec_command() -> None:
+    """Kør kun codec-endpointet, så Temporal UI kan vise krypterede data (driftens net)."""
+    from klyngepakke.logs import configure_logging
+    from web.server import codec_server
+
+    settings = get_settings()
+    configure_logging(settings.log_format)
+    asyncio.run(codec_server(settings).serve())
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    key_id: Annotated[str, typer.Argument(help="Id for den nye nøgle, fx 2027-01")],
+) -> None:
+    """Lav en ny nøgle i nøglefilen og kryptér med den fremover; de gamle dekrypterer stadig."""
+    from klyngepakke.payload_codec import PayloadKeyError
+
+    settings = get_settings()
+    if settings.payload_keys:
+        err.print(
+            "Nøglerne kommer fra KLYNGEPAKKE_PAYLOAD_KEYS: sæt den nye nøgle forrest dér "
+            "(id:base64), og behold de gamle bagved."
+        )
+        raise typer.Exit(2)
+    path = settings.payload_key_file or settings.var_dir / "payload-keys.json"
+    try:
+        keys = settings.payload_key_set().rotated(key_id)
+    except PayloadKeyError as exc:
+        err.print(f"Nøglen blev ikke lavet: {exc}")
+        raise typer.Exit(2) from None
+    keys.write(path)
+    cli_output.console.print(
+        f"Ny aktiv nøgle '{key_id}' i {path}; {len(keys.keys) - 1} ældre nøgler beholdes. "
+        "Genstart workere, webapp og codec, så de læser den."
+    )
 
 
 @app.command("demo")

@@ -15,13 +15,13 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.artifact_store import ArtifactStore
 from activities.extract_check import read_receipt
 from activities.extract_file import MAX_BYTES, ParsedExtract
+from klyngepakke.payload_codec import encrypted_converter
 from klyngepakke.settings import Settings
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
@@ -82,7 +82,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=encrypted_converter(settings.payload_key_set()),
     )
 
 

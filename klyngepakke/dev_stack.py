@@ -54,6 +54,8 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
         settings.temporal_namespace,
         "--log-level",
         "warn",
+        "--ui-codec-endpoint",
+        settings.codec_endpoint,
         *dev_server_flags(),
     ]
     return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
@@ -75,6 +77,7 @@ async def wait_for_server(settings: Settings, seconds: float = 60) -> Client:
 
 
 async def run_dev_stack(settings: Settings) -> None:
+    from web.server import codec_server
     from web.server import server as web_server
     from worker import run_worker
 
@@ -92,18 +95,21 @@ async def run_dev_stack(settings: Settings) -> None:
         log.info(
             "dev_stack_ready",
             form=settings.public_base_url,
+            codec=settings.codec_endpoint,
             ui=f"http://localhost:{settings.ui_port}",
             mail=str(settings.mail_dir),
             artifacts=str(settings.artifact_dir),
         )
-        web = web_server(settings)
+        web, codec = web_server(settings), codec_server(settings)
         web_task = asyncio.create_task(web.serve())
+        codec_task = asyncio.create_task(codec.serve())
         (settings.var_dir / "dev.ready").write_text("ready\n")
         try:
             await run_worker(settings, stop)
         finally:
-            web.should_exit = True
+            web.should_exit = codec.should_exit = True
             await web_task
+            await codec_task
     finally:
         with contextlib.suppress(FileNotFoundError):
             (settings.var_dir / "dev.ready").unlink()

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from schemas.catalog import SurveyTemplate
 from schemas.course import CourseRequest, Participant
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.member_list import parse_member_list
@@ -51,6 +52,14 @@ def load_order(path: Path) -> OrderRequest:
         ]
     try:
         return OrderRequest.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
+def load_questions(path: Path) -> SurveyTemplate:
+    data = read_yaml(path, "questions")
+    try:
+        return SurveyTemplate.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc) from None
 

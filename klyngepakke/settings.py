@@ -10,7 +10,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from activities.mail import SmtpSettings
+from klyngepakke.payload_codec import PayloadKeys, local_keys
 from schemas.people import Person
+from web.rate_limit import PER_ADDRESS, PER_TOKEN
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TASK_QUEUE = "klyngepakke"
@@ -43,6 +45,37 @@ class Settings(BaseSettings):
         description="Signs survey and upload links and draws practice labels; a local one"
         " under var/ if unset",
     )
+
+    payload_keys: str | None = Field(
+        default=None,
+        description="Payload encryption keys 'id:base64,id:base64' (first encrypts); else the"
+        " key file",
+    )
+    payload_key_file: Path | None = Field(
+        default=None,
+        description="JSON key file {active, keys}; var/payload-keys.json (created) if unset",
+    )
+    web_limit_per_token: str = Field(default=PER_TOKEN, description="POSTs per link token")
+    web_limit_per_address: str = Field(
+        default=PER_ADDRESS, description="Requests per client address"
+    )
+    codec_port: int = Field(default=8081, description="The codec endpoint for the Temporal UI")
+    codec_origins: str = Field(
+        default="http://localhost:8233,http://127.0.0.1:8233",
+        description="Origins (the Temporal UI) allowed to call the codec endpoint",
+    )
+
+    def payload_key_set(self) -> PayloadKeys:
+        """The payload keys: from the environment, a key file, or one created under var/."""
+        if self.payload_keys:
+            return PayloadKeys.parse(self.payload_keys)
+        if self.payload_key_file:
+            return PayloadKeys.read(self.payload_key_file)
+        return local_keys(self.var_dir / "payload-keys.json")
+
+    @property
+    def codec_endpoint(self) -> str:
+        return f"http://localhost:{self.codec_port}"
 
     def link_secret(self) -> bytes:
         """The survey link secret: from the environment, else created once under var/."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 import socket
 import sys
@@ -10,12 +11,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from klyngepakke.payload_codec import PayloadKeys, encrypted_converter
 from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+
+# A fixed key, so the recorded histories (encrypted as in production) replay in every run.
+TEST_PAYLOAD_KEYS = "test:" + base64.b64encode(bytes(range(32))).decode()
+TEST_CONVERTER = encrypted_converter(PayloadKeys.parse(TEST_PAYLOAD_KEYS))
 
 
 def binary(name: str) -> str:
@@ -35,7 +40,7 @@ def free_port() -> int:
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
     )
     await register_search_attributes(environment.client)
     async with environment:
@@ -52,7 +57,12 @@ def sink(tmp_path: Path) -> Iterator[SmtpSink]:
 
 @pytest.fixture()
 def settings(tmp_path: Path, sink: SmtpSink) -> Settings:
-    return Settings(var_dir=tmp_path / "var", smtp_port=sink.port, _env_file=None)  # type: ignore[call-arg]
+    return Settings(  # type: ignore[call-arg]
+        var_dir=tmp_path / "var",
+        smtp_port=sink.port,
+        payload_keys=TEST_PAYLOAD_KEYS,
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from schemas.survey import MAX_FREE_TEXT, SurveyResponse, check_response
 from schemas.survey_round import SurveyForm
 from web.minutes import MinutesBackend, add_minutes_routes
 from web.pages import Pages
+from web.rate_limit import RateLimits, RequestLimiter
 from web.upload import UploadBackend, add_upload_routes
 
 HERE = Path(__file__).resolve().parent
@@ -70,8 +71,13 @@ def _field_errors(exc: DomainErrors) -> dict[str, str]:
     return messages
 
 
-def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSigner) -> FastAPI:
+def create_app(
+    backend: Callable[[], Awaitable[SurveyBackend]],
+    signer: LinkSigner,
+    limits: RateLimits | None = None,
+) -> FastAPI:
     app = FastAPI(title="klyngepakke – spørgeskema", docs_url=None, redoc_url=None)
+    limiter = RequestLimiter(limits or RateLimits())
     pages = Pages()
     page, message, unknown_link = pages.page, pages.message, pages.unknown_link
 
@@ -91,7 +97,19 @@ def create_app(backend: Callable[[], Awaitable[SurveyBackend]], signer: LinkSign
         declared = request.headers.get("content-length")
         limit = MAX_UPLOAD_BODY if request.url.path.startswith("/u/") else MAX_BODY
         response: Response
-        if request.method == "POST" and declared is None:
+        address = request.client.host if request.client else "unknown"
+        wait = (
+            None
+            if request.url.path == "/healthz"
+            else limiter.retry_after(address, request.url.path, request.method)
+        )
+        if wait is not None:
+            response = PlainTextResponse(
+                f"For mange forespørgsler på kort tid. Prøv igen om {wait} sekunder.",
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
+        elif request.method == "POST" and declared is None:
             # Without a declared length the body could be any size: ask for one.
             response = PlainTextResponse("Forespørgslen mangler sin længde.", status_code=411)
         elif declared is not None and (not declared.isdigit() or int(declared) > limit):

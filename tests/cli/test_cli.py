@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from klyngepakke.settings import Settings
 from schemas.order import COPENHAGEN
 from tests import factories
-from tests.conftest import binary
+from tests.conftest import TEST_CONVERTER, TEST_PAYLOAD_KEYS, binary
 from worker import build_worker
 from workflows import search_attributes
 
@@ -63,7 +62,7 @@ async def dev_server(
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=search_attributes.ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
         ui=False,
     )
     async with env:
@@ -73,6 +72,7 @@ async def dev_server(
             "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
             "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
             "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
+            "KLYNGEPAKKE_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
         }
         yield env, variables
 

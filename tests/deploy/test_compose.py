@@ -24,15 +24,23 @@ def test_services_images_ports_and_health_checks():
         "temporal-ui",
         "worker",
         "web",
+        "codec",
         "mailcatcher",
     } <= services.keys()
     assert services["temporal"]["image"].startswith("temporalio/auto-setup:")
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
     assert "7233:7233" in services["temporal"]["ports"]
-    for name in ("postgresql", "temporal", "temporal-ui", "worker", "web", "mailcatcher"):
+    for name in ("postgresql", "temporal", "temporal-ui", "worker", "web", "codec", "mailcatcher"):
         assert "healthcheck" in services[name], name
     assert services["worker"]["command"] == ["klyngepakke", "worker"]
     assert services["web"]["command"] == ["klyngepakke", "web"]
+    assert services["codec"]["command"] == ["klyngepakke", "codec"]
+    # The UI shows encrypted payloads through the codec service, on the codec's port.
+    codec_port = services["codec"]["environment"]["KLYNGEPAKKE_CODEC_PORT"]
+    assert services["temporal-ui"]["environment"]["TEMPORAL_CODEC_ENDPOINT"].endswith(
+        f":{codec_port}}}"
+    )
+    assert f"{codec_port}:{codec_port}" in services["codec"]["ports"][0]
     # Uploads land where the workers read them.
     assert services["web"]["volumes"] == services["worker"]["volumes"]
 
@@ -55,12 +63,17 @@ def test_the_worker_gets_every_setting_that_has_no_safe_default_for_production()
         "log_format",
         "public_base_url",
         "survey_secret",
+        "payload_keys",
     ):
         assert field in Settings.model_fields
         assert f"KLYNGEPAKKE_{field.upper()}" in env, field
     # Workers and web sign and check the same links with the same secret.
     web = compose()["services"]["web"]["environment"]
     assert web["KLYNGEPAKKE_SURVEY_SECRET"] == env["KLYNGEPAKKE_SURVEY_SECRET"]
+    # Everything that talks to Temporal encrypts and decrypts with the same keys.
+    for name in ("web", "codec"):
+        service = compose()["services"][name]["environment"]
+        assert service["KLYNGEPAKKE_PAYLOAD_KEYS"] == env["KLYNGEPAKKE_PAYLOAD_KEYS"], name
 
 
 def test_the_search_attributes_registered_in_production_match_the_code():

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.conftest import TEST_CONVERTER
 from tests.workflows.broken_order import DroppedMail
 from worker import WORKFLOWS
 from workflows.sandbox import workflow_runner
@@ -37,7 +37,7 @@ def test_every_workflow_type_has_recorded_histories():
 async def test_recorded_history_replays(path: Path):
     replayer = Replayer(
         workflows=WORKFLOWS,
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
         workflow_runner=workflow_runner(),
     )
     await replayer.replay_workflow(load(path))
@@ -46,7 +46,7 @@ async def test_recorded_history_replays(path: Path):
 async def test_a_non_deterministic_change_is_caught():
     replayer = Replayer(
         workflows=[DroppedMail],
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
         workflow_runner=workflow_runner(),
     )
     happy = next(p for p in HISTORIES if p.stem == "order_happy_path")

@@ -1,0 +1,138 @@
+"""The whole demo on the real stack (`klyngepakke dev` + `klyngepakke demo`), then a look at
+what it left behind: the server's SQLite file holds no member's name, e-mail or provider
+number in plain text, the logs hold no e-mail or provider number, and the codec endpoint the
+UI uses turns the stored input back into the order."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
+from temporalio.client import Client
+
+from klyngepakke.order_file import load_course_file, load_order
+from klyngepakke.settings import PROJECT_ROOT
+from tests.conftest import TEST_PAYLOAD_KEYS, free_port
+
+EXAMPLES = PROJECT_ROOT / "examples"
+CLI = str(Path(sys.executable).with_name("klyngepakke"))
+pytestmark = pytest.mark.slow
+
+
+def personal_data() -> dict[str, set[str]]:
+    order = load_order(EXAMPLES / "order.yaml")
+    course = load_course_file(EXAMPLES / "kursus.yaml")
+    people = [
+        *order.members,
+        order.coordinator,
+        order.municipality.jobcenter_contact,
+        *course.teachers.model_dump().values(),
+        *course.participants,
+    ]
+    found: dict[str, set[str]] = {"names": set(), "emails": set(), "ydernumre": set()}
+    for person in people:
+        data = person if isinstance(person, dict) else person.model_dump()
+        if data.get("name"):
+            found["names"].add(data["name"])
+        found["emails"].add(data["email"])
+    found["ydernumre"] = {m.ydernummer for m in order.members}
+    return found
+
+
+async def wait_for(path: Path, process: asyncio.subprocess.Process, seconds: float) -> None:
+    for _ in range(int(seconds * 10)):
+        if path.exists():
+            return
+        if process.returncode is not None:
+            break
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the stack did not start: {path.parent / 'dev.log'}")
+
+
+async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path):
+    var = tmp_path / "var"
+    var.mkdir()
+    grpc, web, codec = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "KLYNGEPAKKE_VAR_DIR": str(var),
+        "KLYNGEPAKKE_TEMPORAL_ADDRESS": f"127.0.0.1:{grpc}",
+        "KLYNGEPAKKE_UI_PORT": str(free_port()),
+        "KLYNGEPAKKE_SMTP_PORT": str(free_port()),
+        "KLYNGEPAKKE_WEB_PORT": str(web),
+        "KLYNGEPAKKE_PUBLIC_BASE_URL": f"http://localhost:{web}",
+        "KLYNGEPAKKE_CODEC_PORT": str(codec),
+        "KLYNGEPAKKE_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
+        "KLYNGEPAKKE_LOG_FORMAT": "json",
+    }
+    log = (var / "dev.log").open("wb")
+    stack = await asyncio.create_subprocess_exec(
+        CLI, "dev", env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+    )
+    try:
+        await wait_for(var / "dev.ready", stack, seconds=90)
+        demo = await asyncio.create_subprocess_exec(
+            CLI,
+            "demo",
+            "--seconds-per-day",
+            "0.4",
+            "--json",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(demo.communicate(), timeout=600)
+        assert demo.returncode == 0, err.decode()[-2000:]
+        result = json.loads(out)
+        order_id = result["order"]["id"]
+
+        # Read the stored input as the server holds it, then as the UI shows it via the codec.
+        raw = await Client.connect(f"127.0.0.1:{grpc}")
+        history = await raw.get_workflow_handle(order_id).fetch_history()
+        started = history.events[0].workflow_execution_started_event_attributes.input
+        stored = started.SerializeToString()
+        member = load_order(EXAMPLES / "order.yaml").members[0]
+        assert member.email.encode() not in stored
+        async with httpx.AsyncClient(base_url=f"http://localhost:{codec}") as http:
+            decoded = await http.post(
+                "/decode",
+                content=json_format.MessageToJson(started),
+                headers={"Content-Type": "application/json", "X-Namespace": "default"},
+            )
+        assert decoded.status_code == 200
+        payload = json_format.Parse(decoded.text, Payloads()).payloads[0]
+        assert member.email in payload.data.decode()
+        assert base64.b64encode(member.email.encode()) not in stored
+    finally:
+        if stack.returncode is None:
+            stack.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(stack.wait(), timeout=60)
+        log.close()
+
+    at_rest = b"".join(p.read_bytes() for p in var.glob("temporal.sqlite*"))
+    logs = (var / "dev.log").read_text(encoding="utf-8") + (var / "temporal-server.log").read_text(
+        encoding="utf-8", errors="replace"
+    )
+    data = personal_data()
+    assert len(data["ydernumre"]) >= 4 and len(data["emails"]) >= 15
+    leaks = [
+        value
+        for kind in ("names", "emails", "ydernumre")
+        for value in sorted(data[kind])
+        if value.encode() in at_rest
+    ]
+    assert leaks == [], "personal data in the server's database"
+    logged = [
+        value for kind in ("emails", "ydernumre") for value in sorted(data[kind]) if value in logs
+    ]
+    assert logged == [], "personal data in the logs"
+    assert '"event": "mail_sent"' in logs  # the log is there and was written as JSON
