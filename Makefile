@@ -52,7 +52,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web worker.py
+	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web bench worker.py
 
 # Re-record the histories the replay test runs (after a deliberate, patched change).
 histories: install

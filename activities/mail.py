@@ -21,6 +21,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.artifact_store import ArtifactStore
 from activities.calendar_invite import CalendarInvite, build_ics
+from activities.heartbeat import heartbeating_async
 from activities.practice_labels import PracticeLabeller
 from activities.sent_ledger import SentLedger
 from activities.survey_links import LinkSigner
@@ -248,27 +249,34 @@ class MailActivities:
         recipients: list[Person],
         build: Callable[[Person, datetime], EmailMessage],
     ) -> MailResult:
-        """Send to each recipient not yet in the sent-ledger; mark each once accepted."""
+        """Send to each recipient not yet in the sent-ledger; mark each once accepted.
+
+        One connection for all of them, and each message is marked the moment the server
+        answers its DATA with 250 (not after QUIT): a worker killed in between would send that
+        one message again, with the same Message-ID, so the window is kept as short as SMTP
+        allows."""
         now = datetime.now(UTC)
-        ids: list[str] = []
-        sent = skipped = 0
-        for recipient in recipients:
-            mid = message_id(workflow_id, key, recipient.email)
-            ids.append(mid)
-            if self.ledger.was_sent(mid):
-                skipped += 1
-                continue
-            await aiosmtplib.send(
-                build(recipient, now),
-                hostname=self.smtp.host,
-                port=self.smtp.port,
-                username=self.smtp.username,
-                password=self.smtp.password,
-                start_tls=self.smtp.start_tls,
-                timeout=30,
-            )
-            self.ledger.mark_sent(mid)
-            sent += 1
+        ids = [message_id(workflow_id, key, r.email) for r in recipients]
+        pending = [(r, mid) for r, mid in zip(recipients, ids, strict=True)]
+        pending = [(r, mid) for r, mid in pending if not self.ledger.was_sent(mid)]
+        skipped = len(recipients) - len(pending)
+        sent = 0
+        if pending:
+            async with (
+                heartbeating_async(),
+                aiosmtplib.SMTP(
+                    hostname=self.smtp.host,
+                    port=self.smtp.port,
+                    username=self.smtp.username,
+                    password=self.smtp.password,
+                    start_tls=self.smtp.start_tls,
+                    timeout=30,
+                ) as smtp,
+            ):
+                for recipient, mid in pending:
+                    await smtp.send_message(build(recipient, now))
+                    self.ledger.mark_sent(mid)
+                    sent += 1
         log.info("mail_sent", mail=mail, sent=sent, already_sent=skipped)
         return MailResult(message_ids=ids, sent=sent, already_sent=skipped)
 

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 import renderers
 from activities.artifact_store import ArtifactStore
+from activities.heartbeat import heartbeating
 from activities.pdf_conversion import PdfConverter
 from renderers import RenderedDocument
 from renderers.course_program import CourseProgram
@@ -49,6 +50,10 @@ class RenderActivities:
 
     @activity.defn(name="render_documents")
     def render_documents(self, request: RenderRequest) -> RenderResult:
+        with heartbeating():
+            return self._render_documents(request)
+
+    def _render_documents(self, request: RenderRequest) -> RenderResult:
         refs: list[ArtifactRef] = []
         for kind in request.kinds:
             try:
@@ -79,7 +84,8 @@ class RenderActivities:
     def render_course_program(self, request: CourseProgramRequest) -> ArtifactRef:
         renderer = CourseProgram()
         stamp = request.planned_at.date().isoformat() + "T00:00:00Z"
-        document = renderer.render(renderer.context(request.course, request.definition, stamp))
+        with heartbeating():
+            document = renderer.render(renderer.context(request.course, request.definition, stamp))
         return self.store.put(
             request.course_id,
             renderer.kind,

@@ -14,6 +14,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import httpx
+from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.service import RPCError
 
 from catalog import Catalog
 from klyngepakke.client import OrdersClient
@@ -36,6 +38,7 @@ from schemas.steps import Step, StepState
 from schemas.survey import SurveyResponse, parse_survey_export
 
 EXAMPLES = PROJECT_ROOT / "examples"
+TRANSIENT = (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, httpx.TransportError)
 
 
 def demo_order(now: datetime) -> OrderRequest:
@@ -59,12 +62,13 @@ async def run_demo(
     settings: Settings,
     seconds_per_day: float,
     say: Callable[[str], object] = print,
+    order_id: str | None = None,
 ) -> OrderStatus:
     order = demo_order(datetime.now(UTC))
     stamp = datetime.now(UTC).strftime("%H%M%S")
     order_id = await orders.start(
         order,
-        order_id=f"demo-{order.meeting.start.date()}-{stamp}",
+        order_id=order_id or f"demo-{order.meeting.start.date()}-{stamp}",
         seconds_per_day=seconds_per_day,
     )
     say(f"Ordre startet: {order_id} (1 planlagt dag = {seconds_per_day:g} s)")
@@ -74,78 +78,84 @@ async def run_demo(
     answered = False
     extract_sent = False
     while True:
-        status = await orders.status(order_id)
-        if status.status != "active":
-            break
-        now = status.clock.planned(datetime.now(UTC))
-        if (
-            _state(status, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE)
-            and now >= order.call_at
-        ):
-            say(
-                (
-                    await orders.consultation_done(
-                        order_id,
-                        ConsultationDone(
-                            contact_by=ContactBy.KIAP,
-                            notes="Klyngen ønsker fokus på LÆ 265 og svartider",
-                            practice_labels_by_mail=True,
-                        ),
-                    )
-                ).message
-            )
-        elif not extract_sent and _state(status, Step.JOBCENTER) != StepState.PENDING:
-            extract_sent = await act_as_jobcenter(settings, order_id, say)
-        elif status.survey is not None and not answered:
-            # Members open the personal links from their mails and answer on the form; one
-            # stays silent, so the reminders show they go only to those who have not answered.
-            answered = True
-            sent = await answer_as_members(
-                settings, order_id, parse_survey_export(template, export.read_bytes())
-            )
-            say(f"{sent} af {len(order.members)} medlemmer svarede via deres personlige link.")
-        elif _state(status, Step.PREMEETING) == StepState.ACTIVE and premeeting_at is None:
-            premeeting_at = (
-                (now + timedelta(days=2))
-                .astimezone(COPENHAGEN)
-                .replace(hour=14, minute=0, second=0, microsecond=0)
-            )
-            say(
-                (
-                    await orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
-                ).message
-            )
-        elif (
-            premeeting_at
-            and now > premeeting_at
-            and _state(status, Step.PREMEETING) == StepState.ACTIVE
-        ):
-            say(
-                (
-                    await orders.premeeting_done(
-                        order_id,
-                        PremeetingDone(
-                            notes="Programmet er godkendt; jobcenteret holder begge oplæg",
-                            program=ProgramChanges(
-                                minutes={"Oplæg fra jobcenteret": 25, "Attestrejsen": 15},
-                                added_topics=["Fast telefontid for lægerne i jobcenteret"],
+        try:
+            status = await orders.status(order_id)
+            if status.status != "active":
+                break
+            now = status.clock.planned(datetime.now(UTC))
+            if (
+                _state(status, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE)
+                and now >= order.call_at
+            ):
+                say(
+                    (
+                        await orders.consultation_done(
+                            order_id,
+                            ConsultationDone(
+                                contact_by=ContactBy.KIAP,
+                                notes="Klyngen ønsker fokus på LÆ 265 og svartider",
+                                practice_labels_by_mail=True,
                             ),
-                        ),
-                    )
-                ).message
-            )
-        elif _state(status, Step.MEETING) in (
-            StepState.ACTIVE,
-            StepState.OVERDUE,
-        ) and now >= order.meeting.start + timedelta(hours=3):
-            say(await record_as_coordinator(settings, orders, order_id, demo_minutes(order)))
-        elif (
-            any(e.type == "AgreementReminderSent" for e in status.events)
-            and status.agreements
-            and status.agreements[0].state == "open"
-        ):
-            # The job centre reports its phone line is open: the coordinator marks it done.
-            say((await orders.agreement_done(order_id, AgreementDoneCommand(number=1))).message)
+                        )
+                    ).message
+                )
+            elif not extract_sent and _state(status, Step.JOBCENTER) != StepState.PENDING:
+                extract_sent = await act_as_jobcenter(settings, order_id, say)
+            elif status.survey is not None and not answered:
+                # Members open the personal links from their mails and answer on the form; one
+                # stays silent, so the reminders show they go only to those who have not answered.
+                answered = True
+                sent = await answer_as_members(
+                    settings, order_id, parse_survey_export(template, export.read_bytes())
+                )
+                say(f"{sent} af {len(order.members)} medlemmer svarede via deres personlige link.")
+            elif _state(status, Step.PREMEETING) == StepState.ACTIVE and premeeting_at is None:
+                premeeting_at = (
+                    (now + timedelta(days=2))
+                    .astimezone(COPENHAGEN)
+                    .replace(hour=14, minute=0, second=0, microsecond=0)
+                )
+                say(
+                    (
+                        await orders.premeeting_schedule(
+                            order_id, PremeetingSchedule(at=premeeting_at)
+                        )
+                    ).message
+                )
+            elif (
+                premeeting_at
+                and now > premeeting_at
+                and _state(status, Step.PREMEETING) == StepState.ACTIVE
+            ):
+                say(
+                    (
+                        await orders.premeeting_done(
+                            order_id,
+                            PremeetingDone(
+                                notes="Programmet er godkendt; jobcenteret holder begge oplæg",
+                                program=ProgramChanges(
+                                    minutes={"Oplæg fra jobcenteret": 25, "Attestrejsen": 15},
+                                    added_topics=["Fast telefontid for lægerne i jobcenteret"],
+                                ),
+                            ),
+                        )
+                    ).message
+                )
+            elif _state(status, Step.MEETING) in (
+                StepState.ACTIVE,
+                StepState.OVERDUE,
+            ) and now >= order.meeting.start + timedelta(hours=3):
+                say(await record_as_coordinator(settings, orders, order_id, demo_minutes(order)))
+            elif (
+                any(e.type == "AgreementReminderSent" for e in status.events)
+                and status.agreements
+                and status.agreements[0].state == "open"
+            ):
+                # The job centre reports its phone line is open: the coordinator marks it done.
+                say((await orders.agreement_done(order_id, AgreementDoneCommand(number=1))).message)
+        except TRANSIENT as exc:
+            # Temporal restarting, or a worker gone: the people simply try again a bit later.
+            say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
         await asyncio.sleep(min(0.25, seconds_per_day / 8))
     final = await orders.status(order_id)
     say(f"Ordren er {final.status}.")

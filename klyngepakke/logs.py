@@ -34,8 +34,9 @@ def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso"),
+            # Masked before the timestamp is added: its microseconds look like a provider number.
             mask_personal_data,
+            structlog.processors.TimeStamper(fmt="iso"),
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol
@@ -41,6 +42,7 @@ class Renderer(Protocol):
 
 _registry: dict[str, Renderer] = {}
 _loaded = False
+_loading = threading.Lock()
 
 
 def register(renderer: Renderer) -> Renderer:
@@ -49,14 +51,17 @@ def register(renderer: Renderer) -> Renderer:
 
 
 def _load() -> None:
+    # Activities render in a thread pool: the first renders after a worker start race here, and
+    # one must not see the registry half filled (the chaos run caught exactly that).
     global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in _BUILT_INS:
-        import_module(module)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        register(entry.load())
+    with _loading:
+        if _loaded:
+            return
+        for module in _BUILT_INS:
+            import_module(module)
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            register(entry.load())
+        _loaded = True
 
 
 def get(kind: str) -> Renderer:

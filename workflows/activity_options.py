@@ -7,6 +7,9 @@ from datetime import timedelta
 from temporalio.common import RetryPolicy
 
 MAIL_TIMEOUT = timedelta(minutes=2)
+# Mail heartbeats while it sends (activities/heartbeat.py): a dead worker's mail goes out from
+# another worker within seconds.
+MAIL_HEARTBEAT = timedelta(seconds=20)
 # SMTP outages can last hours; keep trying, the sent-ledger prevents doubles.
 MAIL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
@@ -14,6 +17,9 @@ MAIL_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=10),
 )
 RENDER_TIMEOUT = timedelta(minutes=5)
+# Renders heartbeat every few seconds (activities/heartbeat.py): a killed worker's render is
+# retried elsewhere after this, not after RENDER_TIMEOUT.
+RENDER_HEARTBEAT = timedelta(seconds=20)
 RENDER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=5)
 LOOKUP_TIMEOUT = timedelta(seconds=30)
 LOOKUP_RETRY = RetryPolicy(maximum_attempts=5)

@@ -105,6 +105,7 @@ class CourseWorkflow:
             ),
             summary="Kursusprogram (DOCX)",
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.RENDER_RETRY,
         )
         await self._mail("course_started", "started", self._teachers("begge"), [self._program])
@@ -383,5 +384,6 @@ class CourseWorkflow:
             request,
             summary=f"Mail: {mail} ({len(recipients)})",
             start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
             retry_policy=activity_options.MAIL_RETRY,
         )

@@ -283,6 +283,7 @@ class FollowUpMeeting(ExtractIntake):
             request,
             summary=f"Mail: {mail} til {', '.join(roles)}",
             start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
             retry_policy=activity_options.MAIL_RETRY,
         )
 
@@ -307,6 +308,7 @@ class FollowUpMeeting(ExtractIntake):
             RenderRequest(kinds=kinds, source=source),
             summary=f"Dokumenter: {', '.join(kinds)}",
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.RENDER_RETRY,
         )
         refs: list[ArtifactRef] = result.artifacts

@@ -258,6 +258,7 @@ class OrderBase:
             summary=f"Mail: {mail} til "
             + (", ".join(roles) if to is None else f"{len(to)} ansvarlige"),
             start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
             retry_policy=activity_options.MAIL_RETRY,
         )
         self._record(
@@ -290,6 +291,7 @@ class OrderBase:
             RenderRequest(kinds=kinds, source=source),
             summary=f"Dokumenter: {', '.join(kinds)}",
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.RENDER_RETRY,
         )
         artifacts: list[ArtifactRef] = result.artifacts

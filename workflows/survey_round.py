@@ -241,5 +241,6 @@ class SurveyRound:
             request,
             summary=f"Mail: {mail} til {len(members)} medlemmer",
             start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
             retry_policy=activity_options.MAIL_RETRY,
         )

@@ -1,0 +1,1 @@
+"""Benchmarks and the chaos run: measured on this machine, reported as ratios and counts."""

@@ -1,0 +1,366 @@
+"""Chaos run: many demo orders on compressed time while the worker is SIGKILLed at random
+moments (and restarted), and once the Temporal dev server itself is restarted on its SQLite
+file. Afterwards every order must have completed, every mail must have been delivered exactly
+once per Message-ID, and every survey answer the form confirmed must be in its round.
+
+    .venv/bin/python -m bench.chaos --orders 10 --kills 24
+
+Prints a summary table and appends it to bench/RESULTS.md (with --record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, MutableMapping
+from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.worker import Replayer
+
+from activities.survey_links import LinkSigner
+from klyngepakke.client import OrdersClient
+from klyngepakke.demo import run_demo
+from klyngepakke.dev_stack import start_dev_server, wait_for_server
+from klyngepakke.search_attribute_setup import register_search_attributes
+from klyngepakke.settings import Settings
+from klyngepakke.smtp_sink import SmtpSink
+from web.server import server as web_server
+from worker import WORKFLOWS
+from workflows.sandbox import workflow_runner
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).with_name("klyngepakke"))
+
+
+@dataclasses.dataclass
+class ChaosSummary:
+    orders: int
+    completed: int
+    worker_kills: int
+    server_restarts: int
+    mails: int
+    duplicate_mails: int
+    confirmed_answers: int
+    lost_answers: int
+    replay_failures: int
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return (
+            self.completed == self.orders
+            and self.duplicate_mails == 0
+            and self.lost_answers == 0
+            and self.replay_failures == 0
+            and self.server_restarts >= 1
+        )
+
+    def table(self) -> str:
+        rows = [(f.name.replace("_", " "), getattr(self, f.name)) for f in dataclasses.fields(self)]
+        rows = [(name, f"{value:.0f}" if name == "seconds" else value) for name, value in rows]
+        lines = ["| measure | value |", "|---|---|"] + [f"| {n} | {v} |" for n, v in rows]
+        return "\n".join(lines)
+
+
+class ConfirmedAnswers:
+    """ASGI middleware counting what the form confirmed (a 200 on POST /s/<token>), per round:
+    the run's own record of answers a member was told were saved."""
+
+    def __init__(self, app: Any, signer: LinkSigner) -> None:
+        self.app = app
+        self.signer = signer
+        self.by_round: dict[str, set[int]] = {}
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope.get("method") != "POST" or not path.startswith("/s/"):
+            await self.app(scope, receive, send)
+            return
+        identity = self.signer.verify(path.removeprefix("/s/"))
+
+        async def watch(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200 and identity:
+                round_id, member = identity
+                self.by_round.setdefault(round_id, set()).add(member)
+            await send(message)
+
+        await self.app(scope, receive, watch)
+
+
+def _teller(say: Callable[[str], object], order_id: str, verbose: bool) -> Callable[[str], None]:
+    def tell(text: str) -> None:
+        if verbose:
+            say(f"{order_id}: {text}")
+
+    return tell
+
+
+class DevServer:
+    """Temporal's dev server on its SQLite file, restartable in the middle of the run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.process = start_dev_server(settings)
+
+    async def restart(self) -> None:
+        self.stop()
+        self.process = start_dev_server(self.settings)
+        await wait_for_server(self.settings, seconds=90)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class Worker:
+    """The worker as its own process, so it can be killed like a crashed machine."""
+
+    def __init__(self, settings: Settings, env: dict[str, str]) -> None:
+        self.env = env
+        self.log = (settings.var_dir / "worker.log").open("ab")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [CLI, "worker"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def chaos_settings(var: Path) -> Settings:
+    web = _free_port()
+    return Settings(
+        var_dir=var,
+        temporal_address=f"127.0.0.1:{_free_port()}",
+        ui_port=_free_port(),
+        smtp_port=_free_port(),
+        web_port=web,
+        codec_port=_free_port(),
+        public_base_url=f"http://localhost:{web}",
+        task_queue="chaos",
+        log_format="json",
+        # The simulated members all come from one address and answer at machine speed.
+        web_limit_per_address="100000/minute",
+        _env_file=None,
+    )
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    import os
+
+    values = {
+        "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
+        "KLYNGEPAKKE_TEMPORAL_ADDRESS": settings.temporal_address,
+        "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
+        "KLYNGEPAKKE_WEB_PORT": str(settings.web_port),
+        "KLYNGEPAKKE_PUBLIC_BASE_URL": settings.public_base_url,
+        "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
+        "KLYNGEPAKKE_LOG_FORMAT": "json",
+    }
+    return {**os.environ, **values}
+
+
+def count_mails(folder: Path) -> tuple[int, int]:
+    ids = Counter(
+        BytesParser(policy=policy.default).parsebytes(p.read_bytes())["Message-ID"]
+        for p in folder.glob("*.eml")
+    )
+    return sum(ids.values()), sum(n - 1 for n in ids.values())
+
+
+async def run_chaos(
+    orders: int,
+    kills: int,
+    seconds_per_day: float,
+    var: Path,
+    say: Callable[[str], object] = print,
+    seed: int = 7,
+    verbose: bool = False,
+) -> ChaosSummary:
+    rng = random.Random(seed)
+    settings = chaos_settings(var)
+    settings.payload_key_set()  # made once, before worker and web app both read it
+    began = asyncio.get_running_loop().time()
+    server = DevServer(settings)
+    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
+    worker = Worker(settings, environment(settings))
+    web = web_server(settings)
+    confirmed = ConfirmedAnswers(web.config.app, LinkSigner(settings.link_secret()))
+    web.config.app = confirmed
+    web_task: asyncio.Task[None] | None = None
+    worker_kills = server_restarts = 0
+    try:
+        client = await wait_for_server(settings, seconds=90)
+        await register_search_attributes(client)
+        sink.start()
+        web_task = asyncio.create_task(web.serve())
+        worker.start()
+        client_orders = OrdersClient(client, settings)
+        ids = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
+        # A demo whose order failed would wait for it forever: each gets a generous budget.
+        budget = 150 * seconds_per_day + 300
+        demos = [
+            asyncio.create_task(
+                asyncio.wait_for(
+                    run_demo(
+                        client_orders,
+                        settings,
+                        seconds_per_day,
+                        _teller(say, order_id, verbose),
+                        order_id,
+                    ),
+                    timeout=budget,
+                )
+            )
+            for order_id in ids
+        ]
+        restart_after = max(1, kills // 2)
+        while not all(d.done() for d in demos):
+            # Long enough between kills for the restarted worker to get back to work, short
+            # enough to hit it mid-activity, mid-mail and mid-render.
+            await asyncio.sleep(rng.uniform(2.0, 6.0))
+            if worker_kills < kills and not all(d.done() for d in demos):
+                worker.kill()
+                worker_kills += 1
+                if verbose:
+                    say(f"{datetime.now(UTC):%H:%M:%S.%f} worker killed ({worker_kills})")
+                if worker_kills == restart_after:
+                    await server.restart()
+                    server_restarts += 1
+                    say(f"server restarted after {worker_kills} worker kills")
+                worker.start()
+        finals = [d.result() for d in demos if d.exception() is None]
+        for order_id, demo in zip(ids, demos, strict=True):
+            if demo.exception() is not None:
+                say(f"{order_id}: the demo gave up: {demo.exception()!r}")
+        closed = [await client.get_workflow_handle(i).describe() for i in ids]
+        replay_failures = await _replay_all(client, say)
+        await _finish_follow_ups(client, [f.follow_up_meeting for f in finals])
+        total, duplicates = count_mails(settings.mail_dir)
+        lost = confirmed_total = 0
+        for final in finals:
+            rounds = {r: m for r, m in confirmed.by_round.items() if r.startswith(final.id + "--")}
+            told = sum(len(m) for r, m in rounds.items() if r.endswith("-1"))
+            confirmed_total += told
+            lost += max(0, told - (final.survey.answered if final.survey else 0))
+        return ChaosSummary(
+            orders=orders,
+            completed=sum(d.status == WorkflowExecutionStatus.COMPLETED for d in closed),
+            worker_kills=worker_kills,
+            server_restarts=server_restarts,
+            mails=total,
+            duplicate_mails=duplicates,
+            confirmed_answers=confirmed_total,
+            lost_answers=lost,
+            replay_failures=replay_failures,
+            seconds=asyncio.get_running_loop().time() - began,
+        )
+    finally:
+        worker.stop()
+        web.should_exit = True
+        if web_task is not None:
+            await web_task
+        with contextlib.suppress(Exception):
+            sink.stop()
+        server.stop()
+
+
+async def _replay_all(client: Any, say: Callable[[str], object]) -> int:
+    """Every history the run wrote replays against the code: a crash must never leave a
+    history the workflow code cannot reproduce. Failing ones are kept under var/chaos/."""
+    replayer = Replayer(
+        workflows=WORKFLOWS, data_converter=client.data_converter, workflow_runner=workflow_runner()
+    )
+    failures = 0
+    async for execution in client.list_workflows():
+        history = await client.get_workflow_handle(execution.id).fetch_history()
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        if result.replay_failure is not None:
+            failures += 1
+            kept = ROOT / "var" / "chaos" / f"{execution.id}.json"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(history.to_json(), encoding="utf-8")
+            say(f"{execution.id} does not replay ({result.replay_failure}); kept in {kept}")
+    return failures
+
+
+async def _finish_follow_ups(client: Any, ids: list[str | None]) -> None:
+    """The follow-up meetings outlive their orders by months; the run ends them here."""
+    for workflow_id in filter(None, ids):
+        with contextlib.suppress(Exception):
+            await client.get_workflow_handle(workflow_id).terminate("chaos run over")
+
+
+def record(summary: ChaosSummary, args: argparse.Namespace) -> None:
+    machine = f"{platform.node()}, {platform.processor() or platform.machine()}, Python "
+    machine += platform.python_version()
+    heading = f"\n## chaos · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine}\n\n"
+    command = (
+        f"`.venv/bin/python -m bench.chaos --orders {args.orders} --kills {args.kills} "
+        f"--seconds-per-day {args.seconds_per_day}`\n\n"
+    )
+    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as out:
+        out.write(heading + command + summary.table() + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=10)
+    parser.add_argument("--kills", type=int, default=24)
+    parser.add_argument("--seconds-per-day", type=float, default=1.0)
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument("--verbose", action="store_true", help="what the simulated people do")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the run's var/ (mails, logs, database) here"
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="chaos-") as folder:
+        summary = asyncio.run(
+            run_chaos(
+                args.orders,
+                args.kills,
+                args.seconds_per_day,
+                args.keep or Path(folder) / "var",
+                verbose=args.verbose,
+            )
+        )
+    print(summary.table())
+    if args.record:
+        record(summary, args)
+    return 0 if summary.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

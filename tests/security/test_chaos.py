@@ -1,0 +1,21 @@
+"""The chaos run at a small size (bench/chaos.py runs it large): orders on the dev server while
+the worker is SIGKILLed and the server restarted; nothing lost, nobody mailed twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.chaos import run_chaos
+
+pytestmark = pytest.mark.slow
+
+
+async def test_orders_survive_worker_kills_and_a_server_restart(tmp_path):
+    summary = await run_chaos(
+        orders=2, kills=4, seconds_per_day=0.5, var=tmp_path / "var", say=lambda _: None
+    )
+    print(summary.table())
+    assert summary.worker_kills == 4 and summary.server_restarts == 1
+    assert summary.completed == summary.orders == 2
+    assert summary.duplicate_mails == 0 and summary.mails > 50
+    assert summary.confirmed_answers >= 8 and summary.lost_answers == 0
