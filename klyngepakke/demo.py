@@ -206,12 +206,26 @@ async def answer_as_members(
     sent = 0
     async with httpx.AsyncClient(timeout=30) as http:
         for url, response in zip(links, responses, strict=False):
-            if (await http.get(url)).status_code != 200:
-                continue
             fields = {f"q_{qid}": value for qid, value in response.answers.items() if value}
-            if (await http.post(url, data=fields)).status_code == 200:
-                sent += 1
+            sent += await _answer(http, url, fields)
     return sent
+
+
+async def _answer(http: httpx.AsyncClient, url: str, fields: dict[str, str | list[str]]) -> int:
+    """One member: open the link and send; when the page says the survey cannot be reached
+    right now (503, Temporal restarting), try again a little later, as the page asks."""
+    for attempt in range(8):
+        try:
+            if (await http.get(url)).status_code == 200:
+                posted = await http.post(url, data=fields)
+                if posted.status_code == 200:
+                    return 1
+                if posted.status_code != 503:
+                    return 0
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(1 + attempt)
+    return 0
 
 
 def _order_of(path: Path) -> str | None:
