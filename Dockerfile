@@ -1,6 +1,12 @@
-# The project image: worker and CLI (docker-compose.yml runs it as `klyngepakke worker`).
+# The project image: worker, web app, codec endpoint and CLI (docker-compose.yml runs it as
+# `klyngepakke worker`, `klyngepakke web` and `klyngepakke codec`).
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# LibreOffice turns the handouts and the practice sheet into PDF (as the tests do).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libreoffice-impress-nogui \
+       libreoffice-writer-nogui fonts-dejavu \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY schemas schemas
@@ -9,6 +15,7 @@ COPY activities activities
 COPY renderers renderers
 COPY catalog catalog
 COPY klyngepakke klyngepakke
+COPY web web
 COPY worker.py ./
 RUN pip install --no-cache-dir . && useradd --create-home klyngepakke \
     && mkdir -p /data && chown klyngepakke /data

@@ -9,12 +9,14 @@ from typing import Any
 
 import structlog
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.artifact_store import ArtifactStore
 from activities.catalog_lookup import CatalogActivities
 from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
+from activities.log_context import LogContext
 from activities.mail import MailActivities
 from activities.pdf_conversion import PdfConverter
 from activities.practice_labels import PracticeLabeller
@@ -73,13 +75,23 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activities=build_activities(settings),
         activity_executor=executor,
         workflow_runner=workflow_runner(),
+        interceptors=[LogContext()],
+    )
+
+
+def metrics_runtime(port: int | None) -> Runtime | None:
+    """The SDK's own metrics (task latencies, slots, sticky cache, …) for Prometheus."""
+    if port is None:
+        return None
+    return Runtime(
+        telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"0.0.0.0:{port}"))
     )
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
     from klyngepakke.client import connect
 
-    client = await connect(settings)
+    client = await connect(settings, metrics_runtime(settings.metrics_port))
     with ThreadPoolExecutor(max_workers=8) as executor:
         worker = build_worker(client, settings, executor)
         log.info("worker_started", task_queue=settings.task_queue)

@@ -129,9 +129,10 @@ class DevServer:
 class Worker:
     """The worker as its own process, so it can be killed like a crashed machine."""
 
-    def __init__(self, settings: Settings, env: dict[str, str]) -> None:
+    def __init__(self, settings: Settings, env: dict[str, str], name: str = "worker") -> None:
         self.env = env
-        self.log = (settings.var_dir / "worker.log").open("ab")
+        self.log_path = settings.var_dir / f"{name}.log"
+        self.log = self.log_path.open("ab")
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -16,7 +16,8 @@ from temporalio.client import (
 )
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.runtime import Runtime
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from activities.artifact_store import ArtifactStore
 from activities.extract_check import read_receipt
@@ -78,12 +79,33 @@ class OrderSummary(BaseModel):
     overdue: bool | None
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=encrypted_converter(settings.payload_key_set()),
+        tls=tls_config(settings),
+        api_key=settings.temporal_api_key,
+        runtime=runtime,
     )
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """mTLS with a client certificate, plain TLS with an API key, else none (the dev server)."""
+    if settings.temporal_tls_cert or settings.temporal_tls_key:
+        if not (settings.temporal_tls_cert and settings.temporal_tls_key):
+            raise DomainError(
+                "temporal_tls_key" if settings.temporal_tls_cert else "temporal_tls_cert",
+                "mTLS kræver både certifikat og nøgle (KLYNGEPAKKE_TEMPORAL_TLS_CERT og _KEY)",
+            )
+        return TLSConfig(
+            client_cert=settings.temporal_tls_cert.read_bytes(),
+            client_private_key=settings.temporal_tls_key.read_bytes(),
+            server_root_ca_cert=(
+                settings.temporal_tls_ca.read_bytes() if settings.temporal_tls_ca else None
+            ),
+        )
+    return settings.temporal_api_key is not None
 
 
 async def _wall_clock() -> datetime:

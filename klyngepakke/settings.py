@@ -19,10 +19,26 @@ TASK_QUEUE = "klyngepakke"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KLYNGEPAKKE_", env_file=".env", extra="ignore")
+    # Empty variables count as unset: the compose file lists every setting, most as optional.
+    model_config = SettingsConfigDict(
+        env_prefix="KLYNGEPAKKE_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    temporal_tls_cert: Path | None = Field(
+        default=None, description="Client certificate (PEM) for mTLS, e.g. Temporal Cloud"
+    )
+    temporal_tls_key: Path | None = Field(default=None, description="Its private key (PEM)")
+    temporal_tls_ca: Path | None = Field(
+        default=None, description="CA that signed the server's certificate, if not public"
+    )
+    temporal_api_key: str | None = Field(
+        default=None, description="Temporal Cloud API key (instead of a client certificate)"
+    )
+    metrics_port: int | None = Field(
+        default=None, description="The worker's Prometheus metrics on this port (/metrics)"
+    )
     task_queue: str = TASK_QUEUE
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="State of the embedded stack")
     ui_port: int = 8233

@@ -37,6 +37,9 @@ def test_services_images_ports_and_health_checks():
     assert services["codec"]["command"] == ["klyngepakke", "codec"]
     # The UI shows encrypted payloads through the codec service, on the codec's port.
     codec_port = services["codec"]["environment"]["KLYNGEPAKKE_CODEC_PORT"]
+    assert services["worker"]["expose"] == [
+        services["worker"]["environment"]["KLYNGEPAKKE_METRICS_PORT"]
+    ]
     assert services["temporal-ui"]["environment"]["TEMPORAL_CODEC_ENDPOINT"].endswith(
         f":{codec_port}}}"
     )
@@ -45,28 +48,13 @@ def test_services_images_ports_and_health_checks():
     assert services["web"]["volumes"] == services["worker"]["volumes"]
 
 
-def test_the_worker_gets_every_setting_that_has_no_safe_default_for_production():
-    env = compose()["services"]["worker"]["environment"]
-    for field in (
-        "temporal_address",
-        "temporal_namespace",
-        "task_queue",
-        "var_dir",
-        "smtp_host",
-        "smtp_port",
-        "smtp_username",
-        "smtp_password",
-        "smtp_starttls",
-        "mail_from",
-        "default_consultant_name",
-        "default_consultant_email",
-        "log_format",
-        "public_base_url",
-        "survey_secret",
-        "payload_keys",
-    ):
-        assert field in Settings.model_fields
-        assert f"KLYNGEPAKKE_{field.upper()}" in env, field
+def test_every_service_of_ours_gets_every_setting_the_settings_object_reads():
+    services = compose()["services"]
+    for name in ("worker", "web", "codec"):
+        env = services[name]["environment"]
+        missing = [f for f in Settings.model_fields if f"KLYNGEPAKKE_{f.upper()}" not in env]
+        assert missing == [], name
+    env = services["worker"]["environment"]
     # Workers and web sign and check the same links with the same secret.
     web = compose()["services"]["web"]["environment"]
     assert web["KLYNGEPAKKE_SURVEY_SECRET"] == env["KLYNGEPAKKE_SURVEY_SECRET"]
@@ -82,3 +70,21 @@ def test_the_search_attributes_registered_in_production_match_the_code():
     command = compose()["services"]["temporal-setup"]["command"][0]
     for key in search_attributes.ALL:
         assert f"{key.name}=" in command
+
+
+def test_an_empty_optional_setting_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("KLYNGEPAKKE_TEMPORAL_TLS_CERT", "")
+    monkeypatch.setenv("KLYNGEPAKKE_METRICS_PORT", "")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.temporal_tls_cert is None and settings.metrics_port is None
+
+
+def test_the_image_holds_every_package_the_project_installs():
+    import tomllib
+
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]:
+        package = pattern.rstrip("*")
+        assert f"COPY {package} {package}" in dockerfile, package
+    assert "libreoffice" in dockerfile  # handouts and practice sheets are PDFs in production

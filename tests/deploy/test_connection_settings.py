@@ -1,0 +1,38 @@
+"""How the client reaches Temporal: plain on the dev server, mTLS with a client certificate
+(own cluster or Temporal Cloud), TLS with an API key; half a certificate is refused."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.service import TLSConfig
+
+from klyngepakke.client import tls_config
+from klyngepakke.settings import Settings
+from schemas.errors import DomainError
+
+
+def settings(**values) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def test_the_dev_server_is_plain_an_api_key_means_tls_and_certificates_mean_mtls(tmp_path):
+    assert tls_config(settings()) is False
+    assert tls_config(settings(temporal_api_key="nøgle")) is True
+    (tmp_path / "c.pem").write_bytes(b"CERT")
+    (tmp_path / "k.pem").write_bytes(b"KEY")
+    mtls = tls_config(
+        settings(temporal_tls_cert=tmp_path / "c.pem", temporal_tls_key=tmp_path / "k.pem")
+    )
+    assert isinstance(mtls, TLSConfig)
+    assert (mtls.client_cert, mtls.client_private_key, mtls.server_root_ca_cert) == (
+        b"CERT",
+        b"KEY",
+        None,
+    )
+
+
+def test_a_certificate_without_its_key_is_refused_by_name(tmp_path):
+    (tmp_path / "c.pem").write_bytes(b"CERT")
+    with pytest.raises(DomainError) as refused:
+        tls_config(settings(temporal_tls_cert=tmp_path / "c.pem"))
+    assert refused.value.field == "temporal_tls_key"
