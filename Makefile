@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run stop dev demo test test-fast lint histories clean
+.PHONY: install system-deps run stop dev demo test test-fast lint bench histories clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 mangler ($(PYTHON))"; exit 1; }
@@ -53,6 +53,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web bench worker.py
+
+# The four measurements of bench/ (a few minutes; not tests): each prints its table and
+# appends it to bench/RESULTS.md with the machine and the date. The chaos run is `bench.chaos`.
+bench: install system-deps
+	$(BIN)/python -m bench.lifecycle --orders $(or $(ORDERS),20) --record
+	$(BIN)/python -m bench.latency --answers 200 --record
+	$(BIN)/python -m bench.render --record
+	$(BIN)/python -m bench.memory --orders 300 --record
 
 # Re-record the histories the replay test runs (after a deliberate, patched change).
 histories: install

@@ -14,10 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import platform
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -29,21 +26,23 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
 from activities.survey_links import LinkSigner
+from bench.results import record
+from bench.stack import DevServer, Worker, bench_settings, environment
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
-from klyngepakke.dev_stack import start_dev_server, wait_for_server
+from klyngepakke.dev_stack import wait_for_server
+from klyngepakke.repair import repair
 from klyngepakke.search_attribute_setup import register_search_attributes
-from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
 from web.server import server as web_server
 from worker import WORKFLOWS
 from workflows.sandbox import workflow_runner
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = str(Path(sys.executable).with_name("klyngepakke"))
 
 
 @dataclasses.dataclass
@@ -57,6 +56,7 @@ class ChaosSummary:
     confirmed_answers: int
     lost_answers: int
     replay_failures: int
+    repairs: int
     seconds: float
 
     @property
@@ -109,90 +109,6 @@ def _teller(say: Callable[[str], object], order_id: str, verbose: bool) -> Calla
     return tell
 
 
-class DevServer:
-    """Temporal's dev server on its SQLite file, restartable in the middle of the run."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.process = start_dev_server(settings)
-
-    async def restart(self) -> None:
-        self.stop()
-        self.process = start_dev_server(self.settings)
-        await wait_for_server(self.settings, seconds=90)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-class Worker:
-    """The worker as its own process, so it can be killed like a crashed machine."""
-
-    def __init__(self, settings: Settings, env: dict[str, str], name: str = "worker") -> None:
-        self.env = env
-        self.log_path = settings.var_dir / f"{name}.log"
-        self.log = self.log_path.open("ab")
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [CLI, "worker"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-        self.log.close()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def chaos_settings(var: Path) -> Settings:
-    web = _free_port()
-    return Settings(
-        var_dir=var,
-        temporal_address=f"127.0.0.1:{_free_port()}",
-        ui_port=_free_port(),
-        smtp_port=_free_port(),
-        web_port=web,
-        codec_port=_free_port(),
-        public_base_url=f"http://localhost:{web}",
-        task_queue="chaos",
-        log_format="json",
-        # The simulated members all come from one address and answer at machine speed.
-        web_limit_per_address="100000/minute",
-        _env_file=None,
-    )
-
-
-def environment(settings: Settings) -> dict[str, str]:
-    import os
-
-    values = {
-        "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
-        "KLYNGEPAKKE_TEMPORAL_ADDRESS": settings.temporal_address,
-        "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
-        "KLYNGEPAKKE_WEB_PORT": str(settings.web_port),
-        "KLYNGEPAKKE_PUBLIC_BASE_URL": settings.public_base_url,
-        "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
-        "KLYNGEPAKKE_LOG_FORMAT": "json",
-    }
-    return {**os.environ, **values}
-
-
 def count_mails(folder: Path) -> tuple[int, int]:
     ids = Counter(
         BytesParser(policy=policy.default).parsebytes(p.read_bytes())["Message-ID"]
@@ -211,7 +127,7 @@ async def run_chaos(
     verbose: bool = False,
 ) -> ChaosSummary:
     rng = random.Random(seed)
-    settings = chaos_settings(var)
+    settings = bench_settings(var, task_queue="chaos")
     settings.payload_key_set()  # made once, before worker and web app both read it
     began = asyncio.get_running_loop().time()
     server = DevServer(settings)
@@ -221,7 +137,7 @@ async def run_chaos(
     confirmed = ConfirmedAnswers(web.config.app, LinkSigner(settings.link_secret()))
     web.config.app = confirmed
     web_task: asyncio.Task[None] | None = None
-    worker_kills = server_restarts = 0
+    worker_kills = server_restarts = repaired = 0
     try:
         client = await wait_for_server(settings, seconds=90)
         await register_search_attributes(client)
@@ -252,6 +168,7 @@ async def run_chaos(
             # Long enough between kills for the restarted worker to get back to work, short
             # enough to hit it mid-activity, mid-mail and mid-render.
             await asyncio.sleep(rng.uniform(2.0, 6.0))
+            repaired += await _repair_stopped(client, say)
             if worker_kills < kills and not all(d.done() for d in demos):
                 worker.kill()
                 worker_kills += 1
@@ -286,6 +203,7 @@ async def run_chaos(
             confirmed_answers=confirmed_total,
             lost_answers=lost,
             replay_failures=replay_failures,
+            repairs=repaired,
             seconds=asyncio.get_running_loop().time() - began,
         )
     finally:
@@ -306,7 +224,10 @@ async def _replay_all(client: Any, say: Callable[[str], object]) -> int:
     )
     failures = 0
     async for execution in client.list_workflows():
-        history = await client.get_workflow_handle(execution.id).fetch_history()
+        if execution.status == WorkflowExecutionStatus.TERMINATED:
+            continue  # a run replaced by a repair (klyngepakke/repair.py), counted there
+        handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+        history = await handle.fetch_history()
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
         if result.replay_failure is not None:
             failures += 1
@@ -317,6 +238,19 @@ async def _replay_all(client: Any, say: Callable[[str], object]) -> int:
     return failures
 
 
+async def _repair_stopped(client: Any, say: Callable[[str], object]) -> int:
+    """What operations do when a workflow stops on a history it cannot replay after a worker
+    crash (`klyngepakke order repair`): the run's own count of it."""
+    count = 0
+    with contextlib.suppress(RPCError):  # the server restarting: next round
+        async for execution in client.list_workflows("ExecutionStatus = 'Running'"):
+            repaired = await repair(client, execution.id)
+            if repaired is not None:
+                count += 1
+                say(f"{execution.id} repaired: reset to event {repaired.reset_to}")
+    return count
+
+
 async def _finish_follow_ups(client: Any, ids: list[str | None]) -> None:
     """The follow-up meetings outlive their orders by months; the run ends them here."""
     for workflow_id in filter(None, ids):
@@ -324,16 +258,12 @@ async def _finish_follow_ups(client: Any, ids: list[str | None]) -> None:
             await client.get_workflow_handle(workflow_id).terminate("chaos run over")
 
 
-def record(summary: ChaosSummary, args: argparse.Namespace) -> None:
-    machine = f"{platform.node()}, {platform.processor() or platform.machine()}, Python "
-    machine += platform.python_version()
-    heading = f"\n## chaos · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine}\n\n"
+def record_summary(summary: ChaosSummary, args: argparse.Namespace) -> None:
     command = (
-        f"`.venv/bin/python -m bench.chaos --orders {args.orders} --kills {args.kills} "
-        f"--seconds-per-day {args.seconds_per_day}`\n\n"
+        f".venv/bin/python -m bench.chaos --orders {args.orders} --kills {args.kills} "
+        f"--seconds-per-day {args.seconds_per_day}"
     )
-    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as out:
-        out.write(heading + command + summary.table() + "\n")
+    record("chaos", command, summary.table())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=10)
     parser.add_argument("--kills", type=int, default=24)
     parser.add_argument("--seconds-per-day", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=7, help="where the kills fall")
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument("--verbose", action="store_true", help="what the simulated people do")
     parser.add_argument(
@@ -354,12 +285,13 @@ def main(argv: list[str] | None = None) -> int:
                 args.kills,
                 args.seconds_per_day,
                 args.keep or Path(folder) / "var",
+                seed=args.seed,
                 verbose=args.verbose,
             )
         )
     print(summary.table())
     if args.record:
-        record(summary, args)
+        record_summary(summary, args)
     return 0 if summary.passed else 1
 
 

@@ -4,7 +4,10 @@ takes --json for scripts. Exit 0 on success, 2 on invalid input, 1 when the stac
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -232,6 +235,23 @@ def order_cancel(
     cmd = _checked(as_json, lambda: _model(Cancel, reason=reason))
     result = _run(as_json, lambda orders, _: orders.cancel(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@order_app.command("repair")
+def order_repair(order_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Genstart en bestilling, der er gået i stå på en historik, som ikke kan genafspilles
+    efter et workernedbrud (Temporal reset; signaler og svar genanvendes)."""
+    repaired = _run(as_json, lambda orders, _: orders.repair(order_id))
+    if as_json:
+        print(json.dumps([dataclasses.asdict(r) for r in repaired], indent=2))
+    elif not repaired:
+        cli_output.console.print(
+            f"Intet at reparere: {order_id} og dens underforløb kører normalt."
+        )
+    for r in repaired:
+        cli_output.console.print(
+            f"{r.workflow_id}: nulstillet til hændelse {r.reset_to}; ny kørsel {r.run_id}."
+        )
 
 
 @consultation_app.command("done")
@@ -603,5 +623,18 @@ def main() -> None:
     configure_logging(get_settings().log_format)
     try:
         app()
+        code: int | str | None = 0
+    except SystemExit as exit_:
+        code = exit_.code
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    # The Temporal client's Rust threads may outlive the event loop; if they touch the GIL
+    # while CPython finalizes, the process aborts (SIGABRT) after the command's work is done
+    # (temporalio/sdk-python#300). Everything is written; leave without finalizing.
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

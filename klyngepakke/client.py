@@ -4,7 +4,7 @@ app and the demo talk to Temporal only through this module."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,6 +23,7 @@ from activities.artifact_store import ArtifactStore
 from activities.extract_check import read_receipt
 from activities.extract_file import MAX_BYTES, ParsedExtract
 from klyngepakke.payload_codec import encrypted_converter
+from klyngepakke.repair import Repaired, repair
 from klyngepakke.settings import Settings
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
@@ -54,6 +55,8 @@ UPLOAD_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
 }
+# A person waits on the page: past this, they are asked to try again rather than left hanging.
+PAGE_QUERY_TIMEOUT = timedelta(seconds=15)
 
 
 class StepRejected(Exception):
@@ -165,6 +168,19 @@ class OrdersClient:
     def _handle(self, order_id: str) -> WorkflowHandle[Any, Any]:
         return self.client.get_workflow_handle(order_id)
 
+    async def _page_query(self, workflow_id: str, query: Any, *args: Any) -> Any:
+        """A page's query: None when the workflow does not exist (an old or mistyped link).
+        Anything else – Temporal restarting, no worker to answer – is raised, so the page says
+        "try again in a moment" instead of calling a good link unknown."""
+        try:
+            return await self._handle(workflow_id).query(
+                query, *args, rpc_timeout=PAGE_QUERY_TIMEOUT
+            )
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+
     async def status(self, order_id: str) -> OrderStatus:
         try:
             return await self._handle(order_id).query(OrderWorkflow.status)
@@ -248,21 +264,15 @@ class OrdersClient:
 
     async def minutes_page(self, order_id: str) -> MinutesPage | None:
         """What the minutes page shows, or None for an order that does not run (any more)."""
-        try:
-            page: MinutesPage = await self._handle(order_id).query(OrderWorkflow.minutes_page)
-            return page
-        except RPCError:
-            return None
+        page: MinutesPage | None = await self._page_query(order_id, OrderWorkflow.minutes_page)
+        return page
 
     # ---- the job centre's extract ---------------------------------------------------------
 
     async def upload_page(self, order_id: str) -> UploadPage | None:
         """What the upload page shows, or None for an order that does not run (any more)."""
-        try:
-            page: UploadPage = await self._handle(order_id).query(OrderWorkflow.upload_page)
-            return page
-        except RPCError:
-            return None
+        page: UploadPage | None = await self._page_query(order_id, OrderWorkflow.upload_page)
+        return page
 
     async def extract_submit(
         self, order_id: str, data: bytes, filename: str, uploaded_by: str
@@ -317,11 +327,8 @@ class OrdersClient:
 
     async def survey_form(self, workflow_id: str, member: int) -> SurveyForm | None:
         """The member's form, or None when no such round runs (an old or unknown link)."""
-        try:
-            form: SurveyForm = await self._handle(workflow_id).query(SurveyRound.form, member)
-            return form
-        except RPCError:
-            return None
+        form: SurveyForm | None = await self._page_query(workflow_id, SurveyRound.form, member)
+        return form
 
     async def survey_answer(
         self, workflow_id: str, member: int, response: SurveyResponse
@@ -338,6 +345,24 @@ class OrdersClient:
             SurveyRound.progress
         )
         return progress
+
+    async def repair(self, order_id: str) -> list[Repaired]:
+        """Reset the order and its child workflows that stopped on a history they cannot
+        replay after a worker crash (klyngepakke/repair.py); the ones that were reset."""
+        try:
+            await self._handle(order_id).describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise UnknownOrder(order_id) from None
+            raise
+        found = []
+        query = f"WorkflowId = '{order_id}' OR WorkflowId STARTS_WITH '{order_id}--'"
+        async for execution in self.client.list_workflows(query):
+            if execution.status == WorkflowExecutionStatus.RUNNING:
+                repaired = await repair(self.client, execution.id)
+                if repaired is not None:
+                    found.append(repaired)
+        return found
 
     async def list_orders(self, limit: int = 200) -> list[OrderSummary]:
         out: list[OrderSummary] = []

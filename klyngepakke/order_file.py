@@ -119,13 +119,23 @@ def load_course_file(path: Path) -> CourseRequest:
     data = read_yaml(path, "course")
     participants_file = data.pop("participants_file", None)
     if participants_file is not None:
-        source = (path.parent / str(participants_file)).resolve()
-        if not source.is_file():
-            raise DomainError("participants_file", f"filen {source} findes ikke")
         data["participants"] = [
-            p.model_dump() for p in parse_participants(source.read_bytes(), source.name)
+            p.model_dump() for p in parse_participants(*_read_beside(path, participants_file))
         ]
     try:
         return CourseRequest.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc) from None
+
+
+def _read_beside(path: Path, name: object) -> tuple[bytes, str]:
+    """The participant list named in a course file, read from the course file's folder."""
+    try:
+        source = (path.parent / str(name)).resolve()
+        return source.read_bytes(), source.name
+    except (OSError, ValueError):  # missing, a folder, unreadable, a NUL byte, too long a name
+        raise DomainError(
+            "participants_file",
+            f"filen {str(name)[:80]!r} kan ikke læses – skriv navnet på en CSV- eller XLSX-fil, "
+            "der ligger i samme mappe som kursusfilen",
+        ) from None

@@ -30,7 +30,8 @@ class OrderClock(BaseModel):
         return self.planned_origin + (real_now - self.real_origin) * self.speed
 
     def real_delay(self, real_now: datetime, planned_target: datetime) -> timedelta:
-        """How long to sleep in real time until the planned clock reaches ``planned_target``."""
+        """How long to sleep in real time until the planned clock reaches ``planned_target``
+        (workflows wait through workflows/waiting.py, which keeps that replay-safe)."""
         remaining = planned_target - self.planned(real_now)
         if remaining <= timedelta(0):
             return timedelta(0)

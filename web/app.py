@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from cachetools import TTLCache
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -78,6 +79,10 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="klyngepakke – spørgeskema", docs_url=None, redoc_url=None)
     limiter = RequestLimiter(limits or RateLimits())
+    # A sent round's questions no longer change: an answer is checked against the questions
+    # read when the member opened the page, not a fresh query per submission. Whether the
+    # round is still open is the Update's to say.
+    sent_forms: TTLCache[str, SurveyForm] = TTLCache(maxsize=2000, ttl=600)
     pages = Pages()
     page, message, unknown_link = pages.page, pages.message, pages.unknown_link
 
@@ -153,6 +158,7 @@ def create_app(
             return unknown_link(request)
         if not form.open:
             return closed(request)
+        sent_forms[round_id] = form.model_copy(update={"previous": None})
         return round_id, member, form
 
     def _render_form(
@@ -184,10 +190,15 @@ def create_app(
 
     @app.post("/s/{token}", response_class=HTMLResponse)
     async def submit(request: Request, token: str) -> HTMLResponse:
-        opened = await _open_form(request, token)
-        if isinstance(opened, HTMLResponse):
-            return opened
-        round_id, member, form = opened
+        identity = signer.verify(token)
+        cached = sent_forms.get(identity[0]) if identity else None
+        if identity is not None and cached is not None:
+            (round_id, member), form = identity, cached
+        else:
+            opened = await _open_form(request, token)
+            if isinstance(opened, HTMLResponse):
+                return opened
+            round_id, member, form = opened
         raw = await request.form()
         fields = {key: [str(v) for v in raw.getlist(key)] for key in raw}
         response = response_from_form(form.template, fields)

@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import DomainError
     from schemas.people import Person
     from workflows import activity_options, search_attributes
+    from workflows.waiting import REPLAY_SAFE, timer_for
 
 INTRO, GROUPS, FOLLOW_UP = "introduktionsmail", "grupper", "opfoelgningsmail"
 Teacher = Literal["jobcenter", "praksiskonsulent", "begge"]
@@ -78,9 +79,11 @@ class CourseWorkflow:
         self._program: ArtifactRef | None = None
         self._happened: list[tuple[datetime, str]] = []
         self._closed = False
+        self._replay_safe = False
 
     @workflow.run
     async def run(self, inp: CourseInput) -> CourseStatus:
+        self._replay_safe = workflow.patched(REPLAY_SAFE)
         created = self._now()
         definition = await workflow.execute_activity_method(
             CatalogActivities.load_course,
@@ -346,8 +349,8 @@ class CourseWorkflow:
         workflow.set_current_details("\n\n".join(lines))
 
     async def _until(self, when: datetime, summary: str) -> None:
-        delay = self._clock.real_delay(workflow.now(), when)
-        if delay > timedelta(0):
+        delay = timer_for(self._clock, workflow.now(), when, self._replay_safe)
+        if delay is not None:
             await workflow.sleep(delay, summary=summary)
 
     async def _mail(

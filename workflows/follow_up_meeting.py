@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.extract_intake import ExtractIntake
     from workflows.survey_round import SurveyRound, round_id
+    from workflows.waiting import REPLAY_SAFE, timer_for
 
 ROUND = 2
 
@@ -57,9 +58,11 @@ class FollowUpMeeting(ExtractIntake):
         self._deck: ArtifactRef | None = None
         self._happened: list[str] = []
         self._finished = False
+        self._replay_safe = False
 
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpStatus:
+        self._replay_safe = workflow.patched(REPLAY_SAFE)
         self._package = await workflow.execute_activity_method(
             CatalogActivities.load_package,
             inp.order.package,
@@ -227,8 +230,8 @@ class FollowUpMeeting(ExtractIntake):
         self, when: datetime, condition: Callable[[], bool] | None, summary: str
     ) -> bool:
         met = condition or (lambda: False)
-        delay = self._inp.clock.real_delay(workflow.now(), when)
-        if delay > timedelta(0) and not met():
+        delay = timer_for(self._inp.clock, workflow.now(), when, self._replay_safe)
+        if delay is not None and not met():
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(met, timeout=delay, timeout_summary=summary)
         return met()

@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.order_base import _Cancelled
     from workflows.order_steps import OrderSteps
     from workflows.survey_round import SurveyRound, round_id
+    from workflows.waiting import REPLAY_SAFE
 
 
 _WAKE_DA = {
@@ -95,11 +96,13 @@ class OrderWorkflow(OrderSteps):
         self._asked: SurveyTemplate | None = None
         self._follow_up_meeting: ChildWorkflowHandle[Any, FollowUpStatus] | None = None
         self._follow_up_finished = False
+        self._replay_safe = False
 
     # ---- the stages -------------------------------------------------------------------
 
     @workflow.run
     async def run(self, inp: OrderInput) -> OrderStatus:
+        self._replay_safe = workflow.patched(REPLAY_SAFE)
         self._package = await workflow.execute_activity_method(
             CatalogActivities.load_package,
             inp.order.package,

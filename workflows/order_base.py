@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.timeline import Timeline, plan
     from workflows import activity_options, search_attributes
     from workflows.survey_round import SurveyRound
+    from workflows.waiting import timer_for
 
 
 class _Cancelled(Exception):
@@ -73,6 +74,7 @@ class OrderBase:
     _survey_progress: RoundProgress | None
     _round_finished: bool
     _asked: SurveyTemplate | None
+    _replay_safe: bool
 
     async def _tell_follow_up(self) -> None:
         raise NotImplementedError
@@ -126,6 +128,7 @@ class OrderBase:
     def _publish(self) -> None:
         state = self._state
         timeline = self._timeline
+        self._show_details()
         workflow.upsert_search_attributes(
             [
                 search_attributes.PACKAGE.value_set(self._order.package),
@@ -142,11 +145,14 @@ class OrderBase:
                 ),
             ]
         )
+
+    def _show_details(self) -> None:
+        """What the UI shows above the history; a query answers it, so it is no command."""
         workflow.set_current_details(
             current_details(
                 self._order.cluster.name,
                 self._order.municipality.name,
-                state,
+                self._state,
                 self._now(),
                 self._survey_progress,
             )
@@ -163,15 +169,19 @@ class OrderBase:
                 raise _Cancelled()
             if met():
                 return True
-            woken = functools.partial(self._woken, met, self._replans)
+            seen = self._replans
+            woken = functools.partial(self._woken, met, seen)
             if due is None:
                 await workflow.wait_condition(woken)
                 continue
-            delay = self._clock.real_delay(workflow.now(), due())
-            if delay <= timedelta(0):
+            delay = timer_for(self._clock, workflow.now(), due(), self._replay_safe)
+            if delay is None:
                 return met()
-            with contextlib.suppress(TimeoutError):
+            try:
                 await workflow.wait_condition(woken, timeout=delay, timeout_summary=summary)
+            except TimeoutError:
+                if self._replay_safe and self._replans == seen:
+                    return met()  # the time has come (workflows/waiting.py)
 
     def _woken(self, met: Callable[[], bool], replans_seen: int) -> bool:
         return met() or self._cancel_requested or self._replans != replans_seen

@@ -308,7 +308,11 @@ class OrderSteps(ExtractIntake, OrderBase):
     @workflow.signal(name="survey_progress")
     def survey_progress(self, progress: RoundProgress) -> None:
         self._survey_progress = progress
-        if self._state.timeline is not None:
+        if self._state.timeline is None:
+            return
+        if self._replay_safe:  # no command from a signal handler (workflows/waiting.py)
+            self._show_details()
+        else:
             self._publish()
 
     @workflow.query(name="minutes_page")

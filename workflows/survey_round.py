@@ -4,10 +4,9 @@ answered, and closes on its date, when everyone has answered, or when the coordi
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -28,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         SurveyForm,
     )
     from workflows import activity_options
+    from workflows.waiting import REPLAY_SAFE, timer_for
 
 
 def round_id(order_id: str, number: int) -> str:
@@ -53,9 +53,11 @@ class SurveyRound:
         self._closed = False
         self._plan = inp.plan
         self._replans = 0
+        self._replay_safe = False
 
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
+        self._replay_safe = workflow.patched(REPLAY_SAFE)
         await self._until(
             lambda: self._plan.dispatch_at,
             lambda: self._dispatch_requested or self._close_requested,
@@ -200,16 +202,19 @@ class SurveyRound:
         while True:
             if condition():
                 return True
-            delay = self._inp.clock.real_delay(workflow.now(), when())
-            if delay <= timedelta(0):
+            delay = timer_for(self._inp.clock, workflow.now(), when(), self._replay_safe)
+            if delay is None:
                 return condition()
             seen = self._replans
-            with contextlib.suppress(TimeoutError):
+            try:
                 await workflow.wait_condition(
                     functools.partial(self._woken, condition, seen),
                     timeout=delay,
                     timeout_summary="Venter",
                 )
+            except TimeoutError:
+                if self._replay_safe and self._replans == seen:
+                    return condition()  # the time has come (workflows/waiting.py)
 
     def _woken(self, condition: Callable[[], bool], replans_seen: int) -> bool:
         return condition() or self._replans != replans_seen

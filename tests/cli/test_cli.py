@@ -156,6 +156,10 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
 
             code, _, err = await klyngepakke("order", "status", "findes-ikke", env=variables)
             assert code == 2 and "Der findes ingen ordre" in err
+            code, _, err = await klyngepakke("order", "repair", "findes-ikke", env=variables)
+            assert code == 2 and "Der findes ingen ordre" in err
+            code, out, _ = await klyngepakke("order", "repair", order_id, env=variables)
+            assert code == 0 and "Intet at reparere" in out
             code, out, _ = await klyngepakke(
                 "order", "cancel", order_id, "--reason", "Klyngen har aflyst", env=variables
             )

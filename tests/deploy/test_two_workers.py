@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bench.chaos import DevServer, Worker, chaos_settings, environment
+from bench.stack import DevServer, Worker, bench_settings, environment
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
 from klyngepakke.dev_stack import wait_for_server
@@ -29,7 +29,7 @@ def log_lines(path) -> list[dict]:
 
 
 async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
-    settings = chaos_settings(tmp_path / "var")
+    settings = bench_settings(tmp_path / "var")
     settings.payload_key_set()
     metrics = free_port()
     server = DevServer(settings)

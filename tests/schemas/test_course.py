@@ -4,6 +4,7 @@ days, the course file with its participants, and the program document read back.
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -97,6 +98,17 @@ def test_the_example_course_file_with_its_participant_list():
         "Ressourceforløb",
         "Jobafklaring",
     }
+
+
+@pytest.mark.parametrize("name", ["mangler.csv", ".", "navn\x00.csv", "ø" * 300])
+def test_a_participant_list_that_cannot_be_read_is_named_with_the_fix(tmp_path, name):
+    course = (EXAMPLES / "kursus.yaml").read_text(encoding="utf-8")
+    course = course.replace("participants_file: ", f"participants_file: {json.dumps(name)}  # ", 1)
+    (tmp_path / "kursus.yaml").write_text(course, encoding="utf-8")
+    with pytest.raises(DomainError) as refused:
+        load_course_file(tmp_path / "kursus.yaml")
+    assert refused.value.field == "participants_file"
+    assert "samme mappe som kursusfilen" in refused.value.message
 
 
 def test_the_program_document_reads_back_with_times_from_the_start_and_renumbered_slides():

@@ -141,3 +141,27 @@ async def save_history(env: WorkflowEnvironment, order_id: str, name: str) -> No
     ids = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
     ids[name] = order_id
     index.write_text(json.dumps(ids, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def commands_after_signals(history: Any, signal: str) -> list[str]:
+    """The commands of every workflow task that only a ``signal`` woke: a signal handler that
+    issues commands can replay in another order than it ran (see workflows/order.py)."""
+    found: list[str] = []
+    woken_by: list[str] = []
+    after_task = False
+    for event in history.events:
+        kind = event.WhichOneof("attributes")
+        attributes = getattr(event, kind)
+        if kind == "workflow_task_completed_event_attributes":
+            after_task, woken_by = bool(woken_by) and set(woken_by) == {signal}, []
+        elif hasattr(attributes, "workflow_task_completed_event_id"):
+            if after_task:
+                found.append(kind.removesuffix("_event_attributes"))
+        elif not kind.startswith("workflow_task_"):
+            after_task = False
+            woken_by.append(
+                attributes.signal_name
+                if kind == "workflow_execution_signaled_event_attributes"
+                else kind
+            )
+    return found

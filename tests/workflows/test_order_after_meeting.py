@@ -31,7 +31,7 @@ from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import COPENHAGEN, ContactBy
 from schemas.survey import SurveyResponse, aggregate
 from tests import factories
-from tests.workflows.harness import running, save_history
+from tests.workflows.harness import commands_after_signals, running, save_history
 from workflows import search_attributes
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.survey_round import round_id
@@ -212,6 +212,15 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
             "Spørgeskemaets 2. runde lukket: 3 svar",
             "Sammenligningen er leveret",
         ]
+        history = await env.client.get_workflow_handle(order_id).fetch_history()
+        progress_signals = [
+            e
+            for e in history.events
+            if e.workflow_execution_signaled_event_attributes.signal_name == "survey_progress"
+        ]
+        assert progress_signals
+        assert commands_after_signals(history, "survey_progress") == []
+
         # Its own completion at the meeting is left out: here, the time-skipping test server
         # timed out skipping past a child's completion once its parent had closed.
         await save_history(env, child_id, "follow_up_meeting")

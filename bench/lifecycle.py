@@ -1,0 +1,203 @@
+"""Lifecycle throughput: N demo orders driven through every stage on compressed time (the
+simulated consultant, coordinator, members on the web form and job centre of `make run`) on
+the dev server, against Temporal's floor in the same run: N workflows that do each order's
+count of activities, timers and updates with nothing inside, their timers spanning an order's
+own duration (bench/floor.py). The ratio of the two throughputs is the project's cost over
+the engine's (goal: at least 0.7).
+
+    .venv/bin/python -m bench.lifecycle [--orders 20] [--seconds-per-day 0.5] [--record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import statistics
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from bench.floor import Floor, Script
+from bench.results import record, table
+from bench.stack import DevServer, Worker, bench_settings, environment
+from klyngepakke.client import OrdersClient
+from klyngepakke.demo import run_demo
+from klyngepakke.dev_stack import wait_for_server
+from klyngepakke.search_attribute_setup import register_search_attributes
+from klyngepakke.smtp_sink import SmtpSink
+from web.server import server as web_server
+
+GOAL = 0.7
+COUNTED = {
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
+    EventType.EVENT_TYPE_TIMER_STARTED: "timers",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
+}
+
+
+@dataclass
+class Run:
+    orders: int
+    seconds: float
+    per_order: Counter[str]
+    order_seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.orders / self.seconds
+
+
+async def work_of(client: Client, order_id: str) -> tuple[Counter[str], float]:
+    """The activities, timers and updates of an order and its children (survey rounds, the
+    follow-up meeting until now), and the order's own duration in seconds."""
+    counts: Counter[str] = Counter()
+    duration = 0.0
+    query = f"WorkflowId = '{order_id}' OR WorkflowId STARTS_WITH '{order_id}--'"
+    async for execution in client.list_workflows(query):
+        history = await client.get_workflow_handle(execution.id).fetch_history()
+        counts.update(COUNTED[e.event_type] for e in history.events if e.event_type in COUNTED)
+        if execution.id == order_id:
+            first, last = history.events[0].event_time, history.events[-1].event_time
+            duration = last.ToDatetime().timestamp() - first.ToDatetime().timestamp()
+    return counts, duration
+
+
+async def project_run(
+    client: Client, settings: Any, orders: int, seconds_per_day: float
+) -> tuple[Run, list[str]]:
+    client_orders = OrdersClient(client, settings)
+    stamp = f"{datetime.now(UTC):%H%M%S}"
+    ids = [f"lifecycle-{n:03d}-{stamp}" for n in range(orders)]
+    began = asyncio.get_running_loop().time()
+    finals = await asyncio.gather(
+        *(run_demo(client_orders, settings, seconds_per_day, lambda _: None, i) for i in ids)
+    )
+    seconds = asyncio.get_running_loop().time() - began
+    not_done = [f.id for f in finals if f.status != "completed"]
+    if not_done:
+        raise SystemExit(f"orders that did not complete: {not_done}")
+    works = [await work_of(client, i) for i in ids]
+    total: Counter[str] = sum((w for w, _ in works), Counter())
+    per_order = Counter({k: round(v / orders) for k, v in total.items()})
+    order_seconds = statistics.median(d for _, d in works)
+    follow_ups = [f.follow_up_meeting for f in finals if f.follow_up_meeting]
+    return Run(orders, seconds, per_order, order_seconds), follow_ups
+
+
+async def floor_run(client: Client, task_queue: str, like: Run) -> Run:
+    floor = Client(
+        client.service_client, namespace=client.namespace, data_converter=pydantic_data_converter
+    )
+    script = Script(
+        activities=like.per_order["activities"],
+        timers=like.per_order["timers"],
+        updates=like.per_order["updates"],
+        timer_seconds=like.order_seconds / max(1, like.per_order["timers"]),
+    )
+    stamp = f"{datetime.now(UTC):%H%M%S}"
+
+    async def one(n: int) -> None:
+        handle = await floor.start_workflow(
+            Floor.run, script, id=f"floor-{n:03d}-{stamp}", task_queue=task_queue
+        )
+        for _ in range(script.updates):
+            await handle.execute_update(Floor.step)
+        await handle.result()
+
+    began = asyncio.get_running_loop().time()
+    await asyncio.gather(*(one(n) for n in range(like.orders)))
+    seconds = asyncio.get_running_loop().time() - began
+    return Run(like.orders, seconds, like.per_order, like.order_seconds)
+
+
+async def measure(orders: int, seconds_per_day: float, var: Path) -> tuple[Run, Run]:
+    settings = bench_settings(var, task_queue="lifecycle")
+    settings.payload_key_set()
+    server = DevServer(settings)
+    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
+    worker = Worker(settings, environment(settings))
+    floor_queue = "lifecycle-floor"
+    floor_env = {**environment(settings), "KLYNGEPAKKE_TASK_QUEUE": floor_queue}
+    floor_worker = Worker(
+        settings, floor_env, "floor-worker", [sys.executable, "-m", "bench.floor"]
+    )
+    web = web_server(settings)
+    web_task: asyncio.Task[None] | None = None
+    try:
+        client = await wait_for_server(settings, seconds=90)
+        await register_search_attributes(client)
+        sink.start()
+        web_task = asyncio.create_task(web.serve())
+        worker.start()
+        project, follow_ups = await project_run(client, settings, orders, seconds_per_day)
+        for workflow_id in follow_ups:  # they outlive their orders by months
+            with contextlib.suppress(Exception):
+                await client.get_workflow_handle(workflow_id).terminate("benchmark over")
+        worker.stop()
+        floor_worker.start()
+        floor = await floor_run(client, floor_queue, project)
+        return project, floor
+    finally:
+        worker.stop()
+        floor_worker.stop()
+        web.should_exit = True
+        if web_task is not None:
+            await web_task
+        with contextlib.suppress(Exception):
+            sink.stop()
+        server.stop()
+
+
+def report(project: Run, floor: Run, seconds_per_day: float) -> str:
+    ratio = project.per_second / floor.per_second
+    work = project.per_order
+    rows = [
+        ("orders (each through every stage)", project.orders),
+        ("one planned day", f"{seconds_per_day:g} s"),
+        (
+            "per order: activities / timers / updates",
+            f"{work['activities']} / {work['timers']} / {work['updates']}",
+        ),
+        ("an order's own duration (median)", f"{project.order_seconds:.0f} s"),
+        ("klyngepakke: all orders done", f"{project.seconds:.0f} s"),
+        ("klyngepakke: orders per second", f"{project.per_second:.3f}"),
+        ("floor: all workflows done", f"{floor.seconds:.0f} s"),
+        ("floor: workflows per second", f"{floor.per_second:.3f}"),
+        ("ratio (klyngepakke / floor)", f"{ratio:.2f}"),
+        ("goal", f"≥ {GOAL} {'met' if ratio >= GOAL else 'not met'}"),
+    ]
+    return table(["measure", "value"], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=20, help="up to 300")
+    parser.add_argument("--seconds-per-day", type=float, default=0.5)
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="lifecycle-") as folder:
+        project, floor = asyncio.run(
+            measure(args.orders, args.seconds_per_day, Path(folder) / "var")
+        )
+    text = report(project, floor, args.seconds_per_day)
+    print(text)
+    if args.record:
+        command = (
+            f".venv/bin/python -m bench.lifecycle --orders {args.orders} "
+            f"--seconds-per-day {args.seconds_per_day:g}"
+        )
+        record("lifecycle", command, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The pieces of a real stack a benchmark or chaos run starts on its own ports: the Temporal
+dev server on a SQLite file, worker processes that can be killed, the settings they share."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from klyngepakke.dev_stack import start_dev_server, wait_for_server
+from klyngepakke.settings import Settings
+
+CLI = str(Path(sys.executable).with_name("klyngepakke"))
+
+
+class DevServer:
+    """Temporal's dev server on its SQLite file, restartable in the middle of the run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.process = start_dev_server(settings)
+
+    async def restart(self) -> None:
+        self.stop()
+        self.process = start_dev_server(self.settings)
+        await wait_for_server(self.settings, seconds=90)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class Worker:
+    """The worker as its own process, so it can be killed like a crashed machine."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        env: dict[str, str],
+        name: str = "worker",
+        command: list[str] | None = None,
+    ) -> None:
+        self.env = env
+        self.command = command or [CLI, "worker"]
+        self.log_path = settings.var_dir / f"{name}.log"
+        self.log = self.log_path.open("ab")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_settings(var: Path, task_queue: str = "bench") -> Settings:
+    web = free_port()
+    return Settings(
+        var_dir=var,
+        temporal_address=f"127.0.0.1:{free_port()}",
+        ui_port=free_port(),
+        smtp_port=free_port(),
+        web_port=web,
+        codec_port=free_port(),
+        public_base_url=f"http://localhost:{web}",
+        task_queue=task_queue,
+        log_format="json",
+        # The simulated members all come from one address and answer at machine speed.
+        web_limit_per_address="100000/minute",
+        _env_file=None,
+    )
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    values = {
+        "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
+        "KLYNGEPAKKE_TEMPORAL_ADDRESS": settings.temporal_address,
+        "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
+        "KLYNGEPAKKE_WEB_PORT": str(settings.web_port),
+        "KLYNGEPAKKE_PUBLIC_BASE_URL": settings.public_base_url,
+        "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
+        "KLYNGEPAKKE_LOG_FORMAT": "json",
+    }
+    return {**os.environ, **values}
