@@ -57,7 +57,7 @@ lint: install
 # The four measurements of bench/ (a few minutes; not tests): each prints its table and
 # appends it to bench/RESULTS.md with the machine and the date. The chaos run is `bench.chaos`.
 bench: install system-deps
-	$(BIN)/python -m bench.lifecycle --orders $(or $(ORDERS),20) --record
+	$(BIN)/python -m bench.lifecycle --orders $(or $(ORDERS),10) --record
 	$(BIN)/python -m bench.latency --answers 200 --record
 	$(BIN)/python -m bench.render --record
 	$(BIN)/python -m bench.memory --orders 300 --record

@@ -63,7 +63,11 @@ async def run_demo(
     seconds_per_day: float,
     say: Callable[[str], object] = print,
     order_id: str | None = None,
+    look_every: float | None = None,
 ) -> OrderStatus:
+    """One order through every stage, its people acting when the order's status says it is
+    their turn; they look every ``look_every`` seconds (default: 8 times a planned day, at
+    most every quarter second)."""
     order = demo_order(datetime.now(UTC))
     stamp = datetime.now(UTC).strftime("%H%M%S")
     order_id = await orders.start(
@@ -164,7 +168,7 @@ async def run_demo(
         except TRANSIENT as exc:
             # Temporal restarting, or a worker gone: the people simply try again a bit later.
             say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
-        await asyncio.sleep(min(0.25, seconds_per_day / 8))
+        await asyncio.sleep(look_every or min(0.25, seconds_per_day / 8))
     final = await orders.status(order_id)
     say(f"Ordren er {final.status}.")
     mails = Counter(
