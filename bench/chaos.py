@@ -261,7 +261,7 @@ async def _finish_follow_ups(client: Any, ids: list[str | None]) -> None:
 def record_summary(summary: ChaosSummary, args: argparse.Namespace) -> None:
     command = (
         f".venv/bin/python -m bench.chaos --orders {args.orders} --kills {args.kills} "
-        f"--seconds-per-day {args.seconds_per_day}"
+        f"--seconds-per-day {args.seconds_per_day} --seed {args.seed}"
     )
     record("chaos", command, summary.table())
 
