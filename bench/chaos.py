@@ -31,13 +31,10 @@ from temporalio.worker import Replayer
 
 from activities.survey_links import LinkSigner
 from bench.results import record
-from bench.stack import DevServer, Worker, bench_settings, environment
+from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
-from klyngepakke.dev_stack import wait_for_server
 from klyngepakke.repair import repair
-from klyngepakke.search_attribute_setup import register_search_attributes
-from klyngepakke.smtp_sink import SmtpSink
 from web.server import server as web_server
 from worker import WORKFLOWS
 from workflows.sandbox import workflow_runner
@@ -130,90 +127,81 @@ async def run_chaos(
     settings = bench_settings(var, task_queue="chaos")
     settings.payload_key_set()  # made once, before worker and web app both read it
     began = asyncio.get_running_loop().time()
-    server = DevServer(settings)
-    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
-    worker = Worker(settings, environment(settings))
     web = web_server(settings)
     confirmed = ConfirmedAnswers(web.config.app, LinkSigner(settings.link_secret()))
     web.config.app = confirmed
-    web_task: asyncio.Task[None] | None = None
     worker_kills = server_restarts = repaired = 0
-    try:
-        client = await wait_for_server(settings, seconds=90)
-        await register_search_attributes(client)
-        sink.start()
-        web_task = asyncio.create_task(web.serve())
-        worker.start()
-        client_orders = OrdersClient(client, settings)
-        ids = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
-        # A demo whose order failed would wait for it forever: each gets a generous budget.
-        budget = 150 * seconds_per_day + 300
-        demos = [
-            asyncio.create_task(
-                asyncio.wait_for(
-                    run_demo(
-                        client_orders,
-                        settings,
-                        seconds_per_day,
-                        _teller(say, order_id, verbose),
-                        order_id,
-                    ),
-                    timeout=budget,
+    async with running_stack(settings, web) as stack:
+        client = stack.client
+        worker = Worker(settings, environment(settings))
+        try:
+            worker.start()
+            client_orders = OrdersClient(client, settings)
+            ids = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
+            # A demo whose order failed would wait for it forever: each gets a generous budget.
+            budget = 150 * seconds_per_day + 300
+            demos = [
+                asyncio.create_task(
+                    asyncio.wait_for(
+                        run_demo(
+                            client_orders,
+                            settings,
+                            seconds_per_day,
+                            _teller(say, order_id, verbose),
+                            order_id,
+                        ),
+                        timeout=budget,
+                    )
                 )
+                for order_id in ids
+            ]
+            restart_after = max(1, kills // 2)
+            while not all(d.done() for d in demos):
+                # Long enough between kills for the restarted worker to get back to work, short
+                # enough to hit it mid-activity, mid-mail and mid-render.
+                await asyncio.sleep(rng.uniform(2.0, 6.0))
+                repaired += await _repair_stopped(client, say)
+                if worker_kills < kills and not all(d.done() for d in demos):
+                    worker.kill()
+                    worker_kills += 1
+                    if verbose:
+                        say(f"{datetime.now(UTC):%H:%M:%S.%f} worker killed ({worker_kills})")
+                    if worker_kills == restart_after:
+                        await stack.server.restart()
+                        server_restarts += 1
+                        say(f"server restarted after {worker_kills} worker kills")
+                    worker.start()
+            finals = [d.result() for d in demos if d.exception() is None]
+            for order_id, demo in zip(ids, demos, strict=True):
+                if demo.exception() is not None:
+                    say(f"{order_id}: the demo gave up: {demo.exception()!r}")
+            closed = [await client.get_workflow_handle(i).describe() for i in ids]
+            replay_failures = await _replay_all(client, say)
+            await _finish_follow_ups(client, [f.follow_up_meeting for f in finals])
+            total, duplicates = count_mails(settings.mail_dir)
+            lost = confirmed_total = 0
+            for final in finals:
+                rounds = {
+                    r: m for r, m in confirmed.by_round.items() if r.startswith(final.id + "--")
+                }
+                told = sum(len(m) for r, m in rounds.items() if r.endswith("-1"))
+                confirmed_total += told
+                lost += max(0, told - (final.survey.answered if final.survey else 0))
+            return ChaosSummary(
+                orders=orders,
+                completed=sum(d.status == WorkflowExecutionStatus.COMPLETED for d in closed),
+                worker_kills=worker_kills,
+                server_restarts=server_restarts,
+                mails=total,
+                duplicate_mails=duplicates,
+                confirmed_answers=confirmed_total,
+                lost_answers=lost,
+                replay_failures=replay_failures,
+                repairs=repaired,
+                seconds=asyncio.get_running_loop().time() - began,
             )
-            for order_id in ids
-        ]
-        restart_after = max(1, kills // 2)
-        while not all(d.done() for d in demos):
-            # Long enough between kills for the restarted worker to get back to work, short
-            # enough to hit it mid-activity, mid-mail and mid-render.
-            await asyncio.sleep(rng.uniform(2.0, 6.0))
-            repaired += await _repair_stopped(client, say)
-            if worker_kills < kills and not all(d.done() for d in demos):
-                worker.kill()
-                worker_kills += 1
-                if verbose:
-                    say(f"{datetime.now(UTC):%H:%M:%S.%f} worker killed ({worker_kills})")
-                if worker_kills == restart_after:
-                    await server.restart()
-                    server_restarts += 1
-                    say(f"server restarted after {worker_kills} worker kills")
-                worker.start()
-        finals = [d.result() for d in demos if d.exception() is None]
-        for order_id, demo in zip(ids, demos, strict=True):
-            if demo.exception() is not None:
-                say(f"{order_id}: the demo gave up: {demo.exception()!r}")
-        closed = [await client.get_workflow_handle(i).describe() for i in ids]
-        replay_failures = await _replay_all(client, say)
-        await _finish_follow_ups(client, [f.follow_up_meeting for f in finals])
-        total, duplicates = count_mails(settings.mail_dir)
-        lost = confirmed_total = 0
-        for final in finals:
-            rounds = {r: m for r, m in confirmed.by_round.items() if r.startswith(final.id + "--")}
-            told = sum(len(m) for r, m in rounds.items() if r.endswith("-1"))
-            confirmed_total += told
-            lost += max(0, told - (final.survey.answered if final.survey else 0))
-        return ChaosSummary(
-            orders=orders,
-            completed=sum(d.status == WorkflowExecutionStatus.COMPLETED for d in closed),
-            worker_kills=worker_kills,
-            server_restarts=server_restarts,
-            mails=total,
-            duplicate_mails=duplicates,
-            confirmed_answers=confirmed_total,
-            lost_answers=lost,
-            replay_failures=replay_failures,
-            repairs=repaired,
-            seconds=asyncio.get_running_loop().time() - began,
-        )
-    finally:
-        worker.stop()
-        web.should_exit = True
-        if web_task is not None:
-            await web_task
-        with contextlib.suppress(Exception):
-            sink.stop()
-        server.stop()
+        finally:
+            worker.stop()
 
 
 async def _replay_all(client: Any, say: Callable[[str], object]) -> int:

@@ -19,13 +19,10 @@ import httpx
 
 from activities.survey_links import LinkSigner
 from bench.results import record, table
-from bench.stack import DevServer, Worker, bench_settings, environment
+from bench.stack import Worker, bench_settings, environment, running_stack
 from catalog import Catalog
-from klyngepakke.dev_stack import wait_for_server
 from klyngepakke.order_file import load_order
-from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import PROJECT_ROOT
-from klyngepakke.smtp_sink import SmtpSink
 from schemas.clock import OrderClock
 from schemas.order import COPENHAGEN
 from schemas.survey import SurveyResponse
@@ -58,82 +55,73 @@ def percentile(values: list[float], share: float) -> float:
 async def measure(answers: int, var: Path) -> tuple[list[float], list[float]]:
     settings = bench_settings(var, task_queue="latency")
     settings.payload_key_set()
-    server = DevServer(settings)
-    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
-    worker = Worker(settings, environment(settings))
-    web = web_server(settings)
-    serving: asyncio.Task[None] | None = None
-    try:
-        client = await wait_for_server(settings, seconds=90)
-        await register_search_attributes(client)
-        sink.start()
-        serving = asyncio.create_task(web.serve())
-        worker.start()
-        now = datetime.now(UTC)
-        order = load_order(PROJECT_ROOT / "examples" / "order.yaml")
-        # Enough members that every answer is a first answer (the round closes once all have
-        # answered), as when a large cluster answers in the same hour.
-        members = [
-            order.members[0].model_copy(
-                update={"name": f"Læge {n}", "email": f"laege{n}@example.dk"}
+    async with running_stack(settings, web_server(settings)) as stack:
+        client = stack.client
+        worker = Worker(settings, environment(settings))
+        try:
+            worker.start()
+            now = datetime.now(UTC)
+            order = load_order(PROJECT_ROOT / "examples" / "order.yaml")
+            # Enough members that every answer is a first answer (the round closes once all have
+            # answered), as when a large cluster answers in the same hour.
+            members = [
+                order.members[0].model_copy(
+                    update={"name": f"Læge {n}", "email": f"laege{n}@example.dk"}
+                )
+                for n in range(answers + 10)
+            ]
+            order = order.model_copy(
+                update={
+                    "members": members,
+                    "meeting": order.meeting.model_copy(update={"start": now + timedelta(weeks=9)}),
+                    "call_at": (now + timedelta(days=1)).astimezone(COPENHAGEN),
+                }
             )
-            for n in range(answers + 10)
-        ]
-        order = order.model_copy(
-            update={
-                "members": members,
-                "meeting": order.meeting.model_copy(update={"start": now + timedelta(weeks=9)}),
-                "call_at": (now + timedelta(days=1)).astimezone(COPENHAGEN),
-            }
-        )
-        round_id = f"latency-{now:%H%M%S}--spoergeskema-1"
-        handle = await client.start_workflow(
-            SurveyRound.run,
-            RoundInput(
-                order_id=round_id.split("--")[0],
-                round_number=1,
-                order=order,
-                timeline=plan(order, now),
-                template=Catalog().package(order.package).survey,
-                plan=RoundPlan(dispatch_at=now, reminders=[], close_at=now + timedelta(days=30)),
-                clock=OrderClock(real_origin=now, planned_origin=now),
-            ),
-            id=round_id,
-            task_queue=settings.task_queue,
-        )
-        for _ in range(120):  # the invitations go out first; then the round takes answers
-            if (await handle.query(SurveyRound.form, 0)).dispatched:
-                break
-            await asyncio.sleep(0.5)
-        signer = LinkSigner(settings.link_secret())
-        form_ms: list[float] = []
-        bare_ms: list[float] = []
-        async with httpx.AsyncClient(base_url=settings.public_base_url, timeout=30) as http:
-            # Warm both paths (first query replays the round, first request imports the page).
-            for member in range(answers, answers + 5):
-                await http.post(f"/s/{signer.sign(round_id, member)}", data=FORM)
-                await handle.execute_update(
-                    "submit_answer", AnswerSubmission(member=member, response=RESPONSE)
-                )
-            for member in range(answers):
-                began = time.perf_counter()
-                answered = await http.post(f"/s/{signer.sign(round_id, member)}", data=FORM)
-                form_ms.append((time.perf_counter() - began) * 1000)
-                assert answered.status_code == 200, answered.text[:300]
-                began = time.perf_counter()
-                await handle.execute_update(
-                    "submit_answer", AnswerSubmission(member=member, response=RESPONSE)
-                )
-                bare_ms.append((time.perf_counter() - began) * 1000)
-        await handle.terminate("benchmark over")
-        return form_ms, bare_ms
-    finally:
-        worker.stop()
-        web.should_exit = True
-        if serving is not None:
-            await serving
-        sink.stop()
-        server.stop()
+            round_id = f"latency-{now:%H%M%S}--spoergeskema-1"
+            handle = await client.start_workflow(
+                SurveyRound.run,
+                RoundInput(
+                    order_id=round_id.split("--")[0],
+                    round_number=1,
+                    order=order,
+                    timeline=plan(order, now),
+                    template=Catalog().package(order.package).survey,
+                    plan=RoundPlan(
+                        dispatch_at=now, reminders=[], close_at=now + timedelta(days=30)
+                    ),
+                    clock=OrderClock(real_origin=now, planned_origin=now),
+                ),
+                id=round_id,
+                task_queue=settings.task_queue,
+            )
+            for _ in range(120):  # the invitations go out first; then the round takes answers
+                if (await handle.query(SurveyRound.form, 0)).dispatched:
+                    break
+                await asyncio.sleep(0.5)
+            signer = LinkSigner(settings.link_secret())
+            form_ms: list[float] = []
+            bare_ms: list[float] = []
+            async with httpx.AsyncClient(base_url=settings.public_base_url, timeout=30) as http:
+                # Warm both paths (first query replays the round, first request imports the page).
+                for member in range(answers, answers + 5):
+                    await http.post(f"/s/{signer.sign(round_id, member)}", data=FORM)
+                    await handle.execute_update(
+                        "submit_answer", AnswerSubmission(member=member, response=RESPONSE)
+                    )
+                for member in range(answers):
+                    began = time.perf_counter()
+                    answered = await http.post(f"/s/{signer.sign(round_id, member)}", data=FORM)
+                    form_ms.append((time.perf_counter() - began) * 1000)
+                    assert answered.status_code == 200, answered.text[:300]
+                    began = time.perf_counter()
+                    await handle.execute_update(
+                        "submit_answer", AnswerSubmission(member=member, response=RESPONSE)
+                    )
+                    bare_ms.append((time.perf_counter() - began) * 1000)
+            await handle.terminate("benchmark over")
+            return form_ms, bare_ms
+        finally:
+            worker.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,12 +28,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.floor import Floor, Script
 from bench.results import record, table
-from bench.stack import DevServer, Worker, bench_settings, environment
+from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
-from klyngepakke.dev_stack import wait_for_server
-from klyngepakke.search_attribute_setup import register_search_attributes
-from klyngepakke.smtp_sink import SmtpSink
 from web.server import server as web_server
 
 GOAL = 0.7
@@ -128,39 +125,27 @@ async def floor_run(client: Client, task_queue: str, like: Run) -> Run:
 async def measure(orders: int, seconds_per_day: float, var: Path) -> tuple[Run, Run]:
     settings = bench_settings(var, task_queue="lifecycle")
     settings.payload_key_set()
-    server = DevServer(settings)
-    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
-    worker = Worker(settings, environment(settings))
-    floor_queue = "lifecycle-floor"
-    floor_env = {**environment(settings), "KLYNGEPAKKE_TASK_QUEUE": floor_queue}
-    floor_worker = Worker(
-        settings, floor_env, "floor-worker", [sys.executable, "-m", "bench.floor"]
-    )
-    web = web_server(settings)
-    web_task: asyncio.Task[None] | None = None
-    try:
-        client = await wait_for_server(settings, seconds=90)
-        await register_search_attributes(client)
-        sink.start()
-        web_task = asyncio.create_task(web.serve())
-        worker.start()
-        project, follow_ups = await project_run(client, settings, orders, seconds_per_day)
-        for workflow_id in follow_ups:  # they outlive their orders by months
-            with contextlib.suppress(Exception):
-                await client.get_workflow_handle(workflow_id).terminate("benchmark over")
-        worker.stop()
-        floor_worker.start()
-        floor = await floor_run(client, floor_queue, project)
-        return project, floor
-    finally:
-        worker.stop()
-        floor_worker.stop()
-        web.should_exit = True
-        if web_task is not None:
-            await web_task
-        with contextlib.suppress(Exception):
-            sink.stop()
-        server.stop()
+    async with running_stack(settings, web_server(settings)) as stack:
+        client = stack.client
+        worker = Worker(settings, environment(settings))
+        floor_queue = "lifecycle-floor"
+        floor_env = {**environment(settings), "KLYNGEPAKKE_TASK_QUEUE": floor_queue}
+        floor_worker = Worker(
+            settings, floor_env, "floor-worker", [sys.executable, "-m", "bench.floor"]
+        )
+        try:
+            worker.start()
+            project, follow_ups = await project_run(client, settings, orders, seconds_per_day)
+            for workflow_id in follow_ups:  # they outlive their orders by months
+                with contextlib.suppress(Exception):
+                    await client.get_workflow_handle(workflow_id).terminate("benchmark over")
+            worker.stop()
+            floor_worker.start()
+            floor = await floor_run(client, floor_queue, project)
+            return project, floor
+        finally:
+            worker.stop()
+            floor_worker.stop()
 
 
 def report(project: Run, floor: Run, seconds_per_day: float) -> str:

@@ -14,13 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.results import record, table
-from bench.stack import DevServer, Worker, bench_settings, environment
+from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient
-from klyngepakke.dev_stack import wait_for_server
 from klyngepakke.order_file import load_order
-from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import PROJECT_ROOT
-from klyngepakke.smtp_sink import SmtpSink
 from schemas.order import COPENHAGEN
 
 GOAL_MB = 400
@@ -36,44 +33,41 @@ def rss_mb(pid: int) -> float:
 async def measure(orders: int, var: Path) -> tuple[float, float, int]:
     settings = bench_settings(var, task_queue="memory")
     settings.payload_key_set()
-    server = DevServer(settings)
-    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
-    worker = Worker(settings, environment(settings))
-    try:
-        client = await wait_for_server(settings, seconds=90)
-        await register_search_attributes(client)
-        sink.start()
-        worker.start()
-        assert worker.process is not None
-        await asyncio.sleep(8)  # imported and polling
-        idle = rss_mb(worker.process.pid)
-        now = datetime.now(UTC).astimezone(COPENHAGEN)
-        example = load_order(PROJECT_ROOT / "examples" / "order.yaml")
-        meeting = example.meeting.model_copy(update={"start": now + timedelta(weeks=10)})
-        order = example.model_copy(update={"meeting": meeting, "call_at": now + timedelta(days=2)})
-        client_orders = OrdersClient(client, settings)
-        batch = 25
-        for first in range(0, orders, batch):
-            await asyncio.gather(
-                *(
-                    client_orders.start(order, order_id=f"memory-{n:04d}")
-                    for n in range(first, min(first + batch, orders))
-                )
+    async with running_stack(settings) as stack:
+        client = stack.client
+        worker = Worker(settings, environment(settings))
+        try:
+            worker.start()
+            assert worker.process is not None
+            await asyncio.sleep(8)  # imported and polling
+            idle = rss_mb(worker.process.pid)
+            now = datetime.now(UTC).astimezone(COPENHAGEN)
+            example = load_order(PROJECT_ROOT / "examples" / "order.yaml")
+            meeting = example.meeting.model_copy(update={"start": now + timedelta(weeks=10)})
+            order = example.model_copy(
+                update={"meeting": meeting, "call_at": now + timedelta(days=2)}
             )
-        # Each order mails its confirmation and the consultant's task, then waits.
-        expected = 2 * orders
-        for _ in range(600):
-            if len(list(settings.mail_dir.glob("*.eml"))) >= expected:
-                break
-            await asyncio.sleep(1)
-        await asyncio.sleep(5)
-        cached = rss_mb(worker.process.pid)
-        mails = len(list(settings.mail_dir.glob("*.eml")))
-        return idle, cached, mails
-    finally:
-        worker.stop()
-        sink.stop()
-        server.stop()
+            client_orders = OrdersClient(client, settings)
+            batch = 25
+            for first in range(0, orders, batch):
+                await asyncio.gather(
+                    *(
+                        client_orders.start(order, order_id=f"memory-{n:04d}")
+                        for n in range(first, min(first + batch, orders))
+                    )
+                )
+            # Each order mails its confirmation and the consultant's task, then waits.
+            expected = 2 * orders
+            for _ in range(600):
+                if len(list(settings.mail_dir.glob("*.eml"))) >= expected:
+                    break
+                await asyncio.sleep(1)
+            await asyncio.sleep(5)
+            cached = rss_mb(worker.process.pid)
+            mails = len(list(settings.mail_dir.glob("*.eml")))
+            return idle, cached, mails
+        finally:
+            worker.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,15 +3,24 @@ dev server on a SQLite file, worker processes that can be killed, the settings t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import uvicorn
+from temporalio.client import Client
+
 from klyngepakke.dev_stack import start_dev_server, wait_for_server
+from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
+from klyngepakke.smtp_sink import SmtpSink
 
 CLI = str(Path(sys.executable).with_name("klyngepakke"))
 
@@ -101,3 +110,36 @@ def environment(settings: Settings) -> dict[str, str]:
         "KLYNGEPAKKE_LOG_FORMAT": "json",
     }
     return {**os.environ, **values}
+
+
+@dataclass
+class Stack:
+    server: DevServer
+    client: Client
+
+
+@contextlib.asynccontextmanager
+async def running_stack(
+    settings: Settings, web: uvicorn.Server | None = None
+) -> AsyncIterator[Stack]:
+    """The dev server with the search attributes registered, the SMTP sink and, when given, the
+    web app; taken down in reverse. Workers are the caller's: started, killed and stopped
+    inside the block, so they are gone before the server is."""
+    server = DevServer(settings)
+    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
+    serving: asyncio.Task[None] | None = None
+    try:
+        client = await wait_for_server(settings, seconds=90)
+        await register_search_attributes(client)
+        sink.start()
+        if web is not None:
+            serving = asyncio.create_task(web.serve())
+        yield Stack(server, client)
+    finally:
+        if web is not None:
+            web.should_exit = True
+            if serving is not None:
+                await serving
+        with contextlib.suppress(Exception):  # never started when the server did not come up
+            sink.stop()
+        server.stop()

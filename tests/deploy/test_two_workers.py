@@ -11,12 +11,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bench.stack import DevServer, Worker, bench_settings, environment
+from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
-from klyngepakke.dev_stack import wait_for_server
-from klyngepakke.search_attribute_setup import register_search_attributes
-from klyngepakke.smtp_sink import SmtpSink
 from tests.conftest import free_port
 from web.server import server as web_server
 
@@ -32,42 +29,30 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
     settings = bench_settings(tmp_path / "var")
     settings.payload_key_set()
     metrics = free_port()
-    server = DevServer(settings)
-    sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
-    first = Worker(
-        settings, {**environment(settings), "KLYNGEPAKKE_METRICS_PORT": str(metrics)}, "first"
-    )
-    second = Worker(settings, environment(settings), "second")
-    web = web_server(settings)
-    serving: asyncio.Task[None] | None = None
-    try:
-        client = await wait_for_server(settings, seconds=90)
-        await register_search_attributes(client)
-        sink.start()
-        serving = asyncio.create_task(web.serve())
-        first.start()
-        second.start()
-        orders = OrdersClient(client, settings)
-        ids = [f"two-workers-{n}-{datetime.now(UTC):%H%M%S}" for n in range(3)]
-        demos = [
-            asyncio.create_task(run_demo(orders, settings, 0.5, lambda _: None, order_id))
-            for order_id in ids
-        ]
-        await asyncio.sleep(12)
-        async with httpx.AsyncClient() as http:
-            exposed = (await http.get(f"http://127.0.0.1:{metrics}/metrics")).text
-        assert "temporal_workflow_task" in exposed or "temporal_activity" in exposed
-        first.kill()
-        killed_at = datetime.now(UTC)
-        finals = await asyncio.wait_for(asyncio.gather(*demos), timeout=400)
-    finally:
-        first.stop()
-        second.stop()
-        web.should_exit = True
-        if serving is not None:
-            await serving
-        sink.stop()
-        server.stop()
+    async with running_stack(settings, web_server(settings)) as stack:
+        first = Worker(
+            settings, {**environment(settings), "KLYNGEPAKKE_METRICS_PORT": str(metrics)}, "first"
+        )
+        second = Worker(settings, environment(settings), "second")
+        try:
+            first.start()
+            second.start()
+            orders = OrdersClient(stack.client, settings)
+            ids = [f"two-workers-{n}-{datetime.now(UTC):%H%M%S}" for n in range(3)]
+            demos = [
+                asyncio.create_task(run_demo(orders, settings, 0.5, lambda _: None, order_id))
+                for order_id in ids
+            ]
+            await asyncio.sleep(12)
+            async with httpx.AsyncClient() as http:
+                exposed = (await http.get(f"http://127.0.0.1:{metrics}/metrics")).text
+            assert "temporal_workflow_task" in exposed or "temporal_activity" in exposed
+            first.kill()
+            killed_at = datetime.now(UTC)
+            finals = await asyncio.wait_for(asyncio.gather(*demos), timeout=400)
+        finally:
+            first.stop()
+            second.stop()
 
     assert [f.status for f in finals] == ["completed"] * 3
     after_kill = [
