@@ -50,7 +50,7 @@ async def heartbeating_async(every: float = EVERY_SECONDS) -> AsyncIterator[None
             await asyncio.sleep(every)
             activity.heartbeat()
 
-    task = asyncio.create_task(beat())
+    task = asyncio.create_task(beat(), name="heartbeat")
     try:
         yield
     finally:

@@ -42,13 +42,9 @@ def load_order(path: Path) -> OrderRequest:
     if members_file is not None:
         if "members" in data:
             raise DomainError("members_file", "angiv enten members eller members_file, ikke begge")
-        source = (path.parent / str(members_file)).resolve()
-        if not source.is_file():
-            raise DomainError(
-                "members_file", f"filen {members_file} findes ikke ved siden af ordren"
-            )
         data["members"] = [
-            m.model_dump() for m in parse_member_list(source.read_bytes(), source.name)
+            m.model_dump()
+            for m in parse_member_list(*_read_beside(path, members_file, "members_file", "ordren"))
         ]
     try:
         return OrderRequest.model_validate(data)
@@ -120,7 +116,10 @@ def load_course_file(path: Path) -> CourseRequest:
     participants_file = data.pop("participants_file", None)
     if participants_file is not None:
         data["participants"] = [
-            p.model_dump() for p in parse_participants(*_read_beside(path, participants_file))
+            p.model_dump()
+            for p in parse_participants(
+                *_read_beside(path, participants_file, "participants_file", "kursusfilen")
+            )
         ]
     try:
         return CourseRequest.model_validate(data)
@@ -128,14 +127,14 @@ def load_course_file(path: Path) -> CourseRequest:
         raise from_validation_error(exc) from None
 
 
-def _read_beside(path: Path, name: object) -> tuple[bytes, str]:
-    """The participant list named in a course file, read from the course file's folder."""
+def _read_beside(path: Path, name: object, field: str, beside: str) -> tuple[bytes, str]:
+    """The list a file names in ``field`` (members, participants), read from its folder."""
     try:
         source = (path.parent / str(name)).resolve()
         return source.read_bytes(), source.name
     except (OSError, ValueError):  # missing, a folder, unreadable, a NUL byte, too long a name
         raise DomainError(
-            "participants_file",
+            field,
             f"filen {str(name)[:80]!r} kan ikke læses – skriv navnet på en CSV- eller XLSX-fil, "
-            "der ligger i samme mappe som kursusfilen",
+            f"der ligger i samme mappe som {beside}",
         ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 import socket
 import sys
@@ -11,12 +12,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from temporalio.testing import WorkflowEnvironment
 
 from klyngepakke.payload_codec import PayloadKeys, encrypted_converter
 from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+
+# `make test` draws the same examples on every run, so a red CI is a real finding, never the
+# luck of the draw; `HYPOTHESIS_PROFILE=explore` searches wider and differently each time
+# (what it finds becomes an explicit test).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # A fixed key, so the recorded histories (encrypted as in production) replay in every run.
 TEST_PAYLOAD_KEYS = "test:" + base64.b64encode(bytes(range(32))).decode()

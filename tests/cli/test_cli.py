@@ -21,6 +21,7 @@ from klyngepakke.settings import Settings
 from schemas.order import COPENHAGEN
 from tests import factories
 from tests.conftest import TEST_CONVERTER, TEST_PAYLOAD_KEYS, binary
+from tests.eventually import eventually
 from worker import build_worker
 from workflows import search_attributes
 
@@ -38,6 +39,16 @@ async def klyngepakke(*args: str, env: dict[str, str] | None = None) -> tuple[in
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)
     return process.returncode or 0, out.decode(), err.decode()
+
+
+async def step_is(env: WorkflowEnvironment, order_id: str, step: str, state: str) -> bool:
+    status = await env.client.get_workflow_handle(order_id).query("status")
+    return any(s["name"] == step and s["state"] == state for s in status["steps"])
+
+
+async def has_tasks(env: WorkflowEnvironment, course_id: str) -> bool:
+    status = await env.client.get_workflow_handle(course_id).query("status")
+    return bool(status["tasks"])
 
 
 async def test_an_invalid_order_file_exits_2_and_names_the_field(tmp_path):
@@ -114,7 +125,11 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
             )
             assert code == 2 and "allerede registreret" in err
 
-            await asyncio.sleep(1)
+            # The import is taken once the material mail has gone and the survey is open.
+            await eventually(
+                "the survey step opening after the material mail",
+                lambda: step_is(env, order_id, "survey", "active"),
+            )
             code, out, err = await klyngepakke(
                 "survey",
                 "import",
@@ -200,14 +215,13 @@ async def test_a_course_is_started_and_worked_from_the_shell(dev_server, setting
             )
             assert code == 0, err
             assert json.loads(out) == {"id": course_id}
-            for _ in range(60):  # until the course has read its checklist from the catalog
-                code, out, _ = await klyngepakke(
-                    "course", "status", course_id, "--json", env=variables
-                )
-                status = json.loads(out)
-                if status["tasks"]:
-                    break
-                await asyncio.sleep(0.5)
+            # Until the course has read its checklist from the catalog.
+            await eventually(
+                "the course reading its checklist",
+                lambda: has_tasks(env, course_id),
+            )
+            code, out, _ = await klyngepakke("course", "status", course_id, "--json", env=variables)
+            status = json.loads(out)
             assert {"id", "status", "tasks"} <= status.keys() and status["status"] == "active"
             assert status["participants"] == 9
             code, out, _ = await klyngepakke(

@@ -10,14 +10,33 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from temporalio.service import RPCError
 
 from bench.stack import Worker, bench_settings, environment, running_stack
-from klyngepakke.client import OrdersClient
+from klyngepakke.client import OrdersClient, UnknownOrder
 from klyngepakke.demo import run_demo
 from tests.conftest import free_port
+from tests.eventually import eventually
 from web.server import server as web_server
 
 pytestmark = pytest.mark.slow
+
+
+async def all_past_material(orders: OrdersClient, ids: list[str]) -> bool:
+    try:
+        statuses = [await orders.status(order_id) for order_id in ids]
+    except (RPCError, UnknownOrder):
+        return False  # not started yet
+    return all(any(e.type == "MaterialSent" for e in s.events) for s in statuses)
+
+
+async def metrics_served(port: int) -> bool:
+    try:
+        async with httpx.AsyncClient() as http:
+            exposed = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+    except httpx.TransportError:
+        return False
+    return "temporal_workflow_task" in exposed or "temporal_activity" in exposed
 
 
 def log_lines(path) -> list[dict]:
@@ -43,10 +62,12 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
                 asyncio.create_task(run_demo(orders, settings, 0.5, lambda _: None, order_id))
                 for order_id in ids
             ]
-            await asyncio.sleep(12)
-            async with httpx.AsyncClient() as http:
-                exposed = (await http.get(f"http://127.0.0.1:{metrics}/metrics")).text
-            assert "temporal_workflow_task" in exposed or "temporal_activity" in exposed
+            # Kill the first worker once it has done real work on every order (each has sent
+            # its material mail) and its metrics show it: mid-order, whatever the machine's pace.
+            await eventually(
+                "the material mail of every order", lambda: all_past_material(orders, ids)
+            )
+            await eventually("the first worker's metrics", lambda: metrics_served(metrics))
             first.kill()
             killed_at = datetime.now(UTC)
             finals = await asyncio.wait_for(asyncio.gather(*demos), timeout=400)

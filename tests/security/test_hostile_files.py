@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -93,6 +94,21 @@ def test_an_example_with_any_field_changed_or_removed_gives_only_a_named_error(n
         where = data.draw(st.sampled_from(paths(example)))
         example = mutate(example, where, data.draw(values), data.draw(st.booleans()))
     must_refuse_clearly(LOADERS[name], yaml.safe_dump(example, allow_unicode=True))
+
+
+@pytest.mark.parametrize("name", ["x\x00.csv", "ø" * 300, ".", "findes-ikke.csv"])
+def test_an_order_naming_an_unreadable_member_list_gets_a_named_error(name, tmp_path):
+    """Found by a random run of the property test above: a NUL byte or a too long name
+    raised OSError or ValueError instead."""
+    example = yaml.safe_load((EXAMPLES / "order.yaml").read_text(encoding="utf-8"))
+    example.pop("members", None)
+    example["members_file"] = name
+    path = tmp_path / "ordre.yaml"
+    path.write_text(yaml.safe_dump(example, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DomainError) as refused:
+        load_order(path)
+    assert refused.value.field == "members_file"
+    assert "samme mappe som ordren" in refused.value.message
 
 
 @settings(max_examples=200, deadline=None)

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import WorkflowExecutionStatus
-from temporalio.service import RPCError
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -25,11 +26,50 @@ from klyngepakke.smtp_sink import SmtpSink
 from schemas.follow_up import follow_up_id
 from schemas.order import OrderRequest
 from schemas.state import OrderStatus
+from tests.eventually import TIMEOUT, eventually
 from worker import WORKFLOWS, build_activities
 from workflows.sandbox import workflow_runner
 from workflows.survey_round import round_id
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+
+_OPENS = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED: "workflow task",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activity",
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "child start",
+    EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: "signal",
+    EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: "cancel request",
+}
+# The event that closes each kind, by the attribute naming the event that opened it.
+_CLOSES = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "scheduled_event_id",
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED: "scheduled_event_id",
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: "scheduled_event_id",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: "scheduled_event_id",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: "scheduled_event_id",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: "scheduled_event_id",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED: "scheduled_event_id",
+    EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: "initiated_event_id",
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED: "initiated_event_id",
+    EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED: "initiated_event_id",
+    EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: "initiated_event_id",
+    EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED: "initiated_event_id",
+    EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: "initiated_event_id",
+}
+
+
+def open_work(history: WorkflowHistory) -> list[str]:
+    """What a workflow has started and not yet seen end: its open workflow task, activities,
+    child starts, signals and cancel requests to other workflows."""
+    open_: dict[int, str] = {}
+    for event in history.events:
+        if event.event_type in _OPENS:
+            open_[event.event_id] = _OPENS[event.event_type]
+        elif event.event_type in _CLOSES:
+            kind = event.WhichOneof("attributes")
+            opened_by = getattr(getattr(event, kind), _CLOSES[event.event_type])
+            open_.pop(opened_by, None)
+    return sorted(open_.values())
 
 
 @dataclass
@@ -47,9 +87,7 @@ class Harness:
     async def terminate_leftovers(self) -> None:
         """A workflow left running after its worker stops would hold the shared test server's
         clock (its next activity never starts); end it so the next test can skip time."""
-        children = [follow_up_id(o) for o in self.started]
-        children += [round_id(o, n) for o in self.started for n in (1, 2)]
-        for workflow_id in [*children, *self.started]:
+        for workflow_id in reversed(self._workflow_ids()):
             handle = self.env.client.get_workflow_handle(workflow_id)
             try:
                 running = (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
@@ -66,18 +104,66 @@ class Harness:
 
     async def placed(self, order_id: str) -> OrderStatus:
         """The status once the order has loaded its package and planned its timeline."""
-        for _ in range(200):
-            status = await self.orders.status(order_id)
-            if status.events:
-                return status
-            await asyncio.sleep(0.05)
-        raise AssertionError("the order was never placed")
+
+        async def has_events() -> bool:
+            return bool((await self.orders.status(order_id)).events)
+
+        await eventually("the order's placement (OrderPlaced)", has_events)
+        await self.settle()
+        return await self.orders.status(order_id)
+
+    async def sleep(self, delta: timedelta) -> None:
+        """Cross ``delta`` of the server's skipping clock, then wait until every workflow of
+        the test has handled what those timers started (``settle``)."""
+        await self.env.sleep(delta)
+        await self.settle()
 
     async def sleep_until(self, when: datetime) -> None:
-        """Cross timers up to ``when`` (plus a minute), on the server's skipping clock."""
+        """Cross timers up to ``when``, then wait for their effects. The margin is for the
+        workflows' own rounding of a timer (a millisecond up), not for the workers."""
         delta = when - await self.now()
         if delta > timedelta(0):
             await self.env.sleep(delta + timedelta(minutes=1))
+        await self.settle()
+
+    def _workflow_ids(self) -> list[str]:
+        children = [follow_up_id(o) for o in self.started]
+        children += [round_id(o, n) for o in self.started for n in (1, 2)]
+        return [*self.started, *children]
+
+    async def settle(self, timeout: float = TIMEOUT) -> None:
+        """Wait until no workflow of this test has a workflow task, an activity, a child start
+        or a signal outstanding, twice in a row with no new events: then every mail those
+        steps send is in the sink and every status shows their events. The time-skipping
+        server returns from ``env.sleep`` once its clock has moved, before the worker has
+        run what the fired timers scheduled (on a busy machine, seconds later)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        last: tuple[int, ...] | None = None
+        while True:
+            counts, busy = await self._outstanding()
+            if not busy and counts == last:
+                return
+            last = None if busy else counts
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(
+                    f"the workflows did not settle within {timeout:g} s: still outstanding "
+                    + "; ".join(busy or ["new events"])
+                )
+            await asyncio.sleep(0.05)
+
+    async def _outstanding(self) -> tuple[tuple[int, ...], list[str]]:
+        counts: list[int] = []
+        busy: list[str] = []
+        for workflow_id in self._workflow_ids():
+            try:
+                history = await self.env.client.get_workflow_handle(workflow_id).fetch_history()
+            except RPCError as exc:
+                if exc.status == RPCStatusCode.NOT_FOUND:
+                    continue
+                raise
+            counts.append(len(history.events))
+            busy += [f"{workflow_id}: {what}" for what in open_work(history)]
+        return tuple(counts), busy
 
     async def finish(self, order_id: str, within: timedelta = timedelta(days=120)) -> OrderStatus:
         """Skip days until the order has ended (the follow-up waits for the agreements'

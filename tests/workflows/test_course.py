@@ -65,7 +65,7 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
         request = course(await h.now())
         course_id = await courses.course_start(request, course_id=f"course-{uuid.uuid4()}")
         h.started.append(course_id)
-        await env.sleep(timedelta(minutes=5))
+        await h.sleep(timedelta(minutes=5))
         status = await courses.course_status(course_id)
         dues = {t.id: t.due for t in status.tasks}
         assert all(is_business_day(d.date()) and d.hour == 9 for d in dues.values())
@@ -121,7 +121,7 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
         assert "- Prognosen er vigtigst" in body
         assert "Gode anmodninger fra kurset" in body and "hvad attesten skal bruges til" in body
 
-        await env.sleep(timedelta(days=9))
+        await h.sleep(timedelta(days=9))
         final = await courses.course_result(course_id)
         await save_history(env, course_id, "course")
 
@@ -168,13 +168,13 @@ async def test_a_course_less_than_four_weeks_away_is_refused_unless_forced(
         soon = course(created, weeks=2, participants=0)
         course_id = await courses.course_start(soon, course_id=f"forced-{uuid.uuid4()}", force=True)
         h.started.append(course_id)
-        await env.sleep(timedelta(minutes=5))
+        await h.sleep(timedelta(minutes=5))
         status = await courses.course_status(course_id)
         # Items whose date has passed fall due at once, never in the past.
         assert all(t.due >= created for t in status.tasks)
         assert min(t.due for t in status.tasks) < created + timedelta(minutes=5)
         # Without participants the intro waits; the job centre's teacher is reminded.
-        await env.sleep(timedelta(hours=2))
+        await h.sleep(timedelta(hours=2))
         (reminder,) = [
             m for m in h.mails("course_task_reminder") if "Introduktionsmail" in m["Subject"]
         ]
@@ -187,5 +187,5 @@ async def test_a_course_less_than_four_weeks_away_is_refused_unless_forced(
             ),
         )
         assert "nu" in accepted.message
-        await env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         assert len(h.mails("course_intro")) == 5

@@ -41,7 +41,7 @@ async def test_a_retried_mail_activity_does_not_mail_twice(env, settings, sink, 
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"retry-{uuid.uuid4()}")
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
-        await h.env.sleep(timedelta(minutes=30))
+        await h.sleep(timedelta(minutes=30))
         await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
 

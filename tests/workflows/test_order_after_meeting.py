@@ -50,7 +50,7 @@ def _saturday_after(day: date) -> date:
 
 async def _to_the_meeting(h, order, order_id: str) -> None:
     await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
-    await h.env.sleep(timedelta(hours=1))
+    await h.sleep(timedelta(hours=1))
     await h.orders.survey_import(
         order_id, SurveyImport(source="svar.csv", responses=factories.responses(TEMPLATE))
     )
@@ -162,7 +162,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
             ),
         )
         await h.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         child_id = follow_up_id(order_id)
         assert child_id == f"{order_id}--opfoelgning"
         parent = await env.client.get_workflow_handle(order_id).describe()
@@ -188,9 +188,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
         assert plan_status.agreements[0].state == "done"
 
         # The second round opens four weeks before; the members answer differently.
-        await env.sleep(
-            follow_up_at - timedelta(weeks=4) - await env.get_current_time() + timedelta(hours=1)
-        )
+        await h.sleep_until(follow_up_at - timedelta(weeks=4) + timedelta(hours=1))
         second = [
             _answers("I nogen grad", "Godt"),
             _answers("I høj grad", "Godt"),
@@ -202,7 +200,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
             child_id, factories.extract_csv(), "nyt.csv", "jobcenter (upload-side)"
         )
         assert accepted.version == 1
-        await env.sleep(follow_up_at - timedelta(days=6) - await env.get_current_time())
+        await h.sleep_until(follow_up_at - timedelta(days=6) - timedelta(minutes=1))
         status = await child.query(FollowUpMeeting.status)
         assert status.deck == "opfoelgningsmoede.pptx"
         assert [e.split(": ", 1)[1] for e in status.events] == [

@@ -47,7 +47,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         await h.orders.consultation_done(
             order_id, ConsultationDone(contact_by=ContactBy.KIAP, practice_labels_by_mail=True)
         )
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         # The job centre's mail carries the guide, the pre-filled template and the upload link.
         (guide_mail,) = h.mails("jobcenter_guide")
         attachments = {p.get_filename(): p for p in guide_mail.iter_attachments()}
@@ -96,7 +96,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         )
         assert "laves igen" in accepted.message
         assert receipt.rows_read == 3
-        await h.env.sleep(timedelta(hours=2))
+        await h.sleep(timedelta(hours=2))
         status = await h.status(order_id)
         decks = sorted((a.version, a.name) for a in status.artifacts if a.kind == "deck")
         assert decks == [(1, "klyngemoede.pptx"), (2, "klyngemoede-v2.pptx")]
@@ -132,7 +132,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
             order_id, corrected, "rettet.csv", "konsulent (CLI)"
         )
         assert accepted.version == 2 and receipt.missing == ["067890"]
-        await h.env.sleep(timedelta(hours=2))
+        await h.sleep(timedelta(hours=2))
         status = await h.status(order_id)
         assert [(u.version, u.uploaded_by, u.missing) for u in status.extract] == [
             (1, "jobcenter (upload-side)", 0),

@@ -32,7 +32,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
             order_id, ConsultationDone(contact_by=ContactBy.KIAP, notes="Ønsker fokus på LÆ 265")
         )
         assert "registreret" in accepted.message
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         accepted_extract, receipt = await h.orders.extract_submit(
             order_id, factories.extract_csv(), "udtraek.csv", "jobcenter (upload-side)"
         )

@@ -70,7 +70,7 @@ async def test_missed_consultation_is_escalated_and_flagged(env, settings, sink,
         )
 
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         status = await h.status(order_id)
         assert next(s for s in status.steps if s.name == Step.CONSULTATION).state == "done"
         assert len(h.mails("material")) == 1
@@ -84,7 +84,7 @@ async def test_reschedule_replans_and_tells_those_already_told(env, settings, si
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"move-{uuid.uuid4()}")
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         before = await h.status(order_id)
         with pytest.raises(StepRejected, match="mindst 2 uger"):
             await h.orders.reschedule(
@@ -109,7 +109,7 @@ async def test_cancel_tells_everyone_told_and_ends_the_order(env, settings, sink
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"cancel-{uuid.uuid4()}")
         await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.CLUSTER))
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         await h.orders.cancel(order_id, Cancel(reason="Mødet er aflyst af klyngen"))
         final = await h.finish(order_id)
         with pytest.raises(StepRejected):

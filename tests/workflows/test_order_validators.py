@@ -50,7 +50,7 @@ async def test_out_of_order_steps_are_refused_with_a_reason(env, settings, sink,
         with pytest.raises(StepRejected, match="allerede registreret"):
             await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
 
-        await h.env.sleep(timedelta(hours=1))
+        await h.sleep(timedelta(hours=1))
         bad = SurveyImport(
             source="svar.csv",
             responses=[SurveyResponse(answers={"kendskab": "Rigtig meget", "samarbejde": "Godt"})],

@@ -29,7 +29,7 @@ async def started_round(h, weeks: float = 9):
     order = factories.make_order(await h.now(), weeks=weeks)
     order_id = await h.start(order, order_id=f"round-{uuid.uuid4()}")
     await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
-    await h.env.sleep(timedelta(hours=1))
+    await h.sleep(timedelta(hours=1))
     status = await h.status(order_id)
     material = next(s.done_at for s in status.steps if s.name == Step.MATERIAL)
     from schemas.timeline import plan as plan_timeline
@@ -88,12 +88,12 @@ async def test_the_round_closes_as_soon_as_everyone_answered(env, settings, sink
     async with running(env, settings, sink, executor) as h:
         _, order_id, plan = await started_round(h)
         await h.orders.survey_dispatch(order_id)
-        await h.env.sleep(timedelta(minutes=5))
+        await h.sleep(timedelta(minutes=5))
         assert len(h.mails("survey_invitation")) == 3
         rid = round_id(order_id, 1)
         for member, response in enumerate(factories.responses(TEMPLATE)):
             await h.orders.survey_answer(rid, member, response)
-        await h.env.sleep(timedelta(minutes=5))
+        await h.sleep(timedelta(minutes=5))
         progress = await h.orders.survey_progress(order_id)
         assert progress.closed and progress.answered == 3
         assert not h.mails("survey_member_reminder")
@@ -108,12 +108,12 @@ async def test_the_coordinator_can_close_early(env, settings, sink, executor):
     async with running(env, settings, sink, executor) as h:
         _, order_id, _ = await started_round(h)
         await h.orders.survey_dispatch(order_id)
-        await h.env.sleep(timedelta(minutes=5))
+        await h.sleep(timedelta(minutes=5))
         await h.orders.survey_answer(round_id(order_id, 1), 2, factories.responses(TEMPLATE)[2])
         await h.orders.survey_close(order_id)
         with pytest.raises(StepRejected, match="allerede lukket"):
             await h.orders.survey_close(order_id)
-        await h.env.sleep(timedelta(minutes=5))
+        await h.sleep(timedelta(minutes=5))
         status = await h.status(order_id)
         assert status.survey is not None and status.survey.closed and status.survey.answered == 1
         await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
