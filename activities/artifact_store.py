@@ -40,8 +40,21 @@ class ArtifactStore:
             handle.write(data)
         os.replace(tmp, path)
 
+    def converted(self, order_id: str, kind: str, source_sha256: str) -> ArtifactRef | None:
+        """The document of ``kind`` already converted from this source, if any."""
+        for existing in self._manifest(order_id):
+            if existing.kind == kind and existing.source_sha256 == source_sha256:
+                return existing
+        return None
+
     def put(
-        self, order_id: str, kind: str, filename: str, media_type: str, data: bytes
+        self,
+        order_id: str,
+        kind: str,
+        filename: str,
+        media_type: str,
+        data: bytes,
+        source_sha256: str | None = None,
     ) -> ArtifactRef:
         digest = hashlib.sha256(data).hexdigest()
         manifest = self._manifest(order_id)
@@ -62,6 +75,7 @@ class ArtifactStore:
             version=version,
             media_type=media_type,
             path=str(path),
+            source_sha256=source_sha256,
         )
         manifest.append(ref)
         payload = json.dumps([a.model_dump(mode="json") for a in manifest], indent=2)

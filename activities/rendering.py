@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import structlog
@@ -61,7 +62,15 @@ class RenderActivities:
             except KeyError as exc:
                 raise ApplicationError(str(exc), non_retryable=True) from None
             document = renderer.render(renderer.context(request.source))
+            order_id = request.source.order_id
+            source_sha256 = None
             if kind in PRINTABLE and self.pdf is not None:
+                source_sha256 = hashlib.sha256(document.content).hexdigest()
+                # The same page as before: its PDF, not a new one (whose bytes would differ).
+                done = self.store.converted(order_id, kind, source_sha256)
+                if done is not None:
+                    refs.append(done)
+                    continue
                 stamp = request.source.timeline.planned_at.isoformat()
                 document = RenderedDocument(
                     filename=document.filename.rsplit(".", 1)[0] + ".pdf",
@@ -70,11 +79,12 @@ class RenderActivities:
                 )
             refs.append(
                 self.store.put(
-                    request.source.order_id,
+                    order_id,
                     kind,
                     document.filename,
                     document.media_type,
                     document.content,
+                    source_sha256=source_sha256,
                 )
             )
         log.info("documents_rendered", kinds=request.kinds, versions=[r.version for r in refs])

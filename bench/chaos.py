@@ -31,7 +31,7 @@ from temporalio.worker import Replayer
 
 from activities.survey_links import LinkSigner
 from bench.results import record
-from bench.stack import Worker, bench_settings, environment, running_stack
+from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
 from klyngepakke.repair import repair
@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class ChaosSummary:
     orders: int
     completed: int
+    failed_workflows: int
     worker_kills: int
     server_restarts: int
     mails: int
@@ -60,6 +61,7 @@ class ChaosSummary:
     def passed(self) -> bool:
         return (
             self.completed == self.orders
+            and self.failed_workflows == 0
             and self.duplicate_mails == 0
             and self.lost_answers == 0
             and self.replay_failures == 0
@@ -138,7 +140,7 @@ async def run_chaos(
             worker.start()
             client_orders = OrdersClient(client, settings)
             ids = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
-            # A demo whose order failed would wait for it forever: each gets a generous budget.
+            # A demo stops when its order dies (WorkflowDied); the budget is for a hung stack.
             budget = 150 * seconds_per_day + 300
             demos = [
                 asyncio.create_task(
@@ -176,6 +178,9 @@ async def run_chaos(
                 if demo.exception() is not None:
                     say(f"{order_id}: the demo gave up: {demo.exception()!r}")
             closed = [await client.get_workflow_handle(i).describe() for i in ids]
+            died = await failed_workflows(client, settings)
+            for death in died:
+                say(f"FAILED {death.workflow_id} ({death.status}): {death.failure}")
             replay_failures = await _replay_all(client, say)
             await _finish_follow_ups(client, [f.follow_up_meeting for f in finals])
             total, duplicates = count_mails(settings.mail_dir)
@@ -190,6 +195,7 @@ async def run_chaos(
             return ChaosSummary(
                 orders=orders,
                 completed=sum(d.status == WorkflowExecutionStatus.COMPLETED for d in closed),
+                failed_workflows=len(died),
                 worker_kills=worker_kills,
                 server_restarts=server_restarts,
                 mails=total,

@@ -28,8 +28,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.floor import Floor, Script
 from bench.results import record, table
-from bench.stack import Worker, bench_settings, environment, running_stack
-from klyngepakke.client import OrdersClient
+from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
+from klyngepakke.client import OrdersClient, WorkflowDied
 from klyngepakke.demo import run_demo
 from web.server import server as web_server
 
@@ -47,6 +47,7 @@ class Run:
     seconds: float
     per_order: Counter[str]
     order_seconds: float
+    failed: int = 0
 
     @property
     def per_second(self) -> float:
@@ -78,16 +79,26 @@ async def project_run(
     stamp = f"{datetime.now(UTC):%H%M%S}"
     ids = [f"lifecycle-{n:03d}-{stamp}" for n in range(orders)]
     began = asyncio.get_running_loop().time()
-    finals = await asyncio.gather(
+    # A failed order would otherwise be waited for forever: each demo stops at its death.
+    outcomes = await asyncio.gather(
         *(
             run_demo(client_orders, settings, seconds_per_day, lambda _: None, i, look_every)
             for i in ids
-        )
+        ),
+        return_exceptions=True,
     )
     seconds = asyncio.get_running_loop().time() - began
-    not_done = [f.id for f in finals if f.status != "completed"]
-    if not_done:
-        raise SystemExit(f"orders that did not complete: {not_done}")
+    died = await failed_workflows(client, settings)
+    for death in died:
+        print(f"FAILED {death.workflow_id} ({death.status}): {death.failure}", file=sys.stderr)
+    finals = [o for o in outcomes if not isinstance(o, BaseException)]
+    for order_id, outcome in zip(ids, outcomes, strict=True):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, WorkflowDied):
+            print(f"{order_id}: the demo stopped: {outcome!r}", file=sys.stderr)
+    not_done = [order_id for order_id, o in zip(ids, outcomes, strict=True) if o not in finals]
+    not_done += [f.id for f in finals if f.status != "completed"]
+    if died or not_done:
+        raise SystemExit(f"{len(died)} failed workflows; orders that did not complete: {not_done}")
     works = [await work_of(client, i) for i in ids]
     total: Counter[str] = sum((w for w, _ in works), Counter())
     per_order = Counter({k: round(v / orders) for k, v in total.items()})
@@ -153,6 +164,7 @@ def report(project: Run, floor: Run, seconds_per_day: float) -> str:
     work = project.per_order
     rows = [
         ("orders (each through every stage)", project.orders),
+        ("failed workflows", project.failed),
         ("one planned day", f"{seconds_per_day:g} s"),
         (
             "per order: activities / timers / updates",

@@ -17,6 +17,7 @@ from pathlib import Path
 import uvicorn
 from temporalio.client import Client
 
+from klyngepakke.client import OrdersClient, WorkflowDied
 from klyngepakke.dev_stack import start_dev_server, wait_for_server
 from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
@@ -143,3 +144,17 @@ async def running_stack(
         with contextlib.suppress(Exception):  # never started when the server did not come up
             sink.stop()
         server.stop()
+
+
+async def failed_workflows(client: Client, settings: Settings) -> list[WorkflowDied]:
+    """Every workflow of the run that ended failed or timed out, with its decoded failure
+    (terminations are left out: a repair terminates the run it replaces)."""
+    orders = OrdersClient(client, settings)
+    found: list[WorkflowDied] = []
+    query = "ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut'"
+    async for execution in client.list_workflows(query):
+        try:
+            await orders.raise_if_died(execution.id)
+        except WorkflowDied as died:
+            found.append(died)
+    return found

@@ -41,6 +41,8 @@ REQUIRED_MAILS = (
     "cancelled",
     "survey_invitation",
     "survey_member_reminder",
+    "child_failed",
+    "render_failed",
 )
 
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from temporalio.service import RPCError
 
 from klyngepakke import cli_output
-from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, connect
+from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, WorkflowDied, connect
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.logs import configure_logging
 from klyngepakke.order_file import (
@@ -40,6 +40,7 @@ from schemas.commands import (
     PremeetingDone,
     PremeetingSchedule,
     Reschedule,
+    RetryRender,
     SurveyImport,
 )
 from schemas.course import CourseNoteCommand, ParticipantsCommand
@@ -110,6 +111,8 @@ def _run(as_json: bool, action: Callable[[CoursesClient, Settings], Awaitable[T]
         _fail_invalid(exc, as_json)
     except StepRejected as exc:
         _fail(2, exc.message, as_json)
+    except WorkflowDied as exc:
+        _fail(1, f"{exc.workflow_id} stoppede ({exc.status}): {exc.failure}", as_json, "id")
     except UnknownOrder as exc:
         _fail(
             2,
@@ -234,6 +237,13 @@ def order_cancel(
     """Annullér bestillingen; alle, der har fået mails, får besked."""
     cmd = _checked(as_json, lambda: _model(Cancel, reason=reason))
     result = _run(as_json, lambda orders, _: orders.cancel(order_id, cmd))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@order_app.command("retry-render")
+def order_retry_render(order_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Lav dokumenterne igen, når de ikke kunne laves (konsulenten har fået en mail om det)."""
+    result = _run(as_json, lambda orders, _: orders.retry_render(order_id, RetryRender(by="drift")))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 

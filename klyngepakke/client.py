@@ -11,11 +11,12 @@ from pydantic import BaseModel
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
+    WorkflowFailureError,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
@@ -37,6 +38,7 @@ from schemas.commands import (
     PremeetingDone,
     PremeetingSchedule,
     Reschedule,
+    RetryRender,
     StepAccepted,
     SurveyImport,
 )
@@ -71,6 +73,25 @@ class UnknownOrder(Exception):
     def __init__(self, order_id: str) -> None:
         self.order_id = order_id
         super().__init__(f"ukendt ordre-id: {order_id}")
+
+
+class WorkflowDied(Exception):
+    """A workflow that ended failed, terminated, timed out or cancelled: nothing more will
+    come of it, so whoever waits for it (the demo, a benchmark) stops and says why."""
+
+    def __init__(self, workflow_id: str, status: str, failure: str) -> None:
+        self.workflow_id = workflow_id
+        self.status = status
+        self.failure = failure
+        super().__init__(f"{workflow_id} endte som {status}: {failure}")
+
+
+_DIED = {
+    WorkflowExecutionStatus.FAILED: "FAILED",
+    WorkflowExecutionStatus.TERMINATED: "TERMINATED",
+    WorkflowExecutionStatus.TIMED_OUT: "TIMED_OUT",
+    WorkflowExecutionStatus.CANCELED: "CANCELED",
+}
 
 
 class OrderSummary(BaseModel):
@@ -135,14 +156,17 @@ class OrdersClient:
         allow_late: bool = False,
         seconds_per_day: float | None = None,
     ) -> str:
-        """Start an order; a plan that cannot be made is refused before anything starts."""
-        plan(order, await self.clock(), allow_late=allow_late)
+        """Start an order; a plan that cannot be made is refused before anything starts. The
+        workflow plans from the same moment, so what is accepted here never fails there."""
+        accepted = await self.clock()
+        plan(order, accepted, allow_late=allow_late)
         workflow_id = order_id or default_order_id(order)
         inp = OrderInput(
             order=order,
             consultant=order.consultant or self.settings.default_consultant,
             allow_late=allow_late,
             seconds_per_day=seconds_per_day,
+            accepted_at=accepted,
         )
         await self.client.start_workflow(
             OrderWorkflow.run,
@@ -180,6 +204,22 @@ class OrdersClient:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 return None
             raise
+
+    async def raise_if_died(self, workflow_id: str) -> None:
+        """Raise WorkflowDied, with the decoded failure, for a workflow that ended badly. A
+        status query cannot tell: a failed workflow still answers it, as it stood."""
+        described = await self._handle(workflow_id).describe()
+        if described.status not in _DIED:
+            return
+        failure = _DIED[described.status]
+        try:
+            await self._handle(workflow_id).result(follow_runs=False)
+        except WorkflowFailureError as exc:
+            cause = exc.cause
+            while isinstance(cause, FailureError) and cause.cause is not None:
+                cause = cause.cause
+            failure = f"{type(cause).__name__}: {cause}"
+        raise WorkflowDied(workflow_id, _DIED[described.status], failure)
 
     async def status(self, order_id: str) -> OrderStatus:
         try:
@@ -261,6 +301,9 @@ class OrdersClient:
 
     async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
         return await self._update(order_id, "cancel", cmd)
+
+    async def retry_render(self, order_id: str, cmd: RetryRender) -> StepAccepted:
+        return await self._update(order_id, "retry_render", cmd)
 
     async def minutes_page(self, order_id: str) -> MinutesPage | None:
         """What the minutes page shows, or None for an order that does not run (any more)."""
@@ -389,4 +432,11 @@ class OrdersClient:
         return await handle.result()
 
 
-__all__ = ["DomainError", "OrdersClient", "StepRejected", "UnknownOrder", "connect"]
+__all__ = [
+    "DomainError",
+    "OrdersClient",
+    "StepRejected",
+    "UnknownOrder",
+    "WorkflowDied",
+    "connect",
+]

@@ -37,11 +37,14 @@ class CoursesClient(OrdersClient):
 
         definition = load_course(request.course)
         check_request(request, definition)
-        plan_tasks(definition, request.start, await self.clock(), force=force)
+        accepted = await self.clock()
+        plan_tasks(definition, request.start, accepted, force=force)
         workflow_id = course_id or default_course_id(request)
         await self.client.start_workflow(
             CourseWorkflow.run,
-            CourseInput(course=request, force=force, seconds_per_day=seconds_per_day),
+            CourseInput(
+                course=request, force=force, seconds_per_day=seconds_per_day, accepted_at=accepted
+            ),
             id=workflow_id,
             task_queue=self.settings.task_queue,
             static_summary=f"{request.course}: {request.municipality}",

@@ -83,6 +83,8 @@ async def run_demo(
     extract_sent = False
     while True:
         try:
+            # A failed order still answers its status query as it stood: ask how it ended.
+            await orders.raise_if_died(order_id)
             status = await orders.status(order_id)
             if status.status != "active":
                 break

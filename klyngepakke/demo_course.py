@@ -51,6 +51,7 @@ async def run_course_demo(
     say(f"Kursus startet: {course_id} (jobcenterpakken, {request.municipality})")
     noted = False
     while True:
+        await courses.raise_if_died(course_id)
         status = await courses.course_status(course_id)
         if status.status != "active":
             break

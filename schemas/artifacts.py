@@ -13,3 +13,9 @@ class ArtifactRef(BaseModel):
     version: int = 1
     media_type: str
     path: str = Field(description="Where the artifact store keeps it")
+    source_sha256: str | None = Field(
+        default=None,
+        description="A converted document (PDF): the digest of what it was made from. "
+        "LibreOffice's bytes vary from run to run (the order of its font objects), so the same "
+        "source names the same artifact",
+    )

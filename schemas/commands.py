@@ -5,6 +5,8 @@ Payloads are flat so a person can type them in the Temporal UI's *Send an Update
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.artifacts import ArtifactRef
@@ -22,6 +24,12 @@ class OrderInput(BaseModel):
     consultant: Person = Field(description="The order's consultant, or the settings' default")
     allow_late: bool = False
     seconds_per_day: float | None = Field(default=None, gt=0)
+    accepted_at: datetime | None = Field(
+        default=None,
+        description="When the client checked and accepted the order: the workflow plans from "
+        "this time, so an order accepted just before its call slot never fails when its first "
+        "task runs late (None: orders started before this, or not through the client)",
+    )
 
 
 class _Command(BaseModel):
@@ -76,6 +84,10 @@ class ExtractSubmit(_Command):
     uploaded_by: str = Field(
         min_length=2, max_length=80, description="Hvem sendte filen, fx jobcenter (upload-side)"
     )
+
+
+class RetryRender(_Command):
+    by: str = Field(default="drift", min_length=2, max_length=80, description="Hvem beder om det")
 
 
 class StepAccepted(BaseModel):

@@ -294,6 +294,11 @@ class CourseInput(BaseModel):
     course: CourseRequest
     force: bool = Field(default=False, description="Start even if less than 4 weeks away")
     seconds_per_day: float | None = Field(default=None, gt=0)
+    accepted_at: datetime | None = Field(
+        default=None,
+        description="When the client checked the course: the checklist is planned from it, so "
+        "a start the workers pick up late is never refused (None: not through the client)",
+    )
 
 
 class TaskDone(BaseModel):

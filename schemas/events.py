@@ -187,6 +187,39 @@ class OrderCompleted(_Event):
     type: Literal["OrderCompleted"] = "OrderCompleted"
 
 
+class ChildSignalDropped(_Event):
+    """A signal to a child workflow (the survey round, the follow-up meeting) that had already
+    finished: the news no longer matters to it, so it is dropped, not an error."""
+
+    type: Literal["ChildSignalDropped"] = "ChildSignalDropped"
+    workflow_id: str
+    signal: str
+
+
+class ChildFailed(_Event):
+    """A child workflow ended in failure; the order goes on without what it would have given
+    and the consultant is told."""
+
+    type: Literal["ChildFailed"] = "ChildFailed"
+    workflow_id: str
+    what: str = Field(description="Danish: which part of the order it was")
+    message: str = Field(description="The failure, as the child reported it")
+
+
+class RenderFailed(_Event):
+    """Documents that could not be rendered after every retry: the order waits for an
+    operator's ``retry_render`` instead of failing."""
+
+    type: Literal["RenderFailed"] = "RenderFailed"
+    kinds: list[str]
+    message: str
+
+
+class RenderRetried(_Event):
+    type: Literal["RenderRetried"] = "RenderRetried"
+    by: str = Field(description="Who asked for the retry")
+
+
 DomainEvent = Annotated[
     OrderPlaced
     | MailSent
@@ -214,6 +247,10 @@ DomainEvent = Annotated[
     | StepSkipped
     | OrderRescheduled
     | OrderCancelled
-    | OrderCompleted,
+    | OrderCompleted
+    | ChildSignalDropped
+    | ChildFailed
+    | RenderFailed
+    | RenderRetried,
     Field(discriminator="type"),
 ]

@@ -96,3 +96,6 @@ class FollowUpStatus(BaseModel):
     agreements: list[AgreementView]
     deck: str | None = Field(default=None, description="The comparison deck's file name")
     events: list[str] = Field(default_factory=list, description="What happened, in order")
+    problems: list[str] = Field(
+        default_factory=list, description="Failed parts the meeting went on without"
+    )

@@ -15,6 +15,7 @@ from schemas.events import (
     AgreementOverdue,
     ArtifactsDelivered,
     ArtifactsRendered,
+    ChildFailed,
     ConsultationCompleted,
     DomainEvent,
     ExtractMissing,
@@ -32,6 +33,8 @@ from schemas.events import (
     OrderRescheduled,
     PremeetingCompleted,
     PremeetingScheduled,
+    RenderFailed,
+    RenderRetried,
     Role,
     StepOverdue,
     StepSkipped,
@@ -75,6 +78,10 @@ class OrderState(BaseModel):
     agreements_done: dict[int, datetime] = Field(default_factory=dict)
     agreements_overdue: list[int] = Field(default_factory=list)
     follow_up_meeting: FollowUpMeetingStarted | None = None
+    child_failures: list[ChildFailed] = Field(default_factory=list)
+    render_failed: RenderFailed | None = Field(
+        default=None, description="Set while the order waits for an operator's retry_render"
+    )
 
     def agreement_views(self) -> list[AgreementView]:
         agreements = self.minutes.agreements if self.minutes else []
@@ -242,6 +249,12 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case OrderCompleted():
             s = s.model_copy(update={"status": "completed"})
             s = _set(s, at, follow_up=StepState.DONE)
+        case ChildFailed():
+            s = s.model_copy(update={"child_failures": [*s.child_failures, event]})
+        case RenderFailed():
+            s = s.model_copy(update={"render_failed": event})
+        case RenderRetried():
+            s = s.model_copy(update={"render_failed": None})
     return s
 
 
@@ -328,6 +341,34 @@ class MinutesPage(BaseModel):
     members: list[str] = Field(description="Names, offered as owners of agreements")
 
 
+class ProblemView(BaseModel):
+    """Something that went wrong and that a person at KiAP must know about."""
+
+    at: datetime
+    kind: Literal["child_failed", "render_failed"]
+    text: str = Field(description="Danish, for the consultant and operations")
+
+
+def problems_of(state: OrderState) -> list[ProblemView]:
+    found = [
+        ProblemView(
+            at=f.at, kind="child_failed", text=f"{f.what} stoppede med en fejl: {f.message}"
+        )
+        for f in state.child_failures
+    ]
+    if state.render_failed is not None:
+        failed = state.render_failed
+        found.append(
+            ProblemView(
+                at=failed.at,
+                kind="render_failed",
+                text=f"Dokumenterne ({', '.join(failed.kinds)}) kunne ikke laves: "
+                f"{failed.message}. Ordren venter på retry_render.",
+            )
+        )
+    return found
+
+
 class OrderStatus(BaseModel):
     """What ``order status`` shows and the workflow's ``status`` query answers."""
 
@@ -353,6 +394,9 @@ class OrderStatus(BaseModel):
     agreements: list[AgreementView] = Field(default_factory=list)
     follow_up_meeting: str | None = Field(
         default=None, description="The follow-up meeting's workflow id, once started"
+    )
+    problems: list[ProblemView] = Field(
+        default_factory=list, description="Failed parts the order went on without"
     )
 
 
@@ -417,6 +461,7 @@ def status_of(
         extract=upload_views(state),
         agreements=state.agreement_views(),
         follow_up_meeting=state.follow_up_meeting.workflow_id if state.follow_up_meeting else None,
+        problems=problems_of(state),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from schemas.danish_format import date_long, datetime_long, percent
-from schemas.state import OrderState
+from schemas.state import OrderState, problems_of
 from schemas.steps import Step, StepState
 from schemas.survey_round import RoundProgress
 
@@ -45,6 +45,7 @@ def current_details(
     lines.append(
         f"Trin {step.number}/{len(Step) - 1}: **{step.label}** – {_STATE_DA[progress.state]}{due}"
     )
+    lines += [f"⚠ {problem.text}" for problem in problems_of(state)]
     late = [s.label for s, p in state.steps.items() if p.state == StepState.OVERDUE]
     if late:
         lines.append("Overskredet: " + ", ".join(late))

@@ -22,7 +22,14 @@ RENDER_TIMEOUT = timedelta(minutes=5)
 RENDER_HEARTBEAT = timedelta(seconds=20)
 RENDER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=5)
 LOOKUP_TIMEOUT = timedelta(seconds=30)
-LOOKUP_RETRY = RetryPolicy(maximum_attempts=5)
+# A look-up fails only while a worker or its disk is in trouble: keep trying rather than fail
+# an accepted order (an unknown package is non-retryable and ends it at once).
+LOOKUP_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))
+# The course program gates nothing but the teachers' first mail: it retries until it renders
+# (a failing render shows as a pending activity with its error in the Temporal UI).
+COURSE_RENDER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=10)
+)
 # Someone waits on the page or the CLI while their file is read: fail soon, not in an hour.
 EXTRACT_TIMEOUT = timedelta(minutes=1)
 EXTRACT_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=3)

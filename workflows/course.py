@@ -94,7 +94,9 @@ class CourseWorkflow:
         )
         try:
             check_request(inp.course, definition)
-            tasks = plan_tasks(definition, inp.course.start, self._now(), force=inp.force)
+            # Planned from when the client accepted the course, not from this first task.
+            accepted = inp.accepted_at or self._now()
+            tasks = plan_tasks(definition, inp.course.start, accepted, force=inp.force)
         except DomainError as exc:
             raise ApplicationError(str(exc), type="InvalidCourse", non_retryable=True) from None
         self._definition, self._tasks = definition, tasks
@@ -109,7 +111,7 @@ class CourseWorkflow:
             summary="Kursusprogram (DOCX)",
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
             heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
-            retry_policy=activity_options.RENDER_RETRY,
+            retry_policy=activity_options.COURSE_RENDER_RETRY,
         )
         await self._mail("course_started", "started", self._teachers("begge"), [self._program])
         self._note_event(

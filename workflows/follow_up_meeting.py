@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
@@ -24,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.agreements import AgreementView
     from schemas.artifacts import ArtifactRef
     from schemas.catalog import Package
-    from schemas.commands import ExtractAccepted, ExtractSubmit
+    from schemas.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
     from schemas.danish_format import date_long
     from schemas.documents import DocumentSource
     from schemas.extract import AnonymisedExtract
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.timeline import Timeline
     from workflows import activity_options
     from workflows.extract_intake import ExtractIntake
+    from workflows.failures import failure_text
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE, timer_for
 
@@ -58,6 +60,8 @@ class FollowUpMeeting(ExtractIntake):
         self._deck: ArtifactRef | None = None
         self._happened: list[str] = []
         self._finished = False
+        self._render_failed: str | None = None
+        self._problems: list[str] = []
         self._replay_safe = False
 
     @workflow.run
@@ -108,10 +112,15 @@ class FollowUpMeeting(ExtractIntake):
                 self._note("Påmindelse om datatrækket sendt")
         await self._until(plan.deck, None, "Venter til PowerPointen skal laves")
         if survey is not None:
-            outcome = await survey
-            self._results = outcome.results if outcome.results.respondents else None
-            self._progress = outcome.progress
-            self._note(f"Spørgeskemaets 2. runde lukket: {outcome.progress.answered} svar")
+            try:
+                outcome = await survey
+            except ChildWorkflowError as exc:
+                # The comparison goes ahead with the first round alone; the consultant is told.
+                await self._problem("child_failed", f"Spørgeskemaets 2. runde: {failure_text(exc)}")
+            else:
+                self._results = outcome.results if outcome.results.respondents else None
+                self._progress = outcome.progress
+                self._note(f"Spørgeskemaets 2. runde lukket: {outcome.progress.answered} svar")
         self._deck = (await self._render(["comparison_deck"]))[0]
         await self._mail(
             "follow_up_deck", "deck", ["coordinator", "jobcenter"], [self._deck], False
@@ -123,7 +132,22 @@ class FollowUpMeeting(ExtractIntake):
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
 
-    # ---- from the order and the round --------------------------------------------------
+    # ---- from the order, the round and operations ----------------------------------------
+
+    @workflow.update(name="retry_render")
+    def retry_render(self, cmd: RetryRender) -> StepAccepted:
+        self._render_failed = None
+        self._note(f"Dokumenterne laves igen ({cmd.by})")
+        return StepAccepted(message="Sammenligningen forsøges lavet igen nu.")
+
+    @retry_render.validator
+    def _check_retry_render(self, cmd: RetryRender) -> None:
+        if self._render_failed is None:
+            raise ApplicationError(
+                "Ingen dokumenter venter på at blive lavet igen.",
+                type="StepRefused",
+                non_retryable=True,
+            )
 
     @workflow.signal(name="agreements")
     def agreements(self, views: list[AgreementView]) -> None:
@@ -148,6 +172,7 @@ class FollowUpMeeting(ExtractIntake):
             agreements=self._agreements,
             deck=self._deck.name if self._deck else None,
             events=list(self._happened),
+            problems=list(self._problems),
         )
 
     # ---- the extract: workflows/extract_intake.py --------------------------------------
@@ -222,6 +247,7 @@ class FollowUpMeeting(ExtractIntake):
                 f"Spørgeskema, 2. runde: {self._progress.answered} af {self._progress.invited}"
                 " har svaret"
             )
+        lines += [f"⚠ {problem}" for problem in self._problems]
         if self._happened:
             lines.append("Senest: " + self._happened[-1])
         workflow.set_current_details("\n\n".join(lines))
@@ -239,6 +265,7 @@ class FollowUpMeeting(ExtractIntake):
     def _recipients(self, roles: list[str]) -> list[Person]:
         order = self._inp.order
         people: dict[str, list[Person]] = {
+            "consultant": [self._inp.consultant],
             "coordinator": [order.coordinator],
             "jobcenter": [order.municipality.jobcenter_contact],
             "members": list(order.members),
@@ -262,6 +289,7 @@ class FollowUpMeeting(ExtractIntake):
         roles: list[str],
         attachments: list[ArtifactRef] | None = None,
         upload: bool = False,
+        problem: str | None = None,
     ) -> None:
         inp = self._inp
         request = MailRequest(
@@ -279,6 +307,7 @@ class FollowUpMeeting(ExtractIntake):
                 follow_up=self._plan,
                 first_meeting=inp.timeline.meeting,
                 extract_received=self._extract is not None,
+                problem=problem,
             ),
         )
         await workflow.execute_activity_method(
@@ -290,7 +319,27 @@ class FollowUpMeeting(ExtractIntake):
             retry_policy=activity_options.MAIL_RETRY,
         )
 
+    async def _problem(self, mail: str, problem: str) -> None:
+        """Something failed that the meeting goes on without: noted, shown, mailed to KiAP."""
+        self._problems.append(problem)
+        self._note(f"Fejl: {problem}")
+        await self._mail(mail, f"{mail}-{len(self._problems)}", ["consultant"], problem=problem)
+
     async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
+        """As the order's: a render that still fails after its retries waits for an
+        operator's ``retry_render`` instead of failing the follow-up meeting."""
+        while True:
+            try:
+                return await self._render_once(kinds)
+            except ActivityError as exc:
+                self._render_failed = failure_text(exc)
+                await self._problem(
+                    "render_failed",
+                    f"Dokumenterne ({', '.join(kinds)}) kunne ikke laves: {self._render_failed}",
+                )
+                await workflow.wait_condition(lambda: self._render_failed is None)
+
+    async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
         inp = self._inp
         assert self._package is not None
         source = DocumentSource(

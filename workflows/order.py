@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -96,6 +96,8 @@ class OrderWorkflow(OrderSteps):
         self._asked: SurveyTemplate | None = None
         self._follow_up_meeting: ChildWorkflowHandle[Any, FollowUpStatus] | None = None
         self._follow_up_finished = False
+        self._follow_up_error: ChildWorkflowError | None = None
+        self._follow_up_watch: asyncio.Future[None] | None = None
         self._replay_safe = False
 
     # ---- the stages -------------------------------------------------------------------
@@ -110,8 +112,11 @@ class OrderWorkflow(OrderSteps):
             start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
             retry_policy=activity_options.LOOKUP_RETRY,
         )
+        # Planned from the moment the client accepted the order (its checks ran then), not from
+        # this first task, which a busy or restarting worker may run minutes later.
+        accepted = inp.accepted_at or self._now()
         try:
-            timeline = plan(self._order, self._now(), allow_late=inp.allow_late)
+            timeline = plan(self._order, accepted, allow_late=inp.allow_late)
         except DomainError as exc:
             kind = "LateOrder" if isinstance(exc, LateOrder) else "InvalidOrder"
             raise ApplicationError(str(exc), type=kind, non_retryable=True) from None
@@ -150,6 +155,8 @@ class OrderWorkflow(OrderSteps):
             calendar=self._invite(
                 "consultation", "Telefonkonsultation: klyngepakke", self._order.call_at, 30
             ),
+            # The chosen time went by before the order got here: call as soon as possible.
+            call_passed=self._now() >= self._order.call_at,
         )
 
     async def _consultation(self) -> None:
@@ -252,10 +259,16 @@ class OrderWorkflow(OrderSteps):
         if self._cancel_requested:
             raise _Cancelled()
         if self._state.is_done(Step.SURVEY):
-            await handle.signal(SurveyRound.close_now)
-            await round_done
+            await self._tell_child(handle.id, "close_now", handle.signal(SurveyRound.close_now))
+            with contextlib.suppress(ChildWorkflowError):  # the imported answers are in
+                await round_done
             return
-        outcome = round_done.result()
+        try:
+            outcome = round_done.result()
+        except ChildWorkflowError as exc:
+            await self._child_failed(handle.id, "Spørgeskemarunden", exc)
+            self._record(StepOverdue(at=self._now(), step=Step.SURVEY))
+            return
         self._survey_progress = outcome.progress
         self._asked = outcome.template
         if outcome.results.respondents and not self._state.is_done(Step.SURVEY):
@@ -507,15 +520,32 @@ class OrderWorkflow(OrderSteps):
             static_summary=f"Opfølgende klyngemøde: {self._order.cluster.name}",
         )
         self._follow_up_meeting = handle
-        finished = asyncio.ensure_future(handle)
-        finished.add_done_callback(lambda _: setattr(self, "_follow_up_finished", True))
+        handle.add_done_callback(self._follow_up_ended)
         self._record(FollowUpMeetingStarted(at=self._now(), workflow_id=handle.id, meeting=meeting))
+        # A callback may not issue commands; this waits for what it notes and reports it.
+        self._follow_up_watch = asyncio.ensure_future(self._report_follow_up_failure())
+
+    def _follow_up_ended(self, finished: asyncio.Future[Any]) -> None:
+        self._follow_up_finished = True
+        if not finished.cancelled() and isinstance(finished.exception(), ChildWorkflowError):
+            self._follow_up_error = finished.exception()  # type: ignore[assignment]
+
+    async def _report_follow_up_failure(self) -> None:
+        await workflow.wait_condition(lambda: self._follow_up_error is not None)
+        assert self._follow_up_meeting is not None and self._follow_up_error is not None
+        if self._state.status == "active":
+            await self._child_failed(
+                self._follow_up_meeting.id, "Det opfølgende klyngemøde", self._follow_up_error
+            )
 
     async def _tell_follow_up(self) -> None:
         """The follow-up meeting's deck shows what became of the agreements."""
-        if self._follow_up_meeting is not None and not self._follow_up_finished:
-            await self._follow_up_meeting.signal(
-                FollowUpMeeting.agreements, self._state.agreement_views()
+        meeting = self._follow_up_meeting
+        if meeting is not None and not self._follow_up_finished:
+            await self._tell_child(
+                meeting.id,
+                "agreements",
+                meeting.signal(FollowUpMeeting.agreements, self._state.agreement_views()),
             )
 
     async def _notify_cancelled(self) -> None:

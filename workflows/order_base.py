@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
@@ -29,8 +29,11 @@ with workflow.unsafe.imports_passed_through():
     from schemas.documents import DocumentSource
     from schemas.errors import DomainError, DomainErrors
     from schemas.events import (
+        ChildFailed,
+        ChildSignalDropped,
         DomainEvent,
         MailSent,
+        RenderFailed,
         Role,
     )
     from schemas.order import OrderRequest
@@ -41,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.survey_round import RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import Timeline, plan
     from workflows import activity_options, search_attributes
+    from workflows.failures import failure_text
     from workflows.survey_round import SurveyRound
     from workflows.waiting import timer_for
 
@@ -229,6 +233,8 @@ class OrderBase:
         to: list[Person] | None = None,
         agreement: AgreementView | None = None,
         reminder: str | None = None,
+        call_passed: bool = False,
+        problem: str | None = None,
     ) -> None:
         """Mail the people in ``roles`` – or ``to``, when the mail is for named people."""
         recipients = to if to is not None else self._recipients(*roles)
@@ -260,6 +266,8 @@ class OrderBase:
                 delivery_note=delivery_note,
                 agreement=agreement,
                 reminder=reminder,
+                call_passed=call_passed,
+                problem=problem,
             ),
         )
         result = await workflow.execute_activity_method(
@@ -282,6 +290,26 @@ class OrderBase:
         )
 
     async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
+        """Render ``kinds``; when a render still fails after its retries, the order tells the
+        consultant and waits for an operator's ``retry_render`` instead of failing."""
+        while True:
+            try:
+                return await self._render_once(kinds)
+            except ActivityError as exc:
+                await self._render_failed(kinds, failure_text(exc))
+
+    async def _render_failed(self, kinds: list[str], message: str) -> None:
+        self._record(RenderFailed(at=self._now(), kinds=kinds, message=message))
+        failures = sum(1 for e in self._events if isinstance(e, RenderFailed))
+        problem = f"Dokumenterne ({', '.join(kinds)}) kunne ikke laves: {message}"
+        await self._mail(
+            "render_failed", f"render_failed-{failures}", "consultant", problem=problem
+        )
+        await self._wait_until(
+            None, lambda: self._state.render_failed is None, "Venter på retry_render"
+        )
+
+    async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
         state = self._state
         source = DocumentSource(
             order_id=workflow.info().workflow_id,
@@ -314,7 +342,34 @@ class OrderBase:
             return
         if workflow.patched("replan-survey-round"):
             handle = workflow.get_external_workflow_handle(self._round.id)
-            await handle.signal(SurveyRound.replan, round_plan(timeline, material_sent))
+            await self._tell_child(
+                self._round.id,
+                "replan",
+                handle.signal(SurveyRound.replan, round_plan(timeline, material_sent)),
+            )
+
+    async def _tell_child(self, workflow_id: str, signal: str, sending: Awaitable[None]) -> None:
+        """Signal a child; one that has already finished no longer needs the news, so its
+        refusal (ExternalWorkflowExecutionNotFound) is recorded and the order goes on."""
+        try:
+            await sending
+        except ApplicationError:
+            self._record(ChildSignalDropped(at=self._now(), workflow_id=workflow_id, signal=signal))
+
+    async def _child_failed(self, workflow_id: str, what: str, exc: ChildWorkflowError) -> None:
+        """A child that failed: recorded (status, current details), the consultant told; the
+        order goes on without it."""
+        message = failure_text(exc)
+        self._record(
+            ChildFailed(at=self._now(), workflow_id=workflow_id, what=what, message=message)
+        )
+        failures = len(self._state.child_failures)
+        await self._mail(
+            "child_failed",
+            f"child_failed-{failures}",
+            "consultant",
+            problem=f"{what} stoppede med en fejl: {message}",
+        )
 
     async def _stop_survey_round(self) -> None:
         """A cancelled order sends no more survey mail: its round is cancelled with it."""

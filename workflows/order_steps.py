@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         PremeetingDone,
         PremeetingSchedule,
         Reschedule,
+        RetryRender,
         StepAccepted,
         SurveyImport,
     )
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         OrderRescheduled,
         PremeetingCompleted,
         PremeetingScheduled,
+        RenderRetried,
         SurveyResultsImported,
     )
     from schemas.minutes import check_minutes
@@ -304,6 +306,21 @@ class OrderSteps(ExtractIntake, OrderBase):
     @cancel.validator
     def _check_cancel(self, cmd: Cancel) -> None:
         self._require_active(starting_ok=True)
+
+    @workflow.update(name="retry_render")
+    def retry_render(self, cmd: RetryRender) -> StepAccepted:
+        failed = self._state.render_failed
+        assert failed is not None
+        self._record(RenderRetried(at=self._now(), by=cmd.by))
+        return StepAccepted(
+            message=f"Dokumenterne ({', '.join(failed.kinds)}) forsøges lavet igen nu."
+        )
+
+    @retry_render.validator
+    def _check_retry_render(self, cmd: RetryRender) -> None:
+        self._require_active()
+        if self._state.render_failed is None:
+            raise _refuse("Ingen dokumenter venter på at blive lavet igen.")
 
     @workflow.signal(name="survey_progress")
     def survey_progress(self, progress: RoundProgress) -> None:

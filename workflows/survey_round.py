@@ -221,10 +221,15 @@ class SurveyRound:
 
     async def _report(self) -> None:
         parent = workflow.info().parent
-        if parent is not None:
+        if parent is None:
+            return
+        try:
             await workflow.get_external_workflow_handle(parent.workflow_id).signal(
                 "survey_progress", self.progress()
             )
+        except ApplicationError:
+            # The order (or follow-up meeting) has ended, cancelled say: nobody to tell.
+            workflow.logger.info("survey progress not delivered: the parent has finished")
 
     async def _mail(self, mail: str, key: str, members: list[int]) -> None:
         inp = self._inp

@@ -74,3 +74,31 @@ async def test_the_invitation_is_danish_and_carries_a_calendar_file(settings, si
     assert "Søren Ærø" in body and "(150 minutter)" in body
     ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
     assert b"DTSTART;TZID=Europe/Copenhagen" in ics.get_payload(decode=True)
+
+
+async def test_a_long_danish_subject_arrives_with_every_space(settings, sink):
+    """Python's own folding dropped the space after the colon in 'Påmindelse til kurset
+    <date>: Gennemgå …' for one date in six; which date a test drew decided whether it
+    passed."""
+    from datetime import timedelta
+
+    from schemas.danish_format import date_long
+    from schemas.people import Person
+
+    activities = mailer(settings)
+    subjects = [
+        f"Påmindelse til kurset {date_long(NOW + timedelta(days=day))}: Gennemgå Attestguide, "
+        "drejebog og præsentation sammen, og drøft budskaberne"
+        for day in range(0, 366, 5)
+    ]
+    for number, subject in enumerate(subjects):
+        await activities.deliver(
+            "o-1",
+            f"subject-{number}",
+            "course_task_reminder",
+            [Person(name="Hanne Lund", email="hanne@example.dk")],
+            lambda person, now, subject=subject: activities.compose(
+                "o-1", "k", "course_task_reminder", person, (subject, "Tekst"), [], now
+            ),
+        )
+    assert [str(m["Subject"]) for m in sink.messages()] == subjects

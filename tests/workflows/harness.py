@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -77,7 +77,22 @@ class Harness:
     env: WorkflowEnvironment
     orders: OrdersClient
     sink: SmtpSink
+    new_worker: Callable[[], Worker]
+    worker: Worker | None = None
     started: list[str] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def worker_down(self) -> AsyncIterator[None]:
+        """No worker inside the block (as while workers are deployed): what happens to the
+        workflows meanwhile reaches them in one workflow task once a new worker is up. Run
+        with ``cache=False``: the time-skipping server never hands a stopped worker's sticky
+        tasks to another."""
+        assert self.worker is not None
+        await self.worker.shutdown()
+        try:
+            yield
+        finally:
+            self.worker = await self.new_worker().__aenter__()
 
     async def start(self, order: OrderRequest, **options: Any) -> str:
         order_id = await self.orders.start(order, **options)
@@ -195,24 +210,34 @@ async def running(
     """A worker for one test. ``cache=False`` makes every workflow task replay the whole
     history first, as a restarted worker would."""
     settings = settings.model_copy(update={"task_queue": f"test-{uuid.uuid4()}"})
-    async with Worker(
-        env.client,
-        task_queue=settings.task_queue,
-        workflows=WORKFLOWS,
-        activities=activities or build_activities(settings),
-        activity_executor=executor,
-        workflow_runner=workflow_runner(),
-        # A bug in workflow code fails the test at once instead of retrying the task forever.
-        workflow_failure_exception_types=[Exception],
-        max_cached_workflows=100 if cache else 0,
-    ):
-        harness = Harness(
-            env=env, orders=OrdersClient(env.client, settings, env.get_current_time), sink=sink
+
+    def worker() -> Worker:
+        return Worker(
+            env.client,
+            task_queue=settings.task_queue,
+            workflows=WORKFLOWS,
+            activities=activities or build_activities(settings),
+            activity_executor=executor,
+            workflow_runner=workflow_runner(),
+            # A bug in workflow code fails the test at once instead of retrying the task.
+            workflow_failure_exception_types=[Exception],
+            max_cached_workflows=100 if cache else 0,
         )
+
+    harness = Harness(
+        env=env,
+        orders=OrdersClient(env.client, settings, env.get_current_time),
+        sink=sink,
+        new_worker=worker,
+    )
+    harness.worker = await worker().__aenter__()
+    try:
+        yield harness
+    finally:
         try:
-            yield harness
-        finally:
             await harness.terminate_leftovers()
+        finally:
+            await harness.worker.__aexit__(None, None, None)
 
 
 async def save_history(env: WorkflowEnvironment, order_id: str, name: str) -> None:
