@@ -52,7 +52,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web bench worker.py
+	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web storage bench worker.py
 
 # The four measurements of bench/ (a few minutes; not tests): each prints its table and
 # appends it to bench/RESULTS.md with the machine and the date. The chaos run is `bench.chaos`.

@@ -12,20 +12,21 @@ from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
-from activities.artifact_store import ArtifactStore
 from activities.catalog_lookup import CatalogActivities
 from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
 from activities.log_context import LogContext
 from activities.mail import MailActivities
+from activities.mail_delivery import Delivery
 from activities.pdf_conversion import PdfConverter
 from activities.practice_labels import PracticeLabeller
 from activities.rendering import RenderActivities
 from activities.sent_ledger import SentLedger
-from activities.survey_links import LinkSigner
 from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from klyngepakke.settings import Settings
+from schemas.links import LinkSigner
+from storage.artifact_store import ArtifactStore
 from workflows.course import CourseWorkflow
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
@@ -43,21 +44,15 @@ def build_activities(
     catalog = catalog or Catalog()
     store = ArtifactStore(settings.artifact_dir)
     labeller = PracticeLabeller(settings.link_secret())
-    mail = MailActivities(
-        settings.smtp,
-        catalog,
-        SentLedger(settings.var_dir / "sent-mail.sqlite"),
-        store,
-        LinkSigner(settings.link_secret()),
-        settings.public_base_url,
-        labeller,
-    )
+    delivery = Delivery(settings.smtp, SentLedger(settings.var_dir / "sent-mail.sqlite"), store)
+    signer = LinkSigner(settings.link_secret())
+    mail = MailActivities(delivery, catalog, signer, settings.links, labeller)
     extract = ExtractActivities(ArtifactStore(settings.upload_dir), store, labeller)
     render = RenderActivities(store, PdfConverter.find())
     lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,
-        CourseMailActivities(mail).send_course_mail,
+        CourseMailActivities(delivery, signer, settings.public_base_url).send_course_mail,
         extract.check_extract,
         render.render_documents,
         render.render_course_program,

@@ -1,5 +1,5 @@
 """The course's mails: a Danish template per mail from the course's folder in the catalog,
-sent exactly once per recipient through the same SMTP delivery and sent-ledger as orders."""
+sent exactly once per recipient through the same delivery and sent-ledger as orders."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from temporalio import activity
 
-from activities.mail import MailActivities, MailResult, split_subject
-from catalog import course_mail_environment, load_course
+from activities.mail_delivery import Delivery, MailResult
+from catalog import course_mail_templates, load_course
+from catalog.mail_templates import MailBody
 from schemas.artifacts import ArtifactRef
 from schemas.course import (
     RESPONSIBLE_DA,
@@ -18,7 +19,11 @@ from schemas.course import (
     PlannedTask,
     ProgramRow,
 )
+from schemas.links import LinkSigner
 from schemas.people import Person
+
+# A teacher's number in their course link.
+TEACHERS = ("jobcenter", "praksiskonsulent")
 
 
 class CourseNote(BaseModel):
@@ -47,14 +52,29 @@ class CourseMailRequest(BaseModel):
 
 
 class CourseMailActivities:
-    def __init__(self, mail: MailActivities) -> None:
-        self.mail = mail
+    def __init__(
+        self,
+        delivery: Delivery,
+        signer: LinkSigner | None = None,
+        public_base_url: str = "http://localhost:8000",
+    ) -> None:
+        self.delivery = delivery
+        self.signer = signer
+        self.public_base_url = public_base_url
 
-    def render(self, request: CourseMailRequest, recipient: Person) -> tuple[str, str]:
+    def _course_link(self, ctx: CourseMailContext, recipient: Person) -> str | None:
+        """A teacher's own page of the course; participants get none."""
+        teachers = ctx.course.teachers
+        for number, role in enumerate(TEACHERS):
+            if getattr(teachers, role).email == recipient.email and self.signer is not None:
+                return self.signer.course_link(self.public_base_url, ctx.course_id, number)
+        return None
+
+    def render(self, request: CourseMailRequest, recipient: Person) -> MailBody:
         ctx = request.context
         definition = load_course(ctx.course.course)
-        env = course_mail_environment(ctx.course.course)
-        text = env.get_template(f"{request.mail}.j2").render(
+        return course_mail_templates(ctx.course.course).render(
+            request.mail,
             course_id=ctx.course_id,
             course=ctx.course,
             definition=definition,
@@ -68,22 +88,22 @@ class CourseMailActivities:
             recipient=recipient,
             responsible=RESPONSIBLE_DA,
             cases=[c for c in definition.cases if c.id in ctx.course.cases],
+            course_link=self._course_link(ctx, recipient),
         )
-        return split_subject(text, request.mail)
 
     @activity.defn(name="send_course_mail")
     async def send_course_mail(self, request: CourseMailRequest) -> MailResult:
-        return await self.mail.deliver(
+        return await self.delivery.deliver(
             request.context.course_id,
             request.key,
             request.mail,
-            request.recipients,
-            lambda recipient, now: self.mail.compose(
+            [[person] for person in request.recipients],
+            lambda to, now: self.delivery.compose(
                 request.context.course_id,
                 request.key,
                 request.mail,
-                recipient,
-                self.render(request, recipient),
+                to,
+                self.render(request, to[0]),
                 request.attachments,
                 now,
             ),

@@ -11,12 +11,12 @@ import structlog
 from pydantic import BaseModel, Field
 from temporalio import activity
 
-from activities.artifact_store import ArtifactStore
-from activities.extract_file import ParsedExtract, parse_extract
+from activities.extract_file import parse_extract
 from activities.practice_labels import PracticeLabeller
 from schemas.artifacts import ArtifactRef
 from schemas.errors import DomainError, DomainErrors
-from schemas.extract import AnonymisedExtract, anonymise
+from schemas.extract import AnonymisedExtract, ParsedExtract, anonymise
+from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)
 MAX_PROBLEMS = 60

@@ -13,13 +13,18 @@ import unicodedata
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, Field
 
 from schemas.errors import DomainError, DomainErrors
-from schemas.extract import COLUMNS, ExtractRow, JobcenterExtract
+from schemas.extract import (
+    COLUMNS,
+    MAX_BYTES,
+    ExtractRow,
+    JobcenterExtract,
+    ParsedExtract,
+    SkippedRow,
+)
 from schemas.spreadsheet import DELIMITERS, decode_text, is_xlsx, read_csv_rows, xlsx_rows
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 SHEET = "Datatræk"
 FIELD = "fil"
@@ -27,24 +32,6 @@ FIELD = "fil"
 REQUIRED = ("ydernummer", "certificate_type", "received")
 _NUMERIC = ("received", "requests", "median_days")
 _HEADER_SEARCH = 15
-
-
-class SkippedRow(BaseModel):
-    row: int
-    reason: str
-
-
-class ParsedExtract(BaseModel):
-    """A valid extract, with what was left out and why; provider numbers in plain text, so
-    this stays in the activity layer and the artifact store."""
-
-    extract: JobcenterExtract
-    filename: str
-    rows_read: int = Field(description="Rows with figures that were accepted")
-    skipped: list[SkippedRow] = Field(default_factory=list)
-    missing: list[str] = Field(
-        default_factory=list, description="The cluster's practices without any figure"
-    )
 
 
 def _fold(text: str) -> str:

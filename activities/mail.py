@@ -1,40 +1,25 @@
-"""The mail activity: a Danish Jinja2 template per mail, sent over SMTP exactly once.
-
-Each message has a Message-ID derived from (order, mail key, recipient). The sent ledger
-records it after the SMTP server accepted it, so a retried activity skips those already
-sent and sends only the rest.
+"""The mail activity: a Danish template per mail (plain text and HTML), with the links the
+reader needs made here, so no token enters history; delivery in activities/mail_delivery.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Callable
-from datetime import UTC, datetime
-from email.generator import BytesGenerator
-from email.header import Header
+from datetime import datetime
 from email.message import EmailMessage
-from email.policy import EmailPolicy
-from email.utils import format_datetime, formataddr
-from typing import Any
 
-import aiosmtplib
-import structlog
 from pydantic import BaseModel, Field
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
-from activities.artifact_store import ArtifactStore
 from activities.calendar_invite import CalendarInvite, build_ics
-from activities.heartbeat import heartbeating_async
+from activities.mail_delivery import Delivery, MailResult, SmtpSettings, message_id
 from activities.practice_labels import PracticeLabeller
-from activities.sent_ledger import SentLedger
-from activities.survey_links import LinkSigner
 from catalog import Catalog
+from catalog.mail_templates import MailBody
 from schemas.agreements import AgreementView
 from schemas.artifacts import ArtifactRef
 from schemas.events import ConsultationCompleted
 from schemas.follow_up import FollowUpPlan
+from schemas.links import LinkSigner
 from schemas.minutes import Minutes
 from schemas.order import OrderRequest
 from schemas.people import Person
@@ -42,17 +27,14 @@ from schemas.steps import Step
 from schemas.survey import SurveyResults
 from schemas.timeline import Timeline
 
-log = structlog.get_logger(__name__)
-
-
-class SmtpSettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = 1025
-    username: str | None = None
-    password: str | None = None
-    start_tls: bool = False
-    sender: str = "klynger@kiap.dk"
-    sender_name: str = "KiAP – Kvalitet i Almen Praksis"
+__all__ = [
+    "MailActivities",
+    "MailContext",
+    "MailRequest",
+    "MailResult",
+    "SmtpSettings",
+    "message_id",
+]
 
 
 class MailContext(BaseModel):
@@ -60,7 +42,7 @@ class MailContext(BaseModel):
 
     order_id: str
     order: OrderRequest
-    timeline: Timeline
+    timeline: Timeline | None = Field(default=None, description="None before it is planned")
     consultation: ConsultationCompleted | None = None
     minutes: Minutes | None = None
     premeeting_at: datetime | None = None
@@ -88,6 +70,14 @@ class MailRequest(BaseModel):
     mail: str = Field(description="Template id in the package's mails folder")
     key: str = Field(description="Idempotency key: the same key never mails a recipient twice")
     recipients: list[Person] = Field(min_length=1)
+    groups: list[list[int]] | None = Field(
+        default=None,
+        description="Recipients that share one message (a practice's doctors), by index; "
+        "None: one message each",
+    )
+    reply_to: Person | None = Field(
+        default=None, description="Where replies go: the coordinator, when the mail speaks for them"
+    )
     context: MailContext
     attachments: list[ArtifactRef] = Field(default_factory=list)
     calendar: CalendarInvite | None = None
@@ -103,48 +93,54 @@ class MailRequest(BaseModel):
     )
     minutes_link: bool = Field(default=False, description="Add the coordinator's minutes link")
 
+    def envelopes(self) -> list[list[Person]]:
+        if self.groups is None:
+            return [[person] for person in self.recipients]
+        return [[self.recipients[i] for i in group] for group in self.groups]
 
-class MailResult(BaseModel):
-    message_ids: list[str]
-    sent: int
-    already_sent: int
 
+class Links(BaseModel):
+    """Where the links in mails point: the public web app and, for KiAP, the Temporal UI."""
 
-def message_id(order_id: str, key: str, email: str) -> str:
-    digest = hashlib.sha256(f"{order_id}|{key}|{email}".encode()).hexdigest()[:40]
-    return f"<{digest}@klyngepakke.kiap.dk>"
+    public_base_url: str = "http://localhost:8000"
+    temporal_ui_url: str = "http://localhost:8233"
+    namespace: str = "default"
+
+    def ui(self, workflow_id: str) -> str:
+        base = self.temporal_ui_url.rstrip("/")
+        return f"{base}/namespaces/{self.namespace}/workflows/{workflow_id}"
 
 
 class MailActivities:
     def __init__(
         self,
-        smtp: SmtpSettings,
+        delivery: Delivery,
         catalog: Catalog,
-        ledger: SentLedger,
-        store: ArtifactStore,
         signer: LinkSigner | None = None,
-        public_base_url: str = "http://localhost:8000",
+        links: Links | None = None,
         labeller: PracticeLabeller | None = None,
     ) -> None:
-        self.smtp = smtp
+        self.delivery = delivery
         self.catalog = catalog
-        self.ledger = ledger
-        self.store = store
         self.signer = signer
-        self.public_base_url = public_base_url
+        self.links = links or Links()
         self.labeller = labeller
+
+    @property
+    def base(self) -> str:
+        return self.links.public_base_url
 
     def _link(self, request: MailRequest, recipient: Person) -> str | None:
         """The recipient's personal survey link; made here so no token enters history."""
         if request.survey_round is None or self.signer is None:
             return None
         member = request.survey_members[request.recipients.index(recipient)]
-        return self.signer.link(self.public_base_url, request.survey_round, member)
+        return self.signer.link(self.base, request.survey_round, member)
 
     def _upload_link(self, request: MailRequest) -> str | None:
         if request.upload_to is None or self.signer is None:
             return None
-        return self.signer.upload_link(self.public_base_url, request.upload_to)
+        return self.signer.upload_link(self.base, request.upload_to)
 
     def _practice_label(self, request: MailRequest, recipient: Person) -> str | None:
         """The recipient's practice label, worked out here so the pair never enters history."""
@@ -156,17 +152,32 @@ class MailActivities:
             return None
         return self.labeller.labels(request.context.order_id, order.practices)[member.ydernummer]
 
-    def render(self, request: MailRequest, recipient: Person) -> tuple[str, str]:
-        """Subject and body of one mail for one recipient."""
+    def _coordinator_links(self, request: MailRequest, to: list[Person]) -> dict[str, str | None]:
+        """The coordinator's own page and minutes page: only in mails to the coordinator."""
         ctx = request.context
+        if self.signer is None or to[0].email != ctx.order.coordinator.email:
+            return {"coordinator_link": None, "minutes_link": None}
+        return {
+            "coordinator_link": self.signer.coordinator_link(self.base, ctx.order_id),
+            "minutes_link": self.signer.minutes_link(self.base, ctx.order_id)
+            if request.minutes_link
+            else None,
+        }
+
+    def render(self, request: MailRequest, to: list[Person]) -> MailBody:
+        """Subject, text and HTML of one message to the people in ``to``."""
+        ctx = request.context
+        recipient = to[0]
         package = self.catalog.package(ctx.order.package)
-        env = self.catalog.mail_environment(package.id)
+        timeline = ctx.timeline
         plan_rows = [
-            {"label": step.label, "due": ctx.timeline.due[step]}
+            {"label": step.label, "due": timeline.due[step]}
             for step in Step
-            if step not in (Step.ORDER, Step.FOLLOW_UP)
+            if timeline is not None and step not in (Step.ORDER, Step.FOLLOW_UP)
         ]
-        text = env.get_template(f"{request.mail}.j2").render(
+        agreement = ctx.agreement
+        return self.catalog.mail_templates(package.id).render(
+            request.mail,
             **ctx.model_dump(
                 exclude={
                     "order",
@@ -175,16 +186,21 @@ class MailActivities:
                     "minutes",
                     "survey_results",
                     "artifacts",
+                    "agreement",
+                    "follow_up",
                 }
             ),
             order=ctx.order,
-            timeline=ctx.timeline,
+            timeline=timeline,
             consultation=ctx.consultation,
             minutes=ctx.minutes,
             survey_results=ctx.survey_results,
             artifacts=ctx.artifacts,
+            agreement=agreement,
+            follow_up=ctx.follow_up,
             package=package,
             recipient=recipient,
+            names=" og ".join(p.name for p in to),
             plan_rows=plan_rows,
             links=[link for link in package.links if not link.on_practice_sheet],
             checklist=package.practical_checklist[ctx.order.meeting.mode.value],
@@ -193,26 +209,28 @@ class MailActivities:
             practices=ctx.order.practices,
             link=self._link(request, recipient),
             upload_link=self._upload_link(request),
-            minutes_link=self.signer.minutes_link(self.public_base_url, ctx.order_id)
-            if request.minutes_link and self.signer is not None
+            agreement_link=self.signer.agreement_link(self.base, ctx.order_id, agreement.number)
+            if agreement is not None and self.signer is not None
             else None,
+            ui_link=self.links.ui(ctx.order_id),
+            base_url=self.base.rstrip("/"),
             practice_label=self._practice_label(request, recipient),
+            **self._coordinator_links(request, to),
         )
-        return split_subject(text, request.mail)
 
-    def build(self, request: MailRequest, recipient: Person, now: datetime) -> EmailMessage:
-        subject, body = self.render(request, recipient)
-        message = self.compose(
+    def build(self, request: MailRequest, to: list[Person], now: datetime) -> EmailMessage:
+        message = self.delivery.compose(
             request.context.order_id,
             request.key,
             request.mail,
-            recipient,
-            (subject, body),
+            to,
+            self.render(request, to),
             request.attachments,
             now,
+            reply_to=request.reply_to,
         )
         if request.calendar is not None:
-            ics = build_ics(request.calendar, self.smtp.sender, now)
+            ics = build_ics(request.calendar, self.delivery.smtp.sender, now)
             message.add_attachment(
                 ics,
                 maintype="text",
@@ -222,114 +240,12 @@ class MailActivities:
             )
         return message
 
-    def compose(
-        self,
-        workflow_id: str,
-        key: str,
-        mail: str,
-        recipient: Person,
-        text: tuple[str, str],
-        attachments: list[ArtifactRef],
-        now: datetime,
-    ) -> EmailMessage:
-        """One message with its deterministic Message-ID and the stored attachments."""
-        subject, body = text
-        message = EmailMessage()
-        message["Message-ID"] = message_id(workflow_id, key, recipient.email)
-        message["From"] = formataddr((self.smtp.sender_name, self.smtp.sender))
-        message["To"] = formataddr((recipient.name, recipient.email))
-        message["Subject"] = subject
-        message["Date"] = format_datetime(now)
-        message["X-Klyngepakke-Order"] = workflow_id
-        message["X-Klyngepakke-Mail"] = mail
-        message.set_content(body)
-        for ref in attachments:
-            maintype, _, subtype = ref.media_type.partition("/")
-            message.add_attachment(
-                self.store.read(ref), maintype=maintype, subtype=subtype, filename=ref.name
-            )
-        return message
-
-    async def deliver(
-        self,
-        workflow_id: str,
-        key: str,
-        mail: str,
-        recipients: list[Person],
-        build: Callable[[Person, datetime], EmailMessage],
-    ) -> MailResult:
-        """Send to each recipient not yet in the sent-ledger; mark each once accepted.
-
-        One connection for all of them, and each message is marked the moment the server
-        answers its DATA with 250 (not after QUIT): a worker killed in between would send that
-        one message again, with the same Message-ID, so the window is kept as short as SMTP
-        allows."""
-        now = datetime.now(UTC)
-        ids = [message_id(workflow_id, key, r.email) for r in recipients]
-        pending = [(r, mid) for r, mid in zip(recipients, ids, strict=True)]
-        pending = [(r, mid) for r, mid in pending if not self.ledger.was_sent(mid)]
-        skipped = len(recipients) - len(pending)
-        sent = 0
-        if pending:
-            async with (
-                heartbeating_async(),
-                aiosmtplib.SMTP(
-                    hostname=self.smtp.host,
-                    port=self.smtp.port,
-                    username=self.smtp.username,
-                    password=self.smtp.password,
-                    start_tls=self.smtp.start_tls,
-                    timeout=30,
-                ) as smtp,
-            ):
-                for recipient, mid in pending:
-                    await smtp.sendmail(
-                        self.smtp.sender, [recipient.email], wire_bytes(build(recipient, now))
-                    )
-                    self.ledger.mark_sent(mid)
-                    sent += 1
-        log.info("mail_sent", mail=mail, sent=sent, already_sent=skipped)
-        return MailResult(message_ids=ids, sent=sent, already_sent=skipped)
-
     @activity.defn(name="send_mail")
     async def send_mail(self, request: MailRequest) -> MailResult:
-        return await self.deliver(
+        return await self.delivery.deliver(
             request.context.order_id,
             request.key,
             request.mail,
-            request.recipients,
-            lambda recipient, now: self.build(request, recipient, now),
+            request.envelopes(),
+            lambda to, now: self.build(request, to, now),
         )
-
-
-class _WirePolicy(EmailPolicy):
-    """The SMTP policy, with one repair. Python 3.11 folds a long non-ASCII subject so that
-    the space after a word can land between two encoded words, where every mail reader drops
-    it ("… 2027:Gennemgå …", for some dates and not others). A subject with non-ASCII text is
-    encoded by email.header instead, which keeps each space inside its encoded word."""
-
-    def _fold(self, name: str, value: Any, refold_binary: bool = False) -> str:
-        text = str(value)
-        if name.lower() == "subject" and not text.isascii():
-            encoded = Header(text, "utf-8", header_name=name).encode(linesep=self.linesep)
-            return f"{name}: {encoded}{self.linesep}"
-        folded: str = super()._fold(name, value, refold_binary)  # type: ignore[misc]
-        return folded
-
-
-WIRE_POLICY = _WirePolicy(linesep="\r\n")
-
-
-def wire_bytes(message: EmailMessage) -> bytes:
-    """The message as it goes to the SMTP server."""
-    with io.BytesIO() as out:
-        BytesGenerator(out, policy=WIRE_POLICY).flatten(message)
-        return out.getvalue()
-
-
-def split_subject(text: str, mail: str) -> tuple[str, str]:
-    """A template's first line is 'Emne: …'; the rest is the body."""
-    first, _, body = text.partition("\n")
-    if not first.startswith("Emne: "):
-        raise ApplicationError(f"mail template {mail} lacks its 'Emne:' line", non_retryable=True)
-    return first.removeprefix("Emne: ").strip(), body.lstrip("\n")

@@ -11,7 +11,6 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import renderers
-from activities.artifact_store import ArtifactStore
 from activities.heartbeat import heartbeating
 from activities.pdf_conversion import PdfConverter
 from renderers import RenderedDocument
@@ -19,6 +18,7 @@ from renderers.course_program import CourseProgram
 from schemas.artifacts import ArtifactRef
 from schemas.course import CourseDefinition, CourseRequest
 from schemas.documents import DocumentSource
+from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)
 

@@ -29,12 +29,12 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
-from activities.survey_links import LinkSigner
 from bench.results import record
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
 from klyngepakke.repair import repair
+from schemas.links import LinkSigner
 from web.server import server as web_server
 from worker import WORKFLOWS
 from workflows.sandbox import workflow_runner

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 
-from activities.survey_links import LinkSigner
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, running_stack
 from catalog import Catalog
 from klyngepakke.order_file import load_order
 from klyngepakke.settings import PROJECT_ROOT
 from schemas.clock import OrderClock
+from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
 from schemas.survey import SurveyResponse
 from schemas.survey_round import AnswerSubmission, RoundInput, RoundPlan

@@ -21,7 +21,6 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
-from activities.artifact_store import ArtifactStore
 from activities.pdf_conversion import PdfConverter
 from activities.rendering import RenderActivities, RenderRequest
 from bench.results import record, table
@@ -35,6 +34,7 @@ from schemas.extract import ExtractRow, JobcenterExtract, anonymise
 from schemas.order import COPENHAGEN, ContactBy, MeetingMode
 from schemas.survey import SurveyResponse, aggregate
 from schemas.timeline import plan
+from storage.artifact_store import ArtifactStore
 
 DOCTORS = 71  # seed 003: the largest cluster, 71 doctors
 PRACTICES = 24

@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
 from pydantic import ValidationError
 
+from catalog.mail_templates import MailTemplateError, MailTemplates
 from schemas.catalog import Package
 from schemas.course import CourseDefinition
-from schemas.danish_format import date_long, date_short, datetime_long
 from schemas.errors import DomainError, from_validation_error
 
 DEFAULT_DIR = Path(__file__).resolve().parent
@@ -56,7 +55,7 @@ class Catalog:
     def __init__(self, root: Path = DEFAULT_DIR) -> None:
         self.root = root
         self.packages: dict[str, Package] = {}
-        self._mail_envs: dict[str, Environment] = {}
+        self._mail_envs: dict[str, MailTemplates] = {}
         for folder in sorted(p for p in root.iterdir() if (p / "package.yaml").is_file()):
             package = self._load_package(folder)
             self.packages[package.id] = package
@@ -79,8 +78,8 @@ class Catalog:
             )
         return package
 
-    def _load_mails(self, folder: Path) -> Environment:
-        return _mail_environment(folder / "mails", REQUIRED_MAILS)
+    def _load_mails(self, folder: Path) -> MailTemplates:
+        return _mail_templates(folder / "mails", REQUIRED_MAILS)
 
     def package(self, package_id: str) -> Package:
         try:
@@ -91,7 +90,7 @@ class Catalog:
                 "package", f"ukendt pakke '{package_id}' – kendte pakker: {known}"
             ) from None
 
-    def mail_environment(self, package_id: str) -> Environment:
+    def mail_templates(self, package_id: str) -> MailTemplates:
         self.package(package_id)
         return self._mail_envs[package_id]
 
@@ -123,25 +122,13 @@ def load_course(course_id: str, root: Path = COURSES_DIR) -> CourseDefinition:
     return definition
 
 
-def course_mail_environment(course_id: str, root: Path = COURSES_DIR) -> Environment:
-    return _mail_environment(root / course_id / "mails", REQUIRED_COURSE_MAILS)
+def course_mail_templates(course_id: str, root: Path = COURSES_DIR) -> MailTemplates:
+    return _mail_templates(root / course_id / "mails", REQUIRED_COURSE_MAILS)
 
 
-def _mail_environment(mails: Path, required: tuple[str, ...]) -> Environment:
+def _mail_templates(mails: Path, required: tuple[str, ...]) -> MailTemplates:
     """The Danish mail templates of a folder, every required one present and parseable."""
-    env = Environment(
-        loader=FileSystemLoader(mails),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(dato=date_long, dato_kort=date_short, dato_tid=datetime_long)
-    for name in required:
-        path = mails / f"{name}.j2"
-        if not path.is_file():
-            raise CatalogError(str(path), "mailskabelonen mangler")
-        try:
-            env.get_template(f"{name}.j2")
-        except TemplateSyntaxError as exc:
-            raise CatalogError(str(path), f"linje {exc.lineno}: {exc.message}") from None
-    return env
+    try:
+        return MailTemplates(mails, required)
+    except MailTemplateError as exc:
+        raise CatalogError(exc.field, exc.message) from None

@@ -28,7 +28,6 @@ from klyngepakke.order_file import (
     load_minutes,
     load_order,
     load_questions,
-    parse_participants,
     read_yaml,
 )
 from klyngepakke.settings import Settings, get_settings
@@ -46,6 +45,9 @@ from schemas.commands import (
 from schemas.course import CourseNoteCommand, ParticipantsCommand
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.order import ContactBy, MeetingMode, as_copenhagen
+from schemas.participant_list import parse_participants
+from storage.artifact_store import ArtifactStore
+from storage.uploads import UploadRefused, read_receipt, store_extract_upload
 
 app = typer.Typer(
     help="KiAP's klyngepakker som Temporal-workflows.",
@@ -336,10 +338,18 @@ def extract_submit(
     if not extract_file.is_file():
         _fail(2, f"file: filen {extract_file} findes ikke", as_json, "file")
     data = extract_file.read_bytes()
-    accepted, receipt = _run(
-        as_json,
-        lambda orders, _: orders.extract_submit(order_id, data, extract_file.name, uploaded_by),
-    )
+
+    async def submit(orders: CoursesClient, settings: Settings) -> tuple[Any, Any]:
+        try:
+            upload = store_extract_upload(
+                ArtifactStore(settings.upload_dir), order_id, data, extract_file.name
+            )
+        except (UploadRefused, ValueError) as exc:
+            raise StepRejected(getattr(exc, "message", "ordre-id: ugyldigt")) from None
+        accepted = await orders.extract_submit(order_id, upload, uploaded_by)
+        return accepted, read_receipt(ArtifactStore(settings.artifact_dir), accepted.receipt)
+
+    accepted, receipt = _run(as_json, submit)
     if as_json:
         print(
             json.dumps(

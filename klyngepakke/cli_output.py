@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.table import Table
 
-from activities.extract_file import ParsedExtract
 from klyngepakke.client import OrderSummary
 from schemas.commands import StepAccepted
 from schemas.course import CourseStatus
 from schemas.danish_format import date_short, datetime_long, number
+from schemas.extract import ParsedExtract
 from schemas.state import OrderStatus
 
 console = Console()

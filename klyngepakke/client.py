@@ -16,16 +16,14 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
-from activities.artifact_store import ArtifactStore
-from activities.extract_check import read_receipt
-from activities.extract_file import MAX_BYTES, ParsedExtract
 from klyngepakke.payload_codec import encrypted_converter
 from klyngepakke.repair import Repaired, repair
 from klyngepakke.settings import Settings
+from schemas.artifacts import ArtifactRef
 from schemas.catalog import SurveyTemplate
 from schemas.commands import (
     AgreementDoneCommand,
@@ -33,7 +31,9 @@ from schemas.commands import (
     ConsultationDone,
     ExtractAccepted,
     ExtractSubmit,
+    LateDecision,
     MeetingRecord,
+    MembersChange,
     OrderInput,
     PremeetingDone,
     PremeetingSchedule,
@@ -43,20 +43,18 @@ from schemas.commands import (
     SurveyImport,
 )
 from schemas.errors import DomainError
+from schemas.follow_up import FollowUpStatus, follow_up_id
 from schemas.order import OrderRequest, default_order_id
-from schemas.spreadsheet import is_xlsx
+from schemas.overview import CoordinatorView, OrderOverview
 from schemas.state import MinutesPage, OrderStatus, UploadPage
 from schemas.survey import SurveyResponse
-from schemas.survey_round import AnswerSubmission, RoundProgress, SurveyForm
-from schemas.timeline import plan
+from schemas.survey_round import AnswerSubmission, RoundEditor, RoundProgress, SurveyForm
+from schemas.timeline import LateOrder, plan
 from workflows import search_attributes
+from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
 from workflows.survey_round import SurveyRound, round_id
 
-UPLOAD_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-}
 # A person waits on the page: past this, they are asked to try again rather than left hanging.
 PAGE_QUERY_TIMEOUT = timedelta(seconds=15)
 
@@ -154,25 +152,59 @@ class OrdersClient:
         *,
         order_id: str | None = None,
         allow_late: bool = False,
+        late_request: bool = False,
         seconds_per_day: float | None = None,
+        submission: str | None = None,
     ) -> str:
         """Start an order; a plan that cannot be made is refused before anything starts. The
-        workflow plans from the same moment, so what is accepted here never fails there."""
+        workflow plans from the same moment, so what is accepted here never fails there.
+
+        ``late_request``: an order less than 8 weeks ahead goes to KiAP, which approves or
+        refuses it. ``submission``: the order form's key; the same form sent twice starts
+        one order (the second start finds the first and returns its id)."""
         accepted = await self.clock()
-        plan(order, accepted, allow_late=allow_late)
+        needs_approval = False
+        try:
+            plan(order, accepted, allow_late=allow_late)
+        except LateOrder:
+            if not late_request:
+                raise
+            plan(order, accepted, allow_late=True)  # still refused under 2 weeks
+            needs_approval = True
         workflow_id = order_id or default_order_id(order)
         inp = OrderInput(
             order=order,
             consultant=order.consultant or self.settings.default_consultant,
             allow_late=allow_late,
+            late_request=needs_approval,
             seconds_per_day=seconds_per_day,
             accepted_at=accepted,
         )
+        try:
+            await self._start_order(inp, workflow_id, submission)
+        except WorkflowAlreadyStartedError:
+            if submission is not None and await self._submitted_as(workflow_id) == submission:
+                return workflow_id
+            raise DomainError(
+                "meeting.start",
+                "klyngen har allerede bestilt pakken til et møde den dag – skriv til KiAP, hvis "
+                "bestillingen skal ændres, eller vælg en anden dato",
+            ) from None
+        return workflow_id
+
+    async def _submitted_as(self, workflow_id: str) -> str | None:
+        memo = await (await self._handle(workflow_id).describe()).memo()
+        value = memo.get("submission")
+        return value if isinstance(value, str) else None
+
+    async def _start_order(self, inp: OrderInput, workflow_id: str, submission: str | None) -> None:
+        order = inp.order
         await self.client.start_workflow(
             OrderWorkflow.run,
             inp,
             id=workflow_id,
             task_queue=self.settings.task_queue,
+            memo={"submission": submission} if submission else None,
             static_summary=f"{order.package}: {order.cluster.name}",
             static_details=(
                 f"Klyngemøde {order.meeting.start.isoformat()} · {order.municipality.name}"
@@ -187,7 +219,6 @@ class OrdersClient:
                 ]
             ),
         )
-        return workflow_id
 
     def _handle(self, order_id: str) -> WorkflowHandle[Any, Any]:
         return self.client.get_workflow_handle(order_id)
@@ -305,6 +336,34 @@ class OrdersClient:
     async def retry_render(self, order_id: str, cmd: RetryRender) -> StepAccepted:
         return await self._update(order_id, "retry_render", cmd)
 
+    async def decide_late(self, order_id: str, cmd: LateDecision) -> StepAccepted:
+        return await self._update(order_id, "decide_late", cmd)
+
+    async def change_members(self, order_id: str, cmd: MembersChange) -> StepAccepted:
+        return await self._update(order_id, "change_members", cmd)
+
+    async def order_page(self, order_id: str) -> OrderStatus | None:
+        """The order's status for a page, or None for an order that does not exist."""
+        status: OrderStatus | None = await self._page_query(order_id, OrderWorkflow.status)
+        return status
+
+    async def coordinator_view(self, order_id: str) -> CoordinatorView | None:
+        """Everything the coordinator's page shows: the order's overview, its survey round
+        and its follow-up meeting; None for an order that does not exist."""
+        overview: OrderOverview | None = await self._page_query(order_id, OrderWorkflow.overview)
+        if overview is None:
+            return None
+        # A query answers as of the order's last task; the page needs the order's time now.
+        now = overview.status.clock.planned(await self.clock())
+        overview = overview.model_copy(update={"now": now})
+        survey: RoundEditor | None = await self._page_query(
+            round_id(order_id, 1), SurveyRound.editor
+        )
+        follow_up: FollowUpStatus | None = None
+        if overview.status.follow_up_meeting:
+            follow_up = await self._page_query(follow_up_id(order_id), FollowUpMeeting.status)
+        return CoordinatorView(overview=overview, survey=survey, follow_up=follow_up)
+
     async def minutes_page(self, order_id: str) -> MinutesPage | None:
         """What the minutes page shows, or None for an order that does not run (any more)."""
         page: MinutesPage | None = await self._page_query(order_id, OrderWorkflow.minutes_page)
@@ -318,20 +377,13 @@ class OrdersClient:
         return page
 
     async def extract_submit(
-        self, order_id: str, data: bytes, filename: str, uploaded_by: str
-    ) -> tuple[ExtractAccepted, ParsedExtract]:
-        """Keep the file in the upload store, let the order read it, and return what it
-        accepted as read (provider numbers included, for the uploader's eyes only)."""
-        if len(data) > MAX_BYTES:
-            raise StepRejected("Filen er større end 2 MB – send kun datatrækket.")
-        if not data.strip():
-            raise StepRejected("Filen er tom – udfyld skabelonen og send den igen.")
+        self, order_id: str, upload: ArtifactRef, uploaded_by: str
+    ) -> ExtractAccepted:
+        """Let the order read and check an upload already in the upload store (the web app
+        and the CLI put it there: storage/uploads.py); what it accepted, or StepRejected with
+        the report by row and column."""
         if await self.upload_page(order_id) is None:
             await self._raise_closed_or_unknown(order_id)
-        suffix = "xlsx" if is_xlsx(data, filename) else "csv"
-        upload = ArtifactStore(self.settings.upload_dir).put(
-            order_id, "extract_upload", f"jobcenter-upload.{suffix}", UPLOAD_TYPES[suffix], data
-        )
         accepted = await self._update(
             order_id,
             "extract_submit",
@@ -339,8 +391,7 @@ class OrdersClient:
             result_type=ExtractAccepted,
         )
         assert isinstance(accepted, ExtractAccepted)
-        receipt = read_receipt(ArtifactStore(self.settings.artifact_dir), accepted.receipt)
-        return accepted, receipt
+        return accepted
 
     # ---- the survey round (a child of the order, id derived from the order's) ----------
 

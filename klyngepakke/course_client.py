@@ -68,6 +68,11 @@ class CoursesClient(OrdersClient):
                 raise UnknownOrder(course_id) from None
             raise
 
+    async def course_page(self, course_id: str) -> CourseStatus | None:
+        """The course's status for a teacher's page, or None for a course that does not exist."""
+        status: CourseStatus | None = await self._page_query(course_id, CourseWorkflow.status)
+        return status
+
     async def course_task_done(self, course_id: str, task: str) -> StepAccepted:
         return await self._update(course_id, "task_done", TaskDone(task=task))
 

@@ -10,18 +10,12 @@ import yaml
 from pydantic import ValidationError
 
 from schemas.catalog import SurveyTemplate
-from schemas.course import CourseRequest, Participant
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.course import CourseRequest
+from schemas.errors import DomainError, from_validation_error
 from schemas.member_list import parse_member_list
 from schemas.minutes import Minutes
 from schemas.order import OrderRequest
-from schemas.spreadsheet import (
-    decode_text,
-    first_line_delimiter,
-    is_xlsx,
-    read_csv_rows,
-    xlsx_rows,
-)
+from schemas.participant_list import parse_participants
 
 
 def read_yaml(path: Path, what: str) -> dict[str, Any]:
@@ -66,49 +60,6 @@ def load_minutes(path: Path) -> Minutes:
         return Minutes.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc) from None
-
-
-_PARTICIPANT_HEADERS = {
-    "email": {"email", "e-mail", "mail", "e-mailadresse"},
-    "name": {"navn", "name", "deltager"},
-    "team": {"team", "afdeling", "enhed"},
-}
-
-
-def parse_participants(data: bytes, filename: str) -> list[Participant]:
-    """Participants from CSV/XLSX (columns email, navn, team; only email is required)."""
-    if is_xlsx(data, filename):
-        rows = xlsx_rows(data, "participants_file")
-    else:
-        text = decode_text(data)
-        rows = read_csv_rows(text, first_line_delimiter(text), "participants_file")
-    rows = [[str(c or "").strip() for c in r] for r in rows if any(str(c or "").strip() for c in r)]
-    if not rows:
-        raise DomainError("participants_file", "filen er tom – kolonnerne er email;navn;team")
-    columns = {
-        key: i
-        for i, cell in enumerate(rows[0])
-        for key, names in _PARTICIPANT_HEADERS.items()
-        if cell.lower() in names
-    }
-    if "email" not in columns:
-        raise DomainError(
-            "participants_file", "mangler kolonnen email i første række – fx email;navn;team"
-        )
-    people = []
-    errors: list[DomainError] = []
-    for number, row in enumerate(rows[1:], start=2):
-        values = {k: (row[i] if i < len(row) else "") or None for k, i in columns.items()}
-        try:
-            people.append(Participant.model_validate(values))
-        except ValidationError as exc:
-            errors += [
-                DomainError(f"participants_file række {number}, {e.field}", e.message)
-                for e in from_validation_error(exc).errors
-            ]
-    if errors:
-        raise DomainErrors(errors)
-    return people
 
 
 def load_course_file(path: Path) -> CourseRequest:

@@ -9,10 +9,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from activities.mail import SmtpSettings
+from activities.mail import Links
+from activities.mail_delivery import SmtpSettings
 from klyngepakke.payload_codec import PayloadKeys, local_keys
 from schemas.people import Person
-from web.rate_limit import PER_ADDRESS, PER_TOKEN
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TASK_QUEUE = "klyngepakke"
@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     task_queue: str = TASK_QUEUE
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="State of the embedded stack")
     ui_port: int = 8233
+    temporal_ui_url: str | None = Field(
+        default=None,
+        description="The Temporal UI as KiAP's staff reach it (links in their mails); "
+        "http://localhost:<ui_port> if unset",
+    )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_username: str | None = None
@@ -71,9 +76,11 @@ class Settings(BaseSettings):
         default=None,
         description="JSON key file {active, keys}; var/payload-keys.json (created) if unset",
     )
-    web_limit_per_token: str = Field(default=PER_TOKEN, description="POSTs per link token")
+    web_limit_per_token: str = Field(
+        default="20/minute;120/hour", description="POSTs per link token"
+    )
     web_limit_per_address: str = Field(
-        default=PER_ADDRESS, description="Requests per client address"
+        default="300/minute", description="Requests per client address"
     )
     codec_port: int = Field(default=8081, description="The codec endpoint for the Temporal UI")
     codec_origins: str = Field(
@@ -126,6 +133,14 @@ class Settings(BaseSettings):
             password=self.smtp_password,
             start_tls=self.smtp_starttls,
             sender=self.mail_from,
+        )
+
+    @property
+    def links(self) -> Links:
+        return Links(
+            public_base_url=self.public_base_url,
+            temporal_ui_url=self.temporal_ui_url or f"http://localhost:{self.ui_port}",
+            namespace=self.temporal_namespace,
         )
 
     @property

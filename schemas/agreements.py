@@ -67,8 +67,13 @@ def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
     key = _key(agreement.owner)
     if key in CLUSTER:
         return [order.coordinator]
-    if key in JOBCENTER:
-        return [order.municipality.jobcenter_contact]
+    municipality = order.municipality
+    if key in JOBCENTER or key in (
+        _key(municipality.jobcenter_contact.name),
+        _key(municipality.name),
+        _key(f"jobcenter {municipality.name.removesuffix(' Kommune')}"),
+    ):
+        return [municipality.jobcenter_contact]
     if key in PRACTICES:
         return list(order.members)
     named = [m for m in order.members if _key(m.name) == key]
@@ -78,9 +83,29 @@ def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
         return [named[0]]
     raise DomainError(
         "owner",
-        "ukendt ansvarlig – skriv Klyngen, Jobcenteret, Alle praksisser eller et medlems navn,"
-        " eller tilføj owner_email",
+        f"ukendt ansvarlig – vælg en af: {', '.join(known_owners(order)[:8])} …, eller skriv"
+        " den ansvarliges e-mail",
     )
+
+
+def known_owners(order: OrderRequest) -> list[str]:
+    """The owners an agreement can have, as the minutes page offers them."""
+    names = ["Klyngen", "Jobcenteret", "Alle praksisser", order.coordinator.name]
+    names += [order.municipality.jobcenter_contact.name, order.municipality.name]
+    names += [m.name for m in order.members]
+    return list(dict.fromkeys(names))
+
+
+def reminder_envelopes(agreement: Agreement, order: OrderRequest) -> list[list[Person]]:
+    """Who gets one reminder message together: for "Alle praksisser" one message per
+    practice with its doctors on it, otherwise one per owner."""
+    owners = owners_of(agreement, order)
+    if agreement.owner_email is None and _key(agreement.owner) in PRACTICES:
+        practices: dict[str, list[Person]] = {}
+        for member in order.members:
+            practices.setdefault(member.ydernummer, []).append(member)
+        return list(practices.values())
+    return [[owner] for owner in owners]
 
 
 def check_owners(agreements: list[Agreement], order: OrderRequest) -> None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.artifacts import ArtifactRef
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, LocalDateTime, MeetingMode, OrderRequest
-from schemas.people import Person
+from schemas.people import Email, Member, Person
 from schemas.program import ProgramChanges
 from schemas.survey import SurveyResponse
 
@@ -24,6 +24,11 @@ class OrderInput(BaseModel):
     consultant: Person = Field(description="The order's consultant, or the settings' default")
     allow_late: bool = False
     seconds_per_day: float | None = Field(default=None, gt=0)
+    late_request: bool = Field(
+        default=False,
+        description="Placed less than 8 weeks ahead and sent to KiAP: waits for an operator's "
+        "approve_late before anything is planned",
+    )
     accepted_at: datetime | None = Field(
         default=None,
         description="When the client checked and accepted the order: the workflow plans from "
@@ -68,6 +73,9 @@ class MeetingRecord(_Command):
 
 class AgreementDoneCommand(_Command):
     number: int = Field(ge=1, le=50, description="Aftalens nummer i referatet (1, 2, …)")
+    by: str | None = Field(
+        default=None, max_length=120, description="Hvem markerede den, fx den ansvarlige"
+    )
 
 
 class Reschedule(_Command):
@@ -84,6 +92,23 @@ class ExtractSubmit(_Command):
     uploaded_by: str = Field(
         min_length=2, max_length=80, description="Hvem sendte filen, fx jobcenter (upload-side)"
     )
+
+
+class LateDecision(_Command):
+    """KiAP's answer to a late order sent from the order form."""
+
+    approve: bool
+    reason: str | None = Field(
+        default=None, max_length=500, description="Begrundelse; skal udfyldes ved et afslag"
+    )
+    by: str = Field(default="drift", min_length=2, max_length=80)
+
+
+class MembersChange(_Command):
+    """The coordinator adds or removes members until the survey has closed."""
+
+    add: list[Member] = Field(default_factory=list, max_length=100)
+    remove: list[Email] = Field(default_factory=list, max_length=100)
 
 
 class RetryRender(_Command):

@@ -60,6 +60,11 @@ class CourseDefinition(BaseModel):
     minutes: int
     learning_goals: list[str]
     preparation: str
+    guide_link: str | None = Field(
+        default=None,
+        description="Attestguiden, linked from the intro mail (a course may give its own); "
+        "None only in courses loaded before it was in the catalog",
+    )
     cases: list[Case]
     program: list[ProgramItem]
     tasks: list[TaskDefinition]

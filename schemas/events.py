@@ -146,6 +146,7 @@ class AgreementReminderSent(_Event):
 class AgreementDone(_Event):
     type: Literal["AgreementDone"] = "AgreementDone"
     number: int
+    by: str | None = Field(default=None, description="Who marked it, as they gave it")
 
 
 class AgreementOverdue(_Event):
@@ -185,6 +186,26 @@ class OrderCancelled(_Event):
 
 class OrderCompleted(_Event):
     type: Literal["OrderCompleted"] = "OrderCompleted"
+
+
+class LateOrderRequested(_Event):
+    """Ordered less than 8 weeks ahead and sent to KiAP, which decides."""
+
+    type: Literal["LateOrderRequested"] = "LateOrderRequested"
+    weeks_missing: int
+
+
+class LateOrderDecided(_Event):
+    type: Literal["LateOrderDecided"] = "LateOrderDecided"
+    approved: bool
+    by: str
+    reason: str | None = None
+
+
+class MembersChanged(_Event):
+    type: Literal["MembersChanged"] = "MembersChanged"
+    added: int
+    removed: int
 
 
 class ChildSignalDropped(_Event):
@@ -248,6 +269,9 @@ DomainEvent = Annotated[
     | OrderRescheduled
     | OrderCancelled
     | OrderCompleted
+    | LateOrderRequested
+    | LateOrderDecided
+    | MembersChanged
     | ChildSignalDropped
     | ChildFailed
     | RenderFailed

@@ -117,3 +117,25 @@ def anonymise(extract: JobcenterExtract, order_key: str, practices: list[str]) -
             totals[row.certificate_type] = totals.get(row.certificate_type, 0) + row.received
     types = [TypeFigures(certificate_type=t, received=n) for t, n in sorted(totals.items())]
     return AnonymisedExtract(practices=figures, types=types)
+
+
+# The largest extract file a job centre may upload (the template with 71 practices is 12 KB).
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class SkippedRow(BaseModel):
+    row: int
+    reason: str
+
+
+class ParsedExtract(BaseModel):
+    """A valid extract, with what was left out and why; provider numbers in plain text, so
+    it stays in the artifact store and is shown only to whoever uploaded it."""
+
+    extract: JobcenterExtract
+    filename: str
+    rows_read: int = Field(description="Rows with figures that were accepted")
+    skipped: list[SkippedRow] = Field(default_factory=list)
+    missing: list[str] = Field(
+        default_factory=list, description="The cluster's practices without any figure"
+    )

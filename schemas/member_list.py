@@ -89,3 +89,37 @@ def parse_member_list(data: bytes, filename: str) -> list[Member]:
     if errors:
         raise DomainErrors(errors)
     return members
+
+
+HEADER_LINE = "navn;email;ydernummer"
+
+
+def parse_member_lines(text: str) -> list[Member]:
+    """Members typed or pasted one per line as ``navn;email;ydernummer`` (a header line may
+    be there or not); problems are named by line."""
+    lines = [line for line in text.replace("\r\n", "\n").split("\n")]
+    first = next((line for line in lines if line.strip()), "")
+    header = all(_header_key(cell) for cell in first.replace(",", ";").split(";") if cell.strip())
+    if not first.strip():
+        raise DomainError("members", "skriv mindst ét medlem: navn;email;ydernummer")
+    body = "\n".join(lines) if header else HEADER_LINE + "\n" + "\n".join(lines)
+    try:
+        return parse_member_list(body.encode("utf-8"), "medlemmer.csv")
+    except DomainErrors as exc:
+        raise DomainErrors([_as_line(e, 0 if header else 1) for e in exc.errors]) from None
+    except DomainError as exc:
+        raise _as_line(exc, 0 if header else 1) from None
+
+
+def _as_line(error: DomainError, shift: int) -> DomainError:
+    """'members_file række 3, email' -> 'members' with 'linje 2: email …'."""
+    found = re.match(r"members_file række (\d+), (\w+)", error.field)
+    if found is None:
+        return DomainError("members", error.message)
+    line = int(found.group(1)) - shift
+    return DomainError("members", f"linje {line}, {found.group(2)}: {error.message}")
+
+
+def member_lines(members: list[Member]) -> str:
+    """The members as the lines ``parse_member_lines`` reads, to show them back in a form."""
+    return "\n".join(f"{m.name};{m.email};{m.ydernummer}" for m in members)

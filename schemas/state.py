@@ -24,6 +24,8 @@ from schemas.events import (
     FollowUpSummarySent,
     InvitationSent,
     JobcenterGuideSent,
+    LateOrderDecided,
+    LateOrderRequested,
     MailSent,
     MaterialSent,
     MeetingRecorded,
@@ -81,6 +83,9 @@ class OrderState(BaseModel):
     child_failures: list[ChildFailed] = Field(default_factory=list)
     render_failed: RenderFailed | None = Field(
         default=None, description="Set while the order waits for an operator's retry_render"
+    )
+    awaiting_approval: bool = Field(
+        default=False, description="A late order from the form, waiting for KiAP's answer"
     )
 
     def agreement_views(self) -> list[AgreementView]:
@@ -249,6 +254,12 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case OrderCompleted():
             s = s.model_copy(update={"status": "completed"})
             s = _set(s, at, follow_up=StepState.DONE)
+        case LateOrderRequested():
+            s = s.model_copy(update={"awaiting_approval": True})
+        case LateOrderDecided():
+            s = s.model_copy(update={"awaiting_approval": False})
+            if not event.approved:
+                s = s.model_copy(update={"status": "cancelled", "cancel_reason": event.reason})
         case ChildFailed():
             s = s.model_copy(update={"child_failures": [*s.child_failures, event]})
         case RenderFailed():
@@ -328,6 +339,9 @@ class UploadPage(BaseModel):
     meeting: datetime
     open: bool = Field(description="Whether an upload can be accepted now")
     uploads: list[ExtractUploadView]
+    premeeting_at: datetime | None = Field(
+        default=None, description="The pre-meeting with the cluster, once it is set"
+    )
 
 
 class MinutesPage(BaseModel):
@@ -339,6 +353,9 @@ class MinutesPage(BaseModel):
     open: bool = Field(description="The meeting has started and no minutes are recorded")
     recorded: bool
     members: list[str] = Field(description="Names, offered as owners of agreements")
+    owners: list[str] = Field(
+        default_factory=list, description="Every owner the order can remind, to choose from"
+    )
 
 
 class ProblemView(BaseModel):
@@ -397,6 +414,9 @@ class OrderStatus(BaseModel):
     )
     problems: list[ProblemView] = Field(
         default_factory=list, description="Failed parts the order went on without"
+    )
+    awaiting_approval: bool = Field(
+        default=False, description="A late order waiting for KiAP's approve_late"
     )
 
 
@@ -462,6 +482,7 @@ def status_of(
         agreements=state.agreement_views(),
         follow_up_meeting=state.follow_up_meeting.workflow_id if state.follow_up_meeting else None,
         problems=problems_of(state),
+        awaiting_approval=state.awaiting_approval,
     )
 
 

@@ -39,6 +39,9 @@ def current_details(
     if state.status == "completed":
         lines.append("**Afsluttet** – alle trin er gennemført.")
         return "\n\n".join(lines)
+    if state.awaiting_approval:
+        lines.append("**Sen bestilling** – venter på KiAPs svar (opdateringen decide_late).")
+        return "\n\n".join(lines)
     step = state.current_step
     progress = state.steps[step]
     due = f", frist {date_long(timeline.due[step])}" if timeline else ""

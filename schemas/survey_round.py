@@ -57,6 +57,29 @@ class RoundInput(BaseModel):
         return list(self.order.members)
 
 
+class RoundMembers(BaseModel):
+    """The order's member list after a change (signal ``members_changed``)."""
+
+    members: list[Member]
+
+
+class RoundEditor(BaseModel):
+    """What the coordinator's page shows of the round: its questions, dates and counts."""
+
+    template: SurveyTemplate
+    dispatched: bool
+    closed: bool
+    dispatch_at: datetime
+    close_at: datetime
+    invited: int
+    answered: int
+    reminded: int
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
 class SurveyForm(BaseModel):
     """What the web form needs to show one member their questions."""
 
@@ -66,6 +89,9 @@ class SurveyForm(BaseModel):
     template: SurveyTemplate
     close_at: datetime
     previous: SurveyResponse | None
+    member_left: bool = Field(
+        default=False, description="The coordinator took this member off the list"
+    )
 
 
 class AnswerSubmission(BaseModel):

@@ -9,7 +9,7 @@ deck arrived. Due dates fall on Danish business days at 09:00.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,7 @@ from schemas.business_days import (
     on_or_after,
     on_or_before,
 )
+from schemas.danish_format import date_long
 from schemas.errors import DomainError
 from schemas.order import OrderRequest
 from schemas.steps import Step
@@ -70,6 +71,11 @@ def weeks_missing(now: datetime, meeting: datetime) -> int:
     return math.ceil((MIN_LEAD - (meeting - now)) / timedelta(weeks=1))
 
 
+def earliest_meeting(now: datetime) -> date:
+    """The first business day a meeting can be on when the package is ordered ``now``."""
+    return on_or_after((now + MIN_LEAD + timedelta(days=1)).date())
+
+
 def plan(order: OrderRequest, now: datetime, *, allow_late: bool = False) -> Timeline:
     """Plan every step of ``order`` placed at ``now``; refuse what cannot be planned."""
     meeting = order.meeting.start
@@ -83,11 +89,13 @@ def plan(order: OrderRequest, now: datetime, *, allow_late: bool = False) -> Tim
     late = lead < MIN_LEAD
     if late and not allow_late:
         missing = weeks_missing(now, meeting)
+        earliest = earliest_meeting(now)
         raise LateOrder(
             "meeting.start",
             f"klyngepakken skal bestilles senest 8 uger før mødet; der mangler {missing}"
-            f" {'uge' if missing == 1 else 'uger'}. Vælg en senere mødedato, eller bed KiAP"
-            " om at tillade en sen bestilling (--allow-late)",
+            f" {'uge' if missing == 1 else 'uger'}. Den tidligste mødedato er"
+            f" {date_long(earliest)}. Vælg en senere dato, eller send bestillingen til KiAP"
+            " som en sen bestilling",
         )
     call_at = order.call_at
     if call_at <= now:

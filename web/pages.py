@@ -1,4 +1,5 @@
-"""The web app's Danish pages, shared by the survey form and the upload page."""
+"""The web app's Danish pages: one Jinja2 environment with Danish dates and numbers, and the
+messages every page shares (an unknown link, a passed stage)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,36 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from schemas.danish_format import clock, date_long, date_short, datetime_long, number, percent
+
 HERE = Path(__file__).resolve().parent
 
 
 class Pages:
     def __init__(self) -> None:
         self.templates = Jinja2Templates(directory=HERE / "templates")
+        self.templates.env.filters.update(
+            dato=date_long,
+            dato_kort=date_short,
+            dato_tid=datetime_long,
+            klokken=clock,
+            tal=number,
+            procent=percent,
+        )
 
     def page(self, request: Request, name: str, status: int, **context: Any) -> HTMLResponse:
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
-    def message(self, request: Request, status: int, heading: str, text: str) -> HTMLResponse:
-        return self.page(request, "message.html", status, heading=heading, text=text)
+    def message(
+        self,
+        request: Request,
+        status: int,
+        heading: str,
+        text: str,
+        back: tuple[str, str] | None = None,
+    ) -> HTMLResponse:
+        """A page with one message; ``back`` is (label, address) of where to go instead."""
+        return self.page(request, "message.html", status, heading=heading, text=text, back=back)
 
     def unknown_link(self, request: Request) -> HTMLResponse:
         # The same page for a forged, mistyped or outdated link: it reveals nothing.

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
 from fastapi import FastAPI
 
-from activities.survey_links import LinkSigner
-from klyngepakke.client import OrdersClient, connect
+from catalog import Catalog
+from klyngepakke.client import connect
+from klyngepakke.course_client import CoursesClient
 from klyngepakke.payload_codec import EncryptionCodec
 from klyngepakke.settings import Settings
-from web.app import SurveyBackend, create_app
+from schemas.links import LinkSigner
+from web.app import create_app
 from web.codec import create_codec_app
+from web.config import WebConfig
 from web.rate_limit import RateLimits
 
 
 def build_app(settings: Settings) -> FastAPI:
-    client: OrdersClient | None = None
+    client: CoursesClient | None = None
 
-    async def backend() -> SurveyBackend:
+    async def backend() -> Any:
         nonlocal client
         if client is None:
-            client = OrdersClient(await connect(settings), settings)
+            client = CoursesClient(await connect(settings), settings)
         return client
 
-    limits = RateLimits(
-        per_token=settings.web_limit_per_token, per_address=settings.web_limit_per_address
+    signer = LinkSigner(settings.link_secret())
+    config = WebConfig(
+        signer=signer,
+        limits=RateLimits(
+            per_token=settings.web_limit_per_token, per_address=settings.web_limit_per_address
+        ),
+        artifact_dir=settings.artifact_dir,
+        upload_dir=settings.upload_dir,
+        catalog=Catalog(),
+        public_base_url=settings.public_base_url,
     )
-    return create_app(backend, LinkSigner(settings.link_secret()), limits)
+    return create_app(backend, signer, config=config)
 
 
 def build_codec_app(settings: Settings) -> FastAPI:

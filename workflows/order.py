@@ -18,11 +18,12 @@ from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
-    from schemas.agreements import AgreementState, ReminderKind, owners_of, schedule
+    from schemas.agreements import AgreementState, ReminderKind, reminder_envelopes, schedule
     from schemas.business_days import add_business_days, at_workday_start
     from schemas.catalog import Package, SurveyTemplate
     from schemas.clock import OrderClock
     from schemas.commands import (
+        LateDecision,
         OrderInput,
     )
     from schemas.errors import DomainError
@@ -57,9 +58,19 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.follow_up_meeting import FollowUpMeeting
     from workflows.order_base import _Cancelled
+    from workflows.order_requests import OrderRequests
     from workflows.order_steps import OrderSteps
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE
+
+
+def _numbered(envelopes: list[list[Any]]) -> list[list[int]]:
+    """Envelopes of people as indexes into their flattened list."""
+    groups, start = [], 0
+    for envelope in envelopes:
+        groups.append(list(range(start, start + len(envelope))))
+        start += len(envelope)
+    return groups
 
 
 _WAKE_DA = {
@@ -70,7 +81,7 @@ _WAKE_DA = {
 
 
 @workflow.defn
-class OrderWorkflow(OrderSteps):
+class OrderWorkflow(OrderRequests, OrderSteps):
     @workflow.init
     def __init__(self, inp: OrderInput) -> None:
         self._input = inp
@@ -98,6 +109,7 @@ class OrderWorkflow(OrderSteps):
         self._follow_up_finished = False
         self._follow_up_error: ChildWorkflowError | None = None
         self._follow_up_watch: asyncio.Future[None] | None = None
+        self._late_decision: LateDecision | None = None
         self._replay_safe = False
 
     # ---- the stages -------------------------------------------------------------------
@@ -115,8 +127,15 @@ class OrderWorkflow(OrderSteps):
         # Planned from the moment the client accepted the order (its checks ran then), not from
         # this first task, which a busy or restarting worker may run minutes later.
         accepted = inp.accepted_at or self._now()
+        allow_late = inp.allow_late
+        if inp.late_request and not allow_late:
+            # Sent to KiAP from the order form: nothing is planned until an operator answers.
+            if not await self._await_late_decision(accepted):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                return self.status()
+            accepted, allow_late = self._now(), True
         try:
-            timeline = plan(self._order, accepted, allow_late=inp.allow_late)
+            timeline = plan(self._order, accepted, allow_late=allow_late)
         except DomainError as exc:
             kind = "LateOrder" if isinstance(exc, LateOrder) else "InvalidOrder"
             raise ApplicationError(str(exc), type=kind, non_retryable=True) from None
@@ -484,10 +503,12 @@ class OrderWorkflow(OrderSteps):
                 await self._tell_follow_up()
                 continue
             agreement = minutes.agreements[wake.number - 1]
+            envelopes = reminder_envelopes(agreement, self._order)
             await self._mail(
                 "agreement_reminder",
                 f"agreement-{wake.number}-{wake.kind.value}",
-                to=owners_of(agreement, self._order),
+                to=[person for envelope in envelopes for person in envelope],
+                groups=_numbered(envelopes),
                 agreement=view,
                 reminder=wake.kind.value,
             )

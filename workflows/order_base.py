@@ -98,10 +98,15 @@ class OrderBase:
         return self._clock.planned(workflow.now())
 
     async def _placed(self) -> None:
-        """An Update may arrive while the package loads; it lands once the order is placed."""
-        await workflow.wait_condition(lambda: self._state.timeline is not None)
+        """An Update may arrive while the package loads; it lands once the order is placed
+        (or waits, as a late order, for KiAP's answer)."""
+        await workflow.wait_condition(
+            lambda: self._state.timeline is not None or self._state.awaiting_approval
+        )
 
     def _require_active(self, starting_ok: bool = False) -> None:
+        if self._state.awaiting_approval and not starting_ok:
+            raise _refuse("Bestillingen venter på KiAPs svar på den sene bestilling.")
         if self._state.timeline is None and not starting_ok:
             raise _refuse("Ordren er ved at starte; prøv igen om et øjeblik.")
         if self._state.status != "active" or self._cancel_requested:
@@ -131,7 +136,7 @@ class OrderBase:
 
     def _publish(self) -> None:
         state = self._state
-        timeline = self._timeline
+        meeting = state.timeline.meeting if state.timeline else self._order.meeting.start
         self._show_details()
         workflow.upsert_search_attributes(
             [
@@ -140,9 +145,13 @@ class OrderBase:
                 search_attributes.REGION.value_set(self._order.cluster.region.value),
                 search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
                 search_attributes.CURRENT_STEP.value_set(
-                    state.status if state.status != "active" else state.current_step.value
+                    state.status
+                    if state.status != "active"
+                    else "late_request"
+                    if state.awaiting_approval
+                    else state.current_step.value
                 ),
-                search_attributes.MEETING_DATE.value_set(timeline.meeting),
+                search_attributes.MEETING_DATE.value_set(meeting),
                 search_attributes.OVERDUE.value_set(state.overdue),
                 search_attributes.OVERDUE_AGREEMENTS.value_set(
                     sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
@@ -235,8 +244,10 @@ class OrderBase:
         reminder: str | None = None,
         call_passed: bool = False,
         problem: str | None = None,
+        groups: list[list[int]] | None = None,
     ) -> None:
-        """Mail the people in ``roles`` – or ``to``, when the mail is for named people."""
+        """Mail the people in ``roles`` – or ``to``, when the mail is for named people (who
+        share one message per ``groups`` entry, when given)."""
         recipients = to if to is not None else self._recipients(*roles)
         if not recipients:
             return
@@ -245,6 +256,7 @@ class OrderBase:
             mail=mail,
             key=key,
             recipients=recipients,
+            groups=groups,
             attachments=attachments or [],
             calendar=calendar,
             upload_to=workflow.info().workflow_id if upload_link else None,
@@ -253,7 +265,7 @@ class OrderBase:
             context=MailContext(
                 order_id=workflow.info().workflow_id,
                 order=self._order,
-                timeline=self._timeline,
+                timeline=state.timeline,
                 consultation=state.consultation,
                 minutes=state.minutes,
                 premeeting_at=state.premeeting_at,

@@ -9,7 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.extract_check import ExtractCheckResult, accepted_message
-    from schemas.agreements import AgreementState, check_owners
+    from schemas.agreements import AgreementState, check_owners, known_owners
     from schemas.commands import (
         AgreementDoneCommand,
         Cancel,
@@ -163,6 +163,7 @@ class OrderSteps(ExtractIntake, OrderBase):
             meeting=self._timeline.meeting,
             open=accepting,
             uploads=upload_views(self._state),
+            premeeting_at=self._state.premeeting_at,
         )
 
     @workflow.update(name="premeeting_schedule")
@@ -238,7 +239,7 @@ class OrderSteps(ExtractIntake, OrderBase):
 
     @workflow.update(name="agreement_done")
     async def agreement_done(self, cmd: AgreementDoneCommand) -> StepAccepted:
-        self._record(AgreementDone(at=self._now(), number=cmd.number))
+        self._record(AgreementDone(at=self._now(), number=cmd.number, by=cmd.by))
         await self._tell_follow_up()
         views = self._state.agreement_views()
         still_open = sum(1 for v in views if v.state == AgreementState.OPEN)
@@ -347,6 +348,7 @@ class OrderSteps(ExtractIntake, OrderBase):
             and not recorded,
             recorded=recorded,
             members=[m.name for m in self._order.members],
+            owners=known_owners(self._order),
         )
 
     @workflow.query(name="status")

@@ -4,6 +4,7 @@ answered, and closes on its date, when everyone has answered, or when the coordi
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from datetime import datetime
@@ -20,7 +21,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas.survey import SurveyResponse, check_response
     from schemas.survey_round import (
         AnswerSubmission,
+        RoundEditor,
         RoundInput,
+        RoundMembers,
         RoundOutcome,
         RoundPlan,
         RoundProgress,
@@ -54,6 +57,13 @@ class SurveyRound:
         self._plan = inp.plan
         self._replans = 0
         self._replay_safe = False
+        # Member numbers are for good (they are in the links): one taken off the list keeps
+        # its number and is left out; one added gets the next number.
+        self._members = list(inp.members)
+        self._left: set[int] = set()
+        self._newcomers: list[int] = []
+        self._late_invitations = 0
+        self._inviting: asyncio.Future[None] | None = None
 
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
@@ -83,13 +93,28 @@ class SurveyRound:
         return RoundOutcome(progress=self.progress(), results=results, template=self._template)
 
     async def _dispatch(self) -> None:
-        members = list(range(len(self._inp.members)))
-        await self._mail("survey_invitation", "invitation", members)
+        await self._mail("survey_invitation", "invitation", self._active())
         self._dispatched = True
+        self._newcomers.clear()  # the first invitation reached them
         await self._report()
+        self._inviting = asyncio.ensure_future(self._invite_newcomers())
+
+    async def _invite_newcomers(self) -> None:
+        """A member added after the dispatch gets their link at once."""
+        while True:
+            await workflow.wait_condition(lambda: bool(self._newcomers) or self._closed)
+            if self._closed:
+                return
+            batch, self._newcomers = list(self._newcomers), []
+            self._late_invitations += 1
+            await self._mail("survey_invitation", f"invitation-{self._late_invitations}", batch)
+            await self._report()
+
+    def _active(self) -> list[int]:
+        return [m for m in range(len(self._members)) if m not in self._left]
 
     async def _remind(self, number: int) -> None:
-        silent = [m for m in range(len(self._inp.members)) if m not in self._answers]
+        silent = [m for m in self._active() if m not in self._answers]
         if silent:
             await self._mail("survey_member_reminder", f"reminder-{number}", silent)
             self._reminded.update(silent)
@@ -111,7 +136,7 @@ class SurveyRound:
             raise _refuse("Spørgeskemaet er ikke sendt ud endnu.")
         if self._closed or self._close_requested:
             raise _refuse("Spørgeskemaet er lukket.")
-        if not 0 <= submission.member < len(self._inp.members):
+        if not 0 <= submission.member < len(self._members) or submission.member in self._left:
             raise _refuse("Linket passer ikke til denne runde.")
         try:
             check_response(self._template, submission.response, "svar")
@@ -158,15 +183,48 @@ class SurveyRound:
         self._plan = plan
         self._replans += 1
 
+    @workflow.signal(name="members_changed")
+    def members_changed(self, update: RoundMembers) -> None:
+        """From the order: the coordinator added or removed members."""
+        wanted = {m.email: m for m in update.members}
+        for number, member in enumerate(self._members):
+            if member.email in wanted:
+                if number in self._left:
+                    self._left.discard(number)
+                    self._newcomers.append(number)
+                del wanted[member.email]
+            elif number not in self._left:
+                self._left.add(number)
+                self._answers.pop(number, None)
+        for member in wanted.values():
+            self._members.append(member)
+            self._newcomers.append(len(self._members) - 1)
+        if not self._dispatched:
+            self._newcomers.clear()  # the dispatch will invite them
+
     @workflow.signal(name="close_now")
     def close_now(self) -> None:
         """From the order, when the coordinator imported results from another survey tool."""
         self._close_requested = True
 
+    @workflow.query(name="editor")
+    def editor(self) -> RoundEditor:
+        progress = self.progress()
+        return RoundEditor(
+            template=self._template,
+            dispatched=self._dispatched,
+            closed=self._closed or self._close_requested,
+            dispatch_at=self._plan.dispatch_at,
+            close_at=self._plan.close_at,
+            invited=progress.invited,
+            answered=progress.answered,
+            reminded=progress.reminded,
+        )
+
     @workflow.query(name="progress")
     def progress(self) -> RoundProgress:
         return RoundProgress(
-            invited=len(self._inp.members),
+            invited=len(self._active()),
             answered=len(self._answers),
             reminded=len(self._reminded),
             closed=self._closed,
@@ -182,12 +240,13 @@ class SurveyRound:
             close_at=self._plan.close_at,
             previous=self._answers.get(member),
             cluster=self._inp.order.cluster.name,
+            member_left=member in self._left,
         )
 
     # ---- plumbing ----------------------------------------------------------------------
 
     def _finished(self) -> bool:
-        everyone = len(self._answers) == len(self._inp.members)
+        everyone = all(m in self._answers for m in self._active())
         return everyone or self._close_requested
 
     def _next_wake(self, reminders_sent: int) -> datetime:
@@ -236,14 +295,16 @@ class SurveyRound:
         request = MailRequest(
             mail=mail,
             key=f"{workflow.info().workflow_id}-{key}",
-            recipients=[inp.members[m] for m in members],
+            recipients=[self._members[m] for m in members],
+            # The survey goes out in the coordinator's name: replies reach the coordinator.
+            reply_to=inp.order.coordinator,
             survey_round=workflow.info().workflow_id,
             survey_members=members,
             context=MailContext(
                 order_id=inp.order_id,
                 order=inp.order,
                 timeline=inp.timeline,
-                survey_close=inp.plan.close_at,
+                survey_close=self._plan.close_at,
             ),
         )
         await workflow.execute_activity_method(

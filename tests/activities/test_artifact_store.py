@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from activities.artifact_store import ArtifactStore
+from storage.artifact_store import ArtifactStore
 
 
 def test_same_bytes_are_stored_once_and_new_bytes_get_a_new_version(tmp_path):

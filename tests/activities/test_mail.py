@@ -6,12 +6,14 @@ from datetime import datetime
 
 from temporalio.testing import ActivityEnvironment
 
-from activities.artifact_store import ArtifactStore
 from activities.mail import MailActivities, MailContext, MailRequest
+from activities.mail_delivery import Delivery
 from activities.sent_ledger import SentLedger
 from catalog import Catalog
+from catalog.mail_templates import MailBody
 from schemas.order import COPENHAGEN
 from schemas.timeline import plan
+from storage.artifact_store import ArtifactStore
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
@@ -27,13 +29,16 @@ def request(key: str = "invitation") -> MailRequest:
     )
 
 
-def mailer(settings) -> MailActivities:
-    return MailActivities(
+def delivery(settings) -> Delivery:
+    return Delivery(
         settings.smtp,
-        Catalog(),
         SentLedger(settings.var_dir / "sent.sqlite"),
         ArtifactStore(settings.artifact_dir),
     )
+
+
+def mailer(settings) -> MailActivities:
+    return MailActivities(delivery(settings), Catalog())
 
 
 async def test_running_the_activity_twice_sends_each_mail_once(settings, sink):
@@ -85,20 +90,21 @@ async def test_a_long_danish_subject_arrives_with_every_space(settings, sink):
     from schemas.danish_format import date_long
     from schemas.people import Person
 
-    activities = mailer(settings)
+    post = delivery(settings)
     subjects = [
         f"Påmindelse til kurset {date_long(NOW + timedelta(days=day))}: Gennemgå Attestguide, "
         "drejebog og præsentation sammen, og drøft budskaberne"
         for day in range(0, 366, 5)
     ]
     for number, subject in enumerate(subjects):
-        await activities.deliver(
+        body = MailBody(subject=subject, text="Tekst", html="<p>Tekst</p>")
+        await post.deliver(
             "o-1",
             f"subject-{number}",
             "course_task_reminder",
-            [Person(name="Hanne Lund", email="hanne@example.dk")],
-            lambda person, now, subject=subject: activities.compose(
-                "o-1", "k", "course_task_reminder", person, (subject, "Tekst"), [], now
+            [[Person(name="Hanne Lund", email="hanne@example.dk")]],
+            lambda to, now, body=body: post.compose(
+                "o-1", "k", "course_task_reminder", to, body, [], now
             ),
         )
     assert [str(m["Subject"]) for m in sink.messages()] == subjects

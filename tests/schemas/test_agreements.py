@@ -35,7 +35,7 @@ def test_an_owner_nobody_can_reach_is_refused_with_the_fix():
     with pytest.raises(DomainError) as refused:
         check_owners([agreement("Jobcenteret"), agreement("Hr. Ukendt")], ORDER)
     assert refused.value.field == "agreements[1].owner"
-    assert "tilføj owner_email" in refused.value.message
+    assert "skriv den ansvarliges e-mail" in refused.value.message
 
 
 def test_reminders_a_week_before_and_on_the_day_on_business_days():

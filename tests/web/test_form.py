@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from activities.survey_links import LinkSigner
 from catalog import Catalog
 from klyngepakke.client import StepRejected
 from schemas.commands import StepAccepted
+from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
 from schemas.survey import SurveyResponse
 from schemas.survey_round import SurveyForm

@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from activities.survey_links import LinkSigner
 from klyngepakke.client import StepRejected
 from schemas.commands import MeetingRecord, StepAccepted
 from schemas.errors import DomainError
+from schemas.links import LinkSigner
 from schemas.minutes import check_minutes
 from schemas.order import COPENHAGEN
 from schemas.state import MinutesPage
@@ -37,6 +37,7 @@ class FakeOrder:
             open=self.now >= MEETING and not self.recorded,
             recorded=bool(self.recorded),
             members=["Mette Holm", "Søren Ærø"],
+            owners=["Klyngen", "Jobcenteret", "Alle praksisser", "Mette Holm", "Søren Ærø"],
         )
 
     async def meeting_record(self, order_id: str, cmd: MeetingRecord) -> StepAccepted:
@@ -82,12 +83,12 @@ def after_meeting() -> FakeOrder:
     return FakeOrder(datetime(2027, 3, 3, 19, tzinfo=COPENHAGEN))
 
 
-def test_the_form_offers_the_members_and_eight_agreement_rows(after_meeting):
+def test_the_form_offers_the_known_owners_and_eight_agreement_rows(after_meeting):
     page = client_for(after_meeting).get(link())
     assert page.status_code == 200
-    assert "Mette Holm, Søren Ærø" in page.text
+    assert '<datalist id="ejere">' in page.text and '<option value="Søren Ærø">' in page.text
     assert page.text.count('type="date"') == 8
-    assert 'for="f-a7_owner"' in page.text
+    assert 'for="f-a7-owner"' in page.text and 'list="ejere"' in page.text
 
 
 def test_filled_in_rows_become_the_minutes_in_order(after_meeting):
@@ -110,7 +111,11 @@ def test_a_bad_field_is_named_on_its_row_and_nothing_typed_is_lost(after_meeting
     bad = {**GOOD, "a2_due": "15-04-2027", "participants": "mange"}
     sent = client_for(after_meeting).post(link(), data=bad)
     assert sent.status_code == 422
-    assert 'id="fejl-a2_due"' in sent.text and 'id="fejl-participants"' in sent.text
+    assert 'id="f-a2-due-fejl"' in sent.text and 'id="f-participants-fejl"' in sent.text
+    # Each error is tied to its input, and the summary names the field.
+    assert 'aria-describedby="f-a2-due-fejl"' in sent.text
+    assert "Aftale 3: Frist:" in sent.text and "Antal deltagere:" in sent.text
+    assert "<title>Fejl: " in sent.text
     assert 'value="Hver praksis aftaler, hvem der håndterer anmodninger"' in sent.text
     assert after_meeting.recorded == []
 
@@ -119,7 +124,7 @@ def test_the_orders_refusal_is_shown_with_the_row(after_meeting):
     early_due = {**GOOD, "a0_due": "2027-03-01"}
     sent = client_for(after_meeting).post(link(), data=early_due)
     assert sent.status_code == 422
-    assert 'id="fejl-a0_due"' in sent.text and "fristen skal ligge efter" in sent.text.lower()
+    assert 'id="f-a0-due-fejl"' in sent.text and "fristen skal ligge efter" in sent.text.lower()
 
 
 def test_before_the_meeting_the_order_refuses_and_says_why():

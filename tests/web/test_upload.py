@@ -4,21 +4,24 @@ file shows what was read, a broken file shows the report, and nothing else gets 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from activities.extract_check import problem_lines
-from activities.extract_file import ParsedExtract, parse_extract
-from activities.survey_links import LinkSigner
+from activities.extract_file import parse_extract
 from klyngepakke.client import StepRejected
 from schemas.artifacts import ArtifactRef
 from schemas.commands import ExtractAccepted
 from schemas.errors import DomainError, DomainErrors
+from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
 from schemas.state import UploadPage
+from storage.artifact_store import ArtifactStore
 from tests import factories
 from web.app import create_app
+from web.config import WebConfig
 
 SIGNER = LinkSigner(b"a test secret of enough length!!")
 ORDER = "attester--klynge-aalborg-oest--2027-03-03"
@@ -26,10 +29,13 @@ PRACTICES = ["012345", "067890", "054321"]
 
 
 class FakeOrder:
-    """Reads files with the real parser, as the worker's activity would."""
+    """Reads the stored upload with the real parser and keeps the receipt, as the worker's
+    activity would."""
 
-    def __init__(self, open_: bool = True) -> None:
+    def __init__(self, stores: Path, open_: bool = True) -> None:
         self.open = open_
+        self.uploads = ArtifactStore(stores / "uploads")
+        self.artifacts = ArtifactStore(stores / "artifacts")
         self.received: list[tuple[str, str]] = []
 
     async def upload_page(self, order_id: str) -> UploadPage | None:
@@ -45,38 +51,50 @@ class FakeOrder:
         )
 
     async def extract_submit(
-        self, order_id: str, data: bytes, filename: str, uploaded_by: str
-    ) -> tuple[ExtractAccepted, ParsedExtract]:
+        self, order_id: str, upload: ArtifactRef, uploaded_by: str
+    ) -> ExtractAccepted:
         try:
-            parsed = parse_extract(data, filename, PRACTICES)
+            parsed = parse_extract(self.uploads.read(upload), upload.name, PRACTICES)
         except (DomainError, DomainErrors) as exc:
             raise StepRejected(
                 "Datatrækket blev ikke modtaget – ret disse fejl og send hele filen igen:\n"
                 + "\n".join(f"- {line}" for line in problem_lines(exc))
             ) from None
-        self.received.append((filename, uploaded_by))
-        receipt = ArtifactRef(
-            name="datatraek.json", kind="extract", sha256="0", size=1, media_type="", path="x"
+        self.received.append((upload.name, uploaded_by))
+        receipt = self.artifacts.put(
+            order_id,
+            "extract",
+            "datatraek.json",
+            "application/json",
+            parsed.model_dump_json().encode(),
         )
-        accepted = ExtractAccepted(
+        return ExtractAccepted(
             message=f"Datatrækket (version 1) er modtaget: {parsed.rows_read} rækker.",
             version=1,
             receipt=receipt,
         )
-        return accepted, parsed
+
+
+def app_for(order: FakeOrder) -> TestClient:
+    async def backend() -> FakeOrder:
+        return order
+
+    config = WebConfig(
+        signer=SIGNER,
+        upload_dir=order.uploads.root,
+        artifact_dir=order.artifacts.root,
+    )
+    return TestClient(create_app(backend, SIGNER, config=config), raise_server_exceptions=False)
 
 
 @pytest.fixture()
-def order() -> FakeOrder:
-    return FakeOrder()
+def order(tmp_path: Path) -> FakeOrder:
+    return FakeOrder(tmp_path)
 
 
 @pytest.fixture()
 def client(order: FakeOrder) -> TestClient:
-    async def backend() -> FakeOrder:
-        return order
-
-    return TestClient(create_app(backend, SIGNER), raise_server_exceptions=False)
+    return app_for(order)
 
 
 def upload_link(order_id: str = ORDER) -> str:
@@ -107,7 +125,7 @@ def test_a_good_file_shows_what_was_read(client, order):
     assert "Datatrækket (version 1) er modtaget: 3 rækker." in sent.text
     assert "<td>012345</td><td>LÆ 265</td><td>14</td><td>16</td><td>9,5</td>" in sent.text
     assert "054321" in sent.text and "ikke oplyst" in sent.text
-    assert order.received == [("udtraek.csv", "jobcenter (upload-side)")]
+    assert order.received == [("jobcenter-upload.csv", "jobcenter (upload-side)")]
 
 
 def test_a_broken_file_gets_a_report_by_row_and_nothing_is_kept(client, order):
@@ -131,9 +149,5 @@ def test_no_file_and_too_large_files_are_refused(client):
     assert huge.status_code == 413
 
 
-def test_a_closed_order_says_so():
-    async def backend() -> FakeOrder:
-        return FakeOrder(open_=False)
-
-    client = TestClient(create_app(backend, SIGNER), raise_server_exceptions=False)
-    assert client.get(upload_link()).status_code == 410
+def test_a_closed_order_says_so(tmp_path):
+    assert app_for(FakeOrder(tmp_path, open_=False)).get(upload_link()).status_code == 410

@@ -20,12 +20,16 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from klyngepakke.client import OrdersClient
+from klyngepakke.client import OrdersClient, StepRejected
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+from schemas.commands import ExtractAccepted
+from schemas.extract import ParsedExtract
 from schemas.follow_up import follow_up_id
 from schemas.order import OrderRequest
 from schemas.state import OrderStatus
+from storage.artifact_store import ArtifactStore
+from storage.uploads import UploadRefused, read_receipt, store_extract_upload
 from tests.eventually import TIMEOUT, eventually
 from worker import WORKFLOWS, build_activities
 from workflows.sandbox import workflow_runner
@@ -192,6 +196,20 @@ class Harness:
             if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
                 break
         return await self.orders.result(order_id)
+
+    async def submit_extract(
+        self, workflow_id: str, data: bytes, filename: str, uploaded_by: str
+    ) -> tuple[ExtractAccepted, ParsedExtract]:
+        """As the upload page does: keep the file, let the order check it, read the receipt."""
+        settings = self.orders.settings
+        try:
+            upload = store_extract_upload(
+                ArtifactStore(settings.upload_dir), workflow_id, data, filename
+            )
+        except UploadRefused as exc:
+            raise StepRejected(exc.message) from None
+        accepted = await self.orders.extract_submit(workflow_id, upload, uploaded_by)
+        return accepted, read_receipt(ArtifactStore(settings.artifact_dir), accepted.receipt)
 
     def mails(self, kind: str | None = None) -> list:
         found = self.sink.messages()

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 from temporalio import activity
 
-from activities.artifact_store import ArtifactStore
 from activities.mail import MailActivities, MailRequest, MailResult
+from activities.mail_delivery import Delivery
 from activities.sent_ledger import SentLedger
 from catalog import Catalog
 from schemas.commands import Cancel, ConsultationDone
 from schemas.order import ContactBy
+from storage.artifact_store import ArtifactStore
 from tests import factories
 from tests.workflows.harness import running
 from worker import build_activities
@@ -21,10 +22,12 @@ from worker import build_activities
 
 async def test_a_retried_mail_activity_does_not_mail_twice(env, settings, sink, executor):
     real = MailActivities(
-        settings.smtp,
+        Delivery(
+            settings.smtp,
+            SentLedger(settings.var_dir / "sent-mail.sqlite"),
+            ArtifactStore(settings.artifact_dir),
+        ),
         Catalog(),
-        SentLedger(settings.var_dir / "sent-mail.sqlite"),
-        ArtifactStore(settings.artifact_dir),
     )
     failed_after_sending: list[str] = []
 

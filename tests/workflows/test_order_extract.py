@@ -40,9 +40,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         order_id = await h.start(order, order_id=f"extract-{uuid.uuid4()}")
         await h.placed(order_id)
         with pytest.raises(StepRejected, match="har ikke fået skabelonen endnu"):
-            await h.orders.extract_submit(
-                order_id, factories.extract_csv(), "udtraek.csv", "jobcenter"
-            )
+            await h.submit_extract(order_id, factories.extract_csv(), "udtraek.csv", "jobcenter")
 
         await h.orders.consultation_done(
             order_id, ConsultationDone(contact_by=ContactBy.KIAP, practice_labels_by_mail=True)
@@ -66,7 +64,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
             ]
         )
         with pytest.raises(StepRejected) as refused:
-            await h.orders.extract_submit(order_id, broken, "udtraek.csv", "jobcenter")
+            await h.submit_extract(order_id, broken, "udtraek.csv", "jobcenter")
         report = refused.value.message
         assert "række 2, Modtagne attester: må ikke være negativ" in report
         assert "række 3, Ydernummer: hører ikke til en praksis i klyngen" in report
@@ -91,7 +89,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         assert h.mails("practice_label") == []
 
         # The extract arrives late: a new deck version to coordinator and job centre.
-        accepted, receipt = await h.orders.extract_submit(
+        accepted, receipt = await h.submit_extract(
             order_id, factories.extract_csv(), "udtraek.csv", "jobcenter (upload-side)"
         )
         assert "laves igen" in accepted.message
@@ -128,7 +126,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
 
         # A corrected file replaces it as a new version; the old one is kept.
         corrected = factories.extract_csv([("012345", "LÆ 265", "15", "16", "9")])
-        accepted, receipt = await h.orders.extract_submit(
+        accepted, receipt = await h.submit_extract(
             order_id, corrected, "rettet.csv", "konsulent (CLI)"
         )
         assert accepted.version == 2 and receipt.missing == ["067890"]
@@ -153,9 +151,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
             order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
         )
         with pytest.raises(StepRejected, match="Klyngemødet er holdt"):
-            await h.orders.extract_submit(
-                order_id, factories.extract_csv(), "udtraek.csv", "jobcenter"
-            )
+            await h.submit_extract(order_id, factories.extract_csv(), "udtraek.csv", "jobcenter")
         final = await h.finish(order_id)
         await save_history(env, order_id, "order_late_extract")
 

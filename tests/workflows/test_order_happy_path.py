@@ -33,7 +33,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         )
         assert "registreret" in accepted.message
         await h.sleep(timedelta(hours=1))
-        accepted_extract, receipt = await h.orders.extract_submit(
+        accepted_extract, receipt = await h.submit_extract(
             order_id, factories.extract_csv(), "udtraek.csv", "jobcenter (upload-side)"
         )
         assert accepted_extract.version == 1

@@ -1,8 +1,10 @@
-"""Signed links: a survey member's personal link and a job centre's upload link. A token
-names its target (a round or an order) and a member number and is signed with a server
-secret (HMAC-SHA256, 160-bit tag) under its purpose, so the web app needs no table of
-tokens, and a token cannot be guessed, forged, turned into another member's or used as a
-link of the other kind."""
+"""Signed links: a member's survey link, the job centre's upload link, the coordinator's page
+and minutes, an agreement owner's "done" link, a teacher's course page. A token names its
+target (a round, an order, a course) and a number (member, agreement, teacher) and is signed
+with a server secret (HMAC-SHA256, 160-bit tag) under its purpose, so the web app needs no
+table of tokens, and a token cannot be guessed, forged, turned into another's or used as a
+link of another kind. Pure (no I/O): the mail activity makes the links, the web app checks
+them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ import re
 SURVEY = "survey-link"
 UPLOAD = "extract-upload"
 MINUTES = "meeting-minutes"
+COORDINATOR = "coordinator-page"
+AGREEMENT = "agreement-done"
+COURSE = "course-teacher"
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{1,200})\.(\d{1,4})\.([A-Za-z0-9_-]{27})$")
 
 
@@ -67,3 +72,15 @@ class LinkSigner:
     def minutes_link(self, base_url: str, order_id: str) -> str:
         """The coordinator's link for recording the meeting's minutes."""
         return f"{base_url.rstrip('/')}/m/{self.sign(order_id, 0, MINUTES)}"
+
+    def coordinator_link(self, base_url: str, order_id: str) -> str:
+        """The coordinator's own page of the order, in every mail to the coordinator."""
+        return f"{base_url.rstrip('/')}/k/{self.sign(order_id, 0, COORDINATOR)}"
+
+    def agreement_link(self, base_url: str, order_id: str, number: int) -> str:
+        """The link in an agreement's reminder that marks it done (after a confirmation)."""
+        return f"{base_url.rstrip('/')}/a/{self.sign(order_id, number, AGREEMENT)}"
+
+    def course_link(self, base_url: str, course_id: str, teacher: int) -> str:
+        """A teacher's page of the course: the checklist and the notes during the course."""
+        return f"{base_url.rstrip('/')}/c/{self.sign(course_id, teacher, COURSE)}"

@@ -82,6 +82,13 @@ class ArtifactStore:
         self._write_atomic(self._folder(order_id) / "manifest.json", payload.encode("utf-8"))
         return ref
 
+    def named(self, order_id: str, name: str) -> tuple[ArtifactRef, bytes] | None:
+        """A stored document by its file name, with its bytes; None for a name not stored."""
+        for ref in self._manifest(order_id):
+            if ref.name == name:
+                return ref, self.read(ref)
+        return None
+
     def read(self, ref: ArtifactRef) -> bytes:
         data = Path(ref.path).read_bytes()
         if hashlib.sha256(data).hexdigest() != ref.sha256:

@@ -1,0 +1,162 @@
+"""Putting a mail on the wire: the message (plain text and HTML, attachments, headers people
+and mail servers expect) and its delivery over SMTP, once per Message-ID.
+
+Each message has a Message-ID derived from (order, mail key, first recipient). The sent
+ledger records it the moment the SMTP server accepted it, so a retried activity skips those
+already sent and sends only the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.generator import BytesGenerator
+from email.header import Header
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+import aiosmtplib
+import structlog
+from pydantic import BaseModel
+
+from activities.heartbeat import heartbeating_async
+from activities.sent_ledger import SentLedger
+from catalog.mail_templates import MailBody
+from schemas.artifacts import ArtifactRef
+from schemas.people import Person
+from storage.artifact_store import ArtifactStore
+
+log = structlog.get_logger(__name__)
+
+
+class SmtpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 1025
+    username: str | None = None
+    password: str | None = None
+    start_tls: bool = False
+    sender: str = "klynger@kiap.dk"
+    sender_name: str = "KiAP – Kvalitet i Almen Praksis"
+
+
+class MailResult(BaseModel):
+    message_ids: list[str]
+    sent: int
+    already_sent: int
+
+
+def message_id(order_id: str, key: str, email: str) -> str:
+    digest = hashlib.sha256(f"{order_id}|{key}|{email}".encode()).hexdigest()[:40]
+    return f"<{digest}@klyngepakke.kiap.dk>"
+
+
+class _WirePolicy(EmailPolicy):
+    """The SMTP policy, with one repair. Python 3.11 folds a long non-ASCII subject so that
+    the space after a word can land between two encoded words, where every mail reader drops
+    it ("… 2027:Gennemgå …", for some dates and not others). A subject with non-ASCII text is
+    encoded by email.header instead, which keeps each space inside its encoded word."""
+
+    def _fold(self, name: str, value: Any, refold_binary: bool = False) -> str:
+        text = str(value)
+        if name.lower() == "subject" and not text.isascii():
+            encoded = Header(text, "utf-8", header_name=name).encode(linesep=self.linesep)
+            return f"{name}: {encoded}{self.linesep}"
+        folded: str = super()._fold(name, value, refold_binary)  # type: ignore[misc]
+        return folded
+
+
+WIRE_POLICY = _WirePolicy(linesep="\r\n")
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as it goes to the SMTP server."""
+    with io.BytesIO() as out:
+        BytesGenerator(out, policy=WIRE_POLICY).flatten(message)
+        return out.getvalue()
+
+
+Build = Callable[[list[Person], datetime], EmailMessage]
+
+
+class Delivery:
+    """Composes messages and hands them to the SMTP server, each exactly once."""
+
+    def __init__(self, smtp: SmtpSettings, ledger: SentLedger, store: ArtifactStore) -> None:
+        self.smtp = smtp
+        self.ledger = ledger
+        self.store = store
+
+    def compose(
+        self,
+        workflow_id: str,
+        key: str,
+        mail: str,
+        to: list[Person],
+        body: MailBody,
+        attachments: list[ArtifactRef],
+        now: datetime,
+        reply_to: Person | None = None,
+    ) -> EmailMessage:
+        """One message: plain text and HTML alternatives with the same words, then the stored
+        attachments; its deterministic Message-ID; marked as sent by a machine."""
+        message = EmailMessage()
+        message["Message-ID"] = message_id(workflow_id, key, to[0].email)
+        message["From"] = formataddr((self.smtp.sender_name, self.smtp.sender))
+        message["To"] = ", ".join(formataddr((p.name, p.email)) for p in to)
+        if reply_to is not None:
+            message["Reply-To"] = formataddr((reply_to.name, reply_to.email))
+        message["Subject"] = body.subject
+        message["Date"] = format_datetime(now)
+        # RFC 3834: no out-of-office replies to the system's own mail.
+        message["Auto-Submitted"] = "auto-generated"
+        message["Content-Language"] = "da"
+        message["X-Klyngepakke-Order"] = workflow_id
+        message["X-Klyngepakke-Mail"] = mail
+        message.set_content(body.text)
+        message.add_alternative(body.html, subtype="html")
+        for ref in attachments:
+            maintype, _, subtype = ref.media_type.partition("/")
+            message.add_attachment(
+                self.store.read(ref), maintype=maintype, subtype=subtype, filename=ref.name
+            )
+        return message
+
+    async def deliver(
+        self, workflow_id: str, key: str, mail: str, envelopes: list[list[Person]], build: Build
+    ) -> MailResult:
+        """Send each envelope (one message to the people in it) not yet in the sent-ledger;
+        mark each once accepted.
+
+        One connection for all of them, and each message is marked the moment the server
+        answers its DATA with 250 (not after QUIT): a worker killed in between would send that
+        one message again, with the same Message-ID, so the window is kept as short as SMTP
+        allows."""
+        now = datetime.now(UTC)
+        ids = [message_id(workflow_id, key, to[0].email) for to in envelopes]
+        pending = [(to, mid) for to, mid in zip(envelopes, ids, strict=True)]
+        pending = [(to, mid) for to, mid in pending if not self.ledger.was_sent(mid)]
+        skipped = len(envelopes) - len(pending)
+        sent = 0
+        if pending:
+            async with (
+                heartbeating_async(),
+                aiosmtplib.SMTP(
+                    hostname=self.smtp.host,
+                    port=self.smtp.port,
+                    username=self.smtp.username,
+                    password=self.smtp.password,
+                    start_tls=self.smtp.start_tls,
+                    timeout=30,
+                ) as smtp,
+            ):
+                for to, mid in pending:
+                    data = wire_bytes(build(to, now))
+                    await smtp.sendmail(self.smtp.sender, [p.email for p in to], data)
+                    self.ledger.mark_sent(mid)
+                    sent += 1
+        log.info("mail_sent", mail=mail, sent=sent, already_sent=skipped)
+        return MailResult(message_ids=ids, sent=sent, already_sent=skipped)

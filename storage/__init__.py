@@ -1,0 +1,3 @@
+"""What the project keeps itself, beside Temporal: documents and uploads. Used by the
+activities (which render and read) and by the web app and CLI (which take uploads and serve
+downloads), so neither has to go through the other."""

@@ -1,0 +1,30 @@
+"""What the web app is built from, apart from its backend: the link signer, the stores it
+reads and writes, the catalog, the request limits and its own public address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalog import Catalog
+from schemas.links import LinkSigner
+from storage.artifact_store import ArtifactStore
+from web.rate_limit import RateLimits
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    signer: LinkSigner
+    limits: RateLimits = field(default_factory=RateLimits)
+    artifact_dir: Path | None = None
+    upload_dir: Path | None = None
+    catalog: Catalog = field(default_factory=Catalog)
+    public_base_url: str = "http://localhost:8000"
+
+    @property
+    def artifacts(self) -> ArtifactStore | None:
+        return ArtifactStore(self.artifact_dir) if self.artifact_dir else None
+
+    @property
+    def uploads(self) -> ArtifactStore | None:
+        return ArtifactStore(self.upload_dir) if self.upload_dir else None

@@ -1,0 +1,1 @@
+"""One router per page (the FastAPI full-stack template's ``api/routes`` layout)."""

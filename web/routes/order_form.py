@@ -1,0 +1,248 @@
+"""The order form (``/bestil``, public): a coordinator orders a package for their cluster.
+
+Validated on the server with the same models as the CLI's order file; every problem is shown
+beside its field, everything typed is kept (an uploaded member list too, as lines), and the
+same form sent twice makes one order (its submission key). A meeting less than 8 weeks ahead
+says how many weeks are missing and the earliest date that works, and can be sent to KiAP as
+a late order instead, which an operator approves or refuses."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.extract import MAX_BYTES
+from schemas.member_list import member_lines, parse_member_lines, parse_member_list
+from schemas.order import MeetingMode, OrderRequest, Region
+from schemas.timeline import LateOrder, plan
+from web.config import WebConfig
+from web.deps import Backend, ConfigDep, PagesDep
+from web.forms import capital, form_values
+from web.pages import Pages
+
+router = APIRouter()
+
+# Form field -> its label, in the order of the form (the error summary follows it).
+LABELS = {
+    "package": "Klyngepakke",
+    "cluster.name": "Klyngens navn",
+    "cluster.region": "Region",
+    "coordinator.name": "Dit navn",
+    "coordinator.email": "Din e-mail",
+    "meeting.date": "Mødets dato",
+    "meeting.time": "Mødets starttid",
+    "meeting.mode": "Fysisk eller virtuelt møde",
+    "meeting.location": "Sted eller link",
+    "meeting.program_variant": "Program",
+    "call.date": "Dato for opkaldet",
+    "call.time": "Klokkeslæt for opkaldet",
+    "members": "Klyngens medlemmer",
+    "municipality.name": "Kommune",
+    "municipality.jobcenter_contact.name": "Kontaktperson i jobcenteret",
+    "municipality.jobcenter_contact.email": "Kontaktpersonens e-mail",
+}
+# What to say when a required field was left empty (the model's own message is for files).
+EMPTY = {
+    "package": "Vælg en klyngepakke",
+    "cluster.name": "Skriv klyngens navn",
+    "cluster.region": "Vælg klyngens region",
+    "coordinator.name": "Skriv dit navn",
+    "coordinator.email": "Skriv din e-mail, fx navn@laegehuset.dk",
+    "meeting.date": "Skriv dato og starttid for klyngemødet",
+    "call.date": "Skriv dato og klokkeslæt for opkaldet",
+    "municipality.name": "Skriv kommunens navn, fx Aalborg Kommune",
+    "municipality.jobcenter_contact.name": "Skriv navnet på jeres kontakt i jobcenteret",
+    "municipality.jobcenter_contact.email": "Skriv kontaktpersonens e-mail",
+}
+# Where a model's field lands on the form.
+TO_FIELD = {
+    "meeting.start": "meeting.date",
+    "meeting": "meeting.date",
+    "call_at": "call.date",
+    "members": "members",
+    "members_file": "members",
+}
+
+
+def _order_data(values: dict[str, str]) -> dict[str, Any]:
+    """The form as the order file would say it."""
+
+    def moment(prefix: str) -> str | None:
+        day, at = values.get(f"{prefix}.date", "").strip(), values.get(f"{prefix}.time", "").strip()
+        return f"{day}T{at}" if day and at else None
+
+    return {
+        "package": values.get("package", ""),
+        "cluster": {
+            "name": values.get("cluster.name", ""),
+            "region": values.get("cluster.region", ""),
+        },
+        "coordinator": {
+            "name": values.get("coordinator.name", ""),
+            "email": values.get("coordinator.email", ""),
+        },
+        "members": [],
+        "municipality": {
+            "name": values.get("municipality.name", ""),
+            "jobcenter_contact": {
+                "name": values.get("municipality.jobcenter_contact.name", ""),
+                "email": values.get("municipality.jobcenter_contact.email", ""),
+            },
+        },
+        "meeting": {
+            "start": moment("meeting"),
+            "mode": values.get("meeting.mode") or MeetingMode.PHYSICAL.value,
+            "location": values.get("meeting.location", "").strip() or None,
+            "program_variant": values.get("meeting.program_variant") or None,
+        },
+        "call_at": moment("call"),
+    }
+
+
+async def _members(
+    values: dict[str, str], files: dict[str, UploadFile], errors: dict[str, str]
+) -> list[dict[str, str]]:
+    """The members from the uploaded file (then shown back as lines) or the typed lines."""
+    sent = files.get("members_file")
+    if sent is not None and sent.filename:
+        data = await sent.read(MAX_BYTES + 1)
+        try:
+            members = parse_member_list(data, sent.filename)
+        except (DomainError, DomainErrors) as exc:
+            first = exc.errors[0] if isinstance(exc, DomainErrors) else exc
+            where = first.field.removeprefix("members_file").strip(" ,")
+            errors["members"] = f"Filen {sent.filename[:60]} kan ikke bruges: " + (
+                f"{where}: {first.message}" if where else first.message
+            )
+            return []
+        values["members"] = member_lines(members)
+        return [m.model_dump() for m in members]
+    text = values.get("members", "")
+    if not text.strip():
+        errors["members"] = (
+            "Skriv klyngens medlemmer, én pr. linje (navn;email;ydernummer), eller vælg en fil"
+        )
+        return []
+    try:
+        return [m.model_dump() for m in parse_member_lines(text)]
+    except (DomainError, DomainErrors) as exc:
+        first = exc.errors[0] if isinstance(exc, DomainErrors) else exc
+        errors["members"] = capital(first.message)
+        return []
+
+
+def _variant_ok(config: WebConfig, values: dict[str, str], errors: dict[str, str]) -> None:
+    package = config.catalog.packages.get(values.get("package", ""))
+    if package is None:
+        errors.setdefault("package", "Vælg en klyngepakke")
+        return
+    variant = values.get("meeting.program_variant") or package.default_program
+    if variant not in {p.id for p in package.programs}:
+        errors["meeting.program_variant"] = "Vælg et af pakkens programmer"
+
+
+def _page(
+    request: Request,
+    pages: Pages,
+    config: WebConfig,
+    status: int,
+    values: dict[str, str],
+    errors: dict[str, str],
+    late: bool = False,
+) -> HTMLResponse:
+    for field, message in EMPTY.items():
+        parts = [field] if not field.endswith(".date") else [field, field[:-4] + "time"]
+        if field in errors and not all(values.get(p, "").strip() for p in parts):
+            errors[field] = message
+    # The summary lists the problems in the order of the form.
+    order = list(LABELS)
+    errors = dict(sorted(errors.items(), key=lambda e: order.index(e[0]) if e[0] in order else 99))
+    return pages.page(
+        request,
+        "order_form.html",
+        status,
+        packages=list(config.catalog.packages.values()),
+        regions=[r.value for r in Region],
+        values=values,
+        errors=errors,
+        labels=LABELS,
+        late=late,
+    )
+
+
+@router.get("/bestil", response_class=HTMLResponse)
+async def order_form(request: Request, pages: PagesDep, config: ConfigDep) -> Any:
+    packages = list(config.catalog.packages)
+    values = {"submission": secrets.token_urlsafe(18), "meeting.mode": "fysisk"}
+    if len(packages) == 1:
+        values["package"] = packages[0]
+    return _page(request, pages, config, 200, values, {})
+
+
+@router.post("/bestil", response_class=HTMLResponse)
+async def place_order(
+    request: Request, backend: Backend, pages: PagesDep, config: ConfigDep
+) -> Any:
+    values, _, files = await form_values(request, max_fields=40, max_files=1)
+    values.setdefault("submission", secrets.token_urlsafe(18))
+    errors: dict[str, str] = {}
+    data = _order_data(values)
+    data["members"] = await _members(values, files, errors)
+    _variant_ok(config, values, errors)
+    order: OrderRequest | None = None
+    try:
+        order = OrderRequest.model_validate(data)
+    except ValidationError as exc:
+        _place(from_validation_error(exc), errors)
+    if errors or order is None:
+        return _page(request, pages, config, 422, values, errors)
+    # The plan's own checks, as the client and the workflow make them.
+    late = False
+    try:
+        plan(order, await backend.clock())
+    except LateOrder as exc:
+        if values.get("late_request") != "ja":
+            errors["meeting.date"] = capital(exc.message)
+            return _page(request, pages, config, 422, values, errors, late=True)
+        late = True
+    except DomainError as exc:
+        _place(exc, errors)
+        return _page(request, pages, config, 422, values, errors)
+    try:
+        order_id = await backend.start(order, late_request=late, submission=values["submission"])
+    except (DomainError, DomainErrors) as exc:
+        _place(exc, errors)
+        return _page(request, pages, config, 422, values, errors, late=late)
+    return pages.page(
+        request,
+        "order_receipt.html",
+        200,
+        order=order,
+        order_id=order_id,
+        late=late,
+        package=config.catalog.packages[order.package],
+    )
+
+
+def _place(exc: DomainError | DomainErrors, errors: dict[str, str]) -> None:
+    """Each problem beside the form field it is about."""
+    for error in exc.errors if isinstance(exc, DomainErrors) else [exc]:
+        field, message = error.field, error.message
+        named, _, rest = message.partition(": ")
+        if field == "(input)" and rest and " " not in named:
+            field, message = named, rest  # a check across fields names its field first
+        if field.startswith("members"):
+            field = "members"
+        field = TO_FIELD.get(field, field)
+        if field not in LABELS:
+            head = field.split(".", 1)[0]
+            field = {"meeting": "meeting.date", "municipality": "municipality.name"}.get(
+                head, "cluster.name" if head == "cluster" else "package"
+            )
+        errors.setdefault(field, capital(message))
