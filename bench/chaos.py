@@ -32,7 +32,7 @@ from temporalio.worker import Replayer
 from bench.results import record
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
 from klyngepakke.client import OrdersClient
-from klyngepakke.demo import run_demo
+from klyngepakke.demo import demo_order_id, run_demo
 from klyngepakke.repair import repair
 from schemas.links import LinkSigner
 from web.server import server as web_server
@@ -139,7 +139,8 @@ async def run_chaos(
         try:
             worker.start()
             client_orders = OrdersClient(client, settings)
-            ids = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
+            labels = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
+            ids = [demo_order_id(label) for label in labels]
             # A demo stops when its order dies (WorkflowDied); the budget is for a hung stack.
             budget = 150 * seconds_per_day + 300
             demos = [
@@ -149,13 +150,13 @@ async def run_chaos(
                             client_orders,
                             settings,
                             seconds_per_day,
-                            _teller(say, order_id, verbose),
-                            order_id,
+                            _teller(say, label, verbose),
+                            label,
                         ),
                         timeout=budget,
                     )
                 )
-                for order_id in ids
+                for label in labels
             ]
             restart_after = max(1, kills // 2)
             while not all(d.done() for d in demos):

@@ -30,7 +30,7 @@ from bench.floor import Floor, Script
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
 from klyngepakke.client import OrdersClient, WorkflowDied
-from klyngepakke.demo import run_demo
+from klyngepakke.demo import demo_order_id, run_demo
 from web.server import server as web_server
 
 GOAL = 0.7
@@ -77,13 +77,14 @@ async def project_run(
     # for the worker (the demo's eight looks a day would measure queries, not orders).
     look_every = seconds_per_day / 2
     stamp = f"{datetime.now(UTC):%H%M%S}"
-    ids = [f"lifecycle-{n:03d}-{stamp}" for n in range(orders)]
+    labels = [f"lifecycle-{n:03d}-{stamp}" for n in range(orders)]
+    ids = [demo_order_id(label) for label in labels]
     began = asyncio.get_running_loop().time()
     # A failed order would otherwise be waited for forever: each demo stops at its death.
     outcomes = await asyncio.gather(
         *(
-            run_demo(client_orders, settings, seconds_per_day, lambda _: None, i, look_every)
-            for i in ids
+            run_demo(client_orders, settings, seconds_per_day, lambda _: None, label, look_every)
+            for label in labels
         ),
         return_exceptions=True,
     )

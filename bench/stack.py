@@ -96,6 +96,8 @@ def bench_settings(var: Path, task_queue: str = "bench") -> Settings:
         log_format="json",
         # The simulated members all come from one address and answer at machine speed.
         web_limit_per_address="100000/minute",
+        # The simulated coordinators order on the form, on compressed time.
+        dev_time_scale=True,
         _env_file=None,
     )
 

@@ -7,6 +7,9 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
+import httpx
+
+from klyngepakke import demo_people as people
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.order_file import load_course_file
 from klyngepakke.settings import PROJECT_ROOT, Settings
@@ -50,24 +53,36 @@ async def run_course_demo(
     )
     say(f"Kursus startet: {course_id} (jobcenterpakken, {request.municipality})")
     noted = False
-    while True:
-        await courses.raise_if_died(course_id)
-        status = await courses.course_status(course_id)
-        if status.status != "active":
-            break
-        for task in status.tasks:
-            if task.id in DONE_ON_TIME and task.state == "open":
-                say((await courses.course_task_done(course_id, task.id)).message)
-        if not noted and any("Grupper sendt" in e for e in status.events):
-            noted = True
-            for note in NOTES:
-                await courses.course_note(course_id, note)
-            good = sum(note.good_example for note in NOTES)
-            say(
-                f"Underviserne noterede {len(NOTES) - good} emner og {good} god anmodning "
-                "under kurset."
-            )
-        await asyncio.sleep(min(0.25, seconds_per_day / 8))
+    page: str | None = None
+    async with httpx.AsyncClient(timeout=60) as http:
+        while True:
+            await courses.raise_if_died(course_id)
+            status = await courses.course_status(course_id)
+            if status.status != "active":
+                break
+            if page is None:
+                # The teachers' own page, from the first mail they got.
+                found = people.mail_links(settings, course_id, "course_started", "/c/")
+                page = found[0] if found else None
+            for task in status.tasks:
+                if page and task.id in DONE_ON_TIME and task.state == "open":
+                    ticked = await people.post_form(
+                        http, page, data={"action": "opgave", "task": task.id}
+                    )
+                    say(f"Underviseren på kursets side: {people.shown(ticked, 'udført')}")
+            if page and not noted and any("Grupper sendt" in e for e in status.events):
+                noted = True
+                for note in NOTES:
+                    fields = {"action": "note", "text": note.text}
+                    if note.good_example:
+                        fields["good_example"] = "ja"
+                    await people.post_form(http, page, data=fields)
+                good = sum(note.good_example for note in NOTES)
+                say(
+                    f"Underviserne noterede {len(NOTES) - good} emner og {good} god anmodning "
+                    "på kursets side under kurset."
+                )
+            await asyncio.sleep(min(0.25, seconds_per_day / 8))
     final = await courses.course_result(course_id)
     for event in final.events:
         say(f"  {event}")

@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def guide_mail(settings: Settings, order_id: str) -> EmailMessage | None:
     for path in sorted(Path(settings.mail_dir).glob("*-jobcenter_guide.eml")):
         message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if message.get("X-Klyngepakke-Order") == order_id:
+        if str(message.get("X-Klyngepakke-Order", "")).strip() == order_id:
             return message
     return None
 

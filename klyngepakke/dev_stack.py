@@ -100,7 +100,9 @@ async def run_dev_stack(settings: Settings) -> None:
             mail=str(settings.mail_dir),
             artifacts=str(settings.artifact_dir),
         )
-        web, codec = web_server(settings), codec_server(settings)
+        # The embedded stack is for trying things: its order form can compress time.
+        web = web_server(settings.model_copy(update={"dev_time_scale": True}))
+        codec = codec_server(settings)
         web_task = asyncio.create_task(web.serve())
         codec_task = asyncio.create_task(codec.serve())
         (settings.var_dir / "dev.ready").write_text("ready\n")

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     log_format: str = Field(default="console", description="console or json")
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    dev_time_scale: bool = Field(
+        default=False,
+        description="Development only (klyngepakke dev): the order form offers compressed "
+        "time (one planned day in a few seconds) for a demo. Never set it in production",
+    )
     public_base_url: str = Field(
         default="http://localhost:8000", description="Where members reach the survey form"
     )

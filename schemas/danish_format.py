@@ -30,17 +30,18 @@ def date_short(value: date | datetime) -> str:
 
 
 def datetime_long(value: datetime) -> str:
-    """'onsdag den 3. marts 2027 kl. 16:00'."""
+    """'onsdag den 3. marts 2027 kl. 16.00' (Danish writes the time with a full stop)."""
     return format_datetime(
         value.astimezone(COPENHAGEN),
-        "EEEE 'den' d. MMMM y 'kl.' HH:mm",
+        "EEEE 'den' d. MMMM y 'kl.' HH.mm",
         tzinfo=COPENHAGEN,
         locale=LOCALE,
     )
 
 
 def clock(value: datetime) -> str:
-    return value.astimezone(COPENHAGEN).strftime("%H:%M")
+    """'16.00'."""
+    return value.astimezone(COPENHAGEN).strftime("%H.%M")
 
 
 def number(value: float, digits: int = 1) -> str:

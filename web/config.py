@@ -20,6 +20,8 @@ class WebConfig:
     upload_dir: Path | None = None
     catalog: Catalog = field(default_factory=Catalog)
     public_base_url: str = "http://localhost:8000"
+    # Development only: the order form offers compressed time for demos (klyngepakke dev).
+    dev_time_scale: bool = False
 
     @property
     def artifacts(self) -> ArtifactStore | None:

@@ -38,6 +38,7 @@ def build_app(settings: Settings) -> FastAPI:
         upload_dir=settings.upload_dir,
         catalog=Catalog(),
         public_base_url=settings.public_base_url,
+        dev_time_scale=settings.dev_time_scale,
     )
     return create_app(backend, signer, config=config)
 

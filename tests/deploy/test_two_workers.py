@@ -14,7 +14,7 @@ from temporalio.service import RPCError
 
 from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient, UnknownOrder
-from klyngepakke.demo import run_demo
+from klyngepakke.demo import demo_order_id, run_demo
 from tests.conftest import free_port
 from tests.eventually import eventually
 from web.server import server as web_server
@@ -57,10 +57,11 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
             first.start()
             second.start()
             orders = OrdersClient(stack.client, settings)
-            ids = [f"two-workers-{n}-{datetime.now(UTC):%H%M%S}" for n in range(3)]
+            labels = [f"two-workers-{n}-{datetime.now(UTC):%H%M%S}" for n in range(3)]
+            ids = [demo_order_id(label) for label in labels]
             demos = [
-                asyncio.create_task(run_demo(orders, settings, 0.5, lambda _: None, order_id))
-                for order_id in ids
+                asyncio.create_task(run_demo(orders, settings, 0.5, lambda _: None, label))
+                for label in labels
             ]
             # Kill the first worker once it has done real work on every order (each has sent
             # its material mail) and its metrics show it: mid-order, whatever the machine's pace.
@@ -83,5 +84,7 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
     ]
     assert {line["event"] for line in after_kill} >= {"mail_sent"}
     # The log lines say which workflow and run they belong to.
-    assert all(line["workflow_id"].startswith("two-workers-") for line in after_kill)
+    assert all(
+        line["workflow_id"].split("--opf")[0].split("--spo")[0] in ids for line in after_kill
+    )
     assert all(line["run_id"] and line["activity"] for line in after_kill)

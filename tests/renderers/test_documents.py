@@ -80,7 +80,7 @@ def test_the_guide_escapes_user_text_and_names_the_cluster():
     assert "Klynge Aalborg Øst" in text and "Aalborg Kommune" in text
     tables = Document(io.BytesIO(data)).tables
     program = [row.cells[0].text for row in tables[1].rows]
-    assert program[1] == "16:00–16:05" and program[-1].endswith("18:30")
+    assert program[1] == "16.00–16.05" and program[-1].endswith("18.30")
 
 
 def test_the_deck_has_a_native_chart_per_closed_question_with_the_results():
@@ -127,7 +127,7 @@ def test_the_summary_lists_every_agreement_with_owner_and_date_and_the_follow_up
     assert rows[1][:3] == ["1", agreement.text, agreement.owner]
     text = "\n".join(p.text for p in document.paragraphs)
     assert (
-        "Opfølgende klyngemøde torsdag den 20. maj 2027 kl. 16:00 (spørgeskemaet gentages)." in text
+        "Opfølgende klyngemøde torsdag den 20. maj 2027 kl. 16.00 (spørgeskemaet gentages)." in text
     )
     assert "bestyrelse" in text
 

@@ -59,7 +59,7 @@ def test_the_pre_meeting_changes_show_in_the_deck_program_and_topics():
     prs = Presentation(io.BytesIO(render("deck", source(program_changes=changes))))
     table = next(sh.table for sh in prs.slides[1].shapes if sh.has_table)
     times = [table.cell(r, 0).text for r in range(1, len(table.rows))]
-    assert times[1] == "16:05–16:35" and times[-1].endswith("18:40")
+    assert times[1] == "16.05–16.35" and times[-1].endswith("18.40")
     titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
     assert "Aftalt på formødet med jobcenteret" in titles
 

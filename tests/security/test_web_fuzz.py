@@ -4,8 +4,10 @@ exactly like a link to nothing; and a client that hammers a link or the site is 
 
 from __future__ import annotations
 
+import tempfile
 import urllib.parse
 from datetime import datetime
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from schemas.order import COPENHAGEN
 from tests.web import test_form, test_minutes_page, test_upload
 from web.app import SECURITY_HEADERS, create_app
+from web.config import WebConfig
 from web.rate_limit import RateLimits
 
 SIGNER = test_form.SIGNER
@@ -24,9 +27,9 @@ NO_LIMITS = RateLimits(per_token="100000/minute", per_address="100000/minute")
 class Everything:
     """One backend behind every page: the survey round, the upload and the minutes."""
 
-    def __init__(self) -> None:
+    def __init__(self, stores: Path) -> None:
         self.round = test_form.FakeRound()
-        self.upload = test_upload.FakeOrder()
+        self.upload = test_upload.FakeOrder(stores)
         self.minutes = test_minutes_page.FakeOrder(datetime(2027, 3, 4, 9, tzinfo=COPENHAGEN))
         self.survey_form = self.round.survey_form
         self.survey_answer = self.round.survey_answer
@@ -35,14 +38,29 @@ class Everything:
         self.minutes_page = self.minutes.minutes_page
         self.meeting_record = self.minutes.meeting_record
 
+    async def coordinator_view(self, order_id: str) -> None:
+        return None  # the coordinator's, agreement and course pages: an order that is gone
+
+    async def order_page(self, order_id: str) -> None:
+        return None
+
+    async def course_page(self, course_id: str) -> None:
+        return None
+
 
 def make_client(limits: RateLimits = NO_LIMITS) -> TestClient:
-    backend_ = Everything()
+    stores = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    backend_ = Everything(stores)
 
     async def backend() -> Everything:
         return backend_
 
-    return TestClient(create_app(backend, SIGNER, limits), raise_server_exceptions=True)
+    config = WebConfig(
+        signer=SIGNER,
+        upload_dir=backend_.upload.uploads.root,
+        artifact_dir=backend_.upload.artifacts.root,
+    )
+    return TestClient(create_app(backend, SIGNER, limits, config), raise_server_exceptions=True)
 
 
 CLIENT = make_client()
@@ -50,6 +68,9 @@ VALID = {
     "s": SIGNER.sign(test_form.ROUND, 0),
     "u": SIGNER.sign(ORDER, 0, "extract-upload"),
     "m": SIGNER.sign(ORDER, 0, "meeting-minutes"),
+    "k": SIGNER.sign(ORDER, 0, "coordinator-page"),
+    "a": SIGNER.sign(ORDER, 1, "agreement-done"),
+    "c": SIGNER.sign("kursus-1", 0, "course-teacher"),
 }
 
 
@@ -65,9 +86,13 @@ tokens = (
 )
 paths = st.builds(
     lambda prefix, token, rest: prefix + urllib.parse.quote(token + rest, safe="/"),
-    st.sampled_from(["/s/", "/u/", "/m/", "/", "/static/", "/healthz", "/docs", "/x/"]),
+    st.sampled_from(
+        ["/s/", "/u/", "/m/", "/k/", "/a/", "/c/", "/bestil", "/", "/static/", "/healthz", "/x/"]
+    ),
     tokens,
-    st.sampled_from(["", "/", "/../../etc/passwd", "?a=1", "/kvittering"]),
+    st.sampled_from(
+        ["", "/", "/../../etc/passwd", "?a=1", "/spoergeskema", "/formoede", "/dokumenter/x"]
+    ),
 )
 fields = st.dictionaries(
     st.sampled_from(
@@ -83,6 +108,14 @@ fields = st.dictionaries(
             "agreement_1_due",
             "follow_up_meeting",
             "repeat_survey",
+            "cluster.name",
+            "members",
+            "meeting.date",
+            "submission",
+            "action",
+            "remove",
+            "number",
+            "reason",
         ]
     )
     | st.text(max_size=12),
@@ -134,7 +167,14 @@ def test_no_request_breaks_the_web_app(method, path, body):
 
 
 def test_a_forged_link_and_a_link_to_nothing_look_the_same():
-    for prefix, purpose in (("s", None), ("u", "extract-upload"), ("m", "meeting-minutes")):
+    kinds = (
+        ("s", None),
+        ("u", "extract-upload"),
+        ("m", "meeting-minutes"),
+        ("k", "coordinator-page"),
+        ("c", "course-teacher"),
+    )
+    for prefix, purpose in kinds:
         args = (purpose,) if purpose else ()
         nothing = SIGNER.sign("no-such-order--spoergeskema-1", 0, *args)
         other_purpose = SIGNER.sign(ORDER, 0, "another-purpose")

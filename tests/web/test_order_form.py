@@ -17,7 +17,7 @@ async def _ordered(h, kind: str = "order_confirmation") -> str:
         return bool(h.mails(kind))
 
     await eventually(f"the {kind} mail", arrived)
-    order_id = str(h.mails(kind)[0]["X-Klyngepakke-Order"])
+    order_id = str(h.mails(kind)[0]["X-Klyngepakke-Order"]).strip()
     h.started.append(order_id)
     await h.settle()
     return order_id

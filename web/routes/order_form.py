@@ -173,6 +173,7 @@ def _page(
         errors=errors,
         labels=LABELS,
         late=late,
+        dev_time_scale=config.dev_time_scale,
     )
 
 
@@ -215,7 +216,12 @@ async def place_order(
         _place(exc, errors)
         return _page(request, pages, config, 422, values, errors)
     try:
-        order_id = await backend.start(order, late_request=late, submission=values["submission"])
+        order_id = await backend.start(
+            order,
+            late_request=late,
+            submission=values["submission"],
+            seconds_per_day=_time_scale(config, values),
+        )
     except (DomainError, DomainErrors) as exc:
         _place(exc, errors)
         return _page(request, pages, config, 422, values, errors, late=late)
@@ -228,6 +234,18 @@ async def place_order(
         late=late,
         package=config.catalog.packages[order.package],
     )
+
+
+def _time_scale(config: WebConfig, values: dict[str, str]) -> float | None:
+    """Development only: one planned day in this many seconds (klyngepakke dev's form)."""
+    typed = values.get("demo_seconds_per_day", "").strip().replace(",", ".")
+    if not config.dev_time_scale or not typed:
+        return None
+    try:
+        seconds = float(typed)
+    except ValueError:
+        return None
+    return seconds if 0.05 <= seconds <= 86_400 else None
 
 
 def _place(exc: DomainError | DomainErrors, errors: dict[str, str]) -> None:

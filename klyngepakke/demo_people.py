@@ -1,0 +1,220 @@
+"""The demo's coordinator, members and agreement owners: they act only through the pages and
+the links in their mails, as the people would in a browser (plain HTTP forms, no JavaScript).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from klyngepakke.settings import Settings
+from schemas.member_list import member_lines
+from schemas.order import COPENHAGEN, OrderRequest
+from schemas.survey import SurveyResponse
+
+# A browser posting a page's own form says so (Fetch Metadata); the pages require it.
+BROWSER = {"sec-fetch-site": "same-origin"}
+
+
+def mails(settings: Settings, order_id: str, kind: str) -> list[EmailMessage]:
+    found = []
+    for file in sorted(Path(settings.mail_dir).glob(f"*-{kind}.eml")):
+        message = BytesParser(policy=policy.default).parsebytes(file.read_bytes())
+        # A long id is folded onto the next line; the header's value is the id itself.
+        if str(message.get("X-Klyngepakke-Order", "")).strip() == order_id:
+            found.append(message)
+    return found
+
+
+def mail_links(settings: Settings, order_id: str, kind: str, path: str) -> list[str]:
+    """The links under ``path`` in the ``kind`` mails this order sent (as people see them)."""
+    found = []
+    for message in mails(settings, order_id, kind):
+        part = message.get_body(("plain",))
+        text = part.get_content() if part is not None else ""
+        found += re.findall(rf"https?://\S+{path}\S+", text)
+    return found
+
+
+def shown(page: httpx.Response, pattern: str) -> str:
+    """The first paragraph or heading on a page that says ``pattern``, as a person reads it."""
+    for block in re.findall(r"<(?:p|h1)\b[^>]*>(.*?)</(?:p|h1)>", page.text, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", block)).strip()
+        if re.search(pattern, text):
+            return text
+    return f"(siden svarede {page.status_code})"
+
+
+async def post_form(http: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
+    """Send a form; when the page says to try again in a moment (503), do so."""
+    for attempt in range(8):
+        try:
+            response = await http.post(url, headers=BROWSER, **kwargs)
+            if response.status_code != 503:
+                return response
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(1 + attempt)
+    raise RuntimeError(f"the page {url.split('/')[3]} could not be reached")
+
+
+async def order_on_the_form(
+    settings: Settings, order: OrderRequest, seconds_per_day: float
+) -> httpx.Response:
+    """The coordinator fills in the order form at /bestil (the development stack lets the
+    demo compress time there)."""
+    base = settings.public_base_url.rstrip("/")
+    meeting, call = order.meeting.start.astimezone(COPENHAGEN), order.call_at.astimezone(COPENHAGEN)
+    async with httpx.AsyncClient(timeout=60) as http:
+        form = await http.get(f"{base}/bestil")
+        key = re.search(r'name="submission" value="([^"]+)"', form.text)
+        fields = {
+            "submission": key.group(1) if key else "demo",
+            "package": order.package,
+            "cluster.name": order.cluster.name,
+            "cluster.region": order.cluster.region.value,
+            "coordinator.name": order.coordinator.name,
+            "coordinator.email": order.coordinator.email,
+            "meeting.date": f"{meeting:%Y-%m-%d}",
+            "meeting.time": f"{meeting:%H:%M}",
+            "meeting.mode": order.meeting.mode.value,
+            "meeting.location": order.meeting.location or "",
+            "meeting.program_variant": order.meeting.program_variant or "",
+            "call.date": f"{call:%Y-%m-%d}",
+            "call.time": f"{call:%H:%M}",
+            "members": member_lines(order.members),
+            "municipality.name": order.municipality.name,
+            "municipality.jobcenter_contact.name": order.municipality.jobcenter_contact.name,
+            "municipality.jobcenter_contact.email": order.municipality.jobcenter_contact.email,
+            "demo_seconds_per_day": str(seconds_per_day),
+        }
+        return await post_form(http, f"{base}/bestil", data=fields)
+
+
+async def edit_and_send_survey(coordinator_page: str) -> str:
+    """The coordinator adds a question of the cluster's own to the survey and sends it."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        page = await http.get(f"{coordinator_page}/spoergeskema")
+        values = _form_values(page.text)
+        free = max((int(k[1:].split("_")[0]) for k in values if re.match(r"q\d+_", k)), default=0)
+        values |= {
+            "action": "gem",
+            f"q{free}_text": "Hvad vil du gerne drøfte med jobcenteret på mødet?",
+            f"q{free}_type": "free_text",
+            f"q{free}_place": str(free + 1),
+        }
+        values.pop(f"q{free}_required", None)
+        saved = await post_form(http, f"{coordinator_page}/spoergeskema", data=values)
+        sent = await post_form(http, f"{coordinator_page}/spoergeskema", data={"action": "send"})
+    return f"{shown(saved, 'spørgsmål')} {shown(sent, 'sendes')}"
+
+
+def _form_values(page: str) -> dict[str, str]:
+    """What a page's forms hold now, as a browser would send them back."""
+    values: dict[str, str] = {}
+    for tag in re.findall(r"<input\b([^>]*)>", page):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        kind, name = attrs.get("type", "text"), attrs.get("name")
+        if name is None or kind in ("file", "submit"):
+            continue
+        if kind in ("checkbox", "radio") and not re.search(r"\schecked\b", tag):
+            continue
+        values[html.unescape(name)] = html.unescape(attrs.get("value", ""))
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
+        values[name] = html.unescape(body)
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', options)
+        if chosen:
+            values[name] = chosen.group(1)
+    values.pop("action", None)
+    return values
+
+
+async def answer_as_members(
+    settings: Settings, order_id: str, responses: list[SurveyResponse]
+) -> int:
+    """Every member but the last answers through the web form, one export row each."""
+    links = mail_links(settings, order_id, "survey_invitation", "/s/")[:-1]
+    sent = 0
+    async with httpx.AsyncClient(timeout=30) as http:
+        for url, response in zip(links, responses, strict=False):
+            fields = {f"q_{qid}": value for qid, value in response.answers.items() if value}
+            sent += await _answer(http, url, fields)
+    return sent
+
+
+async def _answer(http: httpx.AsyncClient, url: str, fields: dict[str, Any]) -> int:
+    """One member: open the link and send; when the page says the survey cannot be reached
+    right now (503, Temporal restarting), try again a little later, as the page asks."""
+    for attempt in range(8):
+        try:
+            if (await http.get(url)).status_code == 200:
+                posted = await http.post(url, data=fields, headers=BROWSER)
+                if posted.status_code == 200:
+                    return 1
+                if posted.status_code != 503:
+                    return 0
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(1 + attempt)
+    return 0
+
+
+async def set_premeeting(coordinator_page: str, at: datetime) -> httpx.Response:
+    local = at.astimezone(COPENHAGEN)
+    async with httpx.AsyncClient(timeout=60) as http:
+        return await post_form(
+            http,
+            f"{coordinator_page}/formoede",
+            data={"action": "planlaeg", "date": f"{local:%Y-%m-%d}", "time": f"{local:%H:%M}"},
+        )
+
+
+async def hold_premeeting(coordinator_page: str, minutes: dict[str, int], topic: str) -> str:
+    """Record the pre-meeting with new minutes for some items: first the preview of the new
+    program's clock times, then the confirmation, as the page asks."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        page = await http.get(f"{coordinator_page}/formoede")
+        values = _form_values(page.text)
+        items = re.findall(r'<label for="f-item(\d+)">([^<]+)</label>', page.text)
+        for number, title in items:
+            if html.unescape(title) in minutes:
+                values[f"item{number}"] = str(minutes[html.unescape(title)])
+        values |= {
+            "topics": topic,
+            "notes": "Programmet er godkendt; jobcenteret holder begge oplæg",
+        }
+        preview = await post_form(
+            http, f"{coordinator_page}/formoede", data={**values, "action": "vis"}
+        )
+        held = await post_form(
+            http, f"{coordinator_page}/formoede", data={**values, "action": "registrer"}
+        )
+    clock = len(re.findall(r"<td>\d\d[.:]\d\d–", preview.text))
+    return f"Formødet: programmet vist med {clock} klokkeslæt; {shown(held, 'registreret')}"
+
+
+async def download(coordinator_page: str, name: str) -> int:
+    async with httpx.AsyncClient(timeout=60) as http:
+        response = await http.get(f"{coordinator_page}/dokumenter/{name}")
+    return len(response.content) if response.status_code == 200 else 0
+
+
+async def mark_agreement_done(link: str) -> str:
+    """The owner opens the link in the reminder (which changes nothing) and presses the one
+    button on it."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        page = await http.get(link)
+        if page.status_code != 200:
+            return f"Aftalelinket svarede {page.status_code}"
+        done = await post_form(http, link)
+    return shown(done, "udført")
