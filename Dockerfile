@@ -16,6 +16,7 @@ COPY renderers renderers
 COPY catalog catalog
 COPY klyngepakke klyngepakke
 COPY web web
+COPY storage storage
 COPY worker.py ./
 RUN pip install --no-cache-dir . && useradd --create-home klyngepakke \
     && mkdir -p /data && chown klyngepakke /data

@@ -3,8 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: install system-deps run stop dev demo test test-fast lint bench histories clean
+.PHONY: install node-deps system-deps run stop dev demo test test-fast lint bench histories clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 mangler ($(PYTHON))"; exit 1; }
@@ -14,6 +15,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The independent checkers the tests run (axe-core, the Nu HTML Checker, the Open XML SDK
+# validator, ical.js), pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm mangler – installer Node.js (Debian: nodejs npm)"; exit 1; }
+	# `npm ci` refuses this lock: it lacks the other platforms' optional validator binaries,
+	# which this registry does not carry; install keeps to the locked versions all the same.
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+node-deps: $(NODE_STAMP)
 
 # Starts the embedded stack in the background (log: var/dev.log), runs the demo order,
 # and leaves the stack running so the Temporal UI (http://localhost:8233) can be browsed.
@@ -43,7 +55,7 @@ demo: install
 system-deps:
 	@bash scripts/system-deps.sh
 
-test: install system-deps
+test: install node-deps system-deps
 	$(BIN)/pytest
 
 test-fast: install

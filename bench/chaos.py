@@ -139,7 +139,7 @@ async def run_chaos(
         try:
             worker.start()
             client_orders = OrdersClient(client, settings)
-            labels = [f"chaos-{n:03d}-{datetime.now(UTC):%H%M%S}" for n in range(orders)]
+            labels = [f"chaos-{n:03d}-{datetime.now(UTC):%H-%M-%S}" for n in range(orders)]
             ids = [demo_order_id(label) for label in labels]
             # A demo stops when its order dies (WorkflowDied); the budget is for a hung stack.
             budget = 150 * seconds_per_day + 300

@@ -76,7 +76,8 @@ async def project_run(
     # The people look at their order about twice a planned day: a status query is real work
     # for the worker (the demo's eight looks a day would measure queries, not orders).
     look_every = seconds_per_day / 2
-    stamp = f"{datetime.now(UTC):%H%M%S}"
+    # No six-digit run in a label: the logs mask those as provider numbers.
+    stamp = f"{datetime.now(UTC):%H-%M-%S}"
     labels = [f"lifecycle-{n:03d}-{stamp}" for n in range(orders)]
     ids = [demo_order_id(label) for label in labels]
     began = asyncio.get_running_loop().time()

@@ -137,6 +137,10 @@ async def running_stack(
         sink.start()
         if web is not None:
             serving = asyncio.create_task(web.serve())
+            for _ in range(600):  # the people start at the pages: have them up first
+                if web.started or serving.done():
+                    break
+                await asyncio.sleep(0.05)
         yield Stack(server, client)
     finally:
         if web is not None:

@@ -69,7 +69,7 @@ async def run_demo(
     their mails when the order's status says it is their turn (the consultant, KiAP's, through
     the client); they look every ``look_every`` seconds (default: 8 times a planned day, at most
     every quarter second)."""
-    order = demo_order(datetime.now(UTC), label or datetime.now(UTC).strftime("%H%M%S"))
+    order = demo_order(datetime.now(UTC), label or datetime.now(UTC).strftime("%H-%M-%S"))
     order_id = default_order_id(order)
     receipt = await people.order_on_the_form(settings, order, seconds_per_day)
     said = people.shown(receipt, "bekræftelse")

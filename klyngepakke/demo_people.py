@@ -67,6 +67,19 @@ async def post_form(http: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.R
     raise RuntimeError(f"the page {url.split('/')[3]} could not be reached")
 
 
+async def get_page(http: httpx.AsyncClient, url: str) -> httpx.Response:
+    """Open a page; while the site cannot be reached or asks to try again, try again."""
+    for attempt in range(8):
+        try:
+            response = await http.get(url)
+            if response.status_code != 503:
+                return response
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(1 + attempt)
+    raise RuntimeError(f"the page {url.split('/')[3]} could not be reached")
+
+
 async def order_on_the_form(
     settings: Settings, order: OrderRequest, seconds_per_day: float
 ) -> httpx.Response:
@@ -75,7 +88,7 @@ async def order_on_the_form(
     base = settings.public_base_url.rstrip("/")
     meeting, call = order.meeting.start.astimezone(COPENHAGEN), order.call_at.astimezone(COPENHAGEN)
     async with httpx.AsyncClient(timeout=60) as http:
-        form = await http.get(f"{base}/bestil")
+        form = await get_page(http, f"{base}/bestil")
         key = re.search(r'name="submission" value="([^"]+)"', form.text)
         fields = {
             "submission": key.group(1) if key else "demo",

@@ -6,6 +6,8 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# The Nu HTML Checker (vnu.jar, from npm) runs on Java.
+command -v java >/dev/null || missing+=(default-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "Mangler Debian-pakker: ${missing[*]} – installer dem med: sudo apt-get install ${missing[*]}" >&2

@@ -3,6 +3,7 @@ messages every page shares (an unknown link, a passed stage)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,19 @@ from fastapi.templating import Jinja2Templates
 from schemas.danish_format import clock, date_long, date_short, datetime_long, number, percent
 
 HERE = Path(__file__).resolve().parent
+# What a date, time or date-time input may show back: anything else it cannot hold (and the
+# error beside it says what was wrong with what was sent).
+_FORMATS = {
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "time": re.compile(r"^\d{2}:\d{2}(:\d{2})?$"),
+    "datetime-local": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"),
+}
+
+
+def fits(value: object, kind: str) -> str:
+    text = "" if value is None else str(value)
+    pattern = _FORMATS.get(kind)
+    return text if pattern is None or pattern.match(text) else ""
 
 
 class Pages:
@@ -25,6 +39,7 @@ class Pages:
             klokken=clock,
             tal=number,
             procent=percent,
+            fits=fits,
         )
 
     def page(self, request: Request, name: str, status: int, **context: Any) -> HTMLResponse:

@@ -57,7 +57,7 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
             first.start()
             second.start()
             orders = OrdersClient(stack.client, settings)
-            labels = [f"two-workers-{n}-{datetime.now(UTC):%H%M%S}" for n in range(3)]
+            labels = [f"two-workers-{n}-{datetime.now(UTC):%H-%M-%S}" for n in range(3)]
             ids = [demo_order_id(label) for label in labels]
             demos = [
                 asyncio.create_task(run_demo(orders, settings, 0.5, lambda _: None, label))
