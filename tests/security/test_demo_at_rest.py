@@ -21,7 +21,9 @@ from temporalio.client import Client
 
 from klyngepakke.order_file import load_course_file, load_order
 from klyngepakke.settings import PROJECT_ROOT
+from klyngepakke.smtp_sink import SmtpSink
 from tests.conftest import TEST_PAYLOAD_KEYS, free_port
+from tests.mail_checks import mail_problems
 
 EXAMPLES = PROJECT_ROOT / "examples"
 CLI = str(Path(sys.executable).with_name("klyngepakke"))
@@ -136,3 +138,9 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
     ]
     assert logged == [], "personal data in the logs"
     assert '"event": "mail_sent"' in logs  # the log is there and was written as JSON
+
+    # Every mail as its recipient got it: text and HTML, and nobody outside KiAP is asked to
+    # run a command or write a file.
+    messages = SmtpSink(var / "mail").messages()
+    assert len(messages) > 80
+    assert mail_problems(messages) == []

@@ -3,15 +3,20 @@ client, as a browser sends forms), the links taken from the mails they got."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
+import uvicorn
 
 from catalog import Catalog
 from klyngepakke.course_client import CoursesClient
 from schemas.links import LinkSigner
+from tests.eventually import eventually
 from tests.workflows.harness import Harness
 from web.app import create_app
 from web.config import WebConfig
@@ -94,3 +99,45 @@ def order_form_values(now: Any, weeks: float = 9, **changes: str) -> dict[str, s
     }
     values.update(changes)
     return values
+
+
+@contextlib.asynccontextmanager
+async def served(h: Harness, port: int) -> AsyncIterator[str]:
+    """The web app on a real port (for a browser), talking to the time-skipping server."""
+    settings = h.orders.settings
+    clients = CoursesClient(h.env.client, settings, h.env.get_current_time)
+
+    async def backend() -> CoursesClient:
+        return clients
+
+    signer = LinkSigner(settings.link_secret())
+    base = f"http://127.0.0.1:{port}"
+    config = WebConfig(
+        signer=signer,
+        artifact_dir=settings.artifact_dir,
+        upload_dir=settings.upload_dir,
+        catalog=Catalog(),
+        public_base_url=base,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(backend, signer, config=config),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        await eventually("the web app starting", _started(server))
+        yield base
+    finally:
+        server.should_exit = True
+        await serving
+
+
+def _started(server: uvicorn.Server) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return bool(server.started)
+
+    return check

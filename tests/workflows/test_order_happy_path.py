@@ -20,10 +20,13 @@ from schemas.order import ContactBy
 from schemas.program import ProgramChanges
 from schemas.steps import Step
 from tests import factories
+from tests.mail_checks import mail_problems
 from tests.workflows.harness import running, save_history
 
 
 async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, executor):
+    # As in production: the links in mails go to the public address, never localhost.
+    settings = settings.model_copy(update={"public_base_url": "https://klynger.kiap.dk"})
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"happy-{uuid.uuid4()}")
@@ -131,3 +134,6 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
     assert "klyngemoede-v2.pptx" in attached
     delivered = [e for e in final.events if e.type == "ArtifactsDelivered"]
     assert len(delivered) == 2
+    assert mail_problems(h.mails(), no_localhost=True) == []
+    (confirmation,) = h.mails("order_confirmation")
+    assert "https://klynger.kiap.dk/k/" in confirmation.get_body(("plain",)).get_content()
