@@ -213,6 +213,8 @@ class MailActivities:
             if agreement is not None and self.signer is not None
             else None,
             ui_link=self.links.ui(ctx.order_id),
+            # KiAP's staff act on the workbench (behind their login); the UI shows the history.
+            workbench_link=f"{self.base.rstrip('/')}/konsulent/ordre/{ctx.order_id}",
             base_url=self.base.rstrip("/"),
             practice_label=self._practice_label(request, recipient),
             **self._coordinator_links(request, to),

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.common import HeaderCodecBehavior
 from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
@@ -34,6 +35,7 @@ from bench.stack import Worker, bench_settings, environment, failed_workflows, r
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import demo_order_id, run_demo
 from klyngepakke.repair import repair
+from klyngepakke.sealed_calls import SealedCalls
 from schemas.links import LinkSigner
 from web.server import server as web_server
 from worker import WORKFLOWS
@@ -215,7 +217,11 @@ async def _replay_all(client: Any, say: Callable[[str], object]) -> int:
     """Every history the run wrote replays against the code: a crash must never leave a
     history the workflow code cannot reproduce. Failing ones are kept under var/chaos/."""
     replayer = Replayer(
-        workflows=WORKFLOWS, data_converter=client.data_converter, workflow_runner=workflow_runner()
+        workflows=WORKFLOWS,
+        data_converter=client.data_converter,
+        workflow_runner=workflow_runner(),
+        interceptors=[SealedCalls()],
+        header_codec_behavior=HeaderCodecBehavior.CODEC,
     )
     failures = 0
     async for execution in client.list_workflows():

@@ -35,6 +35,7 @@ from schemas.commands import (
     AgreementDoneCommand,
     Cancel,
     ConsultationDone,
+    LateDecision,
     MeetingRecord,
     PremeetingDone,
     PremeetingSchedule,
@@ -239,6 +240,23 @@ def order_cancel(
     """Annullér bestillingen; alle, der har fået mails, får besked."""
     cmd = _checked(as_json, lambda: _model(Cancel, reason=reason))
     result = _run(as_json, lambda orders, _: orders.cancel(order_id, cmd))
+    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@order_app.command("decide-late")
+def order_decide_late(
+    order_id: IdArg,
+    approve: Annotated[
+        bool, typer.Option("--approve/--reject", help="Godkend eller afvis den sene bestilling")
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Begrundelse til koordinatoren (ved afslag)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Svar på en sen bestilling fra bestillingsformularen (under 8 uger før mødet)."""
+    cmd = _checked(as_json, lambda: _model(LateDecision, approve=approve, reason=reason))
+    result = _run(as_json, lambda orders, _: orders.decide_late(order_id, cmd))
     _answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 

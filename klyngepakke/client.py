@@ -15,13 +15,14 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import HeaderCodecBehavior, SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from klyngepakke.payload_codec import encrypted_converter
 from klyngepakke.repair import Repaired, repair
+from klyngepakke.sealed_calls import SealedCalls
 from klyngepakke.settings import Settings
 from schemas.artifacts import ArtifactRef
 from schemas.catalog import SurveyTemplate
@@ -93,12 +94,25 @@ _DIED = {
 
 
 class OrderSummary(BaseModel):
+    """An order as Temporal's visibility lists it (search attributes: no personal data)."""
+
     id: str
     status: str
     cluster: str | None
     current_step: str | None
     meeting: datetime | None
     overdue: bool | None
+    region: str | None = None
+    municipality: str | None = None
+    next_due: datetime | None = None
+    overdue_steps: list[str] = []
+    overdue_agreements: int = 0
+    attention: bool = False
+
+
+def _quoted(value: str) -> str:
+    """A value for a visibility query: quotes and backslashes cannot end the string."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
@@ -109,6 +123,10 @@ async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
         runtime=runtime,
+        # Signals and Updates carry an encrypted seal; workers built on this client refuse
+        # those without one (klyngepakke/sealed_calls.py).
+        interceptors=[SealedCalls()],
+        header_codec_behavior=HeaderCodecBehavior.CODEC,
     )
 
 
@@ -458,10 +476,21 @@ class OrdersClient:
                     found.append(repaired)
         return found
 
-    async def list_orders(self, limit: int = 200) -> list[OrderSummary]:
+    async def list_orders(
+        self,
+        limit: int = 200,
+        where: dict[str, str] | None = None,
+        conditions: list[str] | None = None,
+        running: bool = False,
+    ) -> list[OrderSummary]:
+        """Orders from Temporal's visibility, filtered on search attributes: ``where`` maps a
+        name to the value it must have (quoted here), ``conditions`` are written by code."""
+        query = ["WorkflowType = 'OrderWorkflow'", *(conditions or [])]
+        if running:
+            query.append("ExecutionStatus = 'Running'")
+        query += [f"{name} = {_quoted(value)}" for name, value in (where or {}).items()]
         out: list[OrderSummary] = []
-        query = "WorkflowType = 'OrderWorkflow'"
-        async for execution in self.client.list_workflows(query, limit=limit):
+        async for execution in self.client.list_workflows(" AND ".join(query), limit=limit):
             attrs = execution.typed_search_attributes
             status = execution.status
             out.append(
@@ -474,6 +503,12 @@ class OrdersClient:
                     current_step=attrs.get(search_attributes.CURRENT_STEP),
                     meeting=attrs.get(search_attributes.MEETING_DATE),
                     overdue=attrs.get(search_attributes.OVERDUE),
+                    region=attrs.get(search_attributes.REGION),
+                    municipality=attrs.get(search_attributes.MUNICIPALITY),
+                    next_due=attrs.get(search_attributes.NEXT_DUE),
+                    overdue_steps=list(attrs.get(search_attributes.OVERDUE_STEPS) or []),
+                    overdue_agreements=attrs.get(search_attributes.OVERDUE_AGREEMENTS) or 0,
+                    attention=bool(attrs.get(search_attributes.ATTENTION)),
                 )
             )
         return out

@@ -66,9 +66,9 @@ async def run_demo(
     look_every: float | None = None,
 ) -> OrderStatus:
     """One order through every stage, its people acting through the pages and the links in
-    their mails when the order's status says it is their turn (the consultant, KiAP's, through
-    the client); they look every ``look_every`` seconds (default: 8 times a planned day, at most
-    every quarter second)."""
+    their mails when the order's status says it is their turn (KiAP's consultant on the
+    workbench, or through the client where the stack has no login); they look every
+    ``look_every`` seconds (default: 8 times a planned day, at most every quarter second)."""
     order = demo_order(datetime.now(UTC), label or datetime.now(UTC).strftime("%H-%M-%S"))
     order_id = default_order_id(order)
     receipt = await people.order_on_the_form(settings, order, seconds_per_day)
@@ -77,6 +77,27 @@ async def run_demo(
     if receipt.status_code != 200:
         raise RuntimeError(f"the order form answered {receipt.status_code}")
     say(f"Ordre: {order_id} (1 planlagt dag = {seconds_per_day:g} s)")
+    # KiAP's consultant works from the workbench where the stack has a login.
+    workbench = await people.staff_login(settings, "kiap-konsulent")
+    try:
+        return await _until_done(
+            orders, settings, order, order_id, say, look_every, seconds_per_day, workbench
+        )
+    finally:
+        if workbench is not None:
+            await workbench.aclose()
+
+
+async def _until_done(
+    orders: OrdersClient,
+    settings: Settings,
+    order: OrderRequest,
+    order_id: str,
+    say: Callable[[str], object],
+    look_every: float | None,
+    seconds_per_day: float,
+    workbench: httpx.AsyncClient | None,
+) -> OrderStatus:
     template = Catalog().package(order.package).survey
     export = EXAMPLES / "spoergeskema-eksport.csv"
     page: str | None = None
@@ -98,15 +119,19 @@ async def run_demo(
                 step[Step.CONSULTATION] in (StepState.ACTIVE, StepState.OVERDUE)
                 and now >= order.call_at
             ):
-                accepted = await orders.consultation_done(
-                    order_id,
-                    ConsultationDone(
-                        contact_by=ContactBy.KIAP,
-                        notes="Klyngen ønsker fokus på LÆ 265 og svartider",
-                        practice_labels_by_mail=True,
-                    ),
-                )
-                say(f"Konsulenten: {accepted.message}")
+                if workbench is not None:
+                    said = await people.consultation_on_the_workbench(settings, workbench, order_id)
+                    say(f"Konsulenten på arbejdsbordet: {said}")
+                else:
+                    accepted = await orders.consultation_done(
+                        order_id,
+                        ConsultationDone(
+                            contact_by=ContactBy.KIAP,
+                            notes="Klyngen ønsker fokus på LÆ 265 og svartider",
+                            practice_labels_by_mail=True,
+                        ),
+                    )
+                    say(f"Konsulenten: {accepted.message}")
             elif "survey" not in done and page and people.mails(settings, order_id, "material"):
                 done.add("survey")
                 say(f"Koordinatoren på sin side: {await people.edit_and_send_survey(page)}")
@@ -125,11 +150,10 @@ async def run_demo(
                 )
                 say(f"{sent} af {len(order.members)} medlemmer svarede via deres personlige link.")
             elif page and step[Step.PREMEETING] == StepState.ACTIVE and premeeting_at is None:
-                premeeting_at = (
-                    (now + timedelta(days=2))
-                    .astimezone(COPENHAGEN)
-                    .replace(hour=14, minute=0, second=0, microsecond=0)
+                premeeting_day = on_or_after(
+                    (now + timedelta(days=2)).astimezone(COPENHAGEN).date()
                 )
+                premeeting_at = datetime.combine(premeeting_day, time(14, 0), COPENHAGEN)
                 # Running late (a worker restarting on compressed time): halfway to the meeting.
                 premeeting_at = min(premeeting_at, now + (order.meeting.start - now) / 2)
                 answer = await people.set_premeeting(page, premeeting_at)

@@ -231,3 +231,46 @@ async def mark_agreement_done(link: str) -> str:
             return f"Aftalelinket svarede {page.status_code}"
         done = await post_form(http, link)
     return shown(done, "udført")
+
+
+async def staff_login(settings: Settings, user: str) -> httpx.AsyncClient | None:
+    """A KiAP colleague logs in at the workbench through the OpenID provider's form; None
+    where the stack has no login (the benchmarks' stack: the consultant uses the client)."""
+    base = settings.public_base_url.rstrip("/")
+    http = httpx.AsyncClient(timeout=60)
+    # Not through get_page: a stack without a provider answers 503 for good, not for now.
+    start = await http.get(f"{base}/konsulent/login?next=/konsulent")
+    if start.status_code != 302:
+        await http.aclose()
+        return None
+    form = await http.get(start.headers["location"])
+    if form.status_code != 200:
+        await http.aclose()
+        return None
+    back = await http.post(str(form.url), data={"sub": user})
+    landed = await http.get(back.headers["location"], follow_redirects=True)
+    if landed.status_code != 200 or "Mine opgaver" not in landed.text:
+        await http.aclose()
+        return None
+    return http
+
+
+async def consultation_on_the_workbench(
+    settings: Settings, http: httpx.AsyncClient, order_id: str
+) -> str:
+    """The consultant opens the order from their task list and records the call."""
+    base = settings.public_base_url.rstrip("/")
+    tasks = await get_page(http, f"{base}/konsulent")
+    if f"/konsulent/ordre/{order_id}" not in tasks.text:
+        return "(ordren er ikke på opgavelisten endnu)"
+    done = await post_form(
+        http,
+        f"{base}/konsulent/ordre/{order_id}/samtale",
+        data={
+            "contact_by": "kiap",
+            "mode": "fysisk",
+            "practice_labels": "ja",
+            "notes": "Klyngen ønsker fokus på LÆ 265 og svartider",
+        },
+    )
+    return shown(done, "registreret")

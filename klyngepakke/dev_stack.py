@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import structlog
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
@@ -61,6 +63,41 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
 
 
+# The development stack's staff (a local OpenID provider; no passwords): log in with the id.
+DEMO_STAFF = (
+    {
+        "sub": "kiap-konsulent",
+        "name": "Christian Kiap",
+        "email": "konsulent@kiap.dk",
+        "roles": ["konsulent"],
+    },
+    {"sub": "kiap-drift", "name": "Rikke Drift", "email": "drift@kiap.dk", "roles": ["drift"]},
+)
+
+
+def start_oidc_provider(settings: Settings) -> subprocess.Popen[bytes]:
+    """oidc-provider-mock on its port, with the demo staff users."""
+    log_file = (settings.var_dir / "oidc-provider.log").open("ab")
+    command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(settings.oidc_dev_port)]
+    for user in DEMO_STAFF:
+        command += ["--user-claims", json.dumps(user)]
+    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
+
+
+async def wait_for_http(url: str, seconds: float = 30) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    async with httpx.AsyncClient(timeout=5) as http:
+        while True:
+            try:
+                if (await http.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError(f"{url} did not answer")
+            await asyncio.sleep(0.3)
+
+
 async def wait_for_server(settings: Settings, seconds: float = 60) -> Client:
     from klyngepakke.client import connect
 
@@ -82,6 +119,13 @@ async def run_dev_stack(settings: Settings) -> None:
     from worker import run_worker
 
     server = start_dev_server(settings)
+    provider = None
+    if not settings.oidc_issuer:
+        provider = start_oidc_provider(settings)
+        issuer = f"http://localhost:{settings.oidc_dev_port}"
+        # The local provider takes any client secret, but wants one.
+        secret = settings.oidc_client_secret or "klyngepakke-dev"
+        settings = settings.model_copy(update={"oidc_issuer": issuer, "oidc_client_secret": secret})
     sink = SmtpSink(settings.mail_dir, host=settings.smtp_host, port=settings.smtp_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -92,8 +136,12 @@ async def run_dev_stack(settings: Settings) -> None:
         if added:
             log.info("search_attributes_added", names=added)
         sink.start()
+        if provider is not None:
+            await wait_for_http(f"{settings.oidc_issuer}/.well-known/openid-configuration")
         log.info(
             "dev_stack_ready",
+            staff=f"{settings.public_base_url}/konsulent",
+            oidc=settings.oidc_issuer,
             form=settings.public_base_url,
             codec=settings.codec_endpoint,
             ui=f"http://localhost:{settings.ui_port}",
@@ -117,8 +165,11 @@ async def run_dev_stack(settings: Settings) -> None:
             (settings.var_dir / "dev.ready").unlink()
         with contextlib.suppress(Exception):
             sink.stop()
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in (server, provider):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

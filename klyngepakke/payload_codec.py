@@ -25,6 +25,8 @@ from temporalio.converter import (
     PayloadCodec,
 )
 
+from workflows.sealed_calls import UNSEALED_MARK
+
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
 NONCE_BYTES = 12
@@ -139,7 +141,11 @@ class EncryptionCodec(PayloadCodec):
 
     def _decode(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
-            return payload
+            # Passed through, and marked: a signal or Update must not count it as sealed.
+            marked = Payload()
+            marked.CopyFrom(payload)
+            marked.metadata[UNSEALED_MARK] = b"1"
+            return marked
         key_id = payload.metadata.get(KEY_ID, b"").decode()
         cipher = self._ciphers.get(key_id)
         if cipher is None:

@@ -87,6 +87,31 @@ class Settings(BaseSettings):
     web_limit_per_address: str = Field(
         default="300/minute", description="Requests per client address"
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="KiAP's OpenID Connect provider (e.g. Microsoft Entra ID); the staff "
+        "pages are closed without it",
+    )
+    oidc_client_id: str = Field(default="klyngepakke", description="This app's client id there")
+    oidc_dev_port: int = Field(
+        default=9400,
+        description="klyngepakke dev: the local OpenID provider's port (when no issuer is set)",
+    )
+    oidc_client_secret: str | None = Field(default=None, description="Its client secret")
+    staff_roles_claim: str = Field(
+        default="roles", description="The ID-token claim that lists konsulent and/or drift"
+    )
+    staff_konsulenter: str = Field(
+        default="", description="Consultants by their provider id (sub), comma-separated"
+    )
+    staff_drift: str = Field(
+        default="", description="Operations staff by their provider id (sub), comma-separated"
+    )
+    session_secret: str | None = Field(
+        default=None,
+        description="Signs the staff session cookie; one created under var/ if unset",
+    )
+    session_hours: float = Field(default=8, gt=0, le=24, description="A staff login lasts this")
     codec_port: int = Field(default=8081, description="The codec endpoint for the Temporal UI")
     codec_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",
@@ -109,12 +134,21 @@ class Settings(BaseSettings):
         """The survey link secret: from the environment, else created once under var/."""
         if self.survey_secret:
             return self.survey_secret.encode()
-        path = self.var_dir / "survey-link.secret"
+        return self._local_secret("survey-link.secret").encode()
+
+    def staff_session_secret(self) -> str:
+        """The staff session cookie's signing secret: from the environment, else under var/."""
+        if self.session_secret:
+            return self.session_secret
+        return self._local_secret("staff-session.secret")
+
+    def _local_secret(self, name: str) -> str:
+        path = self.var_dir / name
         if not path.is_file():
             self.var_dir.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(32))
             path.chmod(0o600)
-        return path.read_text().strip().encode()
+        return path.read_text().strip()
 
     @property
     def artifact_dir(self) -> Path:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.artifacts import ArtifactRef
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, LocalDateTime, MeetingMode, OrderRequest
-from schemas.people import Email, Member, Person
+from schemas.people import Actor, Email, Member, Person
 from schemas.program import ProgramChanges
 from schemas.survey import SurveyResponse
 
@@ -39,6 +39,10 @@ class OrderInput(BaseModel):
 
 class _Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    actor: Actor | None = Field(
+        default=None, description="Who asks: the staff user (set by the workbench), or none"
+    )
 
 
 class ConsultationDone(_Command):

@@ -14,6 +14,7 @@ from schemas.artifacts import ArtifactRef
 from schemas.extract import AnonymisedExtract
 from schemas.minutes import Minutes
 from schemas.order import ContactBy, MeetingMode
+from schemas.people import Actor
 from schemas.program import ProgramChanges
 from schemas.steps import Step
 from schemas.survey import SurveyResults
@@ -24,6 +25,7 @@ Role = Literal["coordinator", "consultant", "jobcenter", "members"]
 
 class _Event(BaseModel):
     at: datetime
+    actor: Actor | None = Field(default=None, description="Who did it, when a person did")
 
 
 class OrderPlaced(_Event):

@@ -66,3 +66,13 @@ class Member(Person):
     """A doctor in the cluster; doctors in one partnership practice share a ydernummer."""
 
     ydernummer: Ydernummer = Field(description="Praksis' ydernummer (6 cifre)")
+
+
+class Actor(BaseModel):
+    """Who did a step, as the order's events show it: KiAP staff by their provider's stable id
+    (never an e-mail: it is no search attribute and no id), a person by what they gave."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=200, description="The provider's sub, or a role")
+    name: str = Field(min_length=1, max_length=200)

@@ -303,6 +303,7 @@ class StepView(BaseModel):
 class EventView(BaseModel):
     type: str
     at: datetime
+    by: str | None = Field(default=None, description="Who did it, when a person did")
 
 
 class ArtifactView(BaseModel):
@@ -472,7 +473,7 @@ def status_of(
         as_of=as_of,
         clock=clock,
         steps=steps,
-        events=[EventView(type=e.type, at=e.at) for e in events],
+        events=[EventView(type=e.type, at=e.at, by=_by(e)) for e in events],
         artifacts=[
             ArtifactView(name=a.name, kind=a.kind, version=a.version, path=a.path, sha256=a.sha256)
             for a in state.artifacts
@@ -484,6 +485,13 @@ def status_of(
         problems=problems_of(state),
         awaiting_approval=state.awaiting_approval,
     )
+
+
+def _by(event: DomainEvent) -> str | None:
+    if event.actor is not None:
+        return event.actor.name
+    by = getattr(event, "by", None)
+    return by if isinstance(by, str) else None
 
 
 def upload_views(state: OrderState) -> list[ExtractUploadView]:

@@ -56,6 +56,22 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         yield environment
 
 
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The local dev server (real time, real visibility): for what lists orders by their
+    search attributes (the staff's task list), which the time-skipping server cannot answer."""
+    from workflows import search_attributes
+
+    environment = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=search_attributes.ALL,
+        data_converter=TEST_CONVERTER,
+        ui=False,
+    )
+    async with environment:
+        yield environment
+
+
 @pytest.fixture()
 def sink(tmp_path: Path) -> Iterator[SmtpSink]:
     smtp = SmtpSink(tmp_path / "mail", port=free_port())

@@ -24,3 +24,16 @@ async def eventually(
         if loop.time() > deadline:
             raise AssertionError(f"{what} did not happen within {timeout:g} s")
         await asyncio.sleep(every)
+
+
+def eventually_sync(
+    what: str, check: Callable[[], bool], timeout: float = TIMEOUT, every: float = 0.1
+) -> None:
+    """``eventually`` for a fixture outside the event loop (a process coming up)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:g} s")
+        time.sleep(every)

@@ -13,8 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from schemas.links import LinkSigner
+from web import staff_auth
 from web.config import WebConfig
 from web.deps import UnknownLink
 from web.guard import SECURITY_HEADERS, install_guard
@@ -28,10 +30,12 @@ from web.routes import (
     course,
     minutes,
     order_form,
+    staff,
     static,
     survey,
     upload,
 )
+from web.staff_auth import SESSION_COOKIE, LoginNeeded, NotAllowed, login_redirect, oauth_client
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
 ROUTERS = (
@@ -45,6 +49,8 @@ ROUTERS = (
     coordinator_premeeting,
     agreement,
     course,
+    staff_auth,
+    staff,
 )
 
 
@@ -64,7 +70,28 @@ def create_app(
     app.state.backend = backend
     app.state.pages = pages
     app.state.config = config
+    app.state.staff = config.staff
+    app.state.oauth = oauth_client(config.staff)
     install_guard(app, config, pages)
+    # The staff session (and the login's state) in a signed cookie; the public pages keep none.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.staff.session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=int(config.staff.session_hours * 3600),
+        same_site="lax",
+        https_only=config.staff.secure_cookie,
+    )
+
+    @app.exception_handler(LoginNeeded)
+    async def to_login(request: Request, exc: LoginNeeded) -> Response:
+        return login_redirect(exc.next_path)
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return pages.message(
+            request, exc.status, exc.heading, exc.text, back=("Log ind", "/konsulent/login")
+        )
 
     @app.exception_handler(UnknownLink)
     async def unknown(request: Request, exc: UnknownLink) -> Response:

@@ -1,24 +1,47 @@
 """The codec endpoint the Temporal UI calls to show encrypted payloads to operations.
 
-Its own small app on its own port: it decrypts whatever it is given, so it is served to the
-operators' network and the UI's origin only, never beside the public survey form.
+Its own small app on its own port: it decrypts for KiAP's staff only. A request must carry
+either the staff session cookie (the workbench's login; the UI sends it with "include
+credentials") or the access token the Temporal UI passes from its own login (verified at the
+provider's userinfo endpoint). Anonymous requests get 401 and no payload.
 """
 
 from __future__ import annotations
+
+import time
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
+from starlette.middleware.sessions import SessionMiddleware
 from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
+
+from web.staff_auth import SESSION_COOKIE, StaffConfig, TokenCheck
 
 MAX_BODY = 4 * 1024 * 1024
 
 
-def create_codec_app(codec: PayloadCodec, namespace: str, origins: list[str]) -> FastAPI:
+def create_codec_app(
+    codec: PayloadCodec,
+    namespace: str,
+    origins: list[str],
+    staff: StaffConfig | None = None,
+    tokens: TokenCheck | None = None,
+) -> FastAPI:
+    """``staff`` None: no login at all (tests of the codec itself only); the real servers
+    always pass the staff configuration."""
     app = FastAPI(title="klyngepakke codec", openapi_url=None, docs_url=None, redoc_url=None)
+    if staff is not None:
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=staff.session_secret,
+            session_cookie=SESSION_COOKIE,
+            same_site="lax",
+            https_only=staff.secure_cookie,
+        )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=origins,
@@ -27,7 +50,28 @@ def create_codec_app(codec: PayloadCodec, namespace: str, origins: list[str]) ->
         allow_headers=["content-type", "x-namespace", "authorization"],
     )
 
+    async def allowed(request: Request) -> bool:
+        if staff is None:
+            return True
+        session = request.session.get("staff")
+        if (
+            isinstance(session, dict)
+            and session.get("roles")
+            and float(session.get("expires", 0)) > time.time()
+        ):
+            return True
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer ") and tokens is not None:
+            return await tokens.is_staff(header[7:].strip())
+        return False
+
     async def apply(request: Request, decode: bool) -> Response:
+        if not await allowed(request):
+            return JSONResponse(
+                {"error": "log in as KiAP staff (workbench) or pass the UI's access token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         asked = request.headers.get("x-namespace")
         if asked is not None and asked != namespace:
             return JSONResponse({"error": f"unknown namespace: {asked}"}, status_code=403)

@@ -10,6 +10,7 @@ from catalog import Catalog
 from schemas.links import LinkSigner
 from storage.artifact_store import ArtifactStore
 from web.rate_limit import RateLimits
+from web.staff_auth import StaffConfig
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class WebConfig:
     public_base_url: str = "http://localhost:8000"
     # Development only: the order form offers compressed time for demos (klyngepakke dev).
     dev_time_scale: bool = False
+    staff: StaffConfig = field(default_factory=StaffConfig)
 
     @property
     def artifacts(self) -> ArtifactStore | None:

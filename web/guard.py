@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
@@ -19,6 +20,8 @@ from schemas.extract import MAX_BYTES
 from web.config import WebConfig
 from web.pages import Pages
 from web.rate_limit import RequestLimiter
+
+log = structlog.get_logger()
 
 MAX_BODY = 32 * 1024
 # A file (extract, member list, survey export) may be up to 2 MB; the envelope adds a little.
@@ -98,7 +101,16 @@ def install_guard(app: FastAPI, config: WebConfig, pages: Pages) -> None:
         else:
             try:
                 response = await call_next(request)
-            except Exception:  # Temporal unreachable, a worker gone: no stack trace, no 500
+            except Exception as exc:  # Temporal unreachable, a worker gone: no stack trace, no 500
+                # The kind of failure and where, never its message (it may quote what was sent).
+                frame = exc.__traceback__
+                while frame is not None and frame.tb_next is not None:
+                    frame = frame.tb_next
+                log.error(
+                    "page_failed",
+                    error=type(exc).__name__,
+                    at=f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else None,
+                )
                 lost = "Det, du sendte, er ikke gemt. " if request.method == "POST" else ""
                 response = pages.message(
                     request,

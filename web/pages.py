@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from schemas.danish_format import clock, date_long, date_short, datetime_long, number, percent
+from schemas.event_labels import event_label
 
 HERE = Path(__file__).resolve().parent
 # What a date, time or date-time input may show back: anything else it cannot hold (and the
@@ -40,6 +41,7 @@ class Pages:
             tal=number,
             procent=percent,
             fits=fits,
+            haendelse=event_label,
         )
 
     def page(self, request: Request, name: str, status: int, **context: Any) -> HTMLResponse:

@@ -17,6 +17,7 @@ from web.app import create_app
 from web.codec import create_codec_app
 from web.config import WebConfig
 from web.rate_limit import RateLimits
+from web.staff_auth import StaffConfig, TokenCheck
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -39,14 +40,38 @@ def build_app(settings: Settings) -> FastAPI:
         catalog=Catalog(),
         public_base_url=settings.public_base_url,
         dev_time_scale=settings.dev_time_scale,
+        staff=staff_config(settings),
     )
     return create_app(backend, signer, config=config)
 
 
+def _subs(listed: str) -> frozenset[str]:
+    return frozenset(s.strip() for s in listed.split(",") if s.strip())
+
+
+def staff_config(settings: Settings) -> StaffConfig:
+    return StaffConfig(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        session_secret=settings.staff_session_secret(),
+        session_hours=settings.session_hours,
+        roles_claim=settings.staff_roles_claim,
+        konsulenter=_subs(settings.staff_konsulenter),
+        drift=_subs(settings.staff_drift),
+        secure_cookie=settings.public_base_url.startswith("https://"),
+    )
+
+
 def build_codec_app(settings: Settings) -> FastAPI:
     origins = [o.strip() for o in settings.codec_origins.split(",") if o.strip()]
+    staff = staff_config(settings)
     return create_codec_app(
-        EncryptionCodec(settings.payload_key_set()), settings.temporal_namespace, origins
+        EncryptionCodec(settings.payload_key_set()),
+        settings.temporal_namespace,
+        origins,
+        staff,
+        TokenCheck(staff),
     )
 
 

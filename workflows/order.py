@@ -63,6 +63,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE
 
+# Orders started from here on upsert the workbench's search attributes too.
+WORKBENCH = "workbench-attributes"
+
 
 def _numbered(envelopes: list[list[Any]]) -> list[list[int]]:
     """Envelopes of people as indexes into their flattened list."""
@@ -111,12 +114,14 @@ class OrderWorkflow(OrderRequests, OrderSteps):
         self._follow_up_watch: asyncio.Future[None] | None = None
         self._late_decision: LateDecision | None = None
         self._replay_safe = False
+        self._workbench = False
 
     # ---- the stages -------------------------------------------------------------------
 
     @workflow.run
     async def run(self, inp: OrderInput) -> OrderStatus:
         self._replay_safe = workflow.patched(REPLAY_SAFE)
+        self._workbench = workflow.patched(WORKBENCH)
         self._package = await workflow.execute_activity_method(
             CatalogActivities.load_package,
             inp.order.package,

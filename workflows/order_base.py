@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order import OrderRequest
     from schemas.people import Person
     from schemas.state import OrderState, apply
-    from schemas.steps import Step
+    from schemas.steps import Step, StepState
     from schemas.summary import current_details
     from schemas.survey_round import RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import Timeline, plan
@@ -79,6 +79,7 @@ class OrderBase:
     _round_finished: bool
     _asked: SurveyTemplate | None
     _replay_safe: bool
+    _workbench: bool
 
     async def _tell_follow_up(self) -> None:
         raise NotImplementedError
@@ -156,8 +157,29 @@ class OrderBase:
                 search_attributes.OVERDUE_AGREEMENTS.value_set(
                     sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
                 ),
+                *self._task_attributes(),
             ]
         )
+
+    def _task_attributes(self) -> list[Any]:
+        """What the staff workbench lists tasks by. Orders placed before these existed keep
+        their old upserts, so their histories replay."""
+        if not self._workbench:
+            return []
+        state = self._state
+        overdue = [s.value for s, p in state.steps.items() if p.state == StepState.OVERDUE]
+        due = None
+        if state.timeline is not None and state.status == "active":
+            due = state.timeline.due.get(state.current_step)
+        # NextDue keeps its last value once nothing is due: the task list reads running
+        # orders only, and an unset Datetime reads back as null on the time-skipping server.
+        return [
+            *([search_attributes.NEXT_DUE.value_set(due)] if due is not None else []),
+            search_attributes.OVERDUE_STEPS.value_set(overdue),
+            search_attributes.ATTENTION.value_set(
+                bool(state.child_failures) or state.render_failed is not None
+            ),
+        ]
 
     def _show_details(self) -> None:
         """What the UI shows above the history; a query answers it, so it is no command."""

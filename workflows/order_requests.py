@@ -44,7 +44,11 @@ class OrderRequests(OrderBase):
             return False
         self._record(
             LateOrderDecided(
-                at=self._now(), approved=decision.approve, by=decision.by, reason=decision.reason
+                at=self._now(),
+                actor=decision.actor,
+                approved=decision.approve,
+                by=decision.actor.name if decision.actor else decision.by,
+                reason=decision.reason,
             )
         )
         if not decision.approve:

@@ -57,6 +57,7 @@ class OrderSteps(ExtractIntake, OrderBase):
         self._record(
             ConsultationCompleted(
                 at=self._now(),
+                actor=cmd.actor,
                 contact_by=cmd.contact_by,
                 mode=mode,
                 notes=cmd.notes,
@@ -73,7 +74,10 @@ class OrderSteps(ExtractIntake, OrderBase):
     def _check_consultation(self, cmd: ConsultationDone) -> None:
         self._require_active(starting_ok=True)
         if self._state.is_done(Step.CONSULTATION):
-            raise _refuse("Telefonkonsultationen er allerede registreret.")
+            done = self._state.consultation
+            who = f" af {done.actor.name}" if done and done.actor else ""
+            when = f" {datetime_long(done.at)}" if done else ""
+            raise _refuse(f"Telefonkonsultationen er allerede registreret{who}{when}.")
 
     @workflow.update(name="survey_import")
     def survey_import(self, cmd: SurveyImport) -> StepAccepted:
@@ -239,7 +243,7 @@ class OrderSteps(ExtractIntake, OrderBase):
 
     @workflow.update(name="agreement_done")
     async def agreement_done(self, cmd: AgreementDoneCommand) -> StepAccepted:
-        self._record(AgreementDone(at=self._now(), number=cmd.number, by=cmd.by))
+        self._record(AgreementDone(at=self._now(), actor=cmd.actor, number=cmd.number, by=cmd.by))
         await self._tell_follow_up()
         views = self._state.agreement_views()
         still_open = sum(1 for v in views if v.state == AgreementState.OPEN)
@@ -267,7 +271,11 @@ class OrderSteps(ExtractIntake, OrderBase):
         previous = self._timeline.meeting
         self._order = self._moved(cmd)
         timeline = self._replan(cmd)
-        self._record(OrderRescheduled(at=self._now(), previous_meeting=previous, timeline=timeline))
+        self._record(
+            OrderRescheduled(
+                at=self._now(), actor=cmd.actor, previous_meeting=previous, timeline=timeline
+            )
+        )
         self._replans += 1
         await self._replan_survey_round(timeline)
         roles = [
@@ -298,7 +306,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @workflow.update(name="cancel")
     async def cancel(self, cmd: Cancel) -> StepAccepted:
         await self._placed()
-        self._record(OrderCancelled(at=self._now(), reason=cmd.reason))
+        self._record(OrderCancelled(at=self._now(), actor=cmd.actor, reason=cmd.reason))
         self._cancel_requested = True
         return StepAccepted(
             message="Bestillingen er annulleret; alle, der har fået mails om den, får besked."
@@ -312,7 +320,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     def retry_render(self, cmd: RetryRender) -> StepAccepted:
         failed = self._state.render_failed
         assert failed is not None
-        self._record(RenderRetried(at=self._now(), by=cmd.by))
+        self._record(RenderRetried(at=self._now(), actor=cmd.actor, by=cmd.by))
         return StepAccepted(
             message=f"Dokumenterne ({', '.join(failed.kinds)}) forsøges lavet igen nu."
         )

@@ -13,6 +13,11 @@ MEETING_DATE = SearchAttributeKey.for_datetime("MeetingDate")
 OVERDUE = SearchAttributeKey.for_bool("Overdue")
 # How many of the meeting's agreements are past their date without being marked done.
 OVERDUE_AGREEMENTS = SearchAttributeKey.for_int("OverdueAgreements")
+# The workbench's task list: when the current step falls due, which steps are overdue, and
+# whether something failed that KiAP must look at (a render, a child workflow).
+NEXT_DUE = SearchAttributeKey.for_datetime("NextDue")
+OVERDUE_STEPS = SearchAttributeKey.for_keyword_list("OverdueSteps")
+ATTENTION = SearchAttributeKey.for_bool("Attention")
 
 ALL = (
     PACKAGE,
@@ -23,12 +28,21 @@ ALL = (
     MEETING_DATE,
     OVERDUE,
     OVERDUE_AGREEMENTS,
+    NEXT_DUE,
+    OVERDUE_STEPS,
+    ATTENTION,
 )
 
 
 def dev_server_flags() -> list[str]:
     """``--search-attribute Name=Type`` flags for ``temporal server start-dev``."""
-    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime", "BOOL": "Bool", "INT": "Int"}
+    kinds = {
+        "KEYWORD": "Keyword",
+        "DATETIME": "Datetime",
+        "BOOL": "Bool",
+        "INT": "Int",
+        "KEYWORD_LIST": "KeywordList",
+    }
     return [
         arg
         for key in ALL

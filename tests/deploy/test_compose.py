@@ -29,7 +29,8 @@ def test_services_images_ports_and_health_checks():
     } <= services.keys()
     assert services["temporal"]["image"].startswith("temporalio/auto-setup:")
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
-    assert "7233:7233" in services["temporal"]["ports"]
+    # The frontend is not published: whoever reaches it can start or signal workflows.
+    assert "ports" not in services["temporal"] and services["temporal"]["expose"] == ["7233"]
     for name in ("postgresql", "temporal", "temporal-ui", "worker", "web", "codec", "mailcatcher"):
         assert "healthcheck" in services[name], name
     assert services["worker"]["command"] == ["klyngepakke", "worker"]
@@ -44,6 +45,11 @@ def test_services_images_ports_and_health_checks():
         f":{codec_port}}}"
     )
     assert f"{codec_port}:{codec_port}" in services["codec"]["ports"][0]
+    # The UI is behind KiAP's login and hands its access token to the codec, which checks it.
+    ui = services["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_AUTH_ENABLED"] == "true"
+    assert ui["TEMPORAL_AUTH_PROVIDER_URL"].startswith("${OIDC_ISSUER")
+    assert ui["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"] == "true"
     # Uploads land where the workers read them.
     assert services["web"]["volumes"] == services["worker"]["volumes"]
 
@@ -62,6 +68,9 @@ def test_every_service_of_ours_gets_every_setting_the_settings_object_reads():
     for name in ("web", "codec"):
         service = compose()["services"][name]["environment"]
         assert service["KLYNGEPAKKE_PAYLOAD_KEYS"] == env["KLYNGEPAKKE_PAYLOAD_KEYS"], name
+        # The codec trusts the workbench's session cookie: signed with the same secret.
+        assert service["KLYNGEPAKKE_SESSION_SECRET"] == env["KLYNGEPAKKE_SESSION_SECRET"], name
+        assert service["KLYNGEPAKKE_OIDC_ISSUER"].startswith("${OIDC_ISSUER:?"), name
 
 
 def test_the_search_attributes_registered_in_production_match_the_code():

@@ -19,8 +19,9 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
+from klyngepakke.demo_people import staff_login
 from klyngepakke.order_file import load_course_file, load_order
-from klyngepakke.settings import PROJECT_ROOT
+from klyngepakke.settings import PROJECT_ROOT, Settings
 from klyngepakke.smtp_sink import SmtpSink
 from tests.conftest import TEST_PAYLOAD_KEYS, free_port
 from tests.mail_checks import mail_problems
@@ -73,6 +74,7 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
         "KLYNGEPAKKE_WEB_PORT": str(web),
         "KLYNGEPAKKE_PUBLIC_BASE_URL": f"http://localhost:{web}",
         "KLYNGEPAKKE_CODEC_PORT": str(codec),
+        "KLYNGEPAKKE_OIDC_DEV_PORT": str(free_port()),
         "KLYNGEPAKKE_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
         "KLYNGEPAKKE_LOG_FORMAT": "json",
     }
@@ -104,12 +106,24 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
         stored = started.SerializeToString()
         member = load_order(EXAMPLES / "order.yaml").members[0]
         assert member.email.encode() not in stored
-        async with httpx.AsyncClient(base_url=f"http://localhost:{codec}") as http:
-            decoded = await http.post(
-                "/decode",
+        async with httpx.AsyncClient() as anonymous:
+            refused = await anonymous.post(
+                f"http://localhost:{codec}/decode",
                 content=json_format.MessageToJson(started),
                 headers={"Content-Type": "application/json", "X-Namespace": "default"},
             )
+        assert refused.status_code == 401, "the codec decrypts for KiAP's staff only"
+        # Logged in on the workbench (the local provider's demo user), as operations are.
+        staff = await staff_login(Settings(public_base_url=f"http://localhost:{web}"), "kiap-drift")
+        assert staff is not None, "the demo staff user could not log in"
+        try:
+            decoded = await staff.post(
+                f"http://localhost:{codec}/decode",
+                content=json_format.MessageToJson(started),
+                headers={"Content-Type": "application/json", "X-Namespace": "default"},
+            )
+        finally:
+            await staff.aclose()
         assert decoded.status_code == 200
         payload = json_format.Parse(decoded.text, Payloads()).payloads[0]
         assert member.email in payload.data.decode()

@@ -20,6 +20,7 @@ from klyngepakke.payload_codec import (
 from klyngepakke.settings import Settings
 from schemas.order import OrderRequest
 from tests import factories
+from workflows.sealed_calls import UNSEALED_MARK
 
 
 def plain(text: str) -> Payload:
@@ -66,9 +67,16 @@ async def test_a_tampered_or_relabelled_payload_is_refused():
             await codec.decode([bad])
 
 
-async def test_payloads_that_were_never_encrypted_pass_through():
+async def test_payloads_that_were_never_encrypted_pass_through_marked():
     codec = EncryptionCodec(PayloadKeys.generate())
-    assert await codec.decode([plain("fra før krypteringen")]) == [plain("fra før krypteringen")]
+    (passed,) = await codec.decode([plain("fra før krypteringen")])
+    assert passed.data == plain("fra før krypteringen").data
+    assert passed.metadata["encoding"] == b"json/plain"
+    # Marked, so a signal or Update with such an argument does not count as sealed.
+    assert passed.metadata[UNSEALED_MARK] == b"1"
+    (sealed,) = await codec.encode([plain("ny")])
+    (opened,) = await codec.decode([sealed])
+    assert UNSEALED_MARK not in opened.metadata
 
 
 def test_key_settings_name_what_is_wrong():

@@ -20,13 +20,14 @@ from tests.eventually import eventually
 from tests.workflows.harness import Harness
 from web.app import create_app
 from web.config import WebConfig
+from web.staff_auth import StaffConfig
 
 BASE = "http://localhost:8000"
 # What a browser sends with a form it posts from the page itself.
 SAME_ORIGIN = {"sec-fetch-site": "same-origin", "origin": BASE}
 
 
-def web_for(h: Harness) -> httpx.AsyncClient:
+def web_for(h: Harness, staff: StaffConfig | None = None) -> httpx.AsyncClient:
     settings = h.orders.settings
     clients = CoursesClient(h.env.client, settings, h.env.get_current_time)
 
@@ -40,6 +41,7 @@ def web_for(h: Harness) -> httpx.AsyncClient:
         upload_dir=settings.upload_dir,
         catalog=Catalog(),
         public_base_url=BASE,
+        staff=staff or StaffConfig(),
     )
     app = create_app(backend, signer, config=config)
     return httpx.AsyncClient(

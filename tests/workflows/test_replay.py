@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
+from temporalio.common import HeaderCodecBehavior
 from temporalio.worker import Replayer
 
+from klyngepakke.sealed_calls import SealedCalls
 from tests.conftest import TEST_CONVERTER
 from tests.workflows.broken_order import DroppedMail
 from worker import WORKFLOWS
@@ -39,6 +41,9 @@ async def test_recorded_history_replays(path: Path):
         workflows=WORKFLOWS,
         data_converter=TEST_CONVERTER,
         workflow_runner=workflow_runner(),
+        # As production's workers run them (klyngepakke/sealed_calls.py).
+        interceptors=[SealedCalls()],
+        header_codec_behavior=HeaderCodecBehavior.CODEC,
     )
     await replayer.replay_workflow(load(path))
 

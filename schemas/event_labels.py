@@ -1,0 +1,46 @@
+"""What each domain event is called on the pages KiAP's staff read (the workbench's history).
+
+The event types stay the engine's English names in the Temporal UI; a consultant reads Danish.
+"""
+
+EVENT_LABELS: dict[str, str] = {
+    "OrderPlaced": "Bestillingen er modtaget",
+    "MailSent": "Mail sendt",
+    "ConsultationEscalated": "Telefonkonsultationen er ikke holdt til tiden – sendt videre",
+    "ConsultationCompleted": "Telefonkonsultationen er holdt",
+    "MaterialSent": "Materialet er sendt til koordinatoren",
+    "JobcenterGuideSent": "Drejebogen er sendt til jobcenteret",
+    "SurveyReminderSent": "Påmindelse om spørgeskemaet er sendt",
+    "SurveyResultsImported": "Svarene på spørgeskemaet er hentet",
+    "ExtractMissing": "Datatrækket mangler",
+    "ExtractReminderSent": "Påmindelse om datatrækket er sendt til jobcenteret",
+    "ExtractReceived": "Datatrækket er modtaget fra jobcenteret",
+    "AgreementReminderSent": "Påmindelse om en aftale er sendt",
+    "AgreementDone": "En aftale er markeret som udført",
+    "AgreementOverdue": "En aftale er ikke udført til fristen",
+    "FollowUpMeetingStarted": "Det opfølgende møde er startet",
+    "ArtifactsRendered": "Præsentation, uddelingskopi og praksisark er lavet",
+    "ArtifactsDelivered": "Dokumenterne er sendt",
+    "PremeetingScheduled": "Formødet med jobcenteret er aftalt",
+    "PremeetingCompleted": "Formødet med jobcenteret er holdt",
+    "InvitationSent": "Invitationen er sendt til deltagerne",
+    "MeetingRecorded": "Referatet af klyngemødet er registreret",
+    "FollowUpSummarySent": "Opsummeringen er sendt",
+    "StepOverdue": "Et trin er over fristen",
+    "StepSkipped": "Et trin er sprunget over",
+    "OrderRescheduled": "Mødet er flyttet",
+    "OrderCancelled": "Bestillingen er annulleret",
+    "OrderCompleted": "Bestillingen er afsluttet",
+    "LateOrderRequested": "Sen bestilling venter på afgørelse",
+    "LateOrderDecided": "Den sene bestilling er afgjort",
+    "MembersChanged": "Klyngens medlemmer er ændret",
+    "ChildSignalDropped": "En besked til et afsluttet delforløb er ikke leveret",
+    "ChildFailed": "Et delforløb (spørgeskema eller opfølgende møde) er fejlet",
+    "RenderFailed": "Dokumenterne kunne ikke laves – venter på drift",
+    "RenderRetried": "Dokumenterne laves igen",
+}
+
+
+def event_label(event_type: str) -> str:
+    """The Danish name; an event type without one (a newer worker's) shows as itself."""
+    return EVENT_LABELS.get(event_type, event_type)

@@ -1,0 +1,455 @@
+"""KiAP's staff workbench (``/konsulent``, behind the login): the human tasks of every running
+order in one list by due date (consultations, late orders, escalations, extracts and
+agreements past their date, failures to look at), all orders with filters, and an order's
+staff page with the forms that complete its steps. Everything is read from Temporal's
+visibility (search attributes); every action is an Update carrying the staff user."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from klyngepakke.client import StepRejected, UnknownOrder
+from schemas.commands import Cancel, ConsultationDone, LateDecision, Reschedule, RetryRender
+from schemas.errors import from_validation_error
+from schemas.order import COPENHAGEN, ContactBy, MeetingMode, Region
+from schemas.overview import STATE_DA
+from schemas.steps import Step
+from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
+from web.forms import capital, form_values
+from web.pages import Pages
+from web.staff_auth import Operations, Staff, StaffUser
+
+router = APIRouter()
+audit = structlog.get_logger("audit")
+STEPS = {step.value: step.label for step in Step} | {
+    "late_request": "Sen bestilling",
+    "completed": "Afsluttet",
+    "cancelled": "Annulleret",
+}
+# The task list: a query on the search attributes per kind of task, in this order.
+TASKS = (
+    ("Sen bestilling venter på svar", "CurrentStep = 'late_request'"),
+    ("Telefonkonsultation", "CurrentStep = 'consultation'"),
+    ("Noget gik galt", "Attention = true"),
+    ("Datatræk mangler", "OverdueSteps = 'jobcenter'"),
+    ("Aftaler er overskredet", "OverdueAgreements > 0"),
+    ("Et trin er overskredet", "Overdue = true"),
+)
+
+
+def _when(due: datetime | None, now: datetime) -> str:
+    if due is None:
+        return "–"
+    if due < now:
+        return "Overskredet"
+    if due.astimezone(COPENHAGEN).date() == now.astimezone(COPENHAGEN).date():
+        return "I dag"
+    return "Kommende"
+
+
+def _page(request: Request, pages: Pages, name: str, user: StaffUser, **context: Any) -> Any:
+    status = context.pop("status", 200)
+    return pages.page(request, name, status, user=user, steps=STEPS, **context)
+
+
+@router.get("/konsulent", response_class=HTMLResponse)
+async def tasks(request: Request, user: Staff, backend: Backend, pages: PagesDep) -> Any:
+    now = datetime.now(COPENHAGEN)
+    listed: set[str] = set()
+    rows = []
+    for label, condition in TASKS:
+        for order in await backend.list_orders(conditions=[condition], running=True, limit=500):
+            if order.id in listed:
+                continue  # under the first, most precise task that names it
+            listed.add(order.id)
+            rows.append((label, order, _when(order.next_due, now)))
+    order_of_when = {"Overskredet": 0, "I dag": 1, "Kommende": 2, "–": 3}
+    rows.sort(key=lambda r: (order_of_when[r[2]], r[1].next_due or now + timedelta(days=3650)))
+    return _page(request, pages, "staff_tasks.html", user, rows=rows, now=now)
+
+
+@router.get("/konsulent/ordrer", response_class=HTMLResponse)
+async def orders(
+    request: Request,
+    user: Staff,
+    backend: Backend,
+    pages: PagesDep,
+    region: str = "",
+    kommune: str = "",
+    trin: str = "",
+    fra: str = "",
+    til: str = "",
+    overskredet: str = "",
+) -> Any:
+    where: dict[str, str] = {}
+    conditions: list[str] = []
+    errors: dict[str, str] = {}
+    if region in {r.value for r in Region}:
+        where["Region"] = region
+    if kommune.strip():
+        where["Municipality"] = kommune.strip()[:100]
+    if trin in STEPS:
+        where["CurrentStep"] = trin
+    for key, value, op in (("fra", fra, ">="), ("til", til, "<")):
+        if not value:
+            continue
+        try:
+            day = datetime.fromisoformat(value[:10]).replace(tzinfo=COPENHAGEN)
+        except ValueError:
+            errors[key] = "Skriv datoen som åååå-mm-dd"
+            continue
+        day += timedelta(days=1) if op == "<" else timedelta(0)
+        conditions.append(f"MeetingDate {op} '{day.isoformat()}'")
+    if overskredet == "ja":
+        conditions.append("Overdue = true")
+    found = await backend.list_orders(where=where, conditions=conditions, limit=500)
+    filters = {
+        "region": region,
+        "kommune": kommune,
+        "trin": trin,
+        "fra": fra,
+        "til": til,
+        "overskredet": overskredet,
+    }
+    return _page(
+        request,
+        pages,
+        "staff_orders.html",
+        user,
+        orders=found,
+        regions=[r.value for r in Region],
+        values=filters,
+        errors=errors,
+    )
+
+
+async def _view(backend: Any, order_id: str) -> Any:
+    view = await backend.coordinator_view(order_id)
+    if view is None:
+        raise UnknownLink()
+    return view
+
+
+async def _order_page(
+    request: Request,
+    user: StaffUser,
+    backend: Any,
+    pages: Pages,
+    config: Any,
+    order_id: str,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    done: str = "",
+    values: dict[str, str] | None = None,
+) -> Any:
+    view = await _view(backend, order_id)
+    settings = getattr(backend, "settings", None)
+    links = settings.links if settings is not None else None
+    return _page(
+        request,
+        pages,
+        "staff_order.html",
+        user,
+        status=status,
+        view=view,
+        o=view.overview,
+        order=view.overview.order,
+        order_id=order_id,
+        states=STATE_DA,
+        errors=errors or {},
+        done=done,
+        values=values or {},
+        ui_link=links.ui(order_id) if links else None,
+        coordinator_link=config.signer.coordinator_link("", order_id),
+        step_state={s.name.value: s.state.value for s in view.overview.status.steps},
+    )
+
+
+@router.get("/konsulent/ordre/{order_id}", response_class=HTMLResponse)
+async def order_page(
+    request: Request,
+    order_id: str,
+    user: Staff,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    return await _order_page(request, user, backend, pages, config, order_id)
+
+
+async def _act(
+    request: Request,
+    user: StaffUser,
+    backend: Any,
+    pages: Pages,
+    config: Any,
+    order_id: str,
+    action: str,
+    call: Any,
+    values: dict[str, str],
+) -> Any:
+    """Run one staff Update; the audit line says who did what to which order."""
+    try:
+        accepted = await call
+    except StepRejected as exc:
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors={"top": exc.message},
+            values=values,
+        )
+    except UnknownOrder:
+        raise UnknownLink() from None
+    audit.info("staff_action", actor=user.id, action=action, order=order_id)
+    return await _order_page(request, user, backend, pages, config, order_id, done=accepted.message)
+
+
+def _refused(exc: ValidationError) -> dict[str, str]:
+    return {e.field.split(".")[0]: capital(e.message) for e in from_validation_error(exc).errors}
+
+
+@router.post("/konsulent/ordre/{order_id}/samtale", response_class=HTMLResponse)
+async def consultation(
+    request: Request,
+    order_id: str,
+    user: Staff,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    values, _, _ = await form_values(request, max_fields=8)
+    try:
+        cmd = ConsultationDone(
+            contact_by=ContactBy(values.get("contact_by", "")),
+            mode=MeetingMode(values["mode"]) if values.get("mode") else None,
+            notes=values.get("notes", "").strip()[:2000] or None,
+            practice_labels_by_mail=values.get("practice_labels") == "ja",
+            actor=user.actor,
+        )
+    except ValueError:
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors={"contact_by": "Vælg, hvem der kontakter jobcenteret"},
+            values=values,
+        )
+    return await _act(
+        request,
+        user,
+        backend,
+        pages,
+        config,
+        order_id,
+        "consultation_done",
+        backend.consultation_done(order_id, cmd),
+        values,
+    )
+
+
+@router.post("/konsulent/ordre/{order_id}/sen", response_class=HTMLResponse)
+async def late(
+    request: Request,
+    order_id: str,
+    user: Operations,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    values, _, _ = await form_values(request, max_fields=6)
+    if values.get("decision") not in ("ja", "nej"):
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors={"decision": "Vælg, om den sene bestilling godkendes"},
+            values=values,
+        )
+    try:
+        cmd = LateDecision(
+            approve=values["decision"] == "ja",
+            reason=values.get("reason", "").strip() or None,
+            by=user.name[:80] if len(user.name) >= 2 else "drift",
+            actor=user.actor,
+        )
+    except ValidationError as exc:
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors=_refused(exc),
+            values=values,
+        )
+    return await _act(
+        request,
+        user,
+        backend,
+        pages,
+        config,
+        order_id,
+        "decide_late",
+        backend.decide_late(order_id, cmd),
+        values,
+    )
+
+
+@router.post("/konsulent/ordre/{order_id}/dokumenter", response_class=HTMLResponse)
+async def render_again(
+    request: Request,
+    order_id: str,
+    user: Operations,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    await form_values(request, max_fields=2)
+    by = user.name[:80] if len(user.name) >= 2 else "drift"
+    return await _act(
+        request,
+        user,
+        backend,
+        pages,
+        config,
+        order_id,
+        "retry_render",
+        backend.retry_render(order_id, RetryRender(by=by, actor=user.actor)),
+        {},
+    )
+
+
+@router.post("/konsulent/ordre/{order_id}/flyt", response_class=HTMLResponse)
+async def move(
+    request: Request,
+    order_id: str,
+    user: Operations,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    values, _, _ = await form_values(request, max_fields=6)
+    try:
+        cmd = Reschedule(
+            meeting=datetime.fromisoformat(f"{values.get('date', '')}T{values.get('time', '')}"),
+            allow_late=values.get("allow_late") == "ja",
+            actor=user.actor,
+        )
+    except ValueError:
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors={"date": "Skriv mødets nye dato og starttid"},
+            values=values,
+        )
+    return await _act(
+        request,
+        user,
+        backend,
+        pages,
+        config,
+        order_id,
+        "reschedule",
+        backend.reschedule(order_id, cmd),
+        values,
+    )
+
+
+@router.post("/konsulent/ordre/{order_id}/annuller", response_class=HTMLResponse)
+async def cancel(
+    request: Request,
+    order_id: str,
+    user: Operations,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    values, _, _ = await form_values(request, max_fields=4)
+    try:
+        cmd = Cancel(reason=values.get("cancel_reason", "").strip(), actor=user.actor)
+    except ValidationError:
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors={
+                "cancel_reason": "Skriv en begrundelse (mindst 3 tegn) til dem, der får besked"
+            },
+            values=values,
+        )
+    if values.get("confirm") != "ja":
+        return await _order_page(
+            request,
+            user,
+            backend,
+            pages,
+            config,
+            order_id,
+            422,
+            errors={"confirm": "Sæt flueben ved, at bestillingen skal annulleres"},
+            values=values,
+        )
+    return await _act(
+        request,
+        user,
+        backend,
+        pages,
+        config,
+        order_id,
+        "cancel",
+        backend.cancel(order_id, cmd),
+        values,
+    )
+
+
+@router.post("/konsulent/ordre/{order_id}/reparer", response_class=HTMLResponse)
+async def repair(
+    request: Request,
+    order_id: str,
+    user: Operations,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    await form_values(request, max_fields=2)
+    try:
+        repaired = await backend.repair(order_id)
+    except UnknownOrder:
+        raise UnknownLink() from None
+    audit.info("staff_action", actor=user.id, action="repair", order=order_id)
+    done = (
+        "Nulstillet: " + ", ".join(r.workflow_id for r in repaired)
+        if repaired
+        else "Intet at reparere: ordren og dens underforløb kører normalt."
+    )
+    return await _order_page(request, user, backend, pages, config, order_id, done=done)
