@@ -48,7 +48,7 @@ from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.order import ContactBy, MeetingMode, as_copenhagen
 from schemas.participant_list import parse_participants
 from storage.artifact_store import ArtifactStore
-from storage.uploads import UploadRefused, read_receipt, store_extract_upload
+from storage.uploads import UploadRefused, quarantined_extract, read_receipt
 
 app = typer.Typer(
     help="KiAP's klyngepakker som Temporal-workflows.",
@@ -359,12 +359,12 @@ def extract_submit(
 
     async def submit(orders: CoursesClient, settings: Settings) -> tuple[Any, Any]:
         try:
-            upload = store_extract_upload(
+            with quarantined_extract(
                 ArtifactStore(settings.upload_dir), order_id, data, extract_file.name
-            )
+            ) as upload:
+                accepted = await orders.extract_submit(order_id, upload, uploaded_by)
         except (UploadRefused, ValueError) as exc:
             raise StepRejected(getattr(exc, "message", "ordre-id: ugyldigt")) from None
-        accepted = await orders.extract_submit(order_id, upload, uploaded_by)
         return accepted, read_receipt(ArtifactStore(settings.artifact_dir), accepted.receipt)
 
     accepted, receipt = _run(as_json, submit)

@@ -112,6 +112,11 @@ class Settings(BaseSettings):
         description="Signs the staff session cookie; one created under var/ if unset",
     )
     session_hours: float = Field(default=8, gt=0, le=24, description="A staff login lasts this")
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses of reverse proxies whose X-Forwarded-For is believed "
+        "(comma-separated); empty: the client address is the peer's own",
+    )
     codec_port: int = Field(default=8081, description="The codec endpoint for the Temporal UI")
     codec_origins: str = Field(
         default="http://localhost:8233,http://127.0.0.1:8233",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Inches, Pt
 from pydantic import BaseModel
 
+from renderers.chart_data import TextOnlyChartData
 from renderers.registry import RenderedDocument, register
 from renderers.slides import (
     PPTX,
@@ -64,7 +64,7 @@ class DeckContext(BaseModel):
 
 def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
     slide = title_only(prs, result.text)
-    data = CategoryChartData(number_format="0%")
+    data = TextOnlyChartData(number_format="0%")
     data.categories = [o.option for o in result.options]
     data.add_series("Andel af svarene", [o.share for o in result.options])
     frame = slide.shapes.add_chart(

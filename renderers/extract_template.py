@@ -16,6 +16,7 @@ from renderers.registry import RenderedDocument, register
 from schemas.danish_format import date_long
 from schemas.documents import DocumentSource
 from schemas.extract import COLUMN_HELP, COLUMNS
+from schemas.spreadsheet import neutral
 from schemas.steps import Step
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,7 +73,7 @@ class ExtractTemplate:
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for ydernummer in context.practices:
-            sheet.append([ydernummer])
+            sheet.append([neutral(ydernummer)])
             # Text, so a provider number with a leading zero keeps it.
             sheet.cell(row=sheet.max_row, column=1).number_format = "@"
         last = 1 + len(context.practices) + SPARE_ROWS

@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from renderers.chart_data import TextOnlyChartData
 from renderers.office_zip import normalise
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -74,7 +74,7 @@ def bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22)
 def bar_chart(
     slide: Slide, categories: list[str], series: dict[str, list[float]], number_format: str
 ) -> None:
-    data = CategoryChartData(number_format=number_format)
+    data = TextOnlyChartData(number_format=number_format)
     data.categories = categories
     for name, values in series.items():
         data.add_series(name, values)

@@ -60,6 +60,10 @@ class LinkSigner:
             return None
         if not hmac.compare_digest(given, self._tag(target, member, purpose)):
             return None
+        # One spelling only: '01', an Arabic-Indic digit, other padding bits of the tag or a
+        # trailing newline would verify too, and each would count as a link of its own.
+        if token != self.sign(target, member, purpose):
+            return None
         return target, member
 
     def link(self, base_url: str, round_id: str, member: int) -> str:

@@ -82,6 +82,17 @@ class ArtifactStore:
         self._write_atomic(self._folder(order_id) / "manifest.json", payload.encode("utf-8"))
         return ref
 
+    def holds(self, order_id: str, kind: str, data: bytes) -> bool:
+        digest = hashlib.sha256(data).hexdigest()
+        return any(a.kind == kind and a.sha256 == digest for a in self._manifest(order_id))
+
+    def discard(self, order_id: str, ref: ArtifactRef) -> None:
+        """Remove a stored file and its manifest entry (an upload the order refused)."""
+        manifest = [a for a in self._manifest(order_id) if a.name != ref.name]
+        payload = json.dumps([a.model_dump(mode="json") for a in manifest], indent=2)
+        self._write_atomic(self._folder(order_id) / "manifest.json", payload.encode("utf-8"))
+        (self._folder(order_id) / ref.name).unlink(missing_ok=True)
+
     def named(self, order_id: str, name: str) -> tuple[ArtifactRef, bytes] | None:
         """A stored document by its file name, with its bytes; None for a name not stored."""
         for ref in self._manifest(order_id):

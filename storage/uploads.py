@@ -4,6 +4,9 @@ uploads, so this sits below both."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from schemas.artifacts import ArtifactRef
 from schemas.extract import MAX_BYTES, ParsedExtract
 from schemas.spreadsheet import is_xlsx
@@ -36,6 +39,23 @@ def store_extract_upload(
     return uploads.put(
         order_id, "extract_upload", f"jobcenter-upload.{suffix}", UPLOAD_TYPES[suffix], data
     )
+
+
+@contextmanager
+def quarantined_extract(
+    uploads: ArtifactStore, order_id: str, data: bytes, filename: str
+) -> Iterator[ArtifactRef]:
+    """The upload kept only while the order considers it: refused (or anything failing on
+    the way), it is removed again, file and manifest entry, unless the same bytes had already
+    been accepted before."""
+    known = uploads.holds(order_id, "extract_upload", data)
+    stored = store_extract_upload(uploads, order_id, data, filename)
+    try:
+        yield stored
+    except BaseException:
+        if not known:
+            uploads.discard(order_id, stored)
+        raise
 
 
 def read_receipt(artifacts: ArtifactStore, receipt: ArtifactRef) -> ParsedExtract:

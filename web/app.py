@@ -17,9 +17,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from schemas.links import LinkSigner
 from web import staff_auth
+from web.body_limit import BodyLimit
 from web.config import WebConfig
 from web.deps import UnknownLink
-from web.guard import SECURITY_HEADERS, install_guard
+from web.guard import SECURITY_HEADERS, body_limit, install_guard
 from web.pages import Pages
 from web.rate_limit import RateLimits
 from web.routes import (
@@ -82,6 +83,8 @@ def create_app(
         same_site="lax",
         https_only=config.staff.secure_cookie,
     )
+    # Outermost: a body is counted before any other part of the app reads it.
+    app.add_middleware(BodyLimit, limit=body_limit)
 
     @app.exception_handler(LoginNeeded)
     async def to_login(request: Request, exc: LoginNeeded) -> Response:

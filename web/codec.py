@@ -9,6 +9,7 @@ provider's userinfo endpoint). Anonymous requests get 401 and no payload.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,9 +20,15 @@ from starlette.middleware.sessions import SessionMiddleware
 from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
 
+from web.body_limit import BodyLimit
 from web.staff_auth import SESSION_COOKIE, StaffConfig, TokenCheck
 
 MAX_BODY = 4 * 1024 * 1024
+CODEC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_codec_app(
@@ -34,6 +41,13 @@ def create_codec_app(
     """``staff`` None: no login at all (tests of the codec itself only); the real servers
     always pass the staff configuration."""
     app = FastAPI(title="klyngepakke codec", openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.update(CODEC_HEADERS)
+        return response
+
     if staff is not None:
         app.add_middleware(
             SessionMiddleware,
@@ -107,4 +121,6 @@ def create_codec_app(
     async def encode(request: Request) -> Response:
         return await apply(request, decode=False)
 
+    # Outermost: the body is counted as it arrives, however it is framed.
+    app.add_middleware(BodyLimit, limit=lambda _path: MAX_BODY)
     return app

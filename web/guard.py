@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from schemas.extract import MAX_BYTES
+from web.body_limit import BodyTooLarge
 from web.config import WebConfig
 from web.pages import Pages
 from web.rate_limit import RequestLimiter
@@ -101,6 +102,8 @@ def install_guard(app: FastAPI, config: WebConfig, pages: Pages) -> None:
         else:
             try:
                 response = await call_next(request)
+            except BodyTooLarge:
+                raise  # answered with 413 by BodyLimit, outside
             except Exception as exc:  # Temporal unreachable, a worker gone: no stack trace, no 500
                 # The kind of failure and where, never its message (it may quote what was sent).
                 frame = exc.__traceback__

@@ -75,13 +75,26 @@ def build_codec_app(settings: Settings) -> FastAPI:
     )
 
 
-def _serve(app: FastAPI, host: str, port: int) -> uvicorn.Server:
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+def _serve(app: FastAPI, host: str, port: int, trusted_proxies: str = "") -> uvicorn.Server:
+    proxies = [p.strip() for p in trusted_proxies.split(",") if p.strip()]
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        # uvicorn believes X-Forwarded-For from any local peer by default; the rate limit per
+        # address would then count invented addresses. Only a named proxy is believed.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
     return uvicorn.Server(config)
 
 
 def server(settings: Settings) -> uvicorn.Server:
-    return _serve(build_app(settings), settings.web_host, settings.web_port)
+    return _serve(
+        build_app(settings), settings.web_host, settings.web_port, settings.trusted_proxies
+    )
 
 
 def codec_server(settings: Settings) -> uvicorn.Server:

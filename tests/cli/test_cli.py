@@ -20,10 +20,9 @@ from temporalio.testing import WorkflowEnvironment
 from klyngepakke.settings import Settings
 from schemas.order import COPENHAGEN
 from tests import factories
-from tests.conftest import TEST_CONVERTER, TEST_PAYLOAD_KEYS, binary
+from tests.conftest import TEST_PAYLOAD_KEYS
 from tests.eventually import eventually
 from worker import build_worker
-from workflows import search_attributes
 
 CLI = str(Path(sys.executable).with_name("klyngepakke"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -68,24 +67,18 @@ async def test_an_invalid_order_file_exits_2_and_names_the_field(tmp_path):
 
 @pytest.fixture()
 async def dev_server(
-    settings: Settings,
+    dev_env: WorkflowEnvironment, settings: Settings
 ) -> AsyncIterator[tuple[WorkflowEnvironment, dict[str, str]]]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=search_attributes.ALL,
-        data_converter=TEST_CONVERTER,
-        ui=False,
-    )
-    async with env:
-        target = env.client.service_client.config.target_host
-        variables = {
-            "KLYNGEPAKKE_TEMPORAL_ADDRESS": target,
-            "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
-            "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
-            "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
-            "KLYNGEPAKKE_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
-        }
-        yield env, variables
+    """The shared dev server (tests/conftest.py), and the environment the CLI reads it from."""
+    target = dev_env.client.service_client.config.target_host
+    variables = {
+        "KLYNGEPAKKE_TEMPORAL_ADDRESS": target,
+        "KLYNGEPAKKE_VAR_DIR": str(settings.var_dir),
+        "KLYNGEPAKKE_SMTP_PORT": str(settings.smtp_port),
+        "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
+        "KLYNGEPAKKE_PAYLOAD_KEYS": TEST_PAYLOAD_KEYS,
+    }
+    yield dev_env, variables
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ visibility (search attributes); every action is an Update carrying the staff use
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -136,39 +137,71 @@ async def _view(backend: Any, order_id: str) -> Any:
     return view
 
 
-async def _order_page(
-    request: Request,
-    user: StaffUser,
-    backend: Any,
-    pages: Pages,
-    config: Any,
-    order_id: str,
-    status: int = 200,
-    errors: dict[str, str] | None = None,
-    done: str = "",
-    values: dict[str, str] | None = None,
-) -> Any:
-    view = await _view(backend, order_id)
-    settings = getattr(backend, "settings", None)
-    links = settings.links if settings is not None else None
-    return _page(
-        request,
-        pages,
-        "staff_order.html",
-        user,
-        status=status,
-        view=view,
-        o=view.overview,
-        order=view.overview.order,
-        order_id=order_id,
-        states=STATE_DA,
-        errors=errors or {},
-        done=done,
-        values=values or {},
-        ui_link=links.ui(order_id) if links else None,
-        coordinator_link=config.signer.coordinator_link("", order_id),
-        step_state={s.name.value: s.state.value for s in view.overview.status.steps},
-    )
+@dataclass
+class _Desk:
+    """One staff request on one order: it shows the order's page (with errors, a notice or
+    the values sent back) and runs the staff member's Updates."""
+
+    request: Request
+    user: StaffUser
+    backend: Any
+    pages: Pages
+    config: Any
+    order_id: str
+
+    async def page(
+        self,
+        status: int = 200,
+        errors: dict[str, str] | None = None,
+        done: str = "",
+        values: dict[str, str] | None = None,
+    ) -> Any:
+        view = await _view(self.backend, self.order_id)
+        settings = getattr(self.backend, "settings", None)
+        links = settings.links if settings is not None else None
+        return _page(
+            self.request,
+            self.pages,
+            "staff_order.html",
+            self.user,
+            status=status,
+            view=view,
+            o=view.overview,
+            order=view.overview.order,
+            order_id=self.order_id,
+            states=STATE_DA,
+            errors=errors or {},
+            done=done,
+            values=values or {},
+            ui_link=links.ui(self.order_id) if links else None,
+            coordinator_link=self.config.signer.coordinator_link("", self.order_id),
+            step_state={s.name.value: s.state.value for s in view.overview.status.steps},
+        )
+
+    async def refuse(self, errors: dict[str, str], values: dict[str, str]) -> Any:
+        """The page again with what was sent and what to fix; nothing was changed."""
+        return await self.page(422, errors=errors, values=values)
+
+    async def act(self, action: str, call: Any, values: dict[str, str]) -> Any:
+        """Run one staff Update; the audit line says who did what to which order."""
+        try:
+            accepted = await call
+        except StepRejected as exc:
+            return await self.refuse({"top": exc.message}, values)
+        except UnknownOrder:
+            raise UnknownLink() from None
+        audit.info("staff_action", actor=self.user.id, action=action, order=self.order_id)
+        return await self.page(done=accepted.message)
+
+
+def _desk(
+    request: Request, order_id: str, user: StaffUser, backend: Any, pages: Pages, config: Any
+) -> _Desk:
+    return _Desk(request, user, backend, pages, config, order_id)
+
+
+def _by(user: StaffUser) -> str:
+    return user.name[:80] if len(user.name) >= 2 else "drift"
 
 
 @router.get("/konsulent/ordre/{order_id}", response_class=HTMLResponse)
@@ -180,39 +213,7 @@ async def order_page(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
-    return await _order_page(request, user, backend, pages, config, order_id)
-
-
-async def _act(
-    request: Request,
-    user: StaffUser,
-    backend: Any,
-    pages: Pages,
-    config: Any,
-    order_id: str,
-    action: str,
-    call: Any,
-    values: dict[str, str],
-) -> Any:
-    """Run one staff Update; the audit line says who did what to which order."""
-    try:
-        accepted = await call
-    except StepRejected as exc:
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors={"top": exc.message},
-            values=values,
-        )
-    except UnknownOrder:
-        raise UnknownLink() from None
-    audit.info("staff_action", actor=user.id, action=action, order=order_id)
-    return await _order_page(request, user, backend, pages, config, order_id, done=accepted.message)
+    return await _desk(request, order_id, user, backend, pages, config).page()
 
 
 def _refused(exc: ValidationError) -> dict[str, str]:
@@ -228,6 +229,7 @@ async def consultation(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
+    desk = _desk(request, order_id, user, backend, pages, config)
     values, _, _ = await form_values(request, max_fields=8)
     try:
         cmd = ConsultationDone(
@@ -238,28 +240,8 @@ async def consultation(
             actor=user.actor,
         )
     except ValueError:
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors={"contact_by": "Vælg, hvem der kontakter jobcenteret"},
-            values=values,
-        )
-    return await _act(
-        request,
-        user,
-        backend,
-        pages,
-        config,
-        order_id,
-        "consultation_done",
-        backend.consultation_done(order_id, cmd),
-        values,
-    )
+        return await desk.refuse({"contact_by": "Vælg, hvem der kontakter jobcenteret"}, values)
+    return await desk.act("consultation_done", backend.consultation_done(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/sen", response_class=HTMLResponse)
@@ -271,49 +253,20 @@ async def late(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
+    desk = _desk(request, order_id, user, backend, pages, config)
     values, _, _ = await form_values(request, max_fields=6)
     if values.get("decision") not in ("ja", "nej"):
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors={"decision": "Vælg, om den sene bestilling godkendes"},
-            values=values,
-        )
+        return await desk.refuse({"decision": "Vælg, om den sene bestilling godkendes"}, values)
     try:
         cmd = LateDecision(
             approve=values["decision"] == "ja",
             reason=values.get("reason", "").strip() or None,
-            by=user.name[:80] if len(user.name) >= 2 else "drift",
+            by=_by(user),
             actor=user.actor,
         )
     except ValidationError as exc:
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors=_refused(exc),
-            values=values,
-        )
-    return await _act(
-        request,
-        user,
-        backend,
-        pages,
-        config,
-        order_id,
-        "decide_late",
-        backend.decide_late(order_id, cmd),
-        values,
-    )
+        return await desk.refuse(_refused(exc), values)
+    return await desk.act("decide_late", backend.decide_late(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/dokumenter", response_class=HTMLResponse)
@@ -325,19 +278,10 @@ async def render_again(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
+    desk = _desk(request, order_id, user, backend, pages, config)
     await form_values(request, max_fields=2)
-    by = user.name[:80] if len(user.name) >= 2 else "drift"
-    return await _act(
-        request,
-        user,
-        backend,
-        pages,
-        config,
-        order_id,
-        "retry_render",
-        backend.retry_render(order_id, RetryRender(by=by, actor=user.actor)),
-        {},
-    )
+    retry = RetryRender(by=_by(user), actor=user.actor)
+    return await desk.act("retry_render", backend.retry_render(order_id, retry), {})
 
 
 @router.post("/konsulent/ordre/{order_id}/flyt", response_class=HTMLResponse)
@@ -349,6 +293,7 @@ async def move(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
+    desk = _desk(request, order_id, user, backend, pages, config)
     values, _, _ = await form_values(request, max_fields=6)
     try:
         cmd = Reschedule(
@@ -357,28 +302,8 @@ async def move(
             actor=user.actor,
         )
     except ValueError:
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors={"date": "Skriv mødets nye dato og starttid"},
-            values=values,
-        )
-    return await _act(
-        request,
-        user,
-        backend,
-        pages,
-        config,
-        order_id,
-        "reschedule",
-        backend.reschedule(order_id, cmd),
-        values,
-    )
+        return await desk.refuse({"date": "Skriv mødets nye dato og starttid"}, values)
+    return await desk.act("reschedule", backend.reschedule(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/annuller", response_class=HTMLResponse)
@@ -390,46 +315,17 @@ async def cancel(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
+    desk = _desk(request, order_id, user, backend, pages, config)
     values, _, _ = await form_values(request, max_fields=4)
     try:
         cmd = Cancel(reason=values.get("cancel_reason", "").strip(), actor=user.actor)
     except ValidationError:
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors={
-                "cancel_reason": "Skriv en begrundelse (mindst 3 tegn) til dem, der får besked"
-            },
-            values=values,
-        )
+        reason = "Skriv en begrundelse (mindst 3 tegn) til dem, der får besked"
+        return await desk.refuse({"cancel_reason": reason}, values)
     if values.get("confirm") != "ja":
-        return await _order_page(
-            request,
-            user,
-            backend,
-            pages,
-            config,
-            order_id,
-            422,
-            errors={"confirm": "Sæt flueben ved, at bestillingen skal annulleres"},
-            values=values,
-        )
-    return await _act(
-        request,
-        user,
-        backend,
-        pages,
-        config,
-        order_id,
-        "cancel",
-        backend.cancel(order_id, cmd),
-        values,
-    )
+        confirm = "Sæt flueben ved, at bestillingen skal annulleres"
+        return await desk.refuse({"confirm": confirm}, values)
+    return await desk.act("cancel", backend.cancel(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/reparer", response_class=HTMLResponse)
@@ -441,6 +337,7 @@ async def repair(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
+    desk = _desk(request, order_id, user, backend, pages, config)
     await form_values(request, max_fields=2)
     try:
         repaired = await backend.repair(order_id)
@@ -452,4 +349,4 @@ async def repair(
         if repaired
         else "Intet at reparere: ordren og dens underforløb kører normalt."
     )
-    return await _order_page(request, user, backend, pages, config, order_id, done=done)
+    return await desk.page(done=done)

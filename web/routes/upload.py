@@ -13,7 +13,7 @@ from klyngepakke.client import StepRejected
 from schemas.extract import MAX_BYTES
 from schemas.links import UPLOAD
 from schemas.state import UploadPage
-from storage.uploads import UploadRefused, read_receipt, store_extract_upload
+from storage.uploads import UploadRefused, quarantined_extract, read_receipt
 from web.deps import Backend, ConfigDep, Link, PagesDep, UnknownLink, signed
 from web.pages import Pages
 
@@ -93,8 +93,8 @@ async def upload(
     assert uploads is not None and artifacts is not None, "the web app needs its stores"
     data = await sent.read(MAX_BYTES + 1)
     try:
-        stored = store_extract_upload(uploads, link.target, data, sent.filename)
-        accepted = await backend.extract_submit(link.target, stored, UPLOADED_BY)
+        with quarantined_extract(uploads, link.target, data, sent.filename) as stored:
+            accepted = await backend.extract_submit(link.target, stored, UPLOADED_BY)
     except UploadRefused as exc:
         return _form(request, pages, page, 422, exc.message, [exc.message])
     except StepRejected as exc:
