@@ -189,7 +189,11 @@ async def _until_done(
                 StepState.ACTIVE,
                 StepState.OVERDUE,
             ) and now >= order.meeting.start + timedelta(hours=3):
-                say(await record_as_coordinator(settings, orders, order_id, demo_minutes(order)))
+                recorded = await record_as_coordinator(
+                    settings, orders, order_id, demo_minutes(order)
+                )
+                if recorded:
+                    say(recorded)
             elif (
                 "agreement" not in done
                 and status.agreements
@@ -207,7 +211,7 @@ async def _until_done(
             # Temporal restarting, or a worker gone: the people simply try again a bit later.
             say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
         await asyncio.sleep(look_every or min(0.25, seconds_per_day / 8))
-    final = await orders.status(order_id)
+    final = await _status_when_reachable(orders, order_id, say)
     say(f"Ordren er {final.status}.")
     counted = Counter(
         path.name.split("-", 1)[1].removesuffix(".eml")
@@ -272,6 +276,20 @@ def demo_minutes(order: OrderRequest) -> Minutes:
     )
 
 
+async def _status_when_reachable(
+    orders: OrdersClient, order_id: str, say: Callable[[str], object]
+) -> OrderStatus:
+    """The order's status, asked again while Temporal is busy or restarting (a query can
+    time out on a loaded machine; the order is no worse for it)."""
+    for attempt in range(30):
+        try:
+            return await orders.status(order_id)
+        except TRANSIENT as exc:
+            say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
+            await asyncio.sleep(min(1 + attempt, 10))
+    return await orders.status(order_id)
+
+
 def on_or_after_weekday(moment: datetime) -> datetime:
     day = on_or_after(moment.date())
     return moment.replace(year=day.year, month=day.month, day=day.day)
@@ -283,7 +301,7 @@ async def record_as_coordinator(
     """The coordinator opens the minutes link from the checklist mail and fills in the form."""
     link = next(iter(people.mail_links(settings, order_id, "practical_checklist", "/m/")), None)
     if link is None:
-        raise RuntimeError("the checklist mail has no minutes link")
+        return ""  # the checklist mail is still on its way (a busy worker): look again later
     fields: dict[str, str] = {
         "minute_taker": minutes.minute_taker,
         "participants": str(minutes.participants),

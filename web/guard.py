@@ -65,6 +65,10 @@ def cross_site(request: Request, config: WebConfig) -> bool:
 
 def install_guard(app: FastAPI, config: WebConfig, pages: Pages) -> None:
     limiter = RequestLimiter(config.limits)
+    headers = dict(SECURITY_HEADERS)
+    if config.public_base_url.startswith("https://"):
+        # Served over https: browsers must never try the links in plain http again.
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
     @app.middleware("http")
     async def guard(
@@ -112,6 +116,8 @@ def install_guard(app: FastAPI, config: WebConfig, pages: Pages) -> None:
                 log.error(
                     "page_failed",
                     error=type(exc).__name__,
+                    # Temporal's status (UNAVAILABLE, DEADLINE_EXCEEDED, …) says which it was.
+                    status=getattr(getattr(exc, "status", None), "name", None),
                     at=f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else None,
                 )
                 lost = "Det, du sendte, er ikke gemt. " if request.method == "POST" else ""
@@ -122,5 +128,5 @@ def install_guard(app: FastAPI, config: WebConfig, pages: Pages) -> None:
                     f"{lost}Prøv igen om et øjeblik.",
                 )
                 response.headers["Retry-After"] = "30"
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(headers)
         return response

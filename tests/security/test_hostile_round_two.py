@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from schemas.extract import ExtractRow, JobcenterExtract, anonymise
@@ -22,6 +24,7 @@ from schemas.spreadsheet import FileTooLarge, neutral, xlsx_rows
 from tests.renderers.test_documents import render, source
 from tests.web.test_upload import FakeOrder, app_for, upload_link
 from web.body_limit import BodyLimit
+from web.forms import form_values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,3 +273,77 @@ async def test_the_pages_count_a_chunked_body_too(tmp_path):
     assert status in (411, 413) and read <= MAX_UPLOAD_BODY + 1024 * 1024
     both = [(b"content-length", b"4"), (b"transfer-encoding", b"chunked")]
     assert (await _asgi(app, both, [b"x" * 10], path=upload_link()))[0] == 400
+
+
+def test_control_characters_never_reach_an_order_from_a_form():
+    app = FastAPI()
+
+    @app.post("/f")
+    async def echo(request: Request) -> dict[str, str]:
+        values, _, _ = await form_values(request)
+        return values
+
+    sent = TestClient(app).post(
+        "/f", data={"svar": "Godt\x00 sam\x0barbejde\x1b[31m\r\nNy linje\t!"}
+    )
+    assert sent.json() == {"svar": "Godt samarbejde[31m\r\nNy linje\t!"}
+
+
+def test_https_pages_ask_for_https_only_and_a_wrong_method_says_which_is_right(tmp_path):
+    from web.app import create_app
+    from web.config import WebConfig
+
+    signer = LinkSigner(b"a test secret of enough length!!")
+
+    async def backend() -> None:
+        return None
+
+    def client(base: str) -> TestClient:
+        config = WebConfig(signer=signer, public_base_url=base)
+        return TestClient(create_app(backend, signer, config=config))
+
+    secure = client("https://klynger.kiap.dk").get("/healthz")
+    assert secure.headers["strict-transport-security"].startswith("max-age=")
+    assert (
+        "strict-transport-security" not in client("http://localhost:8000").get("/healthz").headers
+    )
+    wrong = client("http://localhost:8000").post("/healthz", data={"x": "1"})
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET"
+
+
+def test_the_dev_stacks_servers_die_with_it():
+    """A SIGKILL of `klyngepakke dev` leaves no Temporal server (or provider) holding ports."""
+    import os
+    import signal
+
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from klyngepakke.dev_stack import _child\n"
+            "child = _child(['sleep', '300'], None)\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(300)\n",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+
+    def gone() -> bool:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return True
+        # Dead but not yet reaped by init shows as a zombie: gone all the same.
+        with open(f"/proc/{child}/stat") as stat:
+            return stat.read().split()[2] == "Z"
+
+    from tests.eventually import eventually_sync
+
+    eventually_sync("the child dying with the stack", gone, timeout=30)
