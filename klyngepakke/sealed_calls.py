@@ -5,6 +5,7 @@ applied to headers, so every client and worker built from settings takes part.""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from temporalio import client, worker
@@ -17,13 +18,17 @@ CONVERTER = pydantic_data_converter.payload_converter
 
 class _Outbound(client.OutboundInterceptor):
     async def signal_workflow(self, input: client.SignalWorkflowInput) -> None:
-        input.headers = seal_header(CONVERTER, input.args, input.headers)
+        call = (input.id, input.signal, "")
+        input.headers = seal_header(CONVERTER, call, input.args, input.headers)
         await super().signal_workflow(input)
 
     async def start_workflow_update(
         self, input: client.StartWorkflowUpdateInput
     ) -> client.WorkflowUpdateHandle[Any]:
-        input.headers = seal_header(CONVERTER, input.args, input.headers)
+        # The id the server will know the Update by, fixed here so the seal can name it.
+        input.update_id = input.update_id or str(uuid.uuid4())
+        call = (input.id, input.update, input.update_id)
+        input.headers = seal_header(CONVERTER, call, input.args, input.headers)
         return await super().start_workflow_update(input)
 
 

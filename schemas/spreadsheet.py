@@ -27,7 +27,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileTooLarge(DomainError):
-    """A file past one of the limits: refused with 413 where a page takes it."""
+    """A file past one of the limits (refused like any other unreadable file, naming it)."""
 
 
 def neutral(text: str) -> str:

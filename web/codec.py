@@ -55,6 +55,8 @@ def create_codec_app(
             session_cookie=SESSION_COOKIE,
             same_site="lax",
             https_only=staff.secure_cookie,
+            # As the web app's: answering here must not stretch the staff login's life.
+            max_age=int(staff.session_hours * 3600),
         )
     app.add_middleware(
         CORSMiddleware,
@@ -64,28 +66,29 @@ def create_codec_app(
         allow_headers=["content-type", "x-namespace", "authorization"],
     )
 
-    async def allowed(request: Request) -> bool:
+    async def roles(request: Request) -> list[str] | None:
+        """The caller's staff roles; None when there is no login at all (tests only)."""
         if staff is None:
-            return True
+            return None
         session = request.session.get("staff")
-        if (
-            isinstance(session, dict)
-            and session.get("roles")
-            and float(session.get("expires", 0)) > time.time()
-        ):
-            return True
+        if isinstance(session, dict) and float(session.get("expires", 0)) > time.time():
+            return [str(r) for r in session.get("roles") or []]
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer ") and tokens is not None:
-            return await tokens.is_staff(header[7:].strip())
-        return False
+            return await tokens.roles(header[7:].strip())
+        return []
 
     async def apply(request: Request, decode: bool) -> Response:
-        if not await allowed(request):
+        held = await roles(request)
+        if held is not None and not held:
             return JSONResponse(
                 {"error": "log in as KiAP staff (workbench) or pass the UI's access token"},
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        if held is not None and not decode and "drift" not in held:
+            # Encrypting makes payloads the workers take as sealed: drift's alone.
+            return JSONResponse({"error": "encoding needs the drift role"}, status_code=403)
         asked = request.headers.get("x-namespace")
         if asked is not None and asked != namespace:
             return JSONResponse({"error": f"unknown namespace: {asked}"}, status_code=403)

@@ -15,9 +15,11 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 from authlib.integrations.starlette_client import OAuth, OAuthError
+from authlib.jose.errors import JoseError
 from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, TimestampSigner
 from pydantic import BaseModel
 
 from schemas.people import Actor
@@ -92,7 +94,7 @@ class TokenCheck:
     def __init__(self, config: StaffConfig) -> None:
         self.config = config
         self._userinfo: str | None = None
-        self._known: TTLCache[str, bool] = TTLCache(maxsize=1000, ttl=60)
+        self._known: TTLCache[str, list[str]] = TTLCache(maxsize=1000, ttl=60)
 
     async def _endpoint(self, http: httpx.AsyncClient) -> str:
         if self._userinfo is None:
@@ -103,9 +105,10 @@ class TokenCheck:
             self._userinfo = str(found.json()["userinfo_endpoint"])
         return self._userinfo
 
-    async def is_staff(self, token: str) -> bool:
+    async def roles(self, token: str) -> list[str]:
+        """The staff roles the token's holder has; [] for a token that is not staff's."""
         if not token or not self.config.issuer or len(token) > 8192:
-            return False
+            return []
         digest = hashlib.sha256(token.encode()).hexdigest()
         if digest in self._known:
             return self._known[digest]
@@ -114,11 +117,16 @@ class TokenCheck:
                 answer = await http.get(
                     await self._endpoint(http), headers={"Authorization": f"Bearer {token}"}
                 )
-        except httpx.HTTPError:
-            return False  # the provider unreachable: no decision, nothing kept
-        ok = answer.status_code == 200 and bool(roles_of(answer.json(), self.config))
-        self._known[digest] = ok
-        return ok
+            claims = answer.json() if answer.status_code == 200 else {}
+            found = roles_of(claims, self.config) if isinstance(claims, dict) else []
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            self._userinfo = None
+            return []  # the provider unreachable or answering nonsense: no decision, none kept
+        self._known[digest] = found
+        return found
+
+    async def is_staff(self, token: str) -> bool:
+        return bool(await self.roles(token))
 
 
 def oauth_client(config: StaffConfig) -> OAuth:
@@ -152,11 +160,16 @@ def current_staff(request: Request) -> StaffUser:
             "Der er ikke angivet nogen login-udbyder (KLYNGEPAKKE_OIDC_ISSUER).",
         )
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        # Back after the login to the page the form was on (a form's own address takes POSTs
+        # only); what was typed is lost, the page says so by showing the form again.
+        here = request.url.path.rsplit("/", 1)[0]
     data = request.session.get("staff")
     if data is None:
-        if SESSION_COOKIE in request.cookies and not request.session:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie is not None and not request.session and not _ours(cookie, config):
             # A cookie that does not carry our signature: forged, tampered or from before a
-            # secret rotation. Nothing is trusted from it.
+            # secret rotation. Nothing is trusted from it. (Ours but expired: log in again.)
             raise NotAllowed(
                 401,
                 "Dit login er ikke gyldigt",
@@ -174,6 +187,16 @@ def current_staff(request: Request) -> StaffUser:
             "Dit login har hverken rollen konsulent eller drift. Kontakt KiAPs IT.",
         )
     return user
+
+
+def _ours(cookie: str, config: StaffConfig) -> bool:
+    """Whether the cookie carries our signature, however old (Starlette's own check also
+    refuses an expired one, which is a login to renew, not a forgery)."""
+    try:
+        TimestampSigner(config.session_secret).unsign(cookie.encode())
+    except BadSignature:
+        return False
+    return True
 
 
 def require(role: str) -> Any:
@@ -209,7 +232,10 @@ async def login(request: Request, next: str | None = None) -> Response:
         raise NotAllowed(503, "Medarbejdersiderne er ikke sat op", "Der er ingen login-udbyder.")
     request.session["next"] = _safe_next(next)
     oauth: OAuth = request.app.state.oauth
-    callback = str(request.url_for("staff_callback"))
+    # From the public address, not the request's: behind a proxy the app sees its own host,
+    # and the provider only sends people back to the registered address.
+    base = request.app.state.config.public_base_url.rstrip("/")
+    callback = f"{base}/konsulent/callback"
     response: Response = await oauth.kiap.authorize_redirect(request, callback)
     return response
 
@@ -221,7 +247,7 @@ async def callback(request: Request) -> Response:
     pages: Pages = request.app.state.pages
     try:
         token = await oauth.kiap.authorize_access_token(request)
-    except OAuthError:
+    except (OAuthError, JoseError, ValueError, KeyError):  # refused, or a token that fails
         return pages.message(
             request,
             401,

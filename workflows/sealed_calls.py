@@ -33,40 +33,57 @@ HEADER = "klyngepakke-sealed"
 UNSEALED_MARK = "klyngepakke-unsealed"
 
 
-def args_digest(converter: PayloadConverter, args: Sequence[Any]) -> str:
-    payloads = converter.to_payloads(args)
+def call_digest(
+    converter: PayloadConverter, workflow_id: str, name: str, call_id: str, args: Sequence[Any]
+) -> str:
+    """The digest a seal holds: the target workflow, the signal's or Update's name, the
+    Update's id and the arguments, so a seal copied from a history fits no other call (an
+    Update id is used once; a signal copied whole is the same signal again)."""
     digest = hashlib.sha256()
-    for payload in payloads:
+    for part in (workflow_id, name, call_id):
+        data = part.encode()
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    for payload in converter.to_payloads(args):
         digest.update(len(payload.data).to_bytes(8, "big"))
         digest.update(payload.data)
     return digest.hexdigest()
 
 
 def seal_header(
-    converter: PayloadConverter, args: Sequence[Any], headers: Mapping[str, Payload]
+    converter: PayloadConverter,
+    call: tuple[str, str, str],
+    args: Sequence[Any],
+    headers: Mapping[str, Payload],
 ) -> dict[str, Payload]:
-    return {**headers, HEADER: converter.to_payload(args_digest(converter, args))}
+    """``call`` is (workflow id, name, Update id or "")."""
+    return {**headers, HEADER: converter.to_payload(call_digest(converter, *call, args))}
 
 
 def is_sealed(
-    converter: PayloadConverter, args: Sequence[Any], headers: Mapping[str, Payload]
+    converter: PayloadConverter,
+    call: tuple[str, str, str],
+    args: Sequence[Any],
+    headers: Mapping[str, Payload],
 ) -> bool:
     header = headers.get(HEADER)
     if header is None or UNSEALED_MARK in header.metadata:
         return False
     try:
-        return converter.from_payload(header, str) == args_digest(converter, args)
+        return converter.from_payload(header, str) == call_digest(converter, *call, args)
     except Exception:
         return False  # a header that is not ours
 
 
 class SealedInbound(WorkflowInboundInterceptor):
     def init(self, outbound: WorkflowOutboundInterceptor) -> None:
+        self._unsealed_signals = 0
         super().init(SealedOutbound(outbound))
 
     def handle_update_validator(self, input: HandleUpdateInput) -> None:
         # Validators run only when an Update arrives, never on replay: old histories replay.
-        if not is_sealed(workflow.payload_converter(), input.args, input.headers):
+        call = (workflow.info().workflow_id, input.update, input.id)
+        if not is_sealed(workflow.payload_converter(), call, input.args, input.headers):
             raise ApplicationError(
                 f"Afvist: '{input.update}' er ikke sendt med klyngepakkes nøgle (ukrypteret).",
                 type="UnsealedCall",
@@ -75,11 +92,15 @@ class SealedInbound(WorkflowInboundInterceptor):
         super().handle_update_validator(input)
 
     async def handle_signal(self, input: HandleSignalInput) -> None:
-        sealed = is_sealed(workflow.payload_converter(), input.args, input.headers)
-        # Signals replay: one that came before this check existed is handled as it was then.
-        if not sealed and workflow.patched("sealed-signals"):
-            workflow.logger.warning("unsealed signal dropped", extra={"signal": input.signal})
-            return
+        call = (workflow.info().workflow_id, input.signal, "")
+        if not is_sealed(workflow.payload_converter(), call, input.args, input.headers):
+            # Signals replay: one that came before this check existed is handled as it was
+            # then. A patch of its own for each (patched() keeps its first answer for the
+            # run), so an order running since before the check refuses the next forged one.
+            self._unsealed_signals += 1
+            if workflow.patched(f"sealed-signals-{self._unsealed_signals}"):
+                workflow.logger.warning("unsealed signal dropped", extra={"signal": input.signal})
+                return
         await super().handle_signal(input)
 
 
@@ -87,9 +108,11 @@ class SealedOutbound(WorkflowOutboundInterceptor):
     """A workflow's own signals to its children and parent carry the seal too."""
 
     async def signal_child_workflow(self, input: SignalChildWorkflowInput) -> None:
-        input.headers = seal_header(workflow.payload_converter(), input.args, input.headers)
+        call = (input.child_workflow_id, input.signal, "")
+        input.headers = seal_header(workflow.payload_converter(), call, input.args, input.headers)
         await super().signal_child_workflow(input)
 
     async def signal_external_workflow(self, input: SignalExternalWorkflowInput) -> None:
-        input.headers = seal_header(workflow.payload_converter(), input.args, input.headers)
+        call = (input.workflow_id, input.signal, "")
+        input.headers = seal_header(workflow.payload_converter(), call, input.args, input.headers)
         await super().signal_external_workflow(input)

@@ -20,7 +20,7 @@ from schemas.order import ContactBy
 from tests import factories
 from tests.conftest import TEST_CONVERTER
 from tests.workflows.harness import running
-from workflows.sealed_calls import HEADER, args_digest
+from workflows.sealed_calls import HEADER, call_digest
 
 
 def _sealed_client(env) -> Client:  # type: ignore[no-untyped-def]
@@ -55,7 +55,8 @@ async def test_a_plain_update_is_refused_and_a_sealed_one_is_taken(env, settings
         assert "Encoded failure" in str(refused.value.cause)
 
         # A seal copied into a plain call is itself plaintext: refused too.
-        forged = {HEADER: CONVERTER.to_payload(args_digest(CONVERTER, [plain]))}
+        digest = call_digest(CONVERTER, order_id, "consultation_done", "copied", [plain])
+        forged = {HEADER: CONVERTER.to_payload(digest)}
         copying = Client(
             env.client.service_client,
             namespace=env.client.namespace,
@@ -63,7 +64,9 @@ async def test_a_plain_update_is_refused_and_a_sealed_one_is_taken(env, settings
             interceptors=[_Headers(forged)],
         )
         with pytest.raises(WorkflowUpdateFailedError):
-            await copying.get_workflow_handle(order_id).execute_update("consultation_done", plain)
+            await copying.get_workflow_handle(order_id).execute_update(
+                "consultation_done", plain, id="copied"
+            )
 
         await h.settle()
         assert h.mails("material") == [], "no material mail for a refused call"

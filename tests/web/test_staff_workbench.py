@@ -193,6 +193,11 @@ async def test_a_session_that_is_forged_expired_or_without_a_role_is_not_trusted
         again = await web.get("/konsulent/ordrer")
         assert again.status_code == 303
         assert again.headers["location"].endswith("next=/konsulent/ordrer")
+        # Expired while a form was open: back to the order's page after the login, not to
+        # the form's address (which takes POSTs only).
+        posted = await web.post("/konsulent/ordre/o-1/samtale", data={"contact_by": "kiap"})
+        assert posted.status_code == 303
+        assert posted.headers["location"].endswith("next=/konsulent/ordre/o-1")
 
         web.cookies.clear()
         nobody = await log_in(web, "ingen-rolle")
@@ -227,6 +232,10 @@ async def test_the_codec_decrypts_only_for_staff(provider: Provider):
         }
         codec.cookies.set(SESSION_COOKIE, _session_cookie(session))
         assert (await codec.post("/decode", json=body)).status_code == 200
+        # Encrypting makes payloads the workers take as sealed: not for a consultant.
+        assert (await codec.post("/encode", json=body)).status_code == 403
+        codec.cookies.clear()
+        assert (await codec.post("/encode", json=body, headers=staff)).status_code == 200
 
 
 def test_without_a_provider_the_staff_pages_say_so() -> None:

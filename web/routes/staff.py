@@ -24,7 +24,7 @@ from schemas.steps import Step
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
 from web.pages import Pages
-from web.staff_auth import Operations, Staff, StaffUser
+from web.staff_auth import DRIFT, Operations, Staff, StaffUser
 
 router = APIRouter()
 audit = structlog.get_logger("audit")
@@ -174,7 +174,11 @@ class _Desk:
             done=done,
             values=values or {},
             ui_link=links.ui(self.order_id) if links else None,
-            coordinator_link=self.config.signer.coordinator_link("", self.order_id),
+            # The coordinator's page acts without a role check (its link is the key): only
+            # drift, who may move and cancel for anyone, is handed it.
+            coordinator_link=self.config.signer.coordinator_link("", self.order_id)
+            if DRIFT in self.user.roles
+            else None,
             step_state={s.name.value: s.state.value for s in view.overview.status.steps},
         )
 
