@@ -56,10 +56,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         yield environment
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """The local dev server (real time, real visibility): for what lists orders by their
-    search attributes (the staff's task list), which the time-skipping server cannot answer."""
+    search attributes (the staff's task list), which the time-skipping server cannot answer.
+    One per module, stopped after it: an idle server for the rest of the run takes CPU the
+    time-skipping tests need on a loaded machine."""
     from workflows import search_attributes
 
     environment = await WorkflowEnvironment.start_local(

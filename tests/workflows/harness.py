@@ -36,6 +36,9 @@ from worker import WORKFLOWS, build_activities
 from workflows.sandbox import workflow_runner
 from workflows.survey_round import round_id
 
+# How much of the skipping clock one sleep call crosses at most (Harness._skip).
+SKIP_STEP = timedelta(days=1)
+
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 
 _OPENS = {
@@ -138,10 +141,20 @@ class Harness:
         await self.settle()
         return await self.orders.status(order_id)
 
+    async def _skip(self, delta: timedelta) -> None:
+        """Cross ``delta`` of the skipping clock a day at a time: one call that crosses weeks
+        makes the server run every timer of those weeks (and wait for the worker on each)
+        inside a single RPC, which a loaded machine can take past its deadline."""
+        left = delta
+        while left > timedelta(0):
+            step = min(left, SKIP_STEP)
+            await self.env.sleep(step)
+            left -= step
+
     async def sleep(self, delta: timedelta) -> None:
         """Cross ``delta`` of the server's skipping clock, then wait until every workflow of
         the test has handled what those timers started (``settle``)."""
-        await self.env.sleep(delta)
+        await self._skip(delta)
         await self.settle()
 
     async def sleep_until(self, when: datetime) -> None:
@@ -149,7 +162,7 @@ class Harness:
         workflows' own rounding of a timer (a millisecond up), not for the workers."""
         delta = when - await self.now()
         if delta > timedelta(0):
-            await self.env.sleep(delta + timedelta(minutes=1))
+            await self._skip(delta + timedelta(minutes=1))
         await self.settle()
 
     def _workflow_ids(self) -> list[str]:
@@ -198,7 +211,7 @@ class Harness:
         handle = self.env.client.get_workflow_handle(order_id)
         skipped = timedelta(0)
         while skipped < within:
-            await self.env.sleep(timedelta(days=5))
+            await self._skip(timedelta(days=5))
             skipped += timedelta(days=5)
             if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
                 break
