@@ -221,24 +221,26 @@ class MailActivities:
         )
 
     def build(self, request: MailRequest, to: list[Person], now: datetime) -> EmailMessage:
+        body = self.render(request, to)
         message = self.delivery.compose(
             request.context.order_id,
             request.key,
             request.mail,
             to,
-            self.render(request, to),
+            body,
             request.attachments,
             now,
             reply_to=request.reply_to,
         )
         if request.calendar is not None:
-            ics = build_ics(request.calendar, self.delivery.smtp.sender, now)
+            # The calendar entry carries the mail's text: agenda, links, what to prepare.
+            ics = build_ics(request.calendar, self.delivery.smtp.sender, now, body.text)
             message.add_attachment(
                 ics,
                 maintype="text",
                 subtype="calendar",
                 filename="invitation.ics",
-                params={"method": "REQUEST"},
+                params={"method": request.calendar.method},
             )
         return message
 

@@ -34,6 +34,7 @@ REQUIRED_MAILS = (
     "practice_label",
     "agreement_reminder",
     "follow_up_started",
+    "follow_up_invitation",
     "follow_up_extract_request",
     "follow_up_deck",
     "rescheduled",

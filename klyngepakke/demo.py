@@ -15,7 +15,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import httpx
-from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
 from catalog import Catalog
@@ -33,7 +33,15 @@ from schemas.steps import Step, StepState
 from schemas.survey import parse_survey_export
 
 EXAMPLES = PROJECT_ROOT / "examples"
-TRANSIENT = (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, httpx.TransportError)
+# What a person meets as "try again in a moment": Temporal restarting, a worker gone, a cold
+# worker's replay of a query failing until the order's next task (seen after a SIGKILL).
+TRANSIENT = (
+    RPCError,
+    WorkflowQueryFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    httpx.TransportError,
+    people.PageUnavailable,
+)
 
 
 def demo_order(now: datetime, label: str | None = None) -> OrderRequest:
@@ -103,114 +111,125 @@ async def _until_done(
     page: str | None = None
     premeeting_at: datetime | None = None
     done: set[str] = set()
-    while True:
-        try:
-            # A failed order still answers its status query as it stood: ask how it ended.
-            await orders.raise_if_died(order_id)
-            status = await orders.status(order_id)
-            if status.status != "active":
-                break
-            now = status.clock.planned(datetime.now(UTC))
-            if page is None:
-                found = people.mail_links(settings, order_id, "order_confirmation", "/k/")
-                page = found[0] if found else None
-            step = {s.name: s.state for s in status.steps}
-            if (
-                step[Step.CONSULTATION] in (StepState.ACTIVE, StepState.OVERDUE)
-                and now >= order.call_at
-            ):
-                if workbench is not None:
-                    said = await people.consultation_on_the_workbench(settings, workbench, order_id)
-                    say(f"Konsulenten på arbejdsbordet: {said}")
-                else:
-                    accepted = await orders.consultation_done(
-                        order_id,
-                        ConsultationDone(
-                            contact_by=ContactBy.KIAP,
-                            notes="Klyngen ønsker fokus på LÆ 265 og svartider",
-                            practice_labels_by_mail=True,
-                        ),
+    answering: dict[str, asyncio.Task[bool]] = {}
+    responses = parse_survey_export(template, export.read_bytes())
+    # The members answer on their own time; leaving, the demo waits for them (and stops
+    # them if it stops early).
+    async with asyncio.TaskGroup() as members:
+        while True:
+            try:
+                # A failed order still answers its status query as it stood: ask how it ended.
+                await orders.raise_if_died(order_id)
+                status = await orders.status(order_id)
+                if status.status != "active":
+                    break
+                now = status.clock.planned(datetime.now(UTC))
+                if page is None:
+                    found = people.mail_links(settings, order_id, "order_confirmation", "/k/")
+                    page = found[0] if found else None
+                step = {s.name: s.state for s in status.steps}
+                if status.survey is not None and not status.survey.closed:
+                    # Members answer as their invitations arrive (on a loaded machine, or with a
+                    # worker restarting, the round is open before all its mails have gone out).
+                    for member, url in people.unanswered_invitations(
+                        settings, order, order_id, answering
+                    ).items():
+                        answering[member] = members.create_task(
+                            people.member_answering(order, member, url, responses)
+                        )
+                if (
+                    step[Step.CONSULTATION] in (StepState.ACTIVE, StepState.OVERDUE)
+                    and now >= order.call_at
+                ):
+                    if workbench is not None:
+                        said = await people.consultation_on_the_workbench(
+                            settings, workbench, order_id
+                        )
+                        say(f"Konsulenten på arbejdsbordet: {said}")
+                    else:
+                        accepted = await orders.consultation_done(
+                            order_id,
+                            ConsultationDone(
+                                contact_by=ContactBy.KIAP,
+                                notes="Klyngen ønsker fokus på LÆ 265 og svartider",
+                                practice_labels_by_mail=True,
+                            ),
+                        )
+                        say(f"Konsulenten: {accepted.message}")
+                elif "survey" not in done and page and people.mails(settings, order_id, "material"):
+                    said = await people.edit_and_send_survey(page)
+                    done.add("survey")
+                    say(f"Koordinatoren på sin side: {said}")
+                elif "extract" not in done and step[Step.JOBCENTER] in (
+                    StepState.ACTIVE,
+                    StepState.OVERDUE,
+                ):
+                    if await act_as_jobcenter(settings, order_id, say):
+                        done.add("extract")
+                elif page and step[Step.PREMEETING] == StepState.ACTIVE and premeeting_at is None:
+                    premeeting_day = on_or_after(
+                        (now + timedelta(days=2)).astimezone(COPENHAGEN).date()
                     )
-                    say(f"Konsulenten: {accepted.message}")
-            elif "survey" not in done and page and people.mails(settings, order_id, "material"):
-                done.add("survey")
-                say(f"Koordinatoren på sin side: {await people.edit_and_send_survey(page)}")
-            elif "extract" not in done and step[Step.JOBCENTER] in (
-                StepState.ACTIVE,
-                StepState.OVERDUE,
-            ):
-                if await act_as_jobcenter(settings, order_id, say):
-                    done.add("extract")
-            elif "answers" not in done and status.survey is not None:
-                # Members open the personal links from their mails and answer on the form; one
-                # stays silent, so the reminders show they go only to those who have not answered.
-                done.add("answers")
-                sent = await people.answer_as_members(
-                    settings, order_id, parse_survey_export(template, export.read_bytes())
-                )
-                say(f"{sent} af {len(order.members)} medlemmer svarede via deres personlige link.")
-            elif page and step[Step.PREMEETING] == StepState.ACTIVE and premeeting_at is None:
-                premeeting_day = on_or_after(
-                    (now + timedelta(days=2)).astimezone(COPENHAGEN).date()
-                )
-                premeeting_at = datetime.combine(premeeting_day, time(14, 0), COPENHAGEN)
-                # Running late (a worker restarting on compressed time): halfway to the meeting.
-                premeeting_at = min(premeeting_at, now + (order.meeting.start - now) / 2)
-                answer = await people.set_premeeting(page, premeeting_at)
-                if answer.status_code == 200:
-                    say(f"Koordinatoren satte formødet: {people.shown(answer, 'sat til')}")
-                else:
-                    # On compressed time the chosen day may have passed before the order read
-                    # it (a worker restarting): the coordinator picks another day.
-                    say(f"Formødet blev ikke sat ({answer.status_code}); vælger en ny dag.")
-                    premeeting_at = None
-            elif (
-                page
-                and premeeting_at
-                and now > premeeting_at
-                and step[Step.PREMEETING] == StepState.ACTIVE
-            ):
-                say(
-                    await people.hold_premeeting(
-                        page,
-                        {"Oplæg fra jobcenteret": 25, "Attestrejsen": 15},
-                        "Fast telefontid for lægerne i jobcenteret",
-                    )
-                )
-            elif (
-                page
-                and "v2" not in done
-                and any(a.name == "klyngemoede-v2.pptx" for a in status.artifacts)
-            ):
-                done.add("v2")
-                size = await people.download(page, "klyngemoede-v2.pptx")
-                say(f"Koordinatoren hentede klyngemoede-v2.pptx fra sin side ({size // 1024} KB).")
-            elif step[Step.MEETING] in (
-                StepState.ACTIVE,
-                StepState.OVERDUE,
-            ) and now >= order.meeting.start + timedelta(hours=3):
-                recorded = await record_as_coordinator(
-                    settings, orders, order_id, demo_minutes(order)
-                )
-                if recorded:
-                    say(recorded)
-            elif (
-                "agreement" not in done
-                and status.agreements
-                and status.agreements[0].state == "open"
-            ):
-                # The job centre reports its phone line is open: it follows the link in its
-                # reminder and marks the agreement done.
-                links = people.mail_links(settings, order_id, "agreement_reminder", "/a/")
-                if links:
-                    done.add("agreement")
+                    premeeting_at = datetime.combine(premeeting_day, time(14, 0), COPENHAGEN)
+                    # Running late (a worker restarting on compressed time): halfway to the meeting.
+                    premeeting_at = min(premeeting_at, now + (order.meeting.start - now) / 2)
+                    answer = await people.set_premeeting(page, premeeting_at)
+                    if answer.status_code == 200:
+                        say(f"Koordinatoren satte formødet: {people.shown(answer, 'sat til')}")
+                    else:
+                        # On compressed time the chosen day may have passed before the order read
+                        # it (a worker restarting): the coordinator picks another day.
+                        say(f"Formødet blev ikke sat ({answer.status_code}); vælger en ny dag.")
+                        premeeting_at = None
+                elif (
+                    page
+                    and premeeting_at
+                    and now > premeeting_at
+                    and step[Step.PREMEETING] == StepState.ACTIVE
+                ):
                     say(
-                        f"Jobcenteret fra påmindelsen: {await people.mark_agreement_done(links[0])}"
+                        await people.hold_premeeting(
+                            page,
+                            {"Oplæg fra jobcenteret": 25, "Attestrejsen": 15},
+                            "Fast telefontid for lægerne i jobcenteret",
+                        )
                     )
-        except TRANSIENT as exc:
-            # Temporal restarting, or a worker gone: the people simply try again a bit later.
-            say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
-        await asyncio.sleep(look_every or min(0.25, seconds_per_day / 8))
+                elif (
+                    page
+                    and "v2" not in done
+                    and any(a.name == "klyngemoede-v2.pptx" for a in status.artifacts)
+                ):
+                    size = await people.download(page, "klyngemoede-v2.pptx")
+                    done.add("v2")
+                    kb = size // 1024
+                    say(f"Koordinatoren hentede klyngemoede-v2.pptx fra sin side ({kb} KB).")
+                elif step[Step.MEETING] in (
+                    StepState.ACTIVE,
+                    StepState.OVERDUE,
+                ) and now >= order.meeting.start + timedelta(hours=3):
+                    recorded = await record_as_coordinator(
+                        settings, orders, order_id, demo_minutes(order)
+                    )
+                    if recorded:
+                        say(recorded)
+                elif (
+                    "agreement" not in done
+                    and status.agreements
+                    and status.agreements[0].state == "open"
+                ):
+                    # The job centre reports its phone line is open: it follows the link in its
+                    # reminder and marks the agreement done.
+                    links = people.mail_links(settings, order_id, "agreement_reminder", "/a/")
+                    if links:
+                        said = await people.mark_agreement_done(links[0])
+                        done.add("agreement")
+                        say(f"Jobcenteret fra påmindelsen: {said}")
+            except TRANSIENT as exc:
+                # Temporal restarting, or a worker gone: the people simply try again a bit later.
+                say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
+            await asyncio.sleep(look_every or min(0.25, seconds_per_day / 8))
+    confirmed = sum(task.result() for task in answering.values())
+    say(f"{confirmed} af {len(order.members)} medlemmer svarede via deres personlige link.")
     final = await _status_when_reachable(orders, order_id, say)
     say(f"Ordren er {final.status}.")
     counted = Counter(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from collections.abc import Collection
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -20,6 +21,12 @@ from klyngepakke.settings import Settings
 from schemas.member_list import member_lines
 from schemas.order import COPENHAGEN, OrderRequest
 from schemas.survey import SurveyResponse
+
+
+class PageUnavailable(RuntimeError):
+    """A page kept saying "try again in a moment" (503) or could not be reached: the person
+    comes back on a later look, as they would with a browser."""
+
 
 # A browser posting a page's own form says so (Fetch Metadata); the pages require it.
 BROWSER = {"sec-fetch-site": "same-origin"}
@@ -64,7 +71,7 @@ async def post_form(http: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.R
         except httpx.TransportError:
             pass
         await asyncio.sleep(1 + attempt)
-    raise RuntimeError(f"the page {url.split('/')[3]} could not be reached")
+    raise PageUnavailable(f"the page {url.split('/')[3]} could not be reached")
 
 
 async def get_page(http: httpx.AsyncClient, url: str) -> httpx.Response:
@@ -77,7 +84,7 @@ async def get_page(http: httpx.AsyncClient, url: str) -> httpx.Response:
         except httpx.TransportError:
             pass
         await asyncio.sleep(1 + attempt)
-    raise RuntimeError(f"the page {url.split('/')[3]} could not be reached")
+    raise PageUnavailable(f"the page {url.split('/')[3]} could not be reached")
 
 
 async def order_on_the_form(
@@ -116,7 +123,7 @@ async def order_on_the_form(
 async def edit_and_send_survey(coordinator_page: str) -> str:
     """The coordinator adds a question of the cluster's own to the survey and sends it."""
     async with httpx.AsyncClient(timeout=60) as http:
-        page = await http.get(f"{coordinator_page}/spoergeskema")
+        page = await get_page(http, f"{coordinator_page}/spoergeskema")
         values = _form_values(page.text)
         free = max((int(k[1:].split("_")[0]) for k in values if re.match(r"q\d+_", k)), default=0)
         values |= {
@@ -152,34 +159,56 @@ def _form_values(page: str) -> dict[str, str]:
     return values
 
 
-async def answer_as_members(
-    settings: Settings, order_id: str, responses: list[SurveyResponse]
-) -> int:
-    """Every member but the last answers through the web form, one export row each."""
-    links = mail_links(settings, order_id, "survey_invitation", "/s/")[:-1]
-    sent = 0
+def unanswered_invitations(
+    settings: Settings, order: OrderRequest, order_id: str, answering: Collection[str]
+) -> dict[str, str]:
+    """The personal links in the invitations that have arrived, by member address, for the
+    members not yet ``answering``; the last member stays silent, so the reminders show they
+    go only to those who have not answered."""
+    silent = order.members[-1].email.lower()
+    waiting = {}
+    for message in mails(settings, order_id, "survey_invitation"):
+        to = str(message.get("To", "")).strip().lower()
+        address = re.search(r"<([^>]+)>", to)
+        to = address.group(1) if address else to
+        part = message.get_body(("plain",))
+        links = re.findall(r"https?://\S+/s/\S+", part.get_content() if part else "")
+        if links and to != silent and to not in answering:
+            waiting[to] = links[0]
+    return waiting
+
+
+async def member_answering(
+    order: OrderRequest, member: str, url: str, responses: list[SurveyResponse]
+) -> bool:
+    """The member opens the link in their invitation and answers on the form with their own
+    row of the export (member n, row n), on their own time: the coordinator, the job centre
+    and the other members go on meanwhile."""
+    row = {m.email.lower(): n for n, m in enumerate(order.members)}
+    response = responses[row.get(member, 0) % len(responses)]
+    fields = {f"q_{qid}": value for qid, value in response.answers.items() if value}
+    return await _answer(url, fields)
+
+
+async def _answer(url: str, fields: dict[str, Any], patience: float = 180) -> bool:
+    """Open the link and send; whether the page confirmed it. When the page says the survey
+    cannot be reached right now (503: Temporal restarting, a worker gone), the member tries
+    again a little later, as the page asks, for a few minutes; any other answer is final."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + patience
+    attempt = 0
     async with httpx.AsyncClient(timeout=30) as http:
-        for url, response in zip(links, responses, strict=False):
-            fields = {f"q_{qid}": value for qid, value in response.answers.items() if value}
-            sent += await _answer(http, url, fields)
-    return sent
-
-
-async def _answer(http: httpx.AsyncClient, url: str, fields: dict[str, Any]) -> int:
-    """One member: open the link and send; when the page says the survey cannot be reached
-    right now (503, Temporal restarting), try again a little later, as the page asks."""
-    for attempt in range(8):
-        try:
-            if (await http.get(url)).status_code == 200:
-                posted = await http.post(url, data=fields, headers=BROWSER)
-                if posted.status_code == 200:
-                    return 1
-                if posted.status_code != 503:
-                    return 0
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(1 + attempt)
-    return 0
+        while loop.time() < give_up:
+            try:
+                if (await http.get(url)).status_code == 200:
+                    posted = await http.post(url, data=fields, headers=BROWSER)
+                    if posted.status_code != 503:
+                        return posted.status_code == 200
+            except httpx.TransportError:
+                pass
+            attempt += 1
+            await asyncio.sleep(min(1 + attempt, 5))
+    return False
 
 
 async def set_premeeting(coordinator_page: str, at: datetime) -> httpx.Response:
@@ -218,7 +247,7 @@ async def hold_premeeting(coordinator_page: str, minutes: dict[str, int], topic:
 
 async def download(coordinator_page: str, name: str) -> int:
     async with httpx.AsyncClient(timeout=60) as http:
-        response = await http.get(f"{coordinator_page}/dokumenter/{name}")
+        response = await get_page(http, f"{coordinator_page}/dokumenter/{name}")
     return len(response.content) if response.status_code == 200 else 0
 
 
@@ -226,7 +255,7 @@ async def mark_agreement_done(link: str) -> str:
     """The owner opens the link in the reminder (which changes nothing) and presses the one
     button on it."""
     async with httpx.AsyncClient(timeout=60) as http:
-        page = await http.get(link)
+        page = await get_page(http, link)
         if page.status_code != 200:
             return f"Aftalelinket svarede {page.status_code}"
         done = await post_form(http, link)

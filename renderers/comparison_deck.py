@@ -10,7 +10,16 @@ from pptx.util import Inches, Pt
 from pydantic import BaseModel
 
 from renderers.registry import RenderedDocument, register
-from renderers.slides import PPTX, bar_chart, bullets, new_presentation, notes, saved, title_only
+from renderers.slides import (
+    PPTX,
+    bar_chart,
+    bullets,
+    house_style,
+    new_presentation,
+    notes,
+    saved,
+    title_only,
+)
 from renderers.slides import title_slide as add_title_slide
 from renderers.text import clean_text
 from schemas.agreements import AgreementState, AgreementView
@@ -53,6 +62,7 @@ class ComparisonContext(BaseModel):
     follow_up_meeting: str
     first_respondents: int | None
     second_respondents: int | None
+    second_invited: int | None = None
     questions: list[QuestionPair]
     practices: list[PracticePair] | None
     agreements: list[AgreementView]
@@ -112,6 +122,7 @@ class ComparisonDeck:
             follow_up_meeting=date_long(source.order.meeting.start),
             first_respondents=source.first_round.respondents if source.first_round else None,
             second_respondents=source.survey_results.respondents if source.survey_results else None,
+            second_invited=source.second_round_invited,
             questions=question_pairs(source.first_round, source.survey_results),
             practices=practice_pairs(source.first_extract, source.extract),
             agreements=source.agreements,
@@ -134,26 +145,35 @@ class ComparisonDeck:
             if ctx.first_respondents is not None
             else "Spørgeskemaet, 1. runde: ingen resultater."
         )
-        lines.append(
-            f"Spørgeskemaet, 2. runde: {ctx.second_respondents} svar."
-            if ctx.second_respondents is not None
-            else "Spørgeskemaet blev ikke gentaget."
-        )
+        ran = ctx.second_invited is not None or ctx.second_respondents is not None
+        answered = ctx.second_respondents or 0
+        if not ran:
+            lines.append("Spørgeskemaet blev ikke gentaget.")
+        elif ctx.second_invited:
+            lines.append(f"Spørgeskemaet, 2. runde: {answered} af {ctx.second_invited} har svaret.")
+        else:
+            lines.append(f"Spørgeskemaet, 2. runde: {answered} svar.")
         slide = bullets(prs, "Siden sidst", lines)
         notes(slide, "Hvad har ændret sig siden sidste møde?", False)
 
         for pair in ctx.questions:
             slide = title_only(prs, pair.text)
-            series: dict[str, list[float]] = {}
+            # Both rounds side by side; an option a round has no figure for is a gap, not 0.
+            series: dict[str, list[float | None]] = {}
             if any(v is not None for v in pair.first):
-                series[FIRST] = [v or 0.0 for v in pair.first]
+                series[FIRST] = list(pair.first)
             if any(v is not None for v in pair.second):
-                series[SECOND] = [v or 0.0 for v in pair.second]
-            bar_chart(slide, pair.options, series, "0%")
-            box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
-            box.text_frame.text = (
-                f"Svar: {pair.first_answered} i 1. runde, {pair.second_answered} i 2. runde"
+                series[SECOND] = list(pair.second)
+            bar_chart(slide, pair.options, series, "0 %", axis_title="Andel af dem, der svarede")
+            second = (
+                f"{pair.second_answered} i 2. runde"
+                if pair.second_answered
+                else "2. runde: ingen svar"
+                if ran
+                else "ingen 2. runde"
             )
+            box = slide.shapes.add_textbox(Inches(0.7), Inches(6.5), Inches(11.9), Inches(0.5))
+            box.text_frame.text = f"Svar: {pair.first_answered} i 1. runde · {second}"
             box.text_frame.paragraphs[0].font.size = Pt(16)
             notes(slide, "Hvor har det flyttet sig – og hvad har vi gjort anderledes?", False)
 
@@ -164,10 +184,12 @@ class ComparisonDeck:
                 slide,
                 [p.label for p in given],
                 {
-                    "Første datatræk": [float(p.before or 0) for p in given],
-                    "Nyt datatræk": [float(p.after or 0) for p in given],
+                    # A practice one extract has no figure for is a gap, not 0.
+                    "Første datatræk": [p.before for p in given],
+                    "Nyt datatræk": [p.after for p in given],
                 },
                 "0",
+                axis_title="Modtagne attester",
             )
             notes(slide, "Samme bogstav som sidst: hver praksis kender sit eget.", False)
 
@@ -183,6 +205,7 @@ class ComparisonDeck:
             ["Nye aftaler: hvad, hvem og hvornår?", "Skal emnet videre til KLU?"],
         )
         notes(slide, "Udpeg en referent til de nye aftaler.", False)
+        house_style(prs, f"{ctx.cluster} · opfølgende møde {ctx.follow_up_meeting}")
         return RenderedDocument(
             filename="opfoelgningsmoede.pptx", media_type=PPTX, content=saved(prs, ctx.stamp)
         )

@@ -1,30 +1,41 @@
-"""The meeting deck (PPTX): program with times, one native chart per closed question,
-free-text answers, the job centre's part, reflection questions and the agreements slide.
-Speaker notes carry the facilitator's guidance."""
+"""The meeting deck (PPTX), in the program's order: a title, the program with clock times,
+then block by block a divider, each program item's slides (as the package's program says:
+the video with its link and QR code, the survey's results question by question, the job
+centre's extract, the job centre's talks with their current minutes, group work, agreements),
+the block's reflection questions at its end, and the pause; follow-up last. Speaker notes are
+the package's own per item, for the meeting leader."""
 
 from __future__ import annotations
 
+import io
 from typing import ClassVar
 
+import segno
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
 from pptx.util import Inches, Pt
 from pydantic import BaseModel
 
 from renderers.chart_data import TextOnlyChartData
 from renderers.registry import RenderedDocument, register
 from renderers.slides import (
+    FACILITATION,
     PPTX,
+    VIRTUAL,
     bar_chart,
     bullets,
+    house_style,
     new_presentation,
     notes,
     saved,
+    text_box,
     title_only,
     title_slide,
+    valid_axis_ids,
 )
 from renderers.text import clean_text
-from schemas.catalog import QuestionType
+from schemas.catalog import QuestionType, SlideKind
 from schemas.danish_format import clock, date_long, percent
 from schemas.documents import DocumentSource
 from schemas.extract import AnonymisedExtract
@@ -41,8 +52,33 @@ class ProgramRow(BaseModel):
     responsible: str
 
 
-class BlockSlide(BaseModel):
+class Video(BaseModel):
     title: str
+    url: str
+
+
+class ItemSlides(BaseModel):
+    """One program item as the deck shows it: its clock time, its current minutes and what
+    the package's program says to show under it."""
+
+    time: str
+    title: str
+    minutes: int
+    responsible: str
+    details: list[str]
+    slides: list[SlideKind]
+    questions: list[int]
+    video: Video | None
+    notes: str
+
+
+class BlockSlides(BaseModel):
+    title: str
+    time: str
+    minutes: int
+    is_break: bool
+    resume_at: str
+    items: list[ItemSlides]
     reflection: list[str]
 
 
@@ -53,7 +89,8 @@ class DeckContext(BaseModel):
     meeting_date: str
     virtual: bool
     program: list[ProgramRow]
-    blocks: list[BlockSlide]
+    blocks: list[BlockSlides]
+    invited: int
     survey: SurveyResults | None
     extract: AnonymisedExtract | None
     added_topics: list[str]
@@ -62,51 +99,68 @@ class DeckContext(BaseModel):
     stamp: str
 
 
-def _chart_slide(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
+def counted(option: str, count: int, answered: int) -> str:
+    """'Godt (2 af 4)': a share is never shown without the count it stands for."""
+    return f"{option} ({count} af {answered})"
+
+
+def _chart_slide(prs: PresentationType, result: QuestionResult, note: str) -> None:
+    several = result.type == QuestionType.MULTIPLE_CHOICE
     slide = title_only(prs, result.text)
-    data = TextOnlyChartData(number_format="0%")
-    data.categories = [o.option for o in result.options]
-    data.add_series("Andel af svarene", [o.share for o in result.options])
+    data = TextOnlyChartData(number_format="0 %")
+    data.categories = [counted(o.option, o.count, result.answered) for o in result.options]
+    data.add_series("Andel af dem, der svarede", [o.share for o in result.options])
     frame = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.7), Inches(1.7), Inches(11.9), Inches(4.9), data
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(4.8), data
     )
     chart = frame.chart
+    valid_axis_ids(chart)
+    chart.has_title = False  # the slide's title is the question
     chart.has_legend = False
     plot = chart.plots[0]
     plot.has_data_labels = True
-    plot.data_labels.number_format = "0%"
+    plot.data_labels.number_format = "0 %"
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
     plot.data_labels.font.size = Pt(14)
     chart.category_axis.reverse_order = True
     chart.category_axis.tick_labels.font.size = Pt(14)
-    chart.value_axis.maximum_scale = 1.0
-    chart.value_axis.has_major_gridlines = False
-    chart.value_axis.tick_labels.font.size = Pt(12)
-    chart.value_axis.tick_labels.number_format = "0%"
-    chart.value_axis.tick_labels.number_format_is_linked = False
-    footer = f"{result.answered} har svaret"
+    axis = chart.value_axis
+    axis.maximum_scale = 1.0
+    axis.minimum_scale = 0.0
+    axis.has_major_gridlines = False
+    axis.tick_labels.font.size = Pt(12)
+    axis.tick_labels.number_format = "0 %"
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_title = True
+    axis.axis_title.text_frame.text = "Andel af dem, der svarede på spørgsmålet"
+    axis.axis_title.text_frame.paragraphs[0].font.size = Pt(12)
+    footer = f"{result.answered} svarede på spørgsmålet"
+    if several:
+        footer += " · flere svar mulige (andelene giver over 100 % tilsammen)"
     if result.dont_know_share is not None:
         footer += f" · Ved ikke: {percent(result.dont_know_share)}"
-    box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
-    box.text_frame.text = footer
-    box.text_frame.paragraphs[0].font.size = Pt(16)
-    notes(slide, "Lad deltagerne tale med sidemanden om resultatet: Hvad overrasker?", virtual)
+    if result.answered < 3:
+        footer += " · færre end 3 svar: tolk varsomt"
+    text_box(slide, footer, top=6.35, size=15)
+    notes(slide, note)
 
 
-def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, virtual: bool) -> None:
-    """Charts of the job centre's figures; practices only by label, never provider number."""
+def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, note: str) -> None:
+    """Charts of the job centre's figures; practices only by label, never provider number.
+    A figure the job centre did not give is a gap, never a 0."""
     given = [p for p in extract.practices if p.received is not None]
     slide = title_only(prs, "Attester fra klyngens praksis det seneste år")
-    series: dict[str, list[float]] = {"Modtagne attester": [p.received or 0 for p in given]}
+    series: dict[str, list[float | None]] = {"Modtagne attester": [p.received for p in given]}
     if any(p.requests is not None for p in given):
-        series["Anmodninger fra jobcenteret"] = [p.requests or 0 for p in given]
-    bar_chart(slide, [p.label for p in given], series, "0")
-    if extract.missing:
-        box = slide.shapes.add_textbox(Inches(0.7), Inches(6.7), Inches(11.9), Inches(0.5))
-        box.text_frame.text = "Ikke oplyst af jobcenteret: " + ", ".join(extract.missing)
-        box.text_frame.paragraphs[0].font.size = Pt(14)
-    notes(slide, "Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.", virtual)
+        series["Anmodninger fra jobcenteret"] = [p.requests for p in given]
+    bar_chart(slide, [p.label for p in given], series, "0", axis_title="Antal attester")
+    missing = [f"alle tal for {label}" for label in extract.missing]
+    if "Anmodninger fra jobcenteret" in series:
+        missing += [f"anmodninger for {p.label}" for p in given if p.requests is None]
+    if missing:
+        text_box(slide, "Ikke oplyst af jobcenteret: " + ", ".join(missing), top=6.45, size=14)
+    notes(slide, note + " Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.")
     if extract.types:
         slide = title_only(prs, "Attester fordelt på type")
         bar_chart(
@@ -114,18 +168,23 @@ def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, virtual: 
             [t.certificate_type for t in extract.types],
             {"Modtagne attester": [t.received for t in extract.types]},
             "0",
+            axis_title="Antal attester",
         )
-        notes(slide, "Hvilke attester fylder mest – og hvorfor?", virtual)
+        notes(slide, "Hvilke attester fylder mest – og hvorfor? Tal med sidemanden først.")
     timed = [p for p in given if p.median_days is not None]
     if timed:
         slide = title_only(prs, "Svartid pr. praksis (median, dage)")
         bar_chart(
-            slide, [p.label for p in timed], {"Dage": [p.median_days or 0.0 for p in timed]}, "0.0"
+            slide,
+            [p.label for p in timed],
+            {"Dage": [p.median_days for p in timed]},
+            "0.0",
+            axis_title="Dage fra anmodning til attest (median)",
         )
-        notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?", virtual)
+        notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?")
 
 
-def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bool) -> None:
+def _free_text_slides(prs: PresentationType, result: QuestionResult, note: str) -> None:
     texts = result.free_texts or ["Ingen skrev et svar på dette spørgsmål."]
     chunks = [
         texts[i : i + FREE_TEXTS_PER_SLIDE] for i in range(0, len(texts), FREE_TEXTS_PER_SLIDE)
@@ -134,13 +193,20 @@ def _free_text_slides(prs: PresentationType, result: QuestionResult, virtual: bo
         suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
         shown = [t if len(t) <= 160 else t[:157] + "…" for t in chunk]
         slide = bullets(prs, result.text + suffix, shown, size=18)
-        notes(slide, "Svarene er vist uden navne. Spørg: Genkender I det?", virtual)
+        notes(slide, note + " Svarene er vist uden navne. Spørg: Genkender I det?")
 
 
 def _quality_unit(source: DocumentSource) -> str:
     unit = source.package.quality_unit(source.order.cluster.region)
     contact = " · ".join(c for c in (unit.email, unit.phone) if c)
     return f"{unit.name} ({contact})" if contact else unit.name
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    picture = io.BytesIO()
+    segno.make(url, error="m").save(picture, kind="png", scale=12, border=2)
+    picture.seek(0)
+    return picture
 
 
 class Deck:
@@ -150,6 +216,40 @@ class Deck:
         order = source.order
         program = source.program()
         mode = source.consultation.mode if source.consultation else order.meeting.mode
+        timed = iter(schedule(program, order.meeting.start))
+        blocks = []
+        for block in program.blocks:
+            entries = [next(timed)] if block.break_minutes else [next(timed) for _ in block.items]
+            items = [
+                ItemSlides(
+                    time=f"{clock(at.start)}–{clock(at.end)}",
+                    title=item.title,
+                    minutes=item.minutes,
+                    responsible=item.responsible,
+                    details=item.details,
+                    slides=item.slides,
+                    questions=item.questions,
+                    video=Video(
+                        title=source.package.link(item.video).title,
+                        url=str(source.package.link(item.video).url),
+                    )
+                    if item.video
+                    else None,
+                    notes=item.notes,
+                )
+                for item, at in zip(block.items, entries, strict=False)
+            ]
+            blocks.append(
+                BlockSlides(
+                    title=block.title,
+                    time=f"{clock(entries[0].start)}–{clock(entries[-1].end)}",
+                    minutes=block.minutes,
+                    is_break=bool(block.break_minutes),
+                    resume_at=clock(entries[-1].end),
+                    items=items,
+                    reflection=block.reflection,
+                )
+            )
         return DeckContext(
             title=source.package.title,
             cluster=order.cluster.name,
@@ -164,11 +264,8 @@ class Deck:
                 )
                 for i in schedule(program, order.meeting.start)
             ],
-            blocks=[
-                BlockSlide(title=b.title, reflection=b.reflection)
-                for b in program.blocks
-                if b.reflection
-            ],
+            blocks=blocks,
+            invited=len(order.members),
             survey=source.survey_results,
             extract=source.extract,
             added_topics=list(source.program_changes.added_topics)
@@ -187,14 +284,59 @@ class Deck:
         )
         notes(
             title,
-            "Byd velkommen, præsentér jobcenterets repræsentanter, og udpeg en referent.",
-            ctx.virtual,
+            "Vis denne side, mens deltagerne finder plads."
+            + (f" {VIRTUAL}" if ctx.virtual else ""),
+        )
+        self._program(prs, ctx)
+        survey_shown = False
+        for block in ctx.blocks:
+            if block.is_break:
+                slide = bullets(
+                    prs,
+                    f"Pause ({block.minutes} min.)",
+                    [f"Vi fortsætter kl. {block.resume_at}."],
+                    size=28,
+                )
+                notes(
+                    slide,
+                    "Hold pausen; start igen til tiden."
+                    + (" Bed alle gå helt væk fra skærmen." if ctx.virtual else ""),
+                )
+                continue
+            if len(ctx.blocks) > 1 and block.items and block.reflection:
+                self._divider(prs, ctx, block)
+            for item in block.items:
+                for kind in item.slides or ["talk"]:
+                    if kind == "survey":
+                        self._survey(prs, ctx, item, first=not survey_shown)
+                        survey_shown = True
+                    else:
+                        self._item_slide(prs, ctx, item, kind)
+            if block.reflection:
+                slide = bullets(prs, f"Refleksion: {block.title}", block.reflection, size=22)
+                notes(slide, FACILITATION)
+        slide = bullets(
+            prs,
+            "Opfølgning efter mødet",
+            [*ctx.follow_up_options, f"Sparring: {ctx.quality_unit}"],
+            size=20,
+        )
+        notes(
+            slide,
+            "Aftal, hvem der følger op, og om der skal holdes et opfølgende møde. Praksisarket "
+            "med links og QR-koder deles ud nu.",
+        )
+        house_style(prs, f"{ctx.cluster} · {ctx.meeting_date}")
+        return RenderedDocument(
+            filename="klyngemoede.pptx", media_type=PPTX, content=saved(prs, ctx.stamp)
         )
 
+    def _program(self, prs: PresentationType, ctx: DeckContext) -> None:
         slide = title_only(prs, "Program")
         rows = len(ctx.program) + 1
+        height = min(0.42, 5.2 / rows)
         table = slide.shapes.add_table(
-            rows, 3, Inches(0.7), Inches(1.5), Inches(11.9), Inches(0.45) * rows
+            rows, 3, Inches(0.7), Inches(1.45), Inches(11.9), Inches(height) * rows
         ).table
         table.columns[0].width, table.columns[1].width = Inches(1.9), Inches(7.5)
         table.columns[2].width = Inches(2.5)
@@ -204,116 +346,104 @@ class Deck:
             for col, text in enumerate((item.time, item.title, item.responsible)):
                 cell = table.cell(row, col)
                 cell.text = text
-                cell.text_frame.paragraphs[0].font.size = Pt(15)
-        notes(slide, "Gennemgå programmet kort. Pausen ligger efter blok 1.", ctx.virtual)
+                cell.text_frame.paragraphs[0].font.size = Pt(14)
+        pause = next((b for b in ctx.blocks if b.is_break), None)
+        notes(
+            slide,
+            "Gennemgå programmet kort."
+            + (f" Pausen ligger {pause.time}." if pause is not None else ""),
+        )
 
-        if ctx.survey is None:
-            slide = bullets(
-                prs,
-                "Spørgeskemaet",
-                [
-                    "Klyngens svar var ikke indlæst, da materialet blev lavet.",
-                    "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
-                ],
-            )
-            notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.", ctx.virtual)
-        else:
-            lines = [f"{ctx.survey.respondents} medlemmer har svaret."]
-            if ctx.survey.small_sample:
+    def _divider(self, prs: PresentationType, ctx: DeckContext, block: BlockSlides) -> None:
+        slide = bullets(
+            prs,
+            f"{block.title} ({block.minutes} min.)",
+            [f"{item.time}  {item.title}" for item in block.items],
+            size=22,
+        )
+        said = f"{block.title}, {block.time}. Punkterne og deres tid står på siden."
+        notes(slide, said + (f" {VIRTUAL}" if ctx.virtual else ""))
+
+    def _survey(
+        self, prs: PresentationType, ctx: DeckContext, item: ItemSlides, first: bool
+    ) -> None:
+        survey = ctx.survey
+        if survey is None:
+            if first:
+                slide = bullets(
+                    prs,
+                    "Spørgeskemaet",
+                    [
+                        "Klyngens svar var ikke indlæst, da materialet blev lavet.",
+                        "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
+                    ],
+                )
+                notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.")
+            return
+        if first:
+            rate = survey.respondents / ctx.invited if ctx.invited else 0.0
+            lines = [
+                f"{survey.respondents} af {ctx.invited} medlemmer har svaret ({percent(rate)})."
+            ]
+            if survey.small_sample:
                 lines.append("Obs: færre end 3 svar – tolk resultaterne varsomt.")
-            notes(
-                bullets(prs, "Klyngens svar på spørgeskemaet", lines),
-                "Svarene er anonyme.",
-                ctx.virtual,
-            )
-            for result in ctx.survey.questions:
-                if result.type == QuestionType.FREE_TEXT:
-                    _free_text_slides(prs, result, ctx.virtual)
-                else:
-                    _chart_slide(prs, result, ctx.virtual)
-            slide = bullets(
-                prs,
-                "Sidemandssamtale (5 min.)",
-                [
-                    "Hvad overrasker dig i klyngens svar?",
-                    "Hvordan passer svarene med din egen hverdag med attester?",
-                ],
-            )
-            notes(
-                slide,
-                "Giv to minutters tavs refleksion først; saml 2-3 pointer i plenum.",
-                ctx.virtual,
-            )
+            lines.append("Svarene er anonyme og vises uden navne.")
+            notes(bullets(prs, "Klyngens svar på spørgeskemaet", lines), item.notes)
+        wanted = set(item.questions)
+        for number, result in enumerate(survey.questions, start=1):
+            if wanted and number not in wanted:
+                continue
+            if result.type == QuestionType.FREE_TEXT:
+                _free_text_slides(prs, result, item.notes)
+            else:
+                _chart_slide(prs, result, item.notes)
 
-        if ctx.extract is None:
-            slide = bullets(
-                prs,
-                "Datatræk fra jobcenteret",
-                [
-                    "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
-                    "Bed jobcenteret fortælle om omfanget af attester fra klyngen i deres oplæg.",
-                ],
-            )
-            notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.", ctx.virtual)
-        else:
-            _extract_slides(prs, ctx.extract, ctx.virtual)
-        for minutes, topic in (
-            (10, "Kommentarer til klyngens svar"),
-            (20, "Arbejdsgange, tilbud til praksis og samarbejdet"),
-        ):
-            slide = bullets(prs, f"Oplæg fra jobcenteret ({minutes} min.)", [topic])
-            notes(
-                slide, "Jobcenteret har ordet. Saml spørgsmål til dialogen bagefter.", ctx.virtual
-            )
-        if ctx.added_topics:
-            slide = bullets(prs, "Aftalt på formødet med jobcenteret", ctx.added_topics)
-            notes(
+    def _item_slide(
+        self, prs: PresentationType, ctx: DeckContext, item: ItemSlides, kind: SlideKind
+    ) -> None:
+        heading = f"{item.title} ({item.minutes} min.)"
+        slide: Slide
+        if kind == "extract":
+            if ctx.extract is None:
+                slide = bullets(
+                    prs,
+                    "Datatræk fra jobcenteret",
+                    [
+                        "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
+                        "Bed jobcenteret fortælle om omfanget af attester fra klyngen i oplægget.",
+                    ],
+                )
+                notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.")
+            else:
+                _extract_slides(prs, ctx.extract, item.notes)
+            return
+        if kind == "topics":
+            if ctx.added_topics:
+                slide = bullets(prs, "Aftalt på formødet med jobcenteret", ctx.added_topics)
+                notes(slide, "Emnerne blev aftalt på formødet; giv jobcenteret ordet først.")
+            return
+        if kind == "video" and item.video is not None:
+            slide = title_only(prs, heading)
+            text_box(
                 slide,
-                "Emnerne blev tilføjet på formødet; giv jobcenteret ordet først.",
-                ctx.virtual,
+                f"{item.video.title}\n\nSe videoen her:\n{item.video.url}",
+                top=1.8,
+                size=22,
+                width=7.6,
+                height=3.5,
             )
-        for block in ctx.blocks:
-            slide = bullets(prs, f"{block.title}: refleksion", block.reflection)
-            notes(slide, "Start med tavs refleksion, derefter sidemandssamtale.", ctx.virtual)
-        slide = bullets(
-            prs,
-            "Tal sammen i egen praksis (15 min.)",
-            [
-                "Hvad vil I gøre hjemme i jeres egen praksis?",
-                "Er der noget helt konkret og ligetil, I kan starte med?",
-                "Solopraktiserende går sammen to og to.",
-            ],
-        )
-        notes(
-            slide,
-            "Grupperne skriver ét konkret tiltag ned, som deles i plenum bagefter.",
-            ctx.virtual,
-        )
-        slide = bullets(
-            prs,
-            "Aftaler: hvad, hvem og hvornår?",
-            [
-                "Hvad vil vi gøre i egen praksis?",
-                "Hvad gør jobcenteret?",
-                "Hvem følger op – og hvornår mødes vi igen?",
-            ],
-        )
-        notes(slide, "Referenten skriver aftalerne ned med ansvarlig og frist.", ctx.virtual)
-        slide = bullets(
-            prs,
-            "Opfølgning efter mødet",
-            [*ctx.follow_up_options, f"Sparring: {ctx.quality_unit}"],
-            size=20,
-        )
-        notes(
-            slide,
-            "Aftal hvem der følger op, og om der skal holdes et opfølgende møde.",
-            ctx.virtual,
-        )
-
-        return RenderedDocument(
-            filename="klyngemoede.pptx", media_type=PPTX, content=saved(prs, ctx.stamp)
-        )
+            slide.shapes.add_picture(
+                _qr_png(item.video.url), Inches(8.9), Inches(1.7), Inches(3.6), Inches(3.6)
+            )
+            if item.details:
+                text_box(slide, " · ".join(item.details), top=5.7, size=18)
+            notes(slide, item.notes)
+            return
+        lines = list(item.details) or [f"Ansvarlig: {item.responsible}"]
+        if kind == "talk" and item.responsible != "Mødeleder" and item.details:
+            lines.append(f"Ansvarlig: {item.responsible}")
+        slide = bullets(prs, heading, lines)
+        notes(slide, item.notes or f"{item.title}: {item.minutes} minutter.")
 
 
 register(Deck())

@@ -23,6 +23,7 @@ class HandoutsContext(BaseModel):
     municipality: str
     meeting_date: str
     survey: SurveyResults | None
+    invited: int = 0
     stamp: str
 
 
@@ -35,6 +36,7 @@ class Handouts:
             municipality=source.order.municipality.name,
             meeting_date=date_long(source.order.meeting.start),
             survey=source.survey_results,
+            invited=len(source.order.members),
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -50,8 +52,10 @@ class Handouts:
                 "Tal i stedet om jeres egne erfaringer med attestarbejdet."
             )
         else:
+            rate = ctx.survey.respondents / ctx.invited if ctx.invited else 0.0
             intro = (
-                f"{ctx.survey.respondents} af klyngens medlemmer har svaret. Svarene er anonyme."
+                f"{ctx.survey.respondents} af {ctx.invited} medlemmer i klyngen har svaret"
+                f" ({percent(rate)}). Svarene er anonyme."
             )
             if ctx.survey.small_sample:
                 intro += " Færre end 3 har svaret – tolk resultaterne varsomt."
@@ -79,7 +83,13 @@ class Handouts:
                 for row in table.rows:
                     for cell in row.cells:
                         cell.paragraphs[0].runs[0].font.size = Pt(9)
-                doc.add_paragraph(f"{result.answered} har svaret på spørgsmålet.")
+                said = f"{result.answered} har svaret på spørgsmålet."
+                if result.type == QuestionType.MULTIPLE_CHOICE:
+                    said += (
+                        " Flere svar mulige: andelen er af dem, der svarede, så andelene giver"
+                        " tilsammen mere end 100 %."
+                    )
+                doc.add_paragraph(said)
         return RenderedDocument(
             filename="uddelingskopi.docx", media_type=DOCX, content=to_bytes(doc, ctx.stamp)
         )

@@ -27,6 +27,8 @@ def normalise(data: bytes, stamp: str) -> bytes:
             if info.filename.endswith((".xlsx", ".docx", ".pptx")):
                 # Charts embed their data as a workbook, stamped with its own creation time.
                 content = normalise(content, stamp)
+            if info.filename == "xl/styles.xml":
+                content = _fonts_in_schema_order(content)
             if info.filename == "docProps/core.xml":
                 content = _STAMPS.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
                 content = re.sub(
@@ -39,3 +41,24 @@ def normalise(data: bytes, stamp: str) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+# CT_Font's children in the order the schema (ECMA-376, sml.xsd) requires; openpyxl writes
+# colour before size, which the Open XML SDK validator reports as an error.
+_FONT_ORDER = (
+    *("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign"),
+    *("sz", "color", "name", "family", "charset", "scheme"),
+)
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _fonts_in_schema_order(styles: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(styles)
+    for font in root.iter(f"{_MAIN}font"):
+        children = sorted(font, key=lambda child: _FONT_ORDER.index(etree.QName(child).localname))
+        for child in children:
+            font.append(child)  # moves it to the end, in order
+    written: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return written

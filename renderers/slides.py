@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 
 from pptx import Presentation
+from pptx.chart.chart import Chart
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
@@ -26,9 +29,47 @@ VIRTUAL = (
 )
 
 
-def notes(slide: Slide, text: str, virtual: bool) -> None:
-    body = f"{text}\n\n{FACILITATION}" + (f"\n\n{VIRTUAL}" if virtual else "")
-    slide.notes_slide.notes_text_frame.text = body
+def notes(slide: Slide, text: str, virtual: bool = False) -> None:
+    """The slide's own speaker notes; the virtual-meeting advice only where asked for."""
+    slide.notes_slide.notes_text_frame.text = text + (f"\n\n{VIRTUAL}" if virtual else "")
+
+
+def text_box(
+    slide: Slide,
+    text: str,
+    top: float,
+    size: int,
+    left: float = 0.7,
+    width: float = 11.9,
+    height: float = 0.5,
+) -> None:
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+
+
+def house_style(prs: PresentationType, footer: str) -> None:
+    """A footer with the cluster and the date, and the slide's number, on every slide but
+    the title."""
+    total = len(prs.slides)
+    for number, slide in enumerate(prs.slides, start=1):
+        if number == 1:
+            continue
+        for text, left, width, align in (
+            (footer, 0.7, 9.0, PP_ALIGN.LEFT),
+            (f"{number} / {total}", 10.6, 2.0, PP_ALIGN.RIGHT),
+        ):
+            box = slide.shapes.add_textbox(Inches(left), Inches(7.0), Inches(width), Inches(0.35))
+            box.text_frame.word_wrap = True  # a fixed box: unwrapped, LibreOffice centres it
+            paragraph = box.text_frame.paragraphs[0]
+            paragraph.text = text
+            paragraph.alignment = align
+            paragraph.font.size = Pt(11)
+            paragraph.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
 
 
 def set_title(slide: Slide, text: str, size: int = 30) -> None:
@@ -72,8 +113,13 @@ def bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22)
 
 
 def bar_chart(
-    slide: Slide, categories: list[str], series: dict[str, list[float]], number_format: str
+    slide: Slide,
+    categories: list[str],
+    series: dict[str, list[float | None]],
+    number_format: str,
+    axis_title: str | None = None,
 ) -> None:
+    """A column chart; a value of None is a gap (a figure not given), never a 0."""
     data = TextOnlyChartData(number_format=number_format)
     data.categories = categories
     for name, values in series.items():
@@ -81,6 +127,8 @@ def bar_chart(
     chart = slide.shapes.add_chart(
         XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.0), data
     ).chart
+    valid_axis_ids(chart)
+    chart.has_title = False  # the slide's title says what the chart shows
     chart.has_legend = len(series) > 1
     if chart.has_legend:
         chart.legend.include_in_layout = False
@@ -93,11 +141,23 @@ def bar_chart(
     chart.category_axis.tick_labels.font.size = Pt(13)
     chart.value_axis.has_major_gridlines = False
     chart.value_axis.tick_labels.font.size = Pt(12)
+    if axis_title:
+        chart.value_axis.has_title = True
+        chart.value_axis.axis_title.text_frame.text = axis_title
+        chart.value_axis.axis_title.text_frame.paragraphs[0].font.size = Pt(12)
     if number_format.endswith("%"):
         # Shares: the axis runs to 100 %, in percent, like the data labels.
         chart.value_axis.maximum_scale = 1.0
         chart.value_axis.tick_labels.number_format = number_format
         chart.value_axis.tick_labels.number_format_is_linked = False
+
+
+def valid_axis_ids(chart: Chart) -> None:
+    """python-pptx's chart templates give the axes negative ids; the schema wants unsigned
+    ones (the Open XML SDK validator flags each, and stricter readers may repair the file)."""
+    space = chart._chartSpace
+    for element in space.xpath(".//c:axId | .//c:crossAx"):
+        element.set("val", str(abs(int(element.get("val")))))
 
 
 def new_presentation() -> PresentationType:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from schemas.order import Region
+
+# What the meeting deck shows for a program item, in the item's place in the program.
+SlideKind = Literal[
+    "welcome", "video", "survey", "extract", "talk", "topics", "group_work", "agreements"
+]
 
 
 class ProgramItem(BaseModel):
@@ -16,6 +22,16 @@ class ProgramItem(BaseModel):
     minutes: int = Field(gt=0, le=180)
     details: list[str] = Field(default_factory=list)
     responsible: str = Field(default="Mødeleder", description="Hvem der står for punktet")
+    slides: list[SlideKind] = Field(
+        default_factory=list,
+        description="Hvad PowerPointen viser under punktet, i rækkefølge (tom: punktets titel "
+        "og detaljer)",
+    )
+    questions: list[int] = Field(
+        default_factory=list, description="Spørgeskemaets spørgsmål (nr. 1, 2, …) under punktet"
+    )
+    video: str | None = Field(default=None, description="Id på videoens link under links")
+    notes: str = Field(default="", description="Talenoter til mødelederen under punktet")
 
 
 class ProgramBlock(BaseModel):
@@ -164,6 +180,22 @@ class Package(BaseModel):
         missing = [r.value for r in Region if r not in {u.region for u in self.quality_units}]
         if missing:
             raise ValueError(f"quality_units mangler regionerne: {', '.join(missing)}")
+        links = {link.id for link in self.links}
+        for program in self.programs:
+            for block in program.blocks:
+                for item in block.items:
+                    if item.video is not None and item.video not in links:
+                        raise ValueError(
+                            f"programs.{program.id}: punktet '{item.title}' har video "
+                            f"'{item.video}', som ikke findes under links ({', '.join(links)})"
+                        )
+                    asked = len(self.survey.questions)
+                    for number in item.questions:
+                        if not 1 <= number <= asked:
+                            raise ValueError(
+                                f"programs.{program.id}: punktet '{item.title}' viser "
+                                f"spørgsmål {number}; spørgeskemaet har 1–{asked}"
+                            )
         for mode in ("fysisk", "virtuelt"):
             if not self.practical_checklist.get(mode):
                 raise ValueError(f"practical_checklist mangler punkter for '{mode}'")

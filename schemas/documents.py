@@ -34,6 +34,9 @@ class DocumentSource(BaseModel):
     )
     # A follow-up meeting's documents compare with the first meeting.
     first_round: SurveyResults | None = None
+    second_round_invited: int | None = Field(
+        default=None, description="Members the follow-up's round invited; None: it did not run"
+    )
     first_extract: AnonymisedExtract | None = None
     agreements: list[AgreementView] = Field(default_factory=list)
 

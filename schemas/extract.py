@@ -102,7 +102,11 @@ def anonymise(extract: JobcenterExtract, order_key: str, practices: list[str]) -
         # The job centre gives a median per certificate type; the middle one stands for the
         # practice, as the raw answer times never leave the job centre.
         medians = [r.median_days for r in rows if r.median_days is not None]
+        # A request count left empty for one certificate type makes the practice's total
+        # unknown: adding it as 0 would show more certificates received than requested.
         requests = [r.requests for r in rows if r.requests is not None]
+        if len(requests) < len(rows):
+            requests = []
         figures.append(
             PracticeFigures(
                 label=label,

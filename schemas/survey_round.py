@@ -22,6 +22,9 @@ class RoundPlan(BaseModel):
     dispatch_at: datetime
     reminders: list[datetime] = Field(max_length=MAX_REMINDERS)
     close_at: datetime
+    meeting: datetime | None = Field(
+        default=None, description="The meeting's start, when it moved after the round began"
+    )
 
 
 def round_plan(timeline: Timeline, material_sent: datetime) -> RoundPlan:
@@ -37,6 +40,7 @@ def round_plan(timeline: Timeline, material_sent: datetime) -> RoundPlan:
         dispatch_at=dispatch,
         close_at=close_at,
         reminders=[r for r in reminders if dispatch < r < close_at],
+        meeting=timeline.meeting,
     )
 
 

@@ -18,6 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflow
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
+    from activities.calendar_invite import CalendarInvite
     from activities.catalog_lookup import CatalogActivities
     from activities.extract_check import ExtractCheckResult, accepted_message
     from activities.mail import MailActivities, MailContext, MailRequest
@@ -79,6 +80,16 @@ class FollowUpMeeting(ExtractIntake):
         self._plan = plan
         self._details()
         await self._mail("follow_up_started", "started", ["coordinator"])
+        if workflow.patched("follow-up-invitation"):
+            # The follow-up meeting in the members' and the job centre's calendars, as the
+            # first meeting was (its own UID: it is another meeting).
+            await self._mail(
+                "follow_up_invitation",
+                "invitation",
+                ["members", "jobcenter"],
+                calendar=self._invite(),
+            )
+            self._note("Invitation til det opfølgende møde sendt")
         survey: ChildWorkflowHandle[Any, RoundOutcome] | None = None
         if plan.survey is not None:
             survey = await workflow.start_child_workflow(
@@ -272,6 +283,18 @@ class FollowUpMeeting(ExtractIntake):
         }
         return [p for role in roles for p in people[role]]
 
+    def _invite(self) -> CalendarInvite:
+        meeting = self._inp.order.meeting
+        assert self._package is not None
+        return CalendarInvite(
+            uid=f"follow-up.{self._inp.order_id}@klyngepakke.kiap.dk",
+            summary=f"Opfølgende klyngemøde: {self._package.title}",
+            start=self._inp.meeting,
+            minutes=self._package.program(meeting.program_variant).minutes,
+            location=meeting.location,
+            attendees=self._recipients(["members", "jobcenter"]),
+        )
+
     def _timeline(self) -> Timeline:
         """The first meeting's timeline, with the extract due on the follow-up's date."""
         timeline = self._inp.timeline
@@ -290,6 +313,7 @@ class FollowUpMeeting(ExtractIntake):
         attachments: list[ArtifactRef] | None = None,
         upload: bool = False,
         problem: str | None = None,
+        calendar: CalendarInvite | None = None,
     ) -> None:
         inp = self._inp
         request = MailRequest(
@@ -297,6 +321,7 @@ class FollowUpMeeting(ExtractIntake):
             key=f"{workflow.info().workflow_id}-{key}",
             recipients=self._recipients(roles),
             attachments=attachments or [],
+            calendar=calendar,
             upload_to=workflow.info().workflow_id if upload else None,
             context=MailContext(
                 order_id=inp.order_id,
@@ -352,6 +377,7 @@ class FollowUpMeeting(ExtractIntake):
             minutes=inp.minutes,
             extract=self._extract,
             first_round=inp.first_results,
+            second_round_invited=self._progress.invited if self._progress is not None else None,
             first_extract=inp.first_extract,
             agreements=self._agreements,
         )

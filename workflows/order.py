@@ -177,7 +177,11 @@ class OrderWorkflow(OrderRequests, OrderSteps):
             "consultant_task",
             "consultant",
             calendar=self._invite(
-                "consultation", "Telefonkonsultation: klyngepakke", self._order.call_at, 30
+                "consultation",
+                "Telefonkonsultation: klyngepakke",
+                self._order.call_at,
+                30,
+                attendees=("consultant",),
             ),
             # The chosen time went by before the order got here: call as soon as possible.
             call_passed=self._now() >= self._order.call_at,
@@ -421,7 +425,12 @@ class OrderWorkflow(OrderRequests, OrderSteps):
         at = self._state.premeeting_at
         assert at is not None
         invite = self._invite(
-            "premeeting", "Formøde: klyngemøde om attester", at, 60, sequence=number - 1
+            "premeeting",
+            "Formøde: klyngemøde om attester",
+            at,
+            60,
+            sequence=number - 1,
+            attendees=("coordinator", "jobcenter"),
         )
         await self._mail(
             "premeeting_scheduled",
@@ -435,15 +444,14 @@ class OrderWorkflow(OrderRequests, OrderSteps):
         await self._wait_until(
             lambda: self._timeline.due[Step.INVITATION], None, "Venter til invitationen skal sendes"
         )
-        program = self._pkg.program(self._order.meeting.program_variant)
-        invite = self._invite(
-            "meeting",
-            f"Klyngemøde: {self._pkg.title}",
-            self._order.meeting.start,
-            program.minutes,
-            location=self._order.meeting.location,
+        # The job centre gives two talks at the meeting: it is invited with the members.
+        await self._mail(
+            "invitation",
+            f"invitation-{self._replans}",
+            "members",
+            "jobcenter",
+            calendar=self._meeting_invite(),
         )
-        await self._mail("invitation", f"invitation-{self._replans}", "members", calendar=invite)
         self._record(InvitationSent(at=self._now(), invited=len(self._order.members)))
         await self._mail(
             "practical_checklist",
@@ -580,4 +588,11 @@ class OrderWorkflow(OrderRequests, OrderSteps):
             for r in ("coordinator", "consultant", "jobcenter", "members")
             if r in self._state.told
         ]
-        await self._mail("cancelled", "cancelled", *roles)
+        # Calendars that hold the meeting drop it (METHOD:CANCEL under the same UID).
+        invited = self._state.is_done(Step.INVITATION)
+        await self._mail(
+            "cancelled",
+            "cancelled",
+            *roles,
+            calendar=self._meeting_invite(cancelled=True) if invited else None,
+        )

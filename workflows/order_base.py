@@ -238,6 +238,8 @@ class OrderBase:
         minutes: int,
         location: str | None = None,
         sequence: int | None = None,
+        attendees: tuple[Role, ...] = (),
+        cancelled: bool = False,
     ) -> CalendarInvite:
         return CalendarInvite(
             uid=f"{occasion}.{workflow.info().workflow_id}@klyngepakke.kiap.dk",
@@ -246,6 +248,23 @@ class OrderBase:
             minutes=minutes,
             location=location,
             sequence=self._replans if sequence is None else sequence,
+            attendees=self._recipients(*attendees),
+            cancelled=cancelled,
+        )
+
+    def _meeting_invite(self, cancelled: bool = False) -> CalendarInvite:
+        """The cluster meeting in the members' and the job centre's calendars: one UID for
+        the order, its SEQUENCE raised by every move (and once more when it is called off)."""
+        program = self._pkg.program(self._order.meeting.program_variant)
+        return self._invite(
+            "meeting",
+            f"Klyngemøde: {self._pkg.title}",
+            self._order.meeting.start,
+            program.minutes,
+            location=self._order.meeting.location,
+            sequence=self._replans + (1 if cancelled else 0),
+            attendees=("members", "jobcenter"),
+            cancelled=cancelled,
         )
 
     async def _mail(

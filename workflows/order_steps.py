@@ -288,6 +288,8 @@ class OrderSteps(ExtractIntake, OrderBase):
             f"rescheduled-{self._replans}",
             *roles,
             previous_meeting=previous,
+            # Where the invitation went out, the calendars move the meeting (same UID).
+            calendar=self._meeting_invite() if self._state.is_done(Step.INVITATION) else None,
         )
         return StepAccepted(
             message=f"Klyngemødet er flyttet til {datetime_long(timeline.meeting)}"

@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.catalog import SurveyTemplate
     from schemas.commands import StepAccepted
     from schemas.errors import DomainError, DomainErrors
+    from schemas.order import OrderRequest
     from schemas.survey import SurveyResponse, check_response
     from schemas.survey_round import (
         AnswerSubmission,
@@ -245,6 +246,15 @@ class SurveyRound:
 
     # ---- plumbing ----------------------------------------------------------------------
 
+    def _order(self) -> OrderRequest:
+        """The order as the members' mails state it: with the meeting where it is now."""
+        order, moved = self._inp.order, self._plan.meeting
+        if moved is None or moved == order.meeting.start:
+            return order
+        return order.model_copy(
+            update={"meeting": order.meeting.model_copy(update={"start": moved})}
+        )
+
     def _finished(self) -> bool:
         everyone = all(m in self._answers for m in self._active())
         return everyone or self._close_requested
@@ -302,7 +312,7 @@ class SurveyRound:
             survey_members=members,
             context=MailContext(
                 order_id=inp.order_id,
-                order=inp.order,
+                order=self._order(),
                 timeline=inp.timeline,
                 survey_close=self._plan.close_at,
             ),

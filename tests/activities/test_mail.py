@@ -59,6 +59,8 @@ async def test_a_new_key_is_a_new_mail(settings, sink):
 
 
 async def test_the_invitation_is_danish_and_carries_a_calendar_file(settings, sink):
+    from icalendar import Calendar
+
     from activities.calendar_invite import CalendarInvite
 
     req = request()
@@ -79,6 +81,10 @@ async def test_the_invitation_is_danish_and_carries_a_calendar_file(settings, si
     assert "Søren Ærø" in body and "(150 minutter)" in body
     ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
     assert b"DTSTART;TZID=Europe/Copenhagen" in ics.get_payload(decode=True)
+    # The calendar entry says what the mail says: the time, the place, what to prepare.
+    assert "(150 minutter)" in Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")[
+        0
+    ].get("DESCRIPTION")
 
 
 async def test_a_long_danish_subject_arrives_with_every_space(settings, sink):

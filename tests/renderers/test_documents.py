@@ -91,7 +91,10 @@ def test_the_deck_has_a_native_chart_per_closed_question_with_the_results():
     assert len(charts) == len(closed)
     for chart, result in zip(charts, closed, strict=True):
         assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
-        assert list(chart.plots[0].categories) == [o.option for o in result.options]
+        # Each option with the count behind its share: "Godt (2 af 3)".
+        assert list(chart.plots[0].categories) == [
+            f"{o.option} ({o.count} af {result.answered})" for o in result.options
+        ]
         assert list(chart.series[0].values) == [o.share for o in result.options]
     notes = " ".join(s.notes_slide.notes_text_frame.text for s in prs.slides)
     assert "tavs refleksion" in notes
@@ -168,6 +171,9 @@ def test_the_extract_is_charted_by_label_and_never_by_provider_number():
     assert list(charts["Attester fordelt på type"].series[0].values) == [12.0, 2.0]
     assert "Svartid pr. praksis (median, dage)" in charts
     xml = xml_text(data)
-    assert "Ikke oplyst af jobcenteret: Praksis" in xml
+    assert "Ikke oplyst af jobcenteret: alle tal for Praksis" in xml
+    # LÆ 285 has no request count: the practice's requests are unknown, never 12 + 0 shown
+    # against 14 received.
+    assert [series.name for series in per_practice.series] == ["Modtagne attester"]
     for ydernummer in practices:
         assert ydernummer not in xml

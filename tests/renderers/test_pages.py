@@ -23,7 +23,8 @@ def test_handouts_show_counts_and_shares_of_every_closed_question():
         rows = [[c.text for c in row.cells] for row in table.rows[1:]]
         assert [r[0] for r in rows] == [o.option for o in result.options]
         assert [int(r[1]) for r in rows] == [o.count for o in result.options]
-    assert "3 af klyngens medlemmer har svaret" in doc.paragraphs[2].text
+    assert "3 af 3 medlemmer i klyngen har svaret (100\xa0%)" in doc.paragraphs[2].text
+    assert any("Flere svar mulige" in p.text for p in doc.paragraphs)
 
 
 def test_every_qr_code_on_the_practice_sheet_decodes_to_its_link():

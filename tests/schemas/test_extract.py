@@ -58,3 +58,17 @@ def test_sums_per_practice_and_type_and_missing_practices_are_not_zero():
     assert figures[labels["023456"]].requests is None
     assert sorted(result.missing) == sorted([labels["034567"], labels["045678"]])
     assert {t.certificate_type: t.received for t in result.types} == {"LÆ 265": 14, "LÆ 285": 3}
+
+
+def test_a_request_count_left_empty_makes_the_practice_total_unknown_not_smaller():
+    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+
+    rows = [
+        ExtractRow(ydernummer="012345", certificate_type="LÆ 265", received=12, requests=14),
+        ExtractRow(ydernummer="012345", certificate_type="LÆ 285", received=3),
+        ExtractRow(ydernummer="054321", certificate_type="LÆ 265", received=5, requests=6),
+    ]
+    figures = anonymise(JobcenterExtract(rows=rows), "o-1", ["012345", "054321"]).practices
+    by_received = {f.received: f for f in figures}
+    assert by_received[15].requests is None
+    assert by_received[5].requests == 6

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from icalendar import Calendar
 from pptx import Presentation
 from temporalio.api.enums.v1 import ParentClosePolicy
 from temporalio.client import WorkflowExecutionStatus
@@ -31,6 +32,7 @@ from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import COPENHAGEN, ContactBy
 from schemas.survey import SurveyResponse, aggregate
 from tests import factories
+from tests.checkers.calendars import calendar_files
 from tests.workflows.harness import commands_after_signals, running, save_history
 from workflows import search_attributes
 from workflows.follow_up_meeting import FollowUpMeeting
@@ -210,6 +212,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
         status = await child.query(FollowUpMeeting.status)
         assert status.deck == "opfoelgningsmoede.pptx"
         assert [e.split(": ", 1)[1] for e in status.events] == [
+            "Invitation til det opfølgende møde sendt",
             "Spørgeskemaets 2. runde er startet",
             "Nyt datatræk bestilt hos jobcenteret",
             "Nyt datatræk modtaget (version 1)",
@@ -255,3 +258,13 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
     assert compared == sum(1 for q in later.questions if q.options)
     mails = {m["X-Klyngepakke-Mail"] for m in h.mails()}
     assert {"follow_up_started", "follow_up_extract_request", "follow_up_deck"} <= mails
+    # The follow-up meeting has its own invitation, to the members and the job centre.
+    invited = h.mails("follow_up_invitation")
+    assert {m["To"].addresses[0].addr_spec for m in invited} == {
+        p.email for p in [*order.members, order.municipality.jobcenter_contact]
+    }
+    (ics,) = calendar_files(invited[0])
+    event = Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert str(event["UID"]) == f"follow-up.{order_id}@klyngepakke.kiap.dk"
+    assert event.decoded("DTSTART") == follow_up_at
+    assert len(event.get("ATTENDEE")) == len(order.members) + 1

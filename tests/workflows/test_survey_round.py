@@ -11,6 +11,7 @@ import pytest
 from catalog import Catalog
 from klyngepakke.client import StepRejected
 from schemas.commands import Cancel, ConsultationDone
+from schemas.danish_format import date_long
 from schemas.order import ContactBy
 from schemas.steps import Step
 from schemas.survey_round import round_plan
@@ -125,15 +126,20 @@ async def test_a_moved_meeting_moves_the_rounds_close(env, settings, sink, execu
 
     async with running(env, settings, sink, executor) as h:
         order, order_id, plan = await started_round(h)
-        await h.orders.reschedule(
-            order_id, Reschedule(meeting=order.meeting.start + timedelta(weeks=2))
-        )
+        moved_to = order.meeting.start + timedelta(weeks=2)
+        await h.orders.reschedule(order_id, Reschedule(meeting=moved_to))
         await h.sleep_until(plan.close_at + timedelta(days=1))
         progress = await h.orders.survey_progress(order_id)
         assert progress.dispatched and not progress.closed
         status = await h.status(order_id)
         new_close = next(s.due for s in status.steps if s.name == Step.SURVEY)
         assert new_close > plan.close_at
+        # The reminders sent after the move state the new close and the new meeting date.
+        await h.sleep_until(new_close - timedelta(hours=1))
+        reminder = h.mails("survey_member_reminder")[-1].get_body(("plain",)).get_content()
+        assert date_long(new_close) in reminder and date_long(plan.close_at) not in reminder
+        assert date_long(moved_to) in reminder
+        assert date_long(order.meeting.start) not in reminder
         await h.sleep_until(new_close)
         assert (await h.orders.survey_progress(order_id)).closed
         await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))

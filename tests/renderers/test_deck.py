@@ -1,0 +1,147 @@
+"""The meeting deck runs the meeting: its slides follow the program block by block in both
+variants and with the pre-meeting's minutes, a video has its link and a QR code that reads,
+numbers come with their counts, and every slide has notes of its own."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from schemas.program import ProgramChanges
+from tests.renderers.test_documents import PACKAGE, render, source
+
+
+def deck(**changes):
+    return Presentation(io.BytesIO(render("deck", source(**changes))))
+
+
+def titles(prs) -> list[str]:
+    return [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+
+
+def texts(prs) -> str:
+    return " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+
+
+def with_variant(variant: str):
+    src = source()
+    meeting = src.order.meeting.model_copy(update={"program_variant": variant})
+    return Presentation(
+        io.BytesIO(render("deck", source(order=src.order.model_copy(update={"meeting": meeting}))))
+    )
+
+
+@pytest.mark.parametrize("variant", [p.id for p in PACKAGE.programs])
+def test_the_slides_follow_the_program_block_by_block(variant):
+    shown = titles(with_variant(variant))
+    program = PACKAGE.program(variant)
+    questions = [q.text for q in PACKAGE.survey.questions]
+    # What the program says, in its order: a divider per block, each item's slides (a
+    # survey item's charts of its questions), the block's reflection last, the pause.
+    expected = [PACKAGE.title, "Program"]
+    for block in program.blocks:
+        if block.break_minutes:
+            expected.append(f"Pause ({block.break_minutes} min.)")
+            continue
+        if block.reflection:
+            expected.append(f"{block.title} ({block.minutes} min.)")
+        for item in block.items:
+            for kind in item.slides:
+                if kind == "survey":
+                    numbers = item.questions or range(1, len(questions) + 1)
+                    expected += [questions[n - 1] for n in numbers]
+                elif kind not in ("extract", "topics"):
+                    expected.append(f"{item.title} ({item.minutes} min.)")
+        if block.reflection:
+            expected.append(f"Refleksion: {block.title}")
+    expected.append("Opfølgning efter mødet")
+    positions = [shown.index(title) for title in dict.fromkeys(expected)]
+    assert positions == sorted(positions), [shown[i] for i in positions]
+
+
+def test_a_talk_shows_the_minutes_the_pre_meeting_gave_it():
+    prs = deck(program_changes=ProgramChanges(minutes={"Oplæg fra jobcenteret": 25}))
+    assert "Oplæg fra jobcenteret (25 min.)" in titles(prs)
+    assert "Oplæg fra jobcenteret (20 min.)" not in titles(prs)
+
+
+def test_block_one_asks_all_four_reflection_questions_of_the_seed():
+    prs = deck()
+    slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Refleksion: Blok 1"))
+    questions = [p.text for p in slide.placeholders[1].text_frame.paragraphs if p.text]
+    assert len(questions) == 4
+    assert any("Adskiller din oplevelse" in q for q in questions)
+
+
+def test_numbers_come_with_what_they_count():
+    text = texts(deck())
+    respondents = source().survey_results.respondents
+    assert f"{respondents} af {len(source().order.members)} medlemmer har svaret" in text
+    assert "flere svar mulige" in text
+    # A question fewer than 3 answered says so under its chart.
+    few = [q for q in source().survey_results.questions if q.options and q.answered < 3]
+    assert few and "færre end 3 svar: tolk varsomt" in text
+
+
+def test_the_video_has_its_link_and_a_qr_code_that_reads():
+    import zxingcpp
+    from PIL import Image
+
+    prs = deck()
+    url = str(PACKAGE.link("attestrejsen").url)
+    slide = next(s for s in prs.slides if s.shapes.title.text == "Attestrejsen (20 min.)")
+    assert url in " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    (picture,) = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(picture.image.blob)))
+    assert found.text == url
+
+
+def test_every_slide_has_notes_of_its_own():
+    prs = deck()
+    notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
+    assert all(notes)
+    paragraphs = [p for n in notes for p in n.split("\n\n")]
+    # No paragraph is pasted under every slide.
+    assert max(paragraphs.count(p) for p in paragraphs) < len(prs.slides) / 2
+
+
+def test_every_slide_but_the_title_has_its_number_and_the_cluster():
+    prs = deck()
+    total = len(prs.slides)
+    cluster = source().order.cluster.name
+    for number, slide in enumerate(prs.slides, start=1):
+        shown = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        if number > 1:
+            assert f"{number} / {total}" in shown
+            assert any(t.startswith(cluster) for t in shown)
+
+
+def _follow_up_deck(**changes):
+    return Presentation(io.BytesIO(render("comparison_deck", source(**changes))))
+
+
+def test_the_follow_up_deck_says_what_the_second_round_did():
+    first = source().survey_results
+    members = len(source().order.members)
+    nobody = texts(
+        _follow_up_deck(first_round=first, survey_results=None, second_round_invited=members)
+    )
+    assert f"2. runde: 0 af {members} har svaret" in nobody
+    assert "ikke gentaget" not in nobody and "2. runde: ingen svar" in nobody
+    assert "Spørgeskemaet blev ikke gentaget." in texts(
+        _follow_up_deck(first_round=first, survey_results=None)
+    )
+
+
+def test_the_follow_up_deck_shows_both_rounds_side_by_side_per_closed_question():
+    first = source().survey_results
+    prs = _follow_up_deck(first_round=first, survey_results=first, second_round_invited=3)
+    charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
+    closed = [q for q in first.questions if q.options]
+    assert len(charts) == len(closed)
+    for chart, question in zip(charts, closed, strict=True):
+        assert [s.name for s in chart.series] == ["1. runde", "2. runde"]
+        assert list(chart.series[1].values) == [o.share for o in question.options]
