@@ -1,4 +1,5 @@
-"""DOCX → PDF with LibreOffice, made reproducible so an artifact's sha256 still names it."""
+"""DOCX and PPTX → tagged PDF in Danish with LibreOffice, made reproducible so an artifact's
+sha256 still names it."""
 
 from __future__ import annotations
 
@@ -24,6 +25,24 @@ def reproducible(pdf: bytes, source: bytes, stamp: str) -> bytes:
     return _CHECKSUM.sub(b"/DocChecksum /" + digest, pdf)
 
 
+# A fresh profile per conversion, set to Danish: LibreOffice tags a PDF's /Lang with its own
+# default locale where the document does not say (Impress never takes it from a PPTX).
+_DANISH_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" \
+oor:op="fuse"><value>da-DK</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" \
+oor:op="fuse"><value>da-DK</value></prop></item>
+</oor:items>
+"""
+# Tagged PDF/UA (headings, reading order, alt texts) from each document kind's PDF filter.
+_ACCESSIBLE = (
+    '{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
+_FILTERS = {".docx": "writer_pdf_Export", ".pptx": "impress_pdf_Export", ".xlsx": "calc_pdf_Export"}
+
+
 class PdfConverter:
     def __init__(self, soffice: str) -> None:
         self.soffice = soffice
@@ -40,14 +59,19 @@ class PdfConverter:
             source = folder / filename
             source.write_bytes(data)
             # A profile per conversion: parallel soffice processes must not share one.
-            profile = (folder / "profile").as_uri()
+            profile = folder / "profile"
+            (profile / "user").mkdir(parents=True)
+            (profile / "user" / "registrymodifications.xcu").write_text(
+                _DANISH_PROFILE, encoding="utf-8"
+            )
+            export = _FILTERS.get(source.suffix.lower())
             subprocess.run(
                 [
                     self.soffice,
-                    f"-env:UserInstallation={profile}",
+                    f"-env:UserInstallation={profile.as_uri()}",
                     "--headless",
                     "--convert-to",
-                    "pdf",
+                    f"pdf:{export}:{_ACCESSIBLE}" if export else "pdf",
                     "--outdir",
                     str(folder),
                     str(source),

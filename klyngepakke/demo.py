@@ -111,11 +111,14 @@ async def _until_done(
     page: str | None = None
     premeeting_at: datetime | None = None
     done: set[str] = set()
-    answering: dict[str, asyncio.Task[bool]] = {}
     responses = parse_survey_export(template, export.read_bytes())
-    # The members answer on their own time; leaving, the demo waits for them (and stops
-    # them if it stops early).
-    async with asyncio.TaskGroup() as members:
+    # The members read their own mail and answer on their own time, beside the loop below
+    # (a slow look at the order, or a worker restarting, must not make them miss the round).
+    stop = asyncio.Event()
+    members = asyncio.create_task(
+        people.members_answering_their_mail(settings, order, order_id, responses, stop)
+    )
+    try:
         while True:
             try:
                 # A failed order still answers its status query as it stood: ask how it ended.
@@ -128,15 +131,6 @@ async def _until_done(
                     found = people.mail_links(settings, order_id, "order_confirmation", "/k/")
                     page = found[0] if found else None
                 step = {s.name: s.state for s in status.steps}
-                if status.survey is not None and not status.survey.closed:
-                    # Members answer as their invitations arrive (on a loaded machine, or with a
-                    # worker restarting, the round is open before all its mails have gone out).
-                    for member, url in people.unanswered_invitations(
-                        settings, order, order_id, answering
-                    ).items():
-                        answering[member] = members.create_task(
-                            people.member_answering(order, member, url, responses)
-                        )
                 if (
                     step[Step.CONSULTATION] in (StepState.ACTIVE, StepState.OVERDUE)
                     and now >= order.call_at
@@ -228,7 +222,11 @@ async def _until_done(
                 # Temporal restarting, or a worker gone: the people simply try again a bit later.
                 say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
             await asyncio.sleep(look_every or min(0.25, seconds_per_day / 8))
-    confirmed = sum(task.result() for task in answering.values())
+    except BaseException:
+        members.cancel()
+        raise
+    stop.set()
+    confirmed = await members
     say(f"{confirmed} af {len(order.members)} medlemmer svarede via deres personlige link.")
     final = await _status_when_reachable(orders, order_id, say)
     say(f"Ordren er {final.status}.")

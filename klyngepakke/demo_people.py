@@ -5,6 +5,7 @@ the links in their mails, as the people would in a browser (plain HTTP forms, no
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
 from collections.abc import Collection
@@ -176,6 +177,29 @@ def unanswered_invitations(
         if links and to != silent and to not in answering:
             waiting[to] = links[0]
     return waiting
+
+
+async def members_answering_their_mail(
+    settings: Settings,
+    order: OrderRequest,
+    order_id: str,
+    responses: list[SurveyResponse],
+    stop: asyncio.Event,
+) -> int:
+    """Each member opens the invitation as soon as it is in their inbox and answers; until
+    ``stop``, then the answers still under way are finished. How many the form confirmed."""
+    answering: dict[str, asyncio.Task[bool]] = {}
+    async with asyncio.TaskGroup() as group:
+        # Until everyone but the silent member has their invitation (then nothing is left to
+        # read, and the benchmarks' many demos stop parsing the mail folder).
+        while not stop.is_set() and len(answering) < len(order.members) - 1:
+            for member, url in unanswered_invitations(settings, order, order_id, answering).items():
+                answering[member] = group.create_task(
+                    member_answering(order, member, url, responses)
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=0.5)
+    return sum(task.result() for task in answering.values())
 
 
 async def member_answering(

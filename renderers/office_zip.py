@@ -27,6 +27,8 @@ def normalise(data: bytes, stamp: str) -> bytes:
             if info.filename.endswith((".xlsx", ".docx", ".pptx")):
                 # Charts embed their data as a workbook, stamped with its own creation time.
                 content = normalise(content, stamp)
+            if info.filename.startswith(("ppt/", "word/")) and info.filename.endswith(".xml"):
+                content = _danish(content)
             if info.filename == "xl/styles.xml":
                 content = _fonts_in_schema_order(content)
             if info.filename == "docProps/core.xml":
@@ -62,3 +64,12 @@ def _fonts_in_schema_order(styles: bytes) -> bytes:
             font.append(child)  # moves it to the end, in order
     written: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return written
+
+
+# The templates python-pptx and python-docx start from say en-US: Word and PowerPoint would
+# spell-check every Danish word as English, and a PDF made from them says /Lang en-US.
+_ENGLISH = re.compile(rb'((?:\blang|<w:lang w:val|<c:lang val)=")en-US"')
+
+
+def _danish(xml: bytes) -> bytes:
+    return _ENGLISH.sub(rb'\g<1>da-DK"', xml)

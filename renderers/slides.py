@@ -9,6 +9,7 @@ from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
@@ -177,7 +178,26 @@ def title_slide(prs: PresentationType, title: str, subtitle: str) -> Slide:
     return slide
 
 
+def _in_danish(prs: PresentationType) -> None:
+    """Every run of text on the slides and in the notes is marked Danish (da-DK)."""
+    frames = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                frames.append(shape.text_frame)
+            if shape.has_table:
+                frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+        if slide.has_notes_slide:
+            frames.append(slide.notes_slide.notes_text_frame)
+    for frame in frames:
+        for paragraph in frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.language_id = MSO_LANGUAGE_ID.DANISH
+
+
 def saved(prs: PresentationType, stamp: str) -> bytes:
+    _in_danish(prs)
+    prs.core_properties.language = "da-DK"  # what LibreOffice tags the PDF with
     buffer = io.BytesIO()
     prs.save(buffer)
     return normalise(buffer.getvalue(), stamp)

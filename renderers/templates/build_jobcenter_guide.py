@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 TARGET = Path(__file__).with_name("jobcenter_guide.docx")
 KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
@@ -18,6 +18,11 @@ KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
 
 def build(target: Path = TARGET) -> None:
     doc = Document()
+    # A4, as every other document (python-docx starts from US Letter).
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
@@ -51,39 +56,77 @@ def build(target: Path = TARGET) -> None:
         cells[1].text = value
 
     doc.add_heading("Jobcenterets rolle", level=2)
+    doc.add_paragraph(
+        "Med jobcenterets deltagelse skaber mødet rum for faglig sparring og idéudveksling og"
+        " styrker i sidste ende det lokale tværfaglige samarbejde til gavn for den enkelte"
+        " patient og borger. Jobcenteret bedes:"
+    )
     for line in (
-        "Deltage i et formøde med klyngen, hvor I gennemgår programmet og aftaler indholdet.",
-        "Deltage i klyngemødet med en sagsbehandler og en oplægsholder – typisk en leder, der"
-        " kan drøfte arbejdsgange og forbedringer.",
-        "Holde to oplæg på mødet: et på 10 minutter og et på 20 minutter, fx om jobcenterets"
-        " arbejdsgange, samarbejdsaftaler og jeres oplevelse af samarbejdet med almen praksis.",
+        "Deltage i et formøde med klyngen for at gennemgå programmet og forberede mødet.",
+        "Deltage i klyngemødet med en sagsbehandler eller lignende og en oplægsholder – typisk"
+        " en leder, der kan indgå i drøftelser om arbejdsgange og forbedringstiltag.",
+        "Holde to oplæg på mødet, på 10 og 20 minutter, der bl.a. kan handle om jobcenterets"
+        " arbejdsgange, samarbejdsaftaler og kommunens egen oplevelse af samarbejdet med almen"
+        " praksis og forslag til forbedringer.",
     ):
         doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading("Forberedelse af oplæggene", level=2)
-    doc.add_paragraph("Indholdet aftales med klyngekoordinatoren. Vi foreslår, at I kommer ind på:")
-    for line in (
-        "Jeres kommentarer til lægernes svar i spørgeskemaet og forslag til løsninger.",
-        "Et konkret tilbud til praksis, fx et direkte telefonnummer eller en praksiskonsulent.",
-        "Sagsbehandlernes hverdag med attestanmodninger til almen praksis.",
-        "Hvorfor anmodningerne stiller de spørgsmål, de gør.",
-        "Hvad der gør en attest god for jobcenteret.",
-    ):
-        doc.add_paragraph(line, style="List Number")
-
-    doc.add_heading("Data til mødet", level=2)
     doc.add_paragraph(
-        "Vi beder jobcenteret om et datatræk for de {{ practices_count }} praksis (ydernumre)"
-        " i klyngen, senest {{ extract_due }}. Tallene vises anonymiseret på mødet:"
+        "En stor del af mødet er sat af til jobcenterets oplæg og en fælles dialog med de"
+        " praktiserende læger, så det er en god idé, at jobcenterets repræsentanter har"
+        " forberedt sig. Indholdet kan aftales med klyngekoordinatoren inden mødet; vi"
+        " foreslår, at I kommer ind på:"
+    )
+    for number, line in (
+        (
+            "1.",
+            "Kommentarer til resultaterne af lægernes spørgeskema og eventuelle forslag til"
+            " løsninger på nogle af de problemer, lægerne beskriver.",
+        ),
+        (
+            "2.",
+            "Har jobcenteret et konkret tiltag til de praktiserende læger, der kan hjælpe med"
+            " attestarbejdet? Fx et direkte telefonnummer med hjælp til attestarbejdet eller en"
+            " ressourceperson eller praksiskonsulent, som den enkelte praksis kan trække på.",
+        ),
+        ("3.", "Overvej emner, som vil være relevante for lægerne at vide, fx:"),
+    ):
+        paragraph = doc.add_paragraph(f"{number}\t{line}")
+        paragraph.paragraph_format.left_indent = Cm(0.75)
+        paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+    for letter, line in (
+        (
+            "a.",
+            "Hvordan er sagsbehandlernes dagligdag, når det gælder attestanmodninger til almen"
+            " praksis?",
+        ),
+        ("b.", "Hvorfor stiller I de spørgsmål i anmodningen, som I gør?"),
+        ("c.", "Hvad gør en attest god for jobcenteret?"),
+    ):
+        paragraph = doc.add_paragraph(f"{letter}\t{line}")
+        paragraph.paragraph_format.left_indent = Cm(1.5)
+        paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+
+    doc.add_heading("Data og materiale til mødet", level=2)
+    doc.add_paragraph(
+        "Data, der viser omfanget af attestarbejdet i klyngen, giver lægerne et overblik over,"
+        " hvor stor en del af deres arbejde der handler om attester. Vi beder derfor jobcenteret"
+        " om et datatræk for klyngens {{ practices_count }} praksis (ydernumre), senest"
+        " {{ extract_due }}, i den vedhæftede skabelon. Tallene vises anonymiseret på mødet –"
+        " hver praksis med et bogstav, aldrig med ydernummer:"
     )
     for line in (
-        "Antal LÆ-attester modtaget fra hvert ydernummer i det forgangne år, fordelt på"
-        " attesttype.",
+        "Antal udfyldte LÆ-attester modtaget fra hvert ydernummer i det forgangne år, fordelt"
+        " på attesttype.",
         "Antal attestanmodninger sendt fra jobcenteret til hvert ydernummer.",
         "Svartiden for attesterne (median i dage), hvis I kan trække den.",
-        "Kontaktoplysninger på en ressourceperson eller praksiskonsulent, lægerne kan bruge.",
     ):
         doc.add_paragraph(line, style="List Bullet")
+    doc.add_paragraph(
+        "Og til lægerne: kontaktoplysninger på en ressourceperson, en praksiskonsulent eller"
+        " andet, der kan hjælpe dem med attestarbejdet, når de har brug for det."
+    )
 
     doc.add_heading("Programmet for klyngemødet", level=2)
     program = doc.add_table(rows=1, cols=3)
@@ -107,9 +150,6 @@ def build(target: Path = TARGET) -> None:
         "At mødet ender med konkrete, nedskrevne aftaler, som der kan følges op på.",
     ):
         doc.add_paragraph(line, style="List Bullet")
-    doc.add_paragraph("{%p if notes %}")
-    doc.add_paragraph("Fra samtalen med KiAP: {{ notes }}")
-    doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Efter mødet", level=2)
     for line in (

@@ -74,11 +74,21 @@ def test_rendering_is_byte_for_byte_repeatable(monkeypatch):
 
 
 def test_the_guide_escapes_user_text_and_names_the_cluster():
-    data = render("jobcenter_guide", source())
-    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert 'Ønsker & <b>"fed"</b> svar </w:t></w:r>' in text
+    order = source().order
+    placed = order.model_copy(
+        update={"meeting": order.meeting.model_copy(update={"location": HOSTILE})}
+    )
+    data = render("jobcenter_guide", source(order=placed))
+    document = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert 'Ønsker & <b>"fed"</b> svar </w:t></w:r>' in cells
+    # The consultant's own notes from the call are KiAP's, not pasted into the guide.
+    assert "Fra samtalen" not in text
     assert "Klynge Aalborg Øst" in text and "Aalborg Kommune" in text
-    tables = Document(io.BytesIO(data)).tables
+    # Seed 003's preparation points keep their structure: 1–3, with 3's a–c.
+    assert "3.\tOvervej emner" in text and "c.\tHvad gør en attest god" in text
+    tables = document.tables
     program = [row.cells[0].text for row in tables[1].rows]
     assert program[1] == "16.00–16.05" and program[-1].endswith("18.30")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,9 @@ def test_document_converts_to_non_blank_pages(kind: str, tmp_path: Path):
         )
     )
     assert pdf.read_bytes().startswith(b"%PDF"), f"LibreOffice could not open {kind}"
+    # In Danish, and tagged for screen readers (PDF/UA), not LibreOffice's en-US default.
+    assert set(re.findall(rb"/Lang\s*\(([^)]*)\)", pdf.read_bytes())) == {b"da-DK"}, kind
+    assert b"/StructTreeRoot" in pdf.read_bytes() and b"pdfuaid" in pdf.read_bytes(), kind
     subprocess.run([PDFTOPPM, "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert pages
