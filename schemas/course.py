@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.business_days import at_workday_start, on_or_after, on_or_before
+from schemas.business_days import at_workday_start, is_business_day, on_or_after, on_or_before
 from schemas.errors import DomainError
-from schemas.order import LocalDateTime, slug
+from schemas.order import COPENHAGEN, LocalDateTime, slug
 from schemas.people import Email, Name, Person
 
 Responsible = Literal["jobcenter", "praksiskonsulent", "begge", "deltagerne"]
@@ -173,11 +173,16 @@ class PlannedTask(BaseModel):
 
 
 def plan_tasks(
-    definition: CourseDefinition, start: datetime, now: datetime, force: bool = False
+    definition: CourseDefinition,
+    start: datetime,
+    now: datetime,
+    force: bool = False,
+    on_business_days: bool = True,
 ) -> list[PlannedTask]:
     """Each checklist item on its business day (before the course: the business day on or
     before; after it: on or after). Refuses a course less than four weeks away unless forced;
-    then items already past fall due at once."""
+    then items already past fall due at once – on a business day, as every other task
+    (``on_business_days=False``: on the day itself, as courses started before this rule)."""
     if start - now < MIN_LEAD and not force:
         days = (start - now).days
         raise DomainError(
@@ -191,7 +196,12 @@ def plan_tasks(
     for task in definition.tasks:
         day = start.date() + timedelta(weeks=task.weeks)
         business = on_or_before(day) if task.weeks < 0 else on_or_after(day)
-        due = max(at_workday_start(business), now) if task.weeks < 0 else at_workday_start(business)
+        soonest = _soonest(now) if on_business_days else now
+        due = (
+            max(at_workday_start(business), soonest)
+            if task.weeks < 0
+            else at_workday_start(business)
+        )
         tasks.append(
             PlannedTask(
                 id=task.id,
@@ -202,6 +212,12 @@ def plan_tasks(
             )
         )
     return sorted(tasks, key=lambda t: t.due)
+
+
+def _soonest(now: datetime) -> datetime:
+    """Now, on a business day; otherwise the start of the next one (31 December is closed)."""
+    today = now.astimezone(COPENHAGEN).date()
+    return now if is_business_day(today) else at_workday_start(on_or_after(today))
 
 
 # ---- groups ----------------------------------------------------------------------------

@@ -96,7 +96,13 @@ class CourseWorkflow:
             check_request(inp.course, definition)
             # Planned from when the client accepted the course, not from this first task.
             accepted = inp.accepted_at or self._now()
-            tasks = plan_tasks(definition, inp.course.start, accepted, force=inp.force)
+            tasks = plan_tasks(
+                definition,
+                inp.course.start,
+                accepted,
+                force=inp.force,
+                on_business_days=workflow.patched("course-tasks-on-business-days"),
+            )
         except DomainError as exc:
             raise ApplicationError(str(exc), type="InvalidCourse", non_retryable=True) from None
         self._definition, self._tasks = definition, tasks

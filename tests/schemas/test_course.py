@@ -147,3 +147,16 @@ def test_the_program_document_reads_back_with_times_from_the_start_and_renumbere
     assert rows[0][4] == "Repræsentant fra jobcenteret"
     assert rows[7][4] == "Deltagerne"
     assert len(program_rows(DEFINITION, request.start, {})) == len(DEFINITION.program)
+
+
+def test_a_forced_course_planned_on_a_closed_day_starts_its_tasks_on_the_next_business_day():
+    """Planned on 31 December (closed, as the project treats it) for a course in three weeks:
+    the tasks already past fall due on Monday 4 January, not on New Year's Eve."""
+    now = datetime(2026, 12, 31, 10, tzinfo=COPENHAGEN)
+    start = datetime(2027, 1, 20, 13, tzinfo=COPENHAGEN)
+    tasks = plan_tasks(DEFINITION, start, now, force=True)
+    assert all(is_business_day(t.due.date()) for t in tasks)
+    assert min(t.due for t in tasks).date().isoformat() == "2027-01-04"
+    # A course started before the rule keeps its plan (its history replays unchanged).
+    old = plan_tasks(DEFINITION, start, now, force=True, on_business_days=False)
+    assert min(t.due for t in old) == now
