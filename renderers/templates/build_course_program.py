@@ -12,6 +12,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
 TARGET = Path(__file__).with_name("course_program.docx")
@@ -50,6 +51,9 @@ def build(target: Path = TARGET) -> None:
         table.rows[0].cells, ("Tid", "Slides", "Aktivitet", "Formål", "Ansvarlig"), strict=True
     ):
         cell.text = text
+    # The header row repeats on every page the program runs over.
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(OxmlElement("w:tblHeader"))
     row = table.add_row().cells
     row[0].text = "{%tr for row in rows %}"
     row = table.add_row().cells
@@ -77,10 +81,6 @@ def build(target: Path = TARGET) -> None:
     doc.add_paragraph("{%p for case in cases %}")
     doc.add_paragraph("{{ case }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph(
-        "Slides er nummereret efter præsentationen; trækkes slides ud eller lægges nye ind,"
-        " rettes antallet i kursusfilen (slides), og programmet laves igen."
-    )
     doc.core_properties.author = "KiAP"
     doc.save(str(target))
 

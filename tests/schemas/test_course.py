@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +147,10 @@ def test_the_program_document_reads_back_with_times_from_the_start_and_renumbere
     ]
     assert rows[0][4] == "Repræsentant fra jobcenteret"
     assert rows[7][4] == "Deltagerne"
+    # The header repeats on page 2; the program ends with the course, not an instruction.
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "laves igen" not in text and "kursusfilen" not in text
     assert len(program_rows(DEFINITION, request.start, {})) == len(DEFINITION.program)
 
 
