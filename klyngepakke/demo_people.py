@@ -224,10 +224,13 @@ async def _answer(url: str, fields: dict[str, Any], patience: float = 180) -> bo
     async with httpx.AsyncClient(timeout=30) as http:
         while loop.time() < give_up:
             try:
-                if (await http.get(url)).status_code == 200:
+                opened = (await http.get(url)).status_code
+                if opened == 200:
                     posted = await http.post(url, data=fields, headers=BROWSER)
                     if posted.status_code != 503:
                         return posted.status_code == 200
+                elif opened != 503:
+                    return False  # the round has closed, or the link is not (any longer) good
             except httpx.TransportError:
                 pass
             attempt += 1
