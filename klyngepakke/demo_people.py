@@ -45,12 +45,14 @@ def mails(settings: Settings, order_id: str, kind: str) -> list[EmailMessage]:
 
 def mail_links(settings: Settings, order_id: str, kind: str, path: str) -> list[str]:
     """The links under ``path`` in the ``kind`` mails this order sent (as people see them)."""
-    found = []
-    for message in mails(settings, order_id, kind):
-        part = message.get_body(("plain",))
-        text = part.get_content() if part is not None else ""
-        found += re.findall(rf"https?://\S+{path}\S+", text)
-    return found
+    return [link for message in mails(settings, order_id, kind) for link in _links(message, path)]
+
+
+def _links(message: EmailMessage, path: str) -> list[str]:
+    """The links under ``path`` in one mail's text, as its reader sees them."""
+    part = message.get_body(("plain",))
+    text = part.get_content() if part is not None else ""
+    return re.findall(rf"https?://\S+{path}\S+", text)
 
 
 def shown(page: httpx.Response, pattern: str) -> str:
@@ -169,11 +171,8 @@ def unanswered_invitations(
     silent = order.members[-1].email.lower()
     waiting = {}
     for message in mails(settings, order_id, "survey_invitation"):
-        to = str(message.get("To", "")).strip().lower()
-        address = re.search(r"<([^>]+)>", to)
-        to = address.group(1) if address else to
-        part = message.get_body(("plain",))
-        links = re.findall(r"https?://\S+/s/\S+", part.get_content() if part else "")
+        to = message["To"].addresses[0].addr_spec.lower()
+        links = _links(message, "/s/")
         if links and to != silent and to not in answering:
             waiting[to] = links[0]
     return waiting
