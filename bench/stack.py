@@ -58,11 +58,33 @@ class Worker:
         self.log_path = settings.var_dir / f"{name}.log"
         self.log = self.log_path.open("ab")
         self.process: subprocess.Popen[bytes] | None = None
+        self._started_at = 0
 
     def start(self) -> None:
+        self.log.flush()
+        self._started_at = self.log_path.stat().st_size
         self.process = subprocess.Popen(
             self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
+
+    async def ready(self, timeout: float = 180) -> None:
+        """Until this start of the worker has connected and begun polling (its
+        ``worker_started`` line): a loaded machine takes seconds to import and connect, and a
+        kill before that tests nothing but the import."""
+        assert self.process is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            with self.log_path.open("rb") as log:
+                log.seek(self._started_at)
+                if b"worker_started" in log.read():
+                    return
+            if self.process.poll() is not None:
+                code = self.process.returncode
+                raise RuntimeError(f"the worker exited ({code}); see {self.log_path}")
+            if loop.time() > deadline:
+                raise RuntimeError(f"the worker did not start within {timeout:g} s")
+            await asyncio.sleep(0.1)
 
     def kill(self) -> None:
         assert self.process is not None

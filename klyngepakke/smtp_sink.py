@@ -6,6 +6,7 @@ Duplicates are kept as separate files on purpose, so a test or the chaos run can
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -33,7 +34,12 @@ class _SaveToFolder:
         kind = str(message.get("X-Klyngepakke-Mail", "mail"))
         with self._lock:
             number = next(self._numbers)
-        (self.folder / f"{number:05d}-{kind}.eml").write_bytes(data)
+        # Written aside and renamed: a reader polling the folder (a test, the demo's people)
+        # sees a whole message or none, never one cut off before its headers end.
+        final = self.folder / f"{number:05d}-{kind}.eml"
+        partial = final.with_suffix(".partial")
+        partial.write_bytes(data)
+        os.replace(partial, final)
         return "250 Message accepted for delivery"
 
 

@@ -12,12 +12,14 @@ pytestmark = pytest.mark.slow
 
 async def test_orders_survive_worker_kills_and_a_server_restart(tmp_path):
     summary = await run_chaos(
-        # What the run says (a demo that gave up, a failed workflow) shows when it fails.
+        # Everything the run and its people say (each member's answer, each kill, a demo that
+        # gave up) shows when it fails: a red CI run carries its own diagnosis.
         orders=2,
         kills=4,
         seconds_per_day=0.5,
         var=tmp_path / "var",
         say=print,
+        verbose=True,
     )
     print(summary.table())
     assert summary.worker_kills == 4 and summary.server_restarts == 1
