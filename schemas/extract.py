@@ -7,6 +7,7 @@ provider number, stable for that order and its follow-up meeting so rounds can b
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from string import ascii_uppercase
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -125,6 +126,10 @@ def anonymise(extract: JobcenterExtract, order_key: str, practices: list[str]) -
 
 # The largest extract file a job centre may upload (the template with 71 practices is 12 KB).
 MAX_BYTES = 2 * 1024 * 1024
+# A file and its correction a few minutes later make one new version of the documents (and one
+# mail), not one each: after an upload the order waits this long of the order's clock for
+# another before it renders.
+UPLOAD_QUIET = timedelta(minutes=10)
 
 
 class SkippedRow(BaseModel):

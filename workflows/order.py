@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         SurveyReminderSent,
         SurveyResultsImported,
     )
+    from schemas.extract import UPLOAD_QUIET
     from schemas.follow_up import FollowUpInput, FollowUpStatus, follow_up_id
     from schemas.order import ContactBy, OrderRequest
     from schemas.state import OrderState, OrderStatus
@@ -363,12 +364,31 @@ class OrderWorkflow(OrderRequests, OrderSteps):
                     "practice_label", "practice_label", "members", practice_labels=True
                 )
             if self._newer_extract():
+                # Orders that took uploads before this rendered each one at once.
+                if workflow.patched("coalesce-extract-uploads"):
+                    await self._until_uploads_pause()
                 await self._deliver_documents(
                     "coordinator",
                     "jobcenter",
                     why=f"Jobcenterets datatræk (version {self._state.extract_version}) er"
                     " kommet med.",
                 )
+
+    async def _until_uploads_pause(self) -> None:
+        """Until no new extract has come for UPLOAD_QUIET: five files in two minutes make one
+        new version of the documents."""
+        while await self._another_upload_soon():
+            pass
+
+    async def _another_upload_soon(self) -> bool:
+        """Whether another extract comes within UPLOAD_QUIET (never past the meeting)."""
+        seen = self._state.extract_version
+        pause_ends = min(self._now() + UPLOAD_QUIET, self._timeline.meeting)
+        return await self._wait_until(
+            lambda: pause_ends,
+            lambda: self._state.extract_version != seen,
+            "Venter på flere filer",
+        )
 
     def _newer_extract(self) -> bool:
         """An extract the delivered documents do not show yet."""

@@ -146,6 +146,20 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         assert "Ikke oplyst af jobcenteret" in _package_text(third.path)
         assert len(h.mails("practice_label")) == 3  # told once, not per version
 
+        # Three files in quick succession (a correction, and a correction of that) make one
+        # new version of the documents and one mail, showing the last file.
+        delivered = len(h.mails("artifacts_delivered"))
+        for received in ("17", "18", "19"):
+            again = factories.extract_csv([("012345", "LÆ 265", received, "16", "9")])
+            await h.submit_extract(order_id, again, "rettet.csv", "jobcenter (upload-side)")
+        await h.sleep(timedelta(hours=2))
+        status = await h.status(order_id)
+        decks = sorted(a.version for a in status.artifacts if a.kind == "deck")
+        assert decks == [1, 2, 3, 4]
+        news = h.mails("artifacts_delivered")[delivered:]
+        assert len(news) == 2  # the coordinator and the job centre, once each
+        assert "datatræk (version 5) er kommet med" in news[0].get_body().get_content()
+
         await h.sleep_until(order.meeting.start)
         await h.orders.meeting_record(
             order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
