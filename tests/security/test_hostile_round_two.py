@@ -311,6 +311,35 @@ def test_https_pages_ask_for_https_only_and_a_wrong_method_says_which_is_right(t
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET"
 
 
+async def test_a_request_the_server_cannot_parse_gets_the_security_headers_too():
+    """uvicorn answers a malformed request itself, before any app: as guarded as a page."""
+    from tests.conftest import free_port
+    from web.server import _serve
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        raise AssertionError("a request nobody can parse never reaches the app")
+
+    port = free_port()
+    server = _serve(app, "127.0.0.1", port)  # type: ignore[arg-type]
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            await asyncio.sleep(0.02)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        answer = (await reader.read()).decode()
+        writer.close()
+    finally:
+        server.should_exit = True
+        await serving
+    head, _, body = answer.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 400")
+    assert "x-content-type-options: nosniff" in head.lower()
+    assert "content-security-policy: default-src 'none'" in head.lower()
+    assert "ugyldig HTTP" in body
+
+
 def test_the_dev_stacks_servers_die_with_it():
     """A SIGKILL of `klyngepakke dev` leaves no Temporal server (or provider) holding ports."""
     import os
