@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from schemas.extract import ExtractRow, JobcenterExtract, anonymise
@@ -249,6 +251,31 @@ def test_a_link_has_exactly_one_spelling():
         assert signer.verify(token, purpose) == ("round-1", 1)
         for other in spellings:
             assert signer.verify(other, purpose) is None, repr(other)
+
+
+_SIGNER = LinkSigner(b"a test secret of enough length!!")
+_TOKEN = _SIGNER.sign("round-1", 3, SURVEY)
+
+
+@given(
+    position=st.integers(min_value=0, max_value=len(_TOKEN)),
+    cut=st.integers(min_value=0, max_value=3),
+    insert=st.text(max_size=3),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_other_spelling_of_a_link_is_not_that_link(position, cut, insert):
+    """The spellings found by hand above, and every other edit of a genuine token."""
+    other = _TOKEN[:position] + insert + _TOKEN[position + cut :]
+    assume(other != _TOKEN)
+    assert _SIGNER.verify(other, SURVEY) is None, repr(other)
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_no_text_we_write_into_a_cell_starts_a_formula(text):
+    written = neutral(text)
+    assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert written.removeprefix("'") == text or written == text
 
 
 def test_forwarded_addresses_are_believed_only_from_a_named_proxy():
