@@ -27,6 +27,9 @@ class ExtractCheckRequest(BaseModel):
     order_id: str = Field(description="Whose practice labels; a follow-up passes its order's")
     upload: ArtifactRef = Field(description="The file as uploaded, in the upload store")
     practices: list[str] = Field(description="The cluster's provider numbers")
+    certificate_types: list[str] = Field(
+        default_factory=list, description="The package's certificate types; empty: any"
+    )
 
 
 class ExtractCheckResult(BaseModel):
@@ -75,7 +78,9 @@ class ExtractActivities:
     def check_extract(self, request: ExtractCheckRequest) -> ExtractCheckResult:
         data = self.uploads.read(request.upload)
         try:
-            parsed = parse_extract(data, request.upload.name, request.practices)
+            parsed = parse_extract(
+                data, request.upload.name, request.practices, request.certificate_types
+            )
         except (DomainError, DomainErrors) as exc:
             lines = problem_lines(exc)
             log.info("extract_rejected", problems=len(lines))

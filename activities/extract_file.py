@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -141,7 +142,7 @@ def _number_text(series: pd.Series[str]) -> pd.Series[str]:
     return cleaned.str.replace(",", ".", regex=False)
 
 
-def _problems(frame: pd.DataFrame, practices: set[str]) -> list[DomainError]:
+def _problems(frame: pd.DataFrame, practices: set[str], types: set[str]) -> list[DomainError]:
     """Every problem, in the order a person reads the file: by row, then by column."""
     found: list[tuple[int, int, DomainError]] = []
     order = list(COLUMNS)
@@ -165,6 +166,14 @@ def _problems(frame: pd.DataFrame, practices: set[str]) -> list[DomainError]:
             report(row, "certificate_type", "mangler – skriv attesttypen, fx LÆ 265")
         elif len(kind) > 40:
             report(row, "certificate_type", "er for lang – højst 40 tegn, fx LÆ 265")
+        elif types and kind not in types:
+            known = sorted(types, key=lambda t: (len(t), t))
+            report(
+                row,
+                "certificate_type",
+                f"er ikke en attesttype, pakken kender – skriv LÆ-koden ({known[0]} til "
+                f"{known[-1]}), fx LÆ 265",
+            )
     for key in _NUMERIC:
         text = frame[key]
         numbers = frame[f"{key}_value"]
@@ -195,8 +204,11 @@ def _problems(frame: pd.DataFrame, practices: set[str]) -> list[DomainError]:
     return [error for *_, error in sorted(found, key=lambda item: item[:2])]
 
 
-def parse_extract(data: bytes, filename: str, practices: list[str]) -> ParsedExtract:
-    """The extract in ``data``, checked against the cluster's ``practices``. Raises
+def parse_extract(
+    data: bytes, filename: str, practices: list[str], certificate_types: Sequence[str] = ()
+) -> ParsedExtract:
+    """The extract in ``data``, checked against the cluster's ``practices`` and the package's
+    ``certificate_types`` (none: any). Raises
     DomainError/DomainErrors (and nothing else) for anything it cannot accept."""
     if not data.strip():
         raise DomainError(FIELD, "filen er tom – udfyld skabelonen fra mailen og send den igen")
@@ -230,7 +242,7 @@ def parse_extract(data: bytes, filename: str, practices: list[str]) -> ParsedExt
     for key in _NUMERIC:
         frame[key] = frame[key].astype(str)
         frame[f"{key}_value"] = pd.to_numeric(_number_text(frame[key]), errors="coerce")
-    errors = _problems(frame, set(practices))
+    errors = _problems(frame, set(practices), {certificate_type(t) for t in certificate_types})
     if errors:
         raise DomainErrors(errors)
     extract_rows = [

@@ -171,6 +171,10 @@ class Package(BaseModel):
     meeting_documents: list[str] = Field(
         min_length=1, description="Renderer kinds delivered before the meeting"
     )
+    certificate_types: list[str] = Field(
+        default_factory=list,
+        description="The certificate types a job centre's extract may name (empty: any)",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Package:

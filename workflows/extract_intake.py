@@ -25,6 +25,10 @@ class ExtractIntake:
     def _intake_practices(self) -> list[str]:
         raise NotImplementedError
 
+    def _intake_certificate_types(self) -> list[str]:
+        """The package's certificate types (none: any)."""
+        raise NotImplementedError
+
     def _intake_labels_of(self) -> str:
         """The order id the practice labels are drawn for: a follow-up uses its order's."""
         raise NotImplementedError
@@ -46,6 +50,7 @@ class ExtractIntake:
                 order_id=self._intake_labels_of(),
                 upload=cmd.upload,
                 practices=self._intake_practices(),
+                certificate_types=self._intake_certificate_types(),
             ),
             summary="Læs og tjek jobcenterets datatræk",
             start_to_close_timeout=activity_options.EXTRACT_TIMEOUT,

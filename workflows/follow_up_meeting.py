@@ -201,6 +201,9 @@ class FollowUpMeeting(ExtractIntake):
     def _intake_practices(self) -> list[str]:
         return self._inp.order.practices
 
+    def _intake_certificate_types(self) -> list[str]:
+        return self._package.certificate_types if self._package is not None else []
+
     def _intake_labels_of(self) -> str:
         return self._inp.order_id
 

@@ -129,6 +129,9 @@ class OrderSteps(ExtractIntake, OrderBase):
     def _intake_practices(self) -> list[str]:
         return self._order.practices
 
+    def _intake_certificate_types(self) -> list[str]:
+        return self._pkg.certificate_types
+
     def _intake_labels_of(self) -> str:
         return workflow.info().workflow_id
 

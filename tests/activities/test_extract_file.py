@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 import renderers
 from activities.extract_file import parse_extract
+from catalog import Catalog
 from schemas.errors import DomainError, DomainErrors
 from schemas.extract import ExtractRow
 from tests.renderers.test_documents import source
@@ -263,3 +264,25 @@ def test_the_template_lists_each_practice_once_with_validated_cells():
     assert "Modtagne attester" in guide and "Frist" in guide
     # Rendered twice, the same bytes: the template's hash names its version.
     assert data == template.render(template.context(src)).content
+
+
+def test_a_certificate_type_the_package_does_not_know_is_refused_by_row():
+    types = Catalog().package("attester-i-almen-praksis").certificate_types
+    data = (
+        "Ydernr.;LÆ-kode;Antal modtagne attester\n"
+        "012345;læ265;4\n"
+        "012345;LÆ 999;2\n"
+        '067890;=HYPERLINK("http://evil.example","x");1\n'
+    ).encode()
+    with pytest.raises(DomainErrors) as caught:
+        parse_extract(data, "fil.csv", PRACTICES, types)
+    found = [f"{e.field}: {e.message}" for e in caught.value.errors]
+    assert [line.split(":")[0] for line in found] == [
+        "række 3, Attesttype (LÆ-kode)",
+        "række 4, Attesttype (LÆ-kode)",
+    ]
+    assert "er ikke en attesttype, pakken kender" in found[0] and "LÆ 105 til LÆ 295" in found[0]
+    # The known one, however it is written, is read; without a list any name is.
+    good = parse_extract(data.split(b"\n012345;L")[0] + b"\n", "fil.csv", PRACTICES, types)
+    assert [r.certificate_type for r in good.extract.rows] == ["LÆ 265"]
+    assert parse_extract(data, "fil.csv", PRACTICES).rows_read == 3
