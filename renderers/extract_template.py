@@ -4,11 +4,13 @@ filled in, validated number cells, and a sheet that explains each column in Dani
 from __future__ import annotations
 
 import io
+import math
 from typing import ClassVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from renderers.office_zip import normalise
@@ -26,11 +28,27 @@ SPARE_ROWS = 300
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
+# The guide's text column is 90 characters wide; a wrapped line of 11-point text is 15 points.
+_CHARS_PER_LINE = 85
+_POINTS_PER_LINE = 15
+
+
+def _print_on_a4(sheet: Worksheet) -> None:
+    """Printed on A4, as wide as the page and as long as it takes."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.gridLines = sheet.title == SHEET
+
+
 class ExtractTemplateContext(BaseModel):
     cluster: str
     municipality: str
     due: str
     practices: list[str]
+    certificate_types: list[str] = []
     stamp: str
 
 
@@ -49,6 +67,32 @@ def _number_rule(kind: str, title: str, prompt: str) -> DataValidation:
     )
 
 
+def _type_rule(types: list[str]) -> DataValidation:
+    """The package's certificate types as a drop-down (the upload checks the same list)."""
+    prompt = "LÆ-koden, fx LÆ 265. Én række pr. attesttype."
+    if not types:
+        return DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1="40",
+            allow_blank=True,
+            showInputMessage=True,
+            promptTitle="Attesttype",
+            prompt=prompt,
+        )
+    return DataValidation(
+        type="list",
+        formula1='"' + ",".join(types) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Attesttype",
+        error=f"Vælg LÆ-koden på listen ({types[0]} til {types[-1]}).",
+        showInputMessage=True,
+        promptTitle="Attesttype",
+        prompt=prompt,
+    )
+
+
 class ExtractTemplate:
     kind: ClassVar[str] = "extract_template"
 
@@ -58,6 +102,7 @@ class ExtractTemplate:
             municipality=source.order.municipality.name,
             due=date_long(source.timeline.due[Step.JOBCENTER]),
             practices=source.order.practices,
+            certificate_types=source.package.certificate_types,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -84,15 +129,7 @@ class ExtractTemplate:
         decimal = _number_rule(
             "decimal", "Antal dage", "Skriv antal dage, 0 eller derover (decimaler er tilladt)."
         )
-        code = DataValidation(
-            type="textLength",
-            operator="lessThanOrEqual",
-            formula1="40",
-            allow_blank=True,
-            showInputMessage=True,
-            promptTitle="Attesttype",
-            prompt="LÆ-koden, fx LÆ 265. Én række pr. attesttype.",
-        )
+        code = _type_rule(context.certificate_types)
         for rule, cells in (
             (code, f"B2:B{last}"),
             (whole, f"C2:D{last}"),
@@ -136,9 +173,18 @@ class ExtractTemplate:
         for cell in guide[header_row]:
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
-        for row in guide.iter_rows(min_row=2):
+        for number, row in enumerate(guide.iter_rows(min_row=2), start=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            # A wrapped row needs its height written: a spreadsheet that does not measure it on
+            # opening (LibreOffice, and every print) draws the lines on top of the next row.
+            text = str(row[1].value or "")
+            guide.row_dimensions[number].height = _POINTS_PER_LINE * max(
+                1, math.ceil(len(text) / _CHARS_PER_LINE)
+            )
+        for page in (sheet, guide):
+            _print_on_a4(page)
+        sheet.print_title_rows = "1:1"  # the column headings on every printed page
 
         buffer = io.BytesIO()
         book.save(buffer)

@@ -260,8 +260,20 @@ def test_the_template_lists_each_practice_once_with_validated_cells():
     }
     assert rules["C2:D303"] == ("whole", "greaterThanOrEqual", "0")
     assert rules["E2:E303"] == ("decimal", "greaterThanOrEqual", "0")
+    kind, _, allowed = rules["B2:B303"]
+    assert kind == "list" and allowed.strip('"').split(",") == src.package.certificate_types
     guide = [row[0] for row in book["Vejledning"].iter_rows(values_only=True)]
     assert "Modtagne attester" in guide and "Frist" in guide
+    # Printed: A4, one page wide, the headings on every page; every wrapped guide row tall
+    # enough for its lines (LibreOffice drew them on top of each other).
+    for page in (sheet, book["Vejledning"]):
+        assert str(page.page_setup.paperSize) == page.PAPERSIZE_A4
+        assert page.sheet_properties.pageSetUpPr.fitToPage and page.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$1:$1"
+    vejledning = book["Vejledning"]
+    for number, (_label, text) in enumerate(vejledning.iter_rows(values_only=True), start=1):
+        if number > 1 and text and len(text) > 90:
+            assert vejledning.row_dimensions[number].height >= 30, text
     # Rendered twice, the same bytes: the template's hash names its version.
     assert data == template.render(template.context(src)).content
 
