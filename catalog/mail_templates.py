@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
 from markupsafe import Markup
 
+from schemas.agreements import owner_in_sentence
 from schemas.danish_format import date_long, date_short, datetime_long
 from schemas.errors import DomainError
 
@@ -60,6 +61,7 @@ def _environment(folder: Path, autoescape: bool, button: Callable[..., Any]) -> 
         keep_trailing_newline=True,
     )
     env.filters.update(dato=date_long, dato_kort=date_short, dato_tid=datetime_long)
+    env.filters["i_saetning"] = owner_in_sentence
     env.globals["button"] = button
     return env
 

@@ -88,6 +88,14 @@ def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
     )
 
 
+def owner_in_sentence(owner: str) -> str:
+    """An owner as it reads inside a Danish sentence: "med alle praksisser som ansvarlig"
+    (a group is a common noun), a person's or municipality's name as written."""
+    if _key(owner) in CLUSTER + JOBCENTER + PRACTICES:
+        return owner[:1].lower() + owner[1:]
+    return owner
+
+
 def known_owners(order: OrderRequest) -> list[str]:
     """The owners an agreement can have, as the minutes page offers them."""
     names = ["Klyngen", "Jobcenteret", "Alle praksisser", order.coordinator.name]

@@ -7,7 +7,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from schemas.agreements import ReminderKind, check_owners, owners_of, schedule
+from schemas.agreements import (
+    ReminderKind,
+    check_owners,
+    owner_in_sentence,
+    owners_of,
+    schedule,
+)
 from schemas.errors import DomainError
 from schemas.follow_up import follow_up_plan
 from schemas.minutes import Agreement, FollowUpChoices, Minutes, check_minutes
@@ -85,3 +91,11 @@ def test_the_follow_up_timeline_opens_four_weeks_before_and_delivers_a_week_befo
     assert plan.deck.date() == date(2027, 6, 3)
     bare = follow_up_plan(meeting, datetime(2027, 3, 4, 9, tzinfo=COPENHAGEN), False, False)
     assert bare.survey is None and bare.extract_request is None
+
+
+def test_a_group_owner_reads_as_a_common_noun_inside_a_sentence():
+    assert owner_in_sentence("Alle praksisser") == "alle praksisser"
+    assert owner_in_sentence("Jobcenteret") == "jobcenteret"
+    assert owner_in_sentence("Klyngen") == "klyngen"
+    assert owner_in_sentence("Mette Ærø") == "Mette Ærø"
+    assert owner_in_sentence("Aalborg Kommune") == "Aalborg Kommune"

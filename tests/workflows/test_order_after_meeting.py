@@ -122,7 +122,11 @@ async def test_reminders_fall_on_business_days_and_stop_when_done(env, settings,
     assert owners == [["jc"], ["aase", "soren"], ["jens"], ["aase", "soren"], ["jens"]]
     assert "Fast telefontid" in reminders[0]["Subject"]
     assert all("Ny arbejdsgang i hver praksis" in m["Subject"] for m in reminders[1:])
-    assert "Kære Søren Ærø og Åse Øberg" in reminders[1].get_body(("plain",)).get_content()
+    text = reminders[1].get_body(("plain",)).get_content()
+    assert "Kære Søren Ærø og Åse Øberg" in text
+    # A group reads as a common noun inside the sentence; a person keeps their name.
+    assert "med alle praksisser som ansvarlig" in text
+    assert "med Jobcenteret" not in reminders[0].get_body(("plain",)).get_content()
     assert [(a.number, a.state) for a in final.agreements] == [(1, "done"), (2, "overdue")]
     overdue = next(e for e in final.events if e.type == "AgreementOverdue")
     assert _minute(overdue.at) == at_workday_start(monday)
