@@ -36,6 +36,7 @@ class ProgramItem(BaseModel):
     slides: int = Field(ge=0, description="New slides; 0: the item uses the previous ones")
     activity: str
     purpose: str
+    remarks: str = Field(default="", description="Seed 002's remarks for the teachers")
     responsible: Responsible
 
 
@@ -272,6 +273,7 @@ class ProgramRow(BaseModel):
     slides: str
     activity: str
     purpose: str
+    remarks: str = ""
     responsible: str
 
 
@@ -301,6 +303,7 @@ def program_rows(
                 slides=last,
                 activity=item.activity,
                 purpose=item.purpose,
+                remarks=item.remarks,
                 responsible=RESPONSIBLE_DA[item.responsible],
             )
         )

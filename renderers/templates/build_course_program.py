@@ -69,11 +69,25 @@ def build(target: Path = TARGET) -> None:
         strict=True,
     ):
         cell.text = text
+    # An item is never cut in two by a page break.
+    table.rows[-1]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    # Seed 002's remarks to the teachers, under the purpose when the item has any.
+    purpose = row[3]
+    purpose.add_paragraph("{%p if row.remarks %}")
+    remark = purpose.add_paragraph()
+    remark.add_run("Bemærk: ").bold = True
+    remark.add_run("{{ row.remarks }}").italic = True
+    purpose.add_paragraph("{%p endif %}")
     row = table.add_row().cells
     row[0].text = "{%tr endfor %}"
-    for column, width in zip(table.columns, (2.6, 1.6, 6.0, 12.0, 4.4), strict=True):
+    widths = [Cm(w) for w in (3.0, 1.6, 6.0, 11.6, 4.4)]
+    for column, width in zip(table.columns, widths, strict=True):
         for cell in column.cells:
-            cell.width = Cm(width)
+            cell.width = width
+    # LibreOffice lays a table out by its grid, not its cells: the grid gets the widths too.
+    table.autofit = False
+    for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_column.w = width
 
     doc.add_paragraph("{%p if cases %}")
     doc.add_heading("Cases til gruppearbejdet", level=2)

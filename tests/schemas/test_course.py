@@ -147,6 +147,14 @@ def test_the_program_document_reads_back_with_times_from_the_start_and_renumbere
     ]
     assert rows[0][4] == "Repræsentant fra jobcenteret"
     assert rows[7][4] == "Deltagerne"
+    # Each item's purpose, then seed 002's remark to the teachers (LÆ 285 is voluntary now).
+    assert rows[1][3].startswith(DEFINITION.program[1].purpose)
+    assert "Bemærk: Aftalen om LÆ 285 er ændret" in rows[1][3]
+    assert all("Bemærk:" in r[3] for r in rows)
+    # The columns keep their widths in LibreOffice too, which reads the table's grid.
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows[1:])
+    grid = table._tbl.tblGrid.gridCol_lst
+    assert [round(c.w.cm, 1) for c in grid] == [3.0, 1.6, 6.0, 11.6, 4.4]
     # The header repeats on page 2; the program ends with the course, not an instruction.
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
