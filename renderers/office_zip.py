@@ -7,9 +7,12 @@ with those fixed, the same context gives the same sha256.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
+
+from renderers import thumbnail
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _STAMPS = re.compile(
@@ -20,6 +23,7 @@ _STAMPS = re.compile(
 def normalise(data: bytes, stamp: str) -> bytes:
     """Rewrite the package with fixed entry times and ``stamp`` (ISO) as created/modified."""
     source = zipfile.ZipFile(io.BytesIO(data))
+    names = set(source.namelist())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -31,6 +35,8 @@ def normalise(data: bytes, stamp: str) -> bytes:
                 content = _danish(content)
             if info.filename == "xl/styles.xml":
                 content = _fonts_in_schema_order(content)
+            if info.filename == "docProps/thumbnail.jpeg":
+                content = thumbnail.draw(_title(source), "ppt/presentation.xml" in names)
             if info.filename == "docProps/core.xml":
                 content = _STAMPS.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
                 content = re.sub(
@@ -43,6 +49,16 @@ def normalise(data: bytes, stamp: str) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def _title(package: zipfile.ZipFile) -> str:
+    """The document's title (docProps/core.xml), as text."""
+    try:
+        core = package.read("docProps/core.xml")
+    except KeyError:
+        return ""
+    found = re.search(rb"<dc:title>([^<]*)</dc:title>", core)
+    return html.unescape(found.group(1).decode("utf-8")) if found else ""
 
 
 # CT_Font's children in the order the schema (ECMA-376, sml.xsd) requires; openpyxl writes

@@ -198,6 +198,12 @@ def _in_danish(prs: PresentationType) -> None:
 def saved(prs: PresentationType, stamp: str) -> bytes:
     _in_danish(prs)
     prs.core_properties.language = "da-DK"  # what LibreOffice tags the PDF with
+    # Title and author as a file manager, a screen reader and the PDF show them: the first
+    # slide's title; not python-pptx's "generated using python-pptx".
+    first = prs.slides[0].shapes.title if len(prs.slides) else None
+    prs.core_properties.title = first.text_frame.text if first is not None else ""
+    prs.core_properties.author = "KiAP"
+    prs.core_properties.comments = ""
     buffer = io.BytesIO()
     prs.save(buffer)
     return normalise(buffer.getvalue(), stamp)

@@ -187,3 +187,23 @@ def test_the_extract_is_charted_by_label_and_never_by_provider_number():
     assert [series.name for series in per_practice.series] == ["Modtagne attester"]
     for ydernummer in practices:
         assert ydernummer not in xml
+
+
+def test_every_document_carries_its_title_author_and_a_drawn_thumbnail():
+    """What a file manager or mail program shows before the file is opened: the templates'
+    thumbnails were blank and the deck had no title."""
+    from PIL import Image
+
+    src = source()
+    seen = set()
+    for kind in ("deck", "handouts", "practice_sheet", "jobcenter_guide", "comparison_deck"):
+        package = zipfile.ZipFile(io.BytesIO(render(kind, src)))
+        core = package.read("docProps/core.xml").decode()
+        assert "<dc:title/>" not in core and "python-pptx" not in core, kind
+        assert "KiAP</dc:creator>" in core, kind
+        thumbnail = package.read("docProps/thumbnail.jpeg")
+        picture = Image.open(io.BytesIO(thumbnail)).convert("L")
+        dark = sum(picture.histogram()[:128])  # pixels darker than mid-grey: the letters
+        assert dark > 200, f"{kind}: the thumbnail is blank"
+        seen.add(thumbnail)
+    assert len(seen) == 5  # each shows its own title
