@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -34,6 +36,7 @@ from workflows.sandbox import workflow_runner
 from workflows.survey_round import SurveyRound
 
 log = structlog.get_logger(__name__)
+GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow]
 
 
@@ -71,6 +74,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activity_executor=executor,
         workflow_runner=workflow_runner(),
         interceptors=[LogContext()],
+        # A deploy stops a container with SIGTERM and kills it after its grace period (30 s in
+        # docker-compose.yml): running activities get this long to finish before they are
+        # cancelled and retried elsewhere.
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
 
@@ -103,7 +110,18 @@ def main() -> None:
 
     settings = get_settings()
     configure_logging(settings.log_format)
-    asyncio.run(run_worker(settings))
+    asyncio.run(_until_told_to_stop(settings))
+
+
+async def _until_told_to_stop(settings: Settings) -> None:
+    """Run until SIGTERM (a deploy, `docker compose stop`) or SIGINT: then poll no more, let
+    running activities finish and leave with exit code 0, rather than die mid-task."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await run_worker(settings, stop)
+    log.info("worker_stopped", task_queue=settings.task_queue)
 
 
 if __name__ == "__main__":
