@@ -21,7 +21,7 @@ from typing import Any
 
 import aiosmtplib
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from activities.heartbeat import heartbeating_async
 from activities.sent_ledger import SentLedger
@@ -47,6 +47,10 @@ class MailResult(BaseModel):
     message_ids: list[str]
     sent: int
     already_sent: int
+    refused: int = Field(
+        default=0, description="Recipients the mail server refused for good (5xx): not retried"
+    )
+    refusal_code: int | None = Field(default=None, description="The server's code, e.g. 550")
 
 
 def message_id(order_id: str, key: str, email: str) -> str:
@@ -140,7 +144,8 @@ class Delivery:
         pending = [(to, mid) for to, mid in zip(envelopes, ids, strict=True)]
         pending = [(to, mid) for to, mid in pending if not self.ledger.was_sent(mid)]
         skipped = len(envelopes) - len(pending)
-        sent = 0
+        sent = refused = 0
+        code: int | None = None
         if pending:
             async with (
                 heartbeating_async(),
@@ -155,8 +160,34 @@ class Delivery:
             ):
                 for to, mid in pending:
                     data = wire_bytes(build(to, now))
-                    await smtp.sendmail(self.smtp.sender, [p.email for p in to], data)
+                    try:
+                        errors, _ = await smtp.sendmail(
+                            self.smtp.sender, [p.email for p in to], data
+                        )
+                    except aiosmtplib.SMTPRecipientsRefused as refusal:
+                        # Every address of this message refused for good (a mistyped or
+                        # closed mailbox): retrying cannot help, and the others still go.
+                        permanent = [r for r in refusal.recipients if r.code >= 500]
+                        if len(permanent) < len(refusal.recipients):
+                            raise  # a 4xx among them: the server asks to try again later
+                        refused += len(permanent)
+                        code = permanent[0].code if permanent else code
+                        continue
+                    except aiosmtplib.SMTPDataError as refusal:
+                        if refusal.code < 500:
+                            raise
+                        refused += len(to)  # this message refused for good (e.g. too large)
+                        code = refusal.code
+                        continue
                     self.ledger.mark_sent(mid)
                     sent += 1
+                    if errors:  # some addresses of the message refused, the rest accepted
+                        refused += len(errors)
+                        code = next(iter(errors.values())).code
+        if refused:
+            # The code only: the server's text names the address.
+            log.warning("mail_refused", mail=mail, refused=refused, code=code)
         log.info("mail_sent", mail=mail, sent=sent, already_sent=skipped)
-        return MailResult(message_ids=ids, sent=sent, already_sent=skipped)
+        return MailResult(
+            message_ids=ids, sent=sent, already_sent=skipped, refused=refused, refusal_code=code
+        )

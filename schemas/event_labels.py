@@ -6,6 +6,7 @@ The event types stay the engine's English names in the Temporal UI; a consultant
 EVENT_LABELS: dict[str, str] = {
     "OrderPlaced": "Bestillingen er modtaget",
     "MailSent": "Mail sendt",
+    "MailRefused": "Mailserveren afviste en modtager – ret adressen",
     "ConsultationEscalated": "Telefonkonsultationen er ikke holdt til tiden – sendt videre",
     "ConsultationCompleted": "Telefonkonsultationen er holdt",
     "MaterialSent": "Materialet er sendt til koordinatoren",

@@ -41,6 +41,16 @@ class MailSent(_Event):
     message_ids: list[str]
 
 
+class MailRefused(_Event):
+    """The mail server refused some recipients of a mail for good (5xx): a mistyped or closed
+    address. Their message is not retried; the consultant corrects the address."""
+
+    type: Literal["MailRefused"] = "MailRefused"
+    mail: str
+    refused: int
+    code: int | None = Field(description="The server's reply code, e.g. 550")
+
+
 class ConsultationEscalated(_Event):
     type: Literal["ConsultationEscalated"] = "ConsultationEscalated"
 
@@ -246,6 +256,7 @@ class RenderRetried(_Event):
 DomainEvent = Annotated[
     OrderPlaced
     | MailSent
+    | MailRefused
     | ConsultationEscalated
     | ConsultationCompleted
     | MaterialSent

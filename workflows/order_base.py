@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         ChildFailed,
         ChildSignalDropped,
         DomainEvent,
+        MailRefused,
         MailSent,
         RenderFailed,
         Role,
@@ -341,6 +342,12 @@ class OrderBase:
                 message_ids=result.message_ids,
             )
         )
+        if result.refused:
+            self._record(
+                MailRefused(
+                    at=self._now(), mail=mail, refused=result.refused, code=result.refusal_code
+                )
+            )
 
     async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
         """Render ``kinds``; when a render still fails after its retries, the order tells the

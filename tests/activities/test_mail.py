@@ -114,3 +114,44 @@ async def test_a_long_danish_subject_arrives_with_every_space(settings, sink):
             ),
         )
     assert [str(m["Subject"]) for m in sink.messages()] == subjects
+
+
+class _RefusingServer:
+    """An SMTP server that refuses one mailbox for good (550), as a real one does for a
+    mistyped or closed address, and takes the rest."""
+
+    def __init__(self, refused: str) -> None:
+        self.refused = refused
+        self.delivered: list[list[str]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address == self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.delivered.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+async def test_an_address_the_server_refuses_for_good_is_reported_and_the_others_go(settings):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import free_port
+
+    members = factories.make_order(NOW).members
+    server = _RefusingServer(refused=members[1].email)
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        refusing = settings.model_copy(update={"smtp_port": controller.port})
+        result = await ActivityEnvironment().run(mailer(refusing).send_mail, request())
+    finally:
+        controller.stop()
+    # Not retried forever (which stalled the order): the two others are delivered, the
+    # refused one is counted with the server's code, for the order's history.
+    assert (result.sent, result.refused, result.refusal_code) == (2, 1, 550)
+    assert sorted(to for batch in server.delivered for to in batch) == sorted(
+        m.email for m in (members[0], members[2])
+    )
