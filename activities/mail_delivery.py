@@ -8,6 +8,7 @@ already sent and sends only the rest.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 from collections.abc import Callable
@@ -41,6 +42,10 @@ class SmtpSettings(BaseModel):
     start_tls: bool = False
     sender: str = "klynger@kiap.dk"
     sender_name: str = "KiAP – Kvalitet i Almen Praksis"
+
+
+def _wire(build: Build, to: list[Person], now: datetime) -> bytes:
+    return wire_bytes(build(to, now))
 
 
 class MailResult(BaseModel):
@@ -142,7 +147,9 @@ class Delivery:
         now = datetime.now(UTC)
         ids = [message_id(workflow_id, key, to[0].email) for to in envelopes]
         pending = [(to, mid) for to, mid in zip(envelopes, ids, strict=True)]
-        pending = [(to, mid) for to, mid in pending if not self.ledger.was_sent(mid)]
+        pending = await asyncio.to_thread(
+            lambda: [(to, mid) for to, mid in pending if not self.ledger.was_sent(mid)]
+        )
         skipped = len(envelopes) - len(pending)
         sent = refused = 0
         code: int | None = None
@@ -159,7 +166,14 @@ class Delivery:
                 ) as smtp,
             ):
                 for to, mid in pending:
-                    data = wire_bytes(build(to, now))
+                    # Asked again right before each message: an attempt that outlived its
+                    # timeout may still be sending beside this retry.
+                    if await asyncio.to_thread(self.ledger.was_sent, mid):
+                        skipped += 1
+                        continue
+                    # Off the event loop (templates, attachments, SQLite): the heartbeat
+                    # keeps beating while they run.
+                    data = await asyncio.to_thread(_wire, build, to, now)
                     try:
                         errors, _ = await smtp.sendmail(
                             self.smtp.sender, [p.email for p in to], data
@@ -179,7 +193,7 @@ class Delivery:
                         refused += len(to)  # this message refused for good (e.g. too large)
                         code = refusal.code
                         continue
-                    self.ledger.mark_sent(mid)
+                    await asyncio.to_thread(self.ledger.mark_sent, mid)
                     sent += 1
                     if errors:  # some addresses of the message refused, the rest accepted
                         refused += len(errors)

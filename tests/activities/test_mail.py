@@ -155,3 +155,30 @@ async def test_an_address_the_server_refuses_for_good_is_reported_and_the_others
     assert sorted(to for batch in server.delivered for to in batch) == sorted(
         m.email for m in (members[0], members[2])
     )
+
+
+async def test_a_message_another_attempt_sent_meanwhile_is_not_sent_again(settings, sink):
+    """An attempt that outlived its timeout runs beside its retry: the ledger is asked right
+    before each message, not once when the attempt begins."""
+    from email.message import EmailMessage
+
+    from activities.mail_delivery import message_id
+
+    first, second = factories.make_order(NOW).members[:2]
+    sending = delivery(settings)
+    overlapping = message_id("o-1", "k", second.email)
+
+    def build(to, now):  # type: ignore[no-untyped-def]
+        if to[0] == first:
+            sending.ledger.mark_sent(overlapping)  # the other attempt got there first
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "kiap@example.dk", to[0].email, "x"
+        message["Message-ID"] = message_id("o-1", "k", to[0].email)
+        message.set_content("x")
+        return message
+
+    result = await ActivityEnvironment().run(
+        sending.deliver, "o-1", "k", "test", [[first], [second]], build
+    )
+    assert (result.sent, result.already_sent) == (1, 1)
+    assert [m["To"] for m in sink.messages()] == [first.email]
