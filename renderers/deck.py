@@ -28,6 +28,7 @@ from renderers.slides import (
     house_style,
     new_presentation,
     notes,
+    pale,
     saved,
     text_box,
     title_only,
@@ -297,6 +298,7 @@ class Deck:
                     [f"Vi fortsætter kl. {block.resume_at}."],
                     size=28,
                 )
+                pale(slide)
                 notes(
                     slide,
                     "Hold pausen; start igen til tiden."
@@ -361,6 +363,7 @@ class Deck:
             [f"{item.time}  {item.title}" for item in block.items],
             size=22,
         )
+        pale(slide)  # a divider: the meeting moves on to the next block
         said = f"{block.title}, {block.time}. Punkterne og deres tid står på siden."
         notes(slide, said + (f" {VIRTUAL}" if ctx.virtual else ""))
 

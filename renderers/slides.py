@@ -4,13 +4,18 @@ speaker notes with the facilitator's guidance, and reproducible saving."""
 from __future__ import annotations
 
 import io
+import re
+from typing import Any
 
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
@@ -161,9 +166,64 @@ def valid_axis_ids(chart: Chart) -> None:
         element.set("val", str(abs(int(element.get("val")))))
 
 
+# KiAP-neutral house colours: a dark blue for titles and bars, a warm contrast for a second
+# series, a pale blue for dividers and table stripes.
+BLUE = RGBColor(0x1F, 0x4E, 0x79)
+PALE = RGBColor(0xDD, 0xEB, 0xF7)
+_THEME = {"accent1": "1F4E79", "accent2": "E07B39", "accent3": "7F9F3F", "accent4": "8064A2"}
+# The default template's layouts by what this project uses them for.
+LAYOUT_NAMES = {0: "Forside", 1: "Punkter", 2: "Blok", 5: "Diagram eller tabel", 6: "Tom"}
+
+
+def pale(slide: Slide) -> None:
+    """The house's pale blue behind a slide that marks a turn: a block's divider, the pause."""
+    slide.background.fill.solid()
+    slide.background.fill.fore_color.rgb = PALE
+
+
+def _band(prs: PresentationType) -> Any:
+    """The blue band as a shape element for the master (python-pptx adds shapes to slides
+    only: it is drawn on a scratch slide, moved, and the slide dropped)."""
+    scratch = prs.slides.add_slide(prs.slide_layouts[6])
+    band = scratch.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, prs.slide_width, Inches(0.12))
+    band.fill.solid()
+    band.fill.fore_color.rgb = BLUE
+    band.line.fill.background()
+    band.shadow.inherit = False
+    band.element.nvSpPr.cNvPr.set("id", "1000")
+    band.element.nvSpPr.cNvPr.set("name", "Husets bånd")
+    element = band.element
+    listed = prs.slides._sldIdLst
+    entry = listed[-1]
+    prs.part.drop_rel(entry.rId)
+    listed.remove(entry)
+    return element
+
+
 def new_presentation() -> PresentationType:
+    """A 16:9 presentation on the project's own master: the house colours in the theme (so
+    charts and tables take them), dark-blue titles, a blue band across the top of every slide,
+    the layouts named for what they hold."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+    master = prs.slide_master
+    master.shapes._spTree.insert(2, _band(prs))
+    titles = master.element.find(qn("p:txStyles")).find(qn("p:titleStyle"))
+    for colour in titles.iter(qn("a:schemeClr")):
+        colour.set("val", "tx2")
+    theme_part = next(
+        rel.target_part for rel in master.part.rels.values() if rel.reltype == RT.THEME
+    )
+    theme = theme_part.blob
+    for name, value in {**_THEME, "dk2": "1F4E79"}.items():
+        theme = re.sub(
+            rf"(<a:{name}>)<a:srgbClr val=\"[0-9A-Fa-f]{{6}}\"/>".encode(),
+            rf'\g<1><a:srgbClr val="{value}"/>'.encode(),
+            theme,
+        )
+    theme_part._blob = theme
+    for index, name in LAYOUT_NAMES.items():
+        prs.slide_layouts[index].element.cSld.set("name", name)
     return prs
 
 

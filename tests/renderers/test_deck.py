@@ -145,3 +145,29 @@ def test_the_follow_up_deck_shows_both_rounds_side_by_side_per_closed_question()
     for chart, question in zip(charts, closed, strict=True):
         assert [s.name for s in chart.series] == ["1. runde", "2. runde"]
         assert list(chart.series[1].values) == [o.share for o in question.options]
+
+
+def test_the_deck_is_on_the_projects_own_master():
+    """The house style lives in the master and theme, so every slide, chart and table takes
+    it: dark-blue titles, a blue band, the house colours in charts, named layouts, pale-blue
+    dividers and pause."""
+    prs = deck()
+    master = prs.slide_master
+    assert any(s.name == "Husets bånd" for s in master.shapes)
+    theme = next(
+        r.target_part.blob for r in master.part.rels.values() if r.reltype.endswith("/theme")
+    )
+    assert b'<a:accent1><a:srgbClr val="1F4E79"/>' in theme
+    assert b'<a:dk2><a:srgbClr val="1F4E79"/>' in theme
+    assert [prs.slide_layouts[i].name for i in (0, 1, 5)] == [
+        "Forside",
+        "Punkter",
+        "Diagram eller tabel",
+    ]
+    pale = [
+        s.shapes.title.text_frame.text
+        for s in prs.slides
+        if s.element.cSld.bg is not None and s.shapes.title is not None
+    ]
+    assert pale and all(t.startswith(("Blok ", "Pause")) for t in pale)
+    assert sum(t.startswith("Blok ") for t in pale) == 3
