@@ -35,7 +35,7 @@ from renderers.slides import (
     title_slide,
     valid_axis_ids,
 )
-from renderers.text import clean_text
+from renderers.text import clean_text, grouped_answers
 from schemas.catalog import QuestionType, SlideKind
 from schemas.danish_format import clock, date_long, percent
 from schemas.documents import DocumentSource
@@ -186,7 +186,7 @@ def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, note: str
 
 
 def _free_text_slides(prs: PresentationType, result: QuestionResult, note: str) -> None:
-    texts = result.free_texts or ["Ingen skrev et svar på dette spørgsmål."]
+    texts = grouped_answers(result.free_texts) or ["Ingen skrev et svar på dette spørgsmål."]
     chunks = [
         texts[i : i + FREE_TEXTS_PER_SLIDE] for i in range(0, len(texts), FREE_TEXTS_PER_SLIDE)
     ]

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from renderers.docx_page import DOCX, new_page, to_bytes
 from renderers.registry import RenderedDocument, register
-from renderers.text import clean_text
+from renderers.text import clean_text, grouped_answers
 from schemas.catalog import QuestionType
 from schemas.danish_format import date_long, percent
 from schemas.documents import DocumentSource
@@ -63,11 +63,12 @@ class Handouts:
             for number, result in enumerate(ctx.survey.questions, start=1):
                 doc.add_heading(f"{number}. {result.text}", level=2)
                 if result.type == QuestionType.FREE_TEXT:
-                    shown = result.free_texts[:MAX_FREE_TEXTS]
+                    answers = grouped_answers(result.free_texts)
+                    shown = answers[:MAX_FREE_TEXTS]
                     for text in shown:
                         doc.add_paragraph(text[:200], style="List Bullet")
-                    if len(result.free_texts) > len(shown):
-                        doc.add_paragraph(f"… og {len(result.free_texts) - len(shown)} svar mere.")
+                    if len(answers) > len(shown):
+                        doc.add_paragraph(f"… og {len(answers) - len(shown)} andre svar.")
                     if not result.free_texts:
                         doc.add_paragraph("Ingen skrev et svar.")
                     continue

@@ -10,7 +10,7 @@ from typing import Any
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
@@ -137,15 +137,21 @@ def bar_chart(
     chart.has_title = False  # the slide's title says what the chart shows
     chart.has_legend = len(series) > 1
     if chart.has_legend:
+        # Below the plot: at the side it took a fifth of the width from the bars.
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(14)
     plot = chart.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = number_format
-    plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(12)
-    chart.category_axis.tick_labels.font.size = Pt(13)
-    chart.value_axis.has_major_gridlines = False
+    # A figure on every bar while they fit (a large cluster's 24 practices in two series
+    # printed figures on top of each other); beyond that the gridlines give the scale.
+    crowded = len(categories) * len(series) > MAX_LABELLED_BARS
+    plot.has_data_labels = not crowded
+    if not crowded:
+        plot.data_labels.number_format = number_format
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.font.size = Pt(12)
+    chart.category_axis.tick_labels.font.size = Pt(13 if len(categories) <= 12 else 10)
+    chart.value_axis.has_major_gridlines = crowded
     chart.value_axis.tick_labels.font.size = Pt(12)
     if axis_title:
         chart.value_axis.has_title = True
@@ -166,6 +172,8 @@ def valid_axis_ids(chart: Chart) -> None:
         element.set("val", str(abs(int(element.get("val")))))
 
 
+# More bars than this and their figures overlap on a 16:9 slide.
+MAX_LABELLED_BARS = 24
 # KiAP-neutral house colours: a dark blue for titles and bars, a warm contrast for a second
 # series, a pale blue for dividers and table stripes.
 BLUE = RGBColor(0x1F, 0x4E, 0x79)

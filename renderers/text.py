@@ -17,3 +17,19 @@ def clean_text(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_text(v) for v in value]
     return value
+
+
+def grouped_answers(texts: list[str]) -> list[str]:
+    """Free-text answers as the meeting reads them: the same answer once, with how many gave
+    it ("Fast kontaktperson (24 svar)"), the most given first, otherwise in the order given
+    (a large cluster's 71 answers filled seven slides with repeats)."""
+    counts: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    for text in texts:
+        key = " ".join(text.split()).casefold().rstrip(".!")
+        counts[key] = counts.get(key, 0) + 1
+        spelling.setdefault(key, text.strip())
+    ordered = sorted(counts, key=lambda key: -counts[key])  # stable: ties keep their order
+    return [
+        spelling[key] + (f" ({counts[key]} svar)" if counts[key] > 1 else "") for key in ordered
+    ]

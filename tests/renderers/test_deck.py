@@ -171,3 +171,44 @@ def test_the_deck_is_on_the_projects_own_master():
     ]
     assert pale and all(t.startswith(("Blok ", "Pause")) for t in pale)
     assert sum(t.startswith("Blok ") for t in pale) == 3
+
+
+def test_the_same_free_text_answer_is_shown_once_with_its_count():
+    from renderers.text import grouped_answers
+
+    given = ["Fast kontaktperson", "Hurtigt svar", "fast kontaktperson.", "Fast  kontaktperson"]
+    assert grouped_answers([*given, "Klare spørgsmål", "Hurtigt svar"]) == [
+        "Fast kontaktperson (3 svar)",
+        "Hurtigt svar (2 svar)",
+        "Klare spørgsmål",
+    ]
+    assert grouped_answers([]) == []
+
+
+def test_a_large_clusters_charts_do_not_print_figures_on_top_of_each_other():
+    """71 doctors in 24 practices: 48 bars in the extract's chart. Their figures overlapped;
+    past 24 bars the gridlines give the scale and the legend sits below the plot."""
+    from pptx.enum.chart import XL_LEGEND_POSITION
+
+    from bench.render import largest_cluster
+
+    def extract_chart(prs):  # type: ignore[no-untyped-def]
+        slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Attester fra"))
+        return next(sh.chart for sh in slide.shapes if sh.has_chart)
+
+    large = extract_chart(Presentation(io.BytesIO(render("deck", largest_cluster()))))
+    assert not large.plots[0].has_data_labels and large.value_axis.has_major_gridlines
+    assert large.legend.position == XL_LEGEND_POSITION.BOTTOM
+    small = extract_chart(Presentation(io.BytesIO(render("deck", _with_small_extract()))))
+    assert small.plots[0].has_data_labels  # two practices: each bar carries its figure
+
+
+def _with_small_extract():
+    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+
+    rows = [
+        ExtractRow(ydernummer="012345", certificate_type="LÆ 265", received=12, requests=14),
+        ExtractRow(ydernummer="067890", certificate_type="LÆ 265", received=9, requests=10),
+    ]
+    extract = anonymise(JobcenterExtract(rows=rows), "o-1", ["012345", "067890"])
+    return source(extract=extract)
