@@ -172,3 +172,14 @@ def test_the_backend_failing_is_not_a_stack_trace(survey, client):
     page = client.post(link(), data=GOOD)
     assert page.status_code == 503 and "ikke gemt" in page.text
     assert "secret" not in page.text and "Traceback" not in page.text
+    assert page.headers["Retry-After"] == "30"
+    # Opening the form sent nothing: the page does not say an answer was lost.
+    survey.survey_form = broken  # type: ignore[method-assign]
+    opened = client.get(link())
+    assert opened.status_code == 503 and "Prøv igen om et øjeblik" in opened.text
+    assert "ikke gemt" not in opened.text and opened.headers["Retry-After"] == "30"
+
+
+def test_the_api_description_is_not_published(client):
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        assert client.get(path).status_code == 404, path
