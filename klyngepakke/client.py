@@ -43,7 +43,7 @@ from schemas.commands import (
     StepAccepted,
     SurveyImport,
 )
-from schemas.errors import DomainError
+from schemas.errors import ROUND_CLOSED, DomainError
 from schemas.follow_up import FollowUpStatus, follow_up_id
 from schemas.order import OrderRequest, default_order_id
 from schemas.overview import CoordinatorView, OrderOverview
@@ -61,10 +61,13 @@ PAGE_QUERY_TIMEOUT = timedelta(seconds=15)
 
 
 class StepRejected(Exception):
-    """The order refused an Update; ``message`` is the Danish reason to show."""
+    """The order refused an Update; ``message`` is the Danish reason to show, ``closed``
+    whether it was refused because the survey round has closed (the form's 410 page): told
+    by the refusal's type, never by the words of its message."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, closed: bool = False) -> None:
         self.message = message
+        self.closed = closed
         super().__init__(message)
 
 
@@ -294,7 +297,7 @@ class OrdersClient:
         except WorkflowUpdateFailedError as exc:
             cause = exc.cause
             if isinstance(cause, ApplicationError):
-                raise StepRejected(cause.message) from None
+                raise StepRejected(cause.message, closed=cause.type == ROUND_CLOSED) from None
             raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
 
     async def _update(
@@ -425,7 +428,7 @@ class OrdersClient:
             return await self._execute_update(workflow_id, name, *args)
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise StepRejected(gone) from None
+                raise StepRejected(gone, closed=True) from None
             raise
 
     async def survey_edit(self, order_id: str, template: SurveyTemplate) -> StepAccepted:

@@ -81,3 +81,8 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> DomainError
             message = _MESSAGES.get(kind, err["msg"])
         errors.append(DomainError(field, message))
     return DomainErrors(errors)
+
+
+# The type of the refusal an answer gets once its survey round has closed: the pages tell it
+# by this, not by the words of the Danish message.
+ROUND_CLOSED = "RoundClosed"

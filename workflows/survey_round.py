@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.survey_results import AggregateRequest, aggregate_answers
     from schemas.catalog import SurveyTemplate
     from schemas.commands import StepAccepted
-    from schemas.errors import DomainError, DomainErrors
+    from schemas.errors import ROUND_CLOSED, DomainError, DomainErrors
     from schemas.order import OrderRequest
     from schemas.survey import SurveyResponse, check_response
     from schemas.survey_round import (
@@ -39,8 +39,8 @@ def round_id(order_id: str, number: int) -> str:
     return f"{order_id}--spoergeskema-{number}"
 
 
-def _refuse(message: str) -> ApplicationError:
-    return ApplicationError(message, type="StepRefused", non_retryable=True)
+def _refuse(message: str, kind: str = "StepRefused") -> ApplicationError:
+    return ApplicationError(message, type=kind, non_retryable=True)
 
 
 @workflow.defn
@@ -136,7 +136,7 @@ class SurveyRound:
         if not self._dispatched:
             raise _refuse("Spørgeskemaet er ikke sendt ud endnu.")
         if self._closed or self._close_requested:
-            raise _refuse("Spørgeskemaet er lukket.")
+            raise _refuse("Spørgeskemaet er lukket.", ROUND_CLOSED)
         if not 0 <= submission.member < len(self._members) or submission.member in self._left:
             raise _refuse("Linket passer ikke til denne runde.")
         try:

@@ -49,7 +49,7 @@ class FakeRound:
         self, workflow_id: str, member: int, response: SurveyResponse
     ) -> StepAccepted:
         if not self.open:
-            raise StepRejected("Spørgeskemaet er lukket.")
+            raise StepRejected("Spørgeskemaet er lukket.", closed=True)
         self.answers[member] = response
         return StepAccepted(
             message="Tak for dit svar. Du kan ændre det, indtil spørgeskemaet lukker."

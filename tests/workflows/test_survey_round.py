@@ -78,8 +78,9 @@ async def test_reminders_go_only_to_members_who_have_not_answered(env, settings,
         status = await h.status(order_id)
         assert status.survey is not None and status.survey.answered == 2
         assert next(s.state for s in status.steps if s.name == Step.SURVEY) == "done"
-        with pytest.raises(StepRejected, match="lukket"):
+        with pytest.raises(StepRejected, match="lukket") as refused:
             await h.orders.survey_answer(rid, 2, answer)
+        assert refused.value.closed  # the form shows its "closed" page (410) by this
         await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
         await save_history(env, rid, "survey_round_reminders")

@@ -124,7 +124,7 @@ async def submit(request: Request, link: MemberLink, backend: Backend, pages: Pa
     try:
         accepted = await backend.survey_answer(link.target, link.number, response)
     except StepRejected as exc:
-        if "lukket" in exc.message:
+        if exc.closed:
             return closed(request, pages)
         return pages.message(request, 422, "Svaret blev ikke gemt", exc.message)
     return pages.message(request, 200, "Tak for dit svar", accepted.message)
