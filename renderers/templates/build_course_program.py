@@ -15,6 +15,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
+from renderers.templates.table_widths import fixed_widths
+
 TARGET = Path(__file__).with_name("course_program.docx")
 KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
 
@@ -80,14 +82,7 @@ def build(target: Path = TARGET) -> None:
     purpose.add_paragraph("{%p endif %}")
     row = table.add_row().cells
     row[0].text = "{%tr endfor %}"
-    widths = [Cm(w) for w in (3.0, 1.6, 6.0, 11.6, 4.4)]
-    for column, width in zip(table.columns, widths, strict=True):
-        for cell in column.cells:
-            cell.width = width
-    # LibreOffice lays a table out by its grid, not its cells: the grid gets the widths too.
-    table.autofit = False
-    for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        grid_column.w = width
+    fixed_widths(table, (3.0, 1.6, 6.0, 11.6, 4.4))
 
     doc.add_paragraph("{%p if cases %}")
     doc.add_heading("Cases til gruppearbejdet", level=2)

@@ -12,6 +12,8 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
+from renderers.templates.table_widths import fixed_widths
+
 TARGET = Path(__file__).with_name("jobcenter_guide.docx")
 KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
 
@@ -54,6 +56,7 @@ def build(target: Path = TARGET) -> None:
         cells = table.add_row().cells
         cells[0].text = label
         cells[1].text = value
+    fixed_widths(table, (6.5, 10.5))
 
     doc.add_heading("Jobcenterets rolle", level=2)
     doc.add_paragraph(
@@ -141,6 +144,7 @@ def build(target: Path = TARGET) -> None:
     row[2].text = "{{ item.responsible }}"
     row = program.add_row().cells
     row[0].text = "{%tr endfor %}"
+    fixed_widths(program, (3.5, 9.0, 4.5))
 
     doc.add_heading("Klyngens ønsker", level=2)
     for line in (

@@ -207,3 +207,11 @@ def test_every_document_carries_its_title_author_and_a_drawn_thumbnail():
         assert dark > 200, f"{kind}: the thumbnail is blank"
         seen.add(thumbnail)
     assert len(seen) == 5  # each shows its own title
+
+
+def test_the_guides_tables_keep_their_column_widths_in_libreoffice():
+    """LibreOffice lays a table out by its grid: equal columns wrapped every program item."""
+    guide = Document(io.BytesIO(render("jobcenter_guide", source())))
+    practical, program = guide.tables
+    assert [round(c.w.cm, 1) for c in practical._tbl.tblGrid.gridCol_lst] == [6.5, 10.5]
+    assert [round(c.w.cm, 1) for c in program._tbl.tblGrid.gridCol_lst] == [3.5, 9.0, 4.5]
