@@ -8,10 +8,11 @@ from docx import Document
 from docx.document import Document as DocumentType
 from docx.shared import Cm, Pt, RGBColor
 
+from renderers.house_colours import BLUE
 from renderers.office_zip import normalise
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
+KIAP_BLUE = RGBColor.from_string(BLUE)
 
 
 def new_page(title: str, subtitle: str) -> DocumentType:

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
+from renderers.house_colours import PALE
 from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument, register
 from schemas.danish_format import date_long
@@ -25,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "Datatræk"
 # Room below the pre-filled rows for practices with several certificate types.
 SPARE_ROWS = 300
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FILL = PatternFill("solid", fgColor=PALE)
 
 
 # The guide's text column is 90 characters wide; a wrapped line of 11-point text is 15 points.
@@ -33,14 +34,15 @@ _CHARS_PER_LINE = 85
 _POINTS_PER_LINE = 15
 
 
-def _print_on_a4(sheet: Worksheet) -> None:
-    """Printed on A4, as wide as the page and as long as it takes."""
+def _print_on_a4(sheet: Worksheet, grid: bool) -> None:
+    """Printed on A4, as wide as the page and as long as it takes (with the cells' grid where
+    there are cells to fill in)."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.print_options.gridLines = sheet.title == SHEET
+    sheet.print_options.gridLines = grid
 
 
 class ExtractTemplateContext(BaseModel):
@@ -182,8 +184,8 @@ class ExtractTemplate:
             guide.row_dimensions[number].height = _POINTS_PER_LINE * max(
                 1, math.ceil(len(text) / _CHARS_PER_LINE)
             )
-        for page in (sheet, guide):
-            _print_on_a4(page)
+        _print_on_a4(sheet, grid=True)
+        _print_on_a4(guide, grid=False)
         sheet.print_title_rows = "1:1"  # the column headings on every printed page
 
         buffer = io.BytesIO()

@@ -20,6 +20,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from renderers import house_colours as colours
 from renderers.chart_data import TextOnlyChartData
 from renderers.office_zip import normalise
 
@@ -174,11 +175,16 @@ def valid_axis_ids(chart: Chart) -> None:
 
 # More bars than this and their figures overlap on a 16:9 slide.
 MAX_LABELLED_BARS = 24
-# KiAP-neutral house colours: a dark blue for titles and bars, a warm contrast for a second
-# series, a pale blue for dividers and table stripes.
-BLUE = RGBColor(0x1F, 0x4E, 0x79)
-PALE = RGBColor(0xDD, 0xEB, 0xF7)
-_THEME = {"accent1": "1F4E79", "accent2": "E07B39", "accent3": "7F9F3F", "accent4": "8064A2"}
+BLUE = RGBColor.from_string(colours.BLUE)
+PALE = RGBColor.from_string(colours.PALE)
+# The theme's colours (charts and tables take theirs from it); dk2 is the titles' colour.
+_THEME = {
+    "accent1": colours.BLUE,
+    "accent2": colours.CONTRAST,
+    "accent3": colours.GREEN,
+    "accent4": colours.VIOLET,
+    "dk2": colours.BLUE,
+}
 # The default template's layouts by what this project uses them for.
 LAYOUT_NAMES = {0: "Forside", 1: "Punkter", 2: "Blok", 5: "Diagram eller tabel", 6: "Tom"}
 
@@ -223,7 +229,7 @@ def new_presentation() -> PresentationType:
         rel.target_part for rel in master.part.rels.values() if rel.reltype == RT.THEME
     )
     theme = theme_part.blob
-    for name, value in {**_THEME, "dk2": "1F4E79"}.items():
+    for name, value in _THEME.items():
         theme = re.sub(
             rf"(<a:{name}>)<a:srgbClr val=\"[0-9A-Fa-f]{{6}}\"/>".encode(),
             rf'\g<1><a:srgbClr val="{value}"/>'.encode(),

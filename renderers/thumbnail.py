@@ -10,9 +10,10 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-# The house colours of the deck (renderers/slides.py) and the DOCX headings.
-_BLUE = (0x1F, 0x4E, 0x79)
-_PALE = (0xDD, 0xEB, 0xF7)
+from renderers import house_colours as colours
+
+_BLUE = f"#{colours.BLUE}"
+_PALE = f"#{colours.PALE}"
 _GREY = (0xD9, 0xD9, 0xD9)
 _FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 

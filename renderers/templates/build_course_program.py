@@ -15,10 +15,11 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
+from renderers.house_colours import BLUE
 from renderers.templates.table_widths import fixed_widths
 
 TARGET = Path(__file__).with_name("course_program.docx")
-KIAP_BLUE = RGBColor(0x1F, 0x4E, 0x79)
+KIAP_BLUE = RGBColor.from_string(BLUE)
 
 
 def build(target: Path = TARGET) -> None:
