@@ -640,7 +640,9 @@ def demo(
 
         await wait_for_server(settings, seconds=90)
         say = (lambda _: None) if as_json else cli_output.console.print
-        order = await run_demo(client, settings, seconds_per_day, say)
+        # The members answer the follow-up meeting's second round too; the order's part ends
+        # when the coordinator has the deck comparing both rounds.
+        order = await run_demo(client, settings, seconds_per_day, say, follow_up=True)
         course = await run_course_demo(client, settings, seconds_per_day / 2, say)
         return order, course
 

@@ -72,11 +72,14 @@ async def run_demo(
     say: Callable[[str], object] = print,
     label: str | None = None,
     look_every: float | None = None,
+    follow_up: bool = False,
 ) -> OrderStatus:
     """One order through every stage, its people acting through the pages and the links in
     their mails when the order's status says it is their turn (KiAP's consultant on the
     workbench, or through the client where the stack has no login); they look every
-    ``look_every`` seconds (default: 8 times a planned day, at most every quarter second)."""
+    ``look_every`` seconds (default: 8 times a planned day, at most every quarter second).
+    With ``follow_up`` the members also answer the follow-up meeting's second round, and the
+    demo ends when the coordinator has the follow-up deck."""
     order = demo_order(datetime.now(UTC), label or datetime.now(UTC).strftime("%H-%M-%S"))
     order_id = default_order_id(order)
     receipt = await people.order_on_the_form(settings, order, seconds_per_day)
@@ -89,7 +92,15 @@ async def run_demo(
     workbench = await people.staff_login(settings, "kiap-konsulent")
     try:
         return await _until_done(
-            orders, settings, order, order_id, say, look_every, seconds_per_day, workbench
+            orders,
+            settings,
+            order,
+            order_id,
+            say,
+            look_every,
+            seconds_per_day,
+            workbench,
+            follow_up,
         )
     finally:
         if workbench is not None:
@@ -105,18 +116,24 @@ async def _until_done(
     look_every: float | None,
     seconds_per_day: float,
     workbench: httpx.AsyncClient | None,
+    follow_up: bool,
 ) -> OrderStatus:
     template = Catalog().package(order.package).survey
-    export = EXAMPLES / "spoergeskema-eksport.csv"
     page: str | None = None
     premeeting_at: datetime | None = None
     done: set[str] = set()
-    responses = parse_survey_export(template, export.read_bytes())
+    # The first round's answers, and the second round's after the meeting (the follow-up
+    # deck compares them).
+    responses = [
+        parse_survey_export(template, (EXAMPLES / name).read_bytes())
+        for name in ("spoergeskema-eksport.csv", "spoergeskema-eksport-runde-2.csv")
+    ]
     # The members read their own mail and answer on their own time, beside the loop below
     # (a slow look at the order, or a worker restarting, must not make them miss the round).
     stop = asyncio.Event()
+    rounds = 2 if follow_up else 1
     members = asyncio.create_task(
-        people.members_answering_their_mail(settings, order, order_id, responses, stop)
+        people.members_answering_their_mail(settings, order, order_id, responses[:rounds], stop)
     )
     try:
         while True:
@@ -222,13 +239,17 @@ async def _until_done(
                 # Temporal restarting, or a worker gone: the people simply try again a bit later.
                 say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
             await asyncio.sleep(look_every or min(0.25, seconds_per_day / 8))
+        final = await _status_when_reachable(orders, order_id, say)
+        if follow_up and final.follow_up_meeting:
+            await _until_follow_up_deck(orders, settings, order_id, final.follow_up_meeting, say)
     except BaseException:
         members.cancel()
         raise
     stop.set()
     confirmed = await members
-    say(f"{confirmed} af {len(order.members)} medlemmer svarede via deres personlige link.")
-    final = await _status_when_reachable(orders, order_id, say)
+    say(f"{confirmed[0]} af {len(order.members)} medlemmer svarede via deres personlige link.")
+    if follow_up and final.follow_up_meeting:
+        say(f"I 2. runde svarede {confirmed[1]} af {len(order.members)} medlemmer.")
     say(f"Ordren er {final.status}.")
     counted = Counter(
         path.name.split("-", 1)[1].removesuffix(".eml")
@@ -256,6 +277,24 @@ async def _until_done(
         f"{settings.temporal_namespace}/workflows/{order_id}"
     )
     return final
+
+
+async def _until_follow_up_deck(
+    orders: OrdersClient,
+    settings: Settings,
+    order_id: str,
+    follow_up_id: str,
+    say: Callable[[str], object],
+) -> None:
+    """Until the coordinator has the follow-up deck in their mail (the second round closed
+    and compared with the first); stops at a follow-up meeting that died."""
+    while not people.mails(settings, order_id, "follow_up_deck"):
+        try:
+            await orders.raise_if_died(follow_up_id)
+        except TRANSIENT as exc:
+            say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
+        await asyncio.sleep(0.5)
+    say("Koordinatoren fik PowerPointen til det opfølgende møde med begge runder.")
 
 
 def _order_of(path: Path) -> str | None:

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import html
 import re
+from collections import Counter
 from collections.abc import Collection
 from datetime import datetime
 from email import policy
@@ -165,16 +166,16 @@ def _form_values(page: str) -> dict[str, str]:
 def unanswered_invitations(
     settings: Settings, order: OrderRequest, order_id: str, answering: Collection[str]
 ) -> dict[str, str]:
-    """The personal links in the invitations that have arrived, by member address, for the
-    members not yet ``answering``; the last member stays silent, so the reminders show they
-    go only to those who have not answered."""
+    """The personal links in the invitations that have arrived and are not yet ``answering``
+    (a round's links differ from the last round's), with the member's address; the last
+    member stays silent, so the reminders show they go only to those who have not answered."""
     silent = order.members[-1].email.lower()
     waiting = {}
     for message in mails(settings, order_id, "survey_invitation"):
         to = message["To"].addresses[0].addr_spec.lower()
         links = _links(message, "/s/")
-        if links and to != silent and to not in answering:
-            waiting[to] = links[0]
+        if links and to != silent and links[0] not in answering:
+            waiting[links[0]] = to
     return waiting
 
 
@@ -182,38 +183,49 @@ async def members_answering_their_mail(
     settings: Settings,
     order: OrderRequest,
     order_id: str,
-    responses: list[SurveyResponse],
+    rounds: list[list[SurveyResponse]],
     stop: asyncio.Event,
-) -> int:
-    """Each member opens the invitation as soon as it is in their inbox and answers; until
-    ``stop``, then the answers still under way are finished. How many the form confirmed."""
-    answering: dict[str, asyncio.Task[bool]] = {}
+) -> list[int]:
+    """Each member opens an invitation as soon as it is in their inbox and answers, in each
+    round with that round's answers (the follow-up meeting's second round too); until
+    ``stop``, then the answers still under way are finished. How many the form confirmed, per
+    round."""
+    answering: dict[str, tuple[int, asyncio.Task[bool]]] = {}
+    seen: Counter[str] = Counter()
+    expected = len(rounds) * (len(order.members) - 1)
     async with asyncio.TaskGroup() as group:
-        # Until everyone but the silent member has their invitation (then nothing is left to
-        # read, and the benchmarks' many demos stop parsing the mail folder).
-        while not stop.is_set() and len(answering) < len(order.members) - 1:
-            for member, url in unanswered_invitations(settings, order, order_id, answering).items():
-                answering[member] = group.create_task(
-                    member_answering(order, member, url, responses)
-                )
+        # Until everyone but the silent member has had every invitation (then nothing is left
+        # to read, and the benchmarks' many demos stop parsing the mail folder).
+        while not stop.is_set() and len(answering) < expected:
+            for url, member in unanswered_invitations(settings, order, order_id, answering).items():
+                seen[member] += 1
+                responses = rounds[min(seen[member], len(rounds)) - 1]
+                answer = member_answering(order, member, url, responses)
+                answering[url] = (seen[member], group.create_task(answer))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.5)
-    return sum(task.result() for task in answering.values())
+    confirmed = [0] * len(rounds)
+    for number, answered in answering.values():
+        if number <= len(rounds):
+            confirmed[number - 1] += answered.result()
+    return confirmed
 
 
 async def member_answering(
     order: OrderRequest, member: str, url: str, responses: list[SurveyResponse]
 ) -> bool:
     """The member opens the link in their invitation and answers on the form with their own
-    row of the export (member n, row n), on their own time: the coordinator, the job centre
-    and the other members go on meanwhile."""
+    row of the round's export (member n, row n), on their own time: the coordinator, the job
+    centre and the other members go on meanwhile."""
     row = {m.email.lower(): n for n, m in enumerate(order.members)}
     response = responses[row.get(member, 0) % len(responses)]
     fields = {f"q_{qid}": value for qid, value in response.answers.items() if value}
-    return await _answer(url, fields)
+    return await _answer(url, fields, exported={f"q_{qid}" for qid in response.answers})
 
 
-async def _answer(url: str, fields: dict[str, Any], patience: float = 180) -> bool:
+async def _answer(
+    url: str, fields: dict[str, Any], patience: float = 180, exported: Collection[str] = ()
+) -> bool:
     """Open the link and send; whether the page confirmed it. When the page says the survey
     cannot be reached right now (503: Temporal restarting, a worker gone), the member tries
     again a little later, as the page asks, for a few minutes; any other answer is final."""
@@ -223,9 +235,11 @@ async def _answer(url: str, fields: dict[str, Any], patience: float = 180) -> bo
     async with httpx.AsyncClient(timeout=30) as http:
         while loop.time() < give_up:
             try:
-                opened = (await http.get(url)).status_code
+                page = await http.get(url)
+                opened = page.status_code
                 if opened == 200:
-                    posted = await http.post(url, data=fields, headers=BROWSER)
+                    own = _own_questions(page.text, exported)
+                    posted = await http.post(url, data=own | fields, headers=BROWSER)
                     if posted.status_code != 503:
                         return posted.status_code == 200
                 elif opened != 503:
@@ -236,6 +250,17 @@ async def _answer(url: str, fields: dict[str, Any], patience: float = 180) -> bo
             # Soon: on compressed time a round is open for seconds, not weeks.
             await asyncio.sleep(min(0.5 * attempt, 2))
     return False
+
+
+# What a member writes under a question the coordinator added (the export has no column for it).
+OWN_QUESTION_ANSWER = "Hvordan vi får svar hurtigere, når en attest haster"
+
+
+def _own_questions(page: str, exported: Collection[str]) -> dict[str, str]:
+    """The form's free-text questions the export has no column for (the coordinator's own),
+    answered with the line a member would write."""
+    asked = re.findall(r'<textarea[^>]*name="(q_[^"]+)"', page)
+    return {name: OWN_QUESTION_ANSWER for name in asked if name not in exported}
 
 
 async def set_premeeting(coordinator_page: str, at: datetime) -> httpx.Response:

@@ -38,6 +38,8 @@ class _SaveToFolder:
         # sees a whole message or none, never one cut off before its headers end.
         final = self.folder / f"{number:05d}-{kind}.eml"
         partial = final.with_suffix(".partial")
+        # The folder again: a developer may have emptied var/ while the stack runs.
+        self.folder.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(data)
         os.replace(partial, final)
         return "250 Message accepted for delivery"

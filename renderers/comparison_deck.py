@@ -24,7 +24,7 @@ from renderers.slides import title_slide as add_title_slide
 from renderers.text import clean_text
 from schemas.agreements import AgreementState, AgreementView
 from schemas.catalog import QuestionType
-from schemas.danish_format import date_long
+from schemas.danish_format import date_long, percent
 from schemas.documents import DocumentSource
 from schemas.extract import AnonymisedExtract
 from schemas.survey import SurveyResults
@@ -62,6 +62,7 @@ class ComparisonContext(BaseModel):
     follow_up_meeting: str
     first_respondents: int | None
     second_respondents: int | None
+    first_invited: int | None = None
     second_invited: int | None = None
     questions: list[QuestionPair]
     practices: list[PracticePair] | None
@@ -122,6 +123,7 @@ class ComparisonDeck:
             follow_up_meeting=date_long(source.order.meeting.start),
             first_respondents=source.first_round.respondents if source.first_round else None,
             second_respondents=source.survey_results.respondents if source.survey_results else None,
+            first_invited=source.first_round_invited,
             second_invited=source.second_round_invited,
             questions=question_pairs(source.first_round, source.survey_results),
             practices=practice_pairs(source.first_extract, source.extract),
@@ -141,7 +143,7 @@ class ComparisonDeck:
 
         lines = [f"Første klyngemøde: {ctx.first_meeting}."]
         lines.append(
-            f"Spørgeskemaet, 1. runde: {ctx.first_respondents} svar."
+            f"Spørgeskemaet, 1. runde: {_answered(ctx.first_respondents, ctx.first_invited)}."
             if ctx.first_respondents is not None
             else "Spørgeskemaet, 1. runde: ingen resultater."
         )
@@ -149,10 +151,8 @@ class ComparisonDeck:
         answered = ctx.second_respondents or 0
         if not ran:
             lines.append("Spørgeskemaet blev ikke gentaget.")
-        elif ctx.second_invited:
-            lines.append(f"Spørgeskemaet, 2. runde: {answered} af {ctx.second_invited} har svaret.")
         else:
-            lines.append(f"Spørgeskemaet, 2. runde: {answered} svar.")
+            lines.append(f"Spørgeskemaet, 2. runde: {_answered(answered, ctx.second_invited)}.")
         slide = bullets(prs, "Siden sidst", lines)
         notes(slide, "Hvad har ændret sig siden sidste møde?", False)
 
@@ -209,6 +209,14 @@ class ComparisonDeck:
         return RenderedDocument(
             filename="opfoelgningsmoede.pptx", media_type=PPTX, content=saved(prs, ctx.stamp)
         )
+
+
+def _answered(respondents: int, invited: int | None) -> str:
+    """ "5 af 6 har svaret (83 %)", or "5 svar" where the order does not know how many were
+    invited (a follow-up meeting started before it was recorded)."""
+    if not invited:
+        return f"{respondents} svar"
+    return f"{respondents} af {invited} har svaret ({percent(respondents / invited)})"
 
 
 register(ComparisonDeck())

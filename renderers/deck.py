@@ -28,8 +28,8 @@ from renderers.slides import (
     house_style,
     new_presentation,
     notes,
-    pale,
     saved,
+    section,
     text_box,
     title_only,
     title_slide,
@@ -292,13 +292,12 @@ class Deck:
         survey_shown = False
         for block in ctx.blocks:
             if block.is_break:
-                slide = bullets(
+                slide = section(
                     prs,
                     f"Pause ({block.minutes} min.)",
                     [f"Vi fortsætter kl. {block.resume_at}."],
                     size=28,
                 )
-                pale(slide)
                 notes(
                     slide,
                     "Hold pausen; start igen til tiden."
@@ -357,13 +356,13 @@ class Deck:
         )
 
     def _divider(self, prs: PresentationType, ctx: DeckContext, block: BlockSlides) -> None:
-        slide = bullets(
+        # A divider: the meeting moves on to the next block.
+        slide = section(
             prs,
             f"{block.title} ({block.minutes} min.)",
             [f"{item.time}  {item.title}" for item in block.items],
             size=22,
         )
-        pale(slide)  # a divider: the meeting moves on to the next block
         said = f"{block.title}, {block.time}. Punkterne og deres tid står på siden."
         notes(slide, said + (f" {VIRTUAL}" if ctx.virtual else ""))
 

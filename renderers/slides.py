@@ -17,7 +17,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
-from pptx.slide import Slide
+from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Inches, Pt
 
 from renderers import house_colours as colours
@@ -80,43 +80,51 @@ def house_style(prs: PresentationType, footer: str) -> None:
 
 
 def set_title(slide: Slide, text: str, size: int = 30) -> None:
-    """The default layouts are 4:3; on a 16:9 slide the title is placed and sized here."""
+    """The title in its layout's place; a long title a size smaller, so it keeps to two lines."""
     title = slide.shapes.title
-    title.left, title.top, title.width, title.height = (
-        Inches(0.6),
-        Inches(0.3),
-        Inches(12.1),
-        Inches(1.2),
-    )
     title.text = text
     frame = title.text_frame
     frame.word_wrap = True
     frame.paragraphs[0].font.size = Pt(size if len(text) <= 60 else size - 6)
 
 
+def layout(prs: PresentationType, name: str) -> SlideLayout:
+    """One of the house's layouts (``LAYOUTS``) by its name."""
+    found = prs.slide_layouts.get_by_name(name)
+    if found is None:
+        raise KeyError(f"the house master has no layout {name!r}")
+    return found
+
+
 def title_only(prs: PresentationType, title: str) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    """A slide for a chart, a table or a picture under its title."""
+    slide = prs.slides.add_slide(layout(prs, CHART))
     set_title(slide, title)
     return slide
 
 
 def bullets(prs: PresentationType, title: str, lines: list[str], size: int = 22) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide = prs.slides.add_slide(layout(prs, BULLETS))
     set_title(slide, title)
-    body = slide.placeholders[1]
-    body.left, body.top, body.width, body.height = (
-        Inches(0.7),
-        Inches(1.6),
-        Inches(11.9),
-        Inches(5.4),
-    )
-    frame = body.text_frame
+    _lines(slide.placeholders[1].text_frame, lines, size)
+    return slide
+
+
+def section(prs: PresentationType, title: str, lines: list[str], size: int = 22) -> Slide:
+    """A slide that marks a turn in the meeting (a block's divider, the pause): the pale
+    layout, the title large and low, what comes next below the rule."""
+    slide = prs.slides.add_slide(layout(prs, SECTION))
+    set_title(slide, title, size=34)
+    _lines(slide.placeholders[1].text_frame, lines, size)
+    return slide
+
+
+def _lines(frame: Any, lines: list[str], size: int) -> None:
     frame.word_wrap = True
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.text = line
         paragraph.font.size = Pt(size)
-    return slide
 
 
 def bar_chart(
@@ -185,46 +193,86 @@ _THEME = {
     "accent4": colours.VIOLET,
     "dk2": colours.BLUE,
 }
-# The default template's layouts by what this project uses them for.
-LAYOUT_NAMES = {0: "Forside", 1: "Punkter", 2: "Blok", 5: "Diagram eller tabel", 6: "Tom"}
-
-
-def pale(slide: Slide) -> None:
-    """The house's pale blue behind a slide that marks a turn: a block's divider, the pause."""
-    slide.background.fill.solid()
-    slide.background.fill.fore_color.rgb = PALE
-
-
-def _band(prs: PresentationType) -> Any:
-    """The blue band as a shape element for the master (python-pptx adds shapes to slides
-    only: it is drawn on a scratch slide, moved, and the slide dropped)."""
-    scratch = prs.slides.add_slide(prs.slide_layouts[6])
-    band = scratch.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, prs.slide_width, Inches(0.12))
-    band.fill.solid()
-    band.fill.fore_color.rgb = BLUE
-    band.line.fill.background()
-    band.shadow.inherit = False
-    band.element.nvSpPr.cNvPr.set("id", "1000")
-    band.element.nvSpPr.cNvPr.set("name", "Husets bånd")
-    element = band.element
-    listed = prs.slides._sldIdLst
-    entry = listed[-1]
-    prs.part.drop_rel(entry.rId)
-    listed.remove(entry)
-    return element
+# The house's layouts, by the kind of slide each is drawn for; the default template's other
+# layouts (two columns, captions, vertical text) are dropped from the master.
+TITLE, BULLETS, SECTION, CHART, BLANK = "Forside", "Punkter", "Blok", "Diagram eller tabel", "Tom"
+_LAYOUTS = {0: TITLE, 1: BULLETS, 2: SECTION, 5: CHART, 6: BLANK}
+# Where each placeholder sits on a 16:9 slide, in inches (left, top, width, height), by
+# layout and placeholder type; the master's own are the defaults every layout inherits.
+_TITLE_BOX = (0.6, 0.3, 12.1, 1.2)
+_BODY_BOX = (0.7, 1.6, 11.9, 5.3)
+_FOOTER_BOXES = {
+    "dt": (0.7, 7.0, 2.0, 0.35),
+    "ftr": (0.7, 7.0, 9.0, 0.35),
+    "sldNum": (10.6, 7.0, 2.0, 0.35),
+}
+_PLACES: dict[str, dict[str, tuple[float, float, float, float]]] = {
+    "master": {"title": _TITLE_BOX, "body": _BODY_BOX, **_FOOTER_BOXES},
+    TITLE: {"ctrTitle": (0.6, 1.4, 12.1, 2.5), "subTitle": (0.6, 4.4, 12.1, 1.6)},
+    BULLETS: {"title": _TITLE_BOX, "body": _BODY_BOX},
+    SECTION: {"title": (0.6, 1.5, 12.1, 1.8), "body": (0.7, 3.75, 11.9, 3.0)},
+    CHART: {"title": _TITLE_BOX},
+}
+# The rules drawn on a layout besides the master's band: under the title of the first slide
+# and of a section slide (where the title stands free of the band).
+_RULES = {TITLE: (0.7, 4.1, 2.4, 0.08), SECTION: (0.7, 3.45, 2.4, 0.08)}
 
 
 def new_presentation() -> PresentationType:
     """A 16:9 presentation on the project's own master: the house colours in the theme (so
     charts and tables take them), dark-blue titles, a blue band across the top of every slide,
-    the layouts named for what they hold."""
+    and one layout per kind of slide (``TITLE``, ``BULLETS``, ``SECTION``, ``CHART``) with
+    its placeholders placed for 16:9, so a slide takes its geometry from its layout."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
     master = prs.slide_master
-    master.shapes._spTree.insert(2, _band(prs))
     titles = master.element.find(qn("p:txStyles")).find(qn("p:titleStyle"))
     for colour in titles.iter(qn("a:schemeClr")):
         colour.set("val", "tx2")
+    _house_theme(master)
+    _keep_layouts(prs)
+    _place(master, _PLACES["master"])
+    master.shapes._spTree.insert(2, _rectangle(prs, (0, 0, 13.333, 0.12), "Husets bånd"))
+    for name, places in _PLACES.items():
+        if name != "master":
+            _place(layout(prs, name), places)
+    for name, box in _RULES.items():
+        layout(prs, name).shapes._spTree.append(_rectangle(prs, box, "Husets streg"))
+    section_layout = layout(prs, SECTION)
+    section_layout.background.fill.solid()
+    section_layout.background.fill.fore_color.rgb = PALE
+    _restyle(prs)
+    return prs
+
+
+def _restyle(prs: PresentationType) -> None:
+    """Titles flush left, as the rules under them are; the first slide's title and a
+    section's title stand on their rule; a section's title in sentence case (the default's
+    capitals shout a program item's name) and its list in full black under the rule."""
+    master = prs.slide_master.element
+    master.find(qn("p:txStyles")).find(qn("p:titleStyle"))[0].set("algn", "l")
+    for name, kind, anchor in (
+        (TITLE, "ctrTitle", "b"),
+        (TITLE, "subTitle", "t"),
+        (SECTION, "title", "b"),
+        (SECTION, "body", "t"),
+    ):
+        placeholders = list(layout(prs, name).placeholders)
+        shape = next(s for s in placeholders if s.element.ph_type.xml_value == kind)
+        body = shape.element.txBody
+        body.find(qn("a:bodyPr")).set("anchor", anchor)
+        for level in body.find(qn("a:lstStyle")):
+            if level.get("algn") == "ctr":
+                level.set("algn", "l")
+            for run in level.iter(qn("a:defRPr")):
+                run.attrib.pop("cap", None)
+                run.attrib.pop("b", None)
+            if name == SECTION:
+                for tint in level.iter(qn("a:tint")):
+                    tint.getparent().remove(tint)
+
+
+def _house_theme(master: Any) -> None:
     theme_part = next(
         rel.target_part for rel in master.part.rels.values() if rel.reltype == RT.THEME
     )
@@ -236,19 +284,54 @@ def new_presentation() -> PresentationType:
             theme,
         )
     theme_part._blob = theme
-    for index, name in LAYOUT_NAMES.items():
-        prs.slide_layouts[index].element.cSld.set("name", name)
-    return prs
+
+
+def _keep_layouts(prs: PresentationType) -> None:
+    """Name the layouts the house uses and drop the others from the master (PowerPoint's
+    layout gallery then offers only these)."""
+    listed = prs.slide_master.element.get_or_add_sldLayoutIdLst()
+    for index, entry in reversed(list(enumerate(listed))):
+        if index in _LAYOUTS:
+            prs.slide_layouts[index].element.cSld.set("name", _LAYOUTS[index])
+        else:
+            prs.slide_master.part.drop_rel(entry.rId)
+            listed.remove(entry)
+
+
+def _place(owner: Any, places: dict[str, tuple[float, float, float, float]]) -> None:
+    """Give the placeholders of a master or layout their 16:9 place (the default template's
+    are for 4:3)."""
+    for shape in owner.placeholders:
+        box = places.get(shape.element.ph_type.xml_value)
+        if box is not None:
+            shape.left, shape.top, shape.width, shape.height = (Inches(v) for v in box)
+
+
+def _rectangle(prs: PresentationType, box: tuple[float, float, float, float], name: str) -> Any:
+    """A filled rectangle in the house blue as a shape element for a master or layout
+    (python-pptx adds shapes to slides only: it is drawn on a scratch slide, moved, and the
+    slide dropped)."""
+    scratch = prs.slides.add_slide(prs.slide_layouts[0])
+    left, top, width, height = (Inches(v) for v in box)
+    shape = scratch.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = BLUE
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+    shape.element.nvSpPr.cNvPr.set("id", "1000")
+    shape.element.nvSpPr.cNvPr.set("name", name)
+    element = shape.element
+    listed = prs.slides._sldIdLst
+    entry = listed[-1]
+    prs.part.drop_rel(entry.rId)
+    listed.remove(entry)
+    return element
 
 
 def title_slide(prs: PresentationType, title: str, subtitle: str) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    slide = prs.slides.add_slide(layout(prs, TITLE))
     set_title(slide, title, size=38)
-    slide.shapes.title.top, slide.shapes.title.height = Inches(1.6), Inches(2.4)
-    sub = slide.placeholders[1]
-    sub.left, sub.top = Inches(0.6), Inches(4.3)
-    sub.width, sub.height = Inches(12.1), Inches(1.6)
-    sub.text = subtitle
+    slide.placeholders[1].text = subtitle
     return slide
 
 

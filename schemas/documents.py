@@ -34,6 +34,9 @@ class DocumentSource(BaseModel):
     )
     # A follow-up meeting's documents compare with the first meeting.
     first_round: SurveyResults | None = None
+    first_round_invited: int | None = Field(
+        default=None, description="Members the first round invited (the follow-up deck)"
+    )
     second_round_invited: int | None = Field(
         default=None, description="Members the follow-up's round invited; None: it did not run"
     )

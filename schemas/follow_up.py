@@ -41,6 +41,9 @@ class FollowUpInput(BaseModel):
     agreements: list[AgreementView]
     template: SurveyTemplate = Field(description="The questions the first round asked")
     first_results: SurveyResults | None
+    first_invited: int | None = Field(
+        default=None, description="Members the first round invited (None in older orders)"
+    )
     first_extract: AnonymisedExtract | None
 
 

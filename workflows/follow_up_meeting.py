@@ -380,6 +380,7 @@ class FollowUpMeeting(ExtractIntake):
             minutes=inp.minutes,
             extract=self._extract,
             first_round=inp.first_results,
+            first_round_invited=inp.first_invited,
             second_round_invited=self._progress.invited if self._progress is not None else None,
             first_extract=inp.first_extract,
             agreements=self._agreements,

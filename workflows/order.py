@@ -567,6 +567,7 @@ class OrderWorkflow(OrderRequests, OrderSteps):
                 agreements=state.agreement_views(),
                 template=self._asked or self._pkg.survey,
                 first_results=state.survey_results,
+                first_invited=self._survey_progress.invited if self._survey_progress else None,
                 first_extract=state.extract,
             ),
             id=follow_up_id(order_id),

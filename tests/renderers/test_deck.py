@@ -8,8 +8,11 @@ import io
 
 import pytest
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
 
+from schemas.danish_format import percent
 from schemas.program import ProgramChanges
 from tests.renderers.test_documents import PACKAGE, render, source
 
@@ -136,6 +139,18 @@ def test_the_follow_up_deck_says_what_the_second_round_did():
     )
 
 
+def test_the_follow_up_deck_gives_both_rounds_response_rates_alike():
+    first = source().survey_results
+    both = texts(
+        _follow_up_deck(
+            first_round=first, first_round_invited=4, survey_results=first, second_round_invited=6
+        )
+    )
+    answered = first.respondents
+    assert f"1. runde: {answered} af 4 har svaret ({percent(answered / 4)})" in both
+    assert f"2. runde: {answered} af 6 har svaret ({percent(answered / 6)})" in both
+
+
 def test_the_follow_up_deck_shows_both_rounds_side_by_side_per_closed_question():
     first = source().survey_results
     prs = _follow_up_deck(first_round=first, survey_results=first, second_round_invited=3)
@@ -148,9 +163,10 @@ def test_the_follow_up_deck_shows_both_rounds_side_by_side_per_closed_question()
 
 
 def test_the_deck_is_on_the_projects_own_master():
-    """The house style lives in the master and theme, so every slide, chart and table takes
-    it: dark-blue titles, a blue band, the house colours in charts, named layouts, pale-blue
-    dividers and pause."""
+    """The house style lives in the master, its layouts and the theme, so every slide, chart
+    and table takes it: dark-blue titles, a blue band, the house colours in charts, one layout
+    per kind of slide placed for 16:9 (a slide takes its geometry from its layout), pale-blue
+    dividers and pause from their own layout."""
     prs = deck()
     master = prs.slide_master
     assert any(s.name == "Husets bånd" for s in master.shapes)
@@ -159,18 +175,28 @@ def test_the_deck_is_on_the_projects_own_master():
     )
     assert b'<a:accent1><a:srgbClr val="1F4E79"/>' in theme
     assert b'<a:dk2><a:srgbClr val="1F4E79"/>' in theme
-    assert [prs.slide_layouts[i].name for i in (0, 1, 5)] == [
+    assert [layout.name for layout in prs.slide_layouts] == [
         "Forside",
         "Punkter",
+        "Blok",
         "Diagram eller tabel",
+        "Tom",
     ]
-    pale = [
-        s.shapes.title.text_frame.text
-        for s in prs.slides
-        if s.element.cSld.bg is not None and s.shapes.title is not None
-    ]
-    assert pale and all(t.startswith(("Blok ", "Pause")) for t in pale)
-    assert sum(t.startswith("Blok ") for t in pale) == 3
+    for layout in prs.slide_layouts:
+        for shape in layout.placeholders:
+            assert shape.left + shape.width <= prs.slide_width, (layout.name, shape.name)
+    by_layout: dict[str, list[str]] = {}
+    for slide in prs.slides:
+        title = slide.shapes.title
+        assert title.element.spPr.find(qn("a:xfrm")) is None, "placed by its layout"
+        by_layout.setdefault(slide.slide_layout.name, []).append(title.text_frame.text)
+    assert by_layout["Forside"] == [prs.slides[0].shapes.title.text_frame.text]
+    assert all(t.startswith(("Blok ", "Pause")) for t in by_layout["Blok"])
+    assert sum(t.startswith("Blok ") for t in by_layout["Blok"]) == 3
+    assert "Program" in by_layout["Diagram eller tabel"]
+    assert prs.slide_layouts.get_by_name("Blok").background.fill.fore_color.rgb == RGBColor(
+        0xDD, 0xEB, 0xF7
+    )
 
 
 def test_the_same_free_text_answer_is_shown_once_with_its_count():

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from google.protobuf import json_format
+from pptx import Presentation
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
@@ -158,3 +162,31 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
     messages = SmtpSink(var / "mail").messages()
     assert len(messages) > 80
     assert mail_problems(messages) == []
+
+    # The members answered the follow-up meeting's second round from their new invitations:
+    # the deck the coordinator got shows both rounds side by side.
+    decks = [
+        part
+        for m in messages
+        if m["X-Klyngepakke-Mail"] == "follow_up_deck"
+        for part in m.iter_attachments()
+        if part.get_filename() == "opfoelgningsmoede.pptx"
+    ]
+    assert decks, "the coordinator got no follow-up deck"
+    deck = Presentation(io.BytesIO(decks[0].get_content()))
+    texts = [s.shapes.title.text_frame.text + " " + _text_of(s) for s in deck.slides]
+    since = next(t for t in texts if t.startswith("Siden sidst"))
+    answered = re.search(r"2\. runde: (\d+) af (\d+) har svaret", since)
+    assert answered and int(answered.group(1)) > 0, since
+    rounds = [
+        [series.name for series in shape.chart.plots[0].series]
+        for s in deck.slides
+        for shape in s.shapes
+        if shape.has_chart
+    ]
+    questions = [names for names in rounds if "1. runde" in names]
+    assert questions and all(names == ["1. runde", "2. runde"] for names in questions), rounds
+
+
+def _text_of(slide: Any) -> str:
+    return " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
