@@ -1,11 +1,12 @@
-# The project image: worker, web app, codec endpoint and CLI (docker-compose.yml runs it as
-# `klyngepakke worker`, `klyngepakke web` and `klyngepakke codec`).
+# The project image: workers, web app, codec endpoint and CLI (docker-compose.yml runs it as
+# `klyngepakke worker`, `klyngepakke render-worker`, `klyngepakke web` and `klyngepakke codec`).
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-# LibreOffice turns the handouts and the practice sheet into PDF (as the tests do).
+# LibreOffice turns the handouts and the practice sheet into PDF (as the tests do); Debian's
+# python3-uno lets the render worker keep one running (unoserver) instead of one per PDF.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libreoffice-impress-nogui \
-       libreoffice-writer-nogui fonts-dejavu \
+       libreoffice-writer-nogui python3-uno fonts-dejavu \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

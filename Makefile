@@ -71,6 +71,7 @@ lint: install
 # appends it to bench/RESULTS.md with the machine and the date. The chaos run is `bench.chaos`.
 bench: install system-deps
 	$(BIN)/python -m bench.lifecycle --orders $(or $(ORDERS),10) --record
+	$(BIN)/python -m bench.burst --orders 10,30,100 --record
 	$(BIN)/python -m bench.latency --answers 200 --record
 	$(BIN)/python -m bench.render --record
 	$(BIN)/python -m bench.memory --orders 300 --record

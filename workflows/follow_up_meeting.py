@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
+    from workflows.render_queue import render_queue
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE, timer_for
 
@@ -389,6 +390,7 @@ class FollowUpMeeting(ExtractIntake):
             RenderActivities.render_documents,
             RenderRequest(kinds=kinds, source=source),
             summary=f"Dokumenter: {', '.join(kinds)}",
+            task_queue=render_queue(),
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
             heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.RENDER_RETRY,

@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.timeline import Timeline, plan
     from workflows import activity_options, search_attributes
     from workflows.failures import failure_text
+    from workflows.render_queue import render_queue
     from workflows.survey_round import SurveyRound
     from workflows.waiting import timer_for
 
@@ -388,6 +389,7 @@ class OrderBase:
             RenderActivities.render_documents,
             RenderRequest(kinds=kinds, source=source),
             summary=f"Dokumenter: {', '.join(kinds)}",
+            task_queue=render_queue(),
             start_to_close_timeout=activity_options.RENDER_TIMEOUT,
             heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.RENDER_RETRY,

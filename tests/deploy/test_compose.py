@@ -23,6 +23,7 @@ def test_services_images_ports_and_health_checks():
         "temporal-setup",
         "temporal-ui",
         "worker",
+        "render-worker",
         "web",
         "codec",
         "mailcatcher",
@@ -31,9 +32,15 @@ def test_services_images_ports_and_health_checks():
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
     # The frontend is not published: whoever reaches it can start or signal workflows.
     assert "ports" not in services["temporal"] and services["temporal"]["expose"] == ["7233"]
-    for name in ("postgresql", "temporal", "temporal-ui", "worker", "web", "codec", "mailcatcher"):
+    ours = ("worker", "render-worker", "web", "codec")
+    for name in ("postgresql", "temporal", "temporal-ui", *ours, "mailcatcher"):
         assert "healthcheck" in services[name], name
     assert services["worker"]["command"] == ["klyngepakke", "worker"]
+    # Renders scale apart from workflows; both stop on SIGTERM through an init process.
+    assert services["render-worker"]["command"] == ["klyngepakke", "render-worker"]
+    for name in ("worker", "render-worker"):
+        assert services[name]["init"] is True, name
+        assert services[name]["volumes"] == services["web"]["volumes"], name
     assert services["web"]["command"] == ["klyngepakke", "web"]
     assert services["codec"]["command"] == ["klyngepakke", "codec"]
     # The UI shows encrypted payloads through the codec service, on the codec's port.
@@ -56,7 +63,7 @@ def test_services_images_ports_and_health_checks():
 
 def test_every_service_of_ours_gets_every_setting_the_settings_object_reads():
     services = compose()["services"]
-    for name in ("worker", "web", "codec"):
+    for name in ("worker", "render-worker", "web", "codec"):
         env = services[name]["environment"]
         missing = [f for f in Settings.model_fields if f"KLYNGEPAKKE_{f.upper()}" not in env]
         assert missing == [], name

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.skipif(
     not (SOFFICE and PDFTOPPM) and not os.environ.get("CI"),
     reason="needs LibreOffice and poppler: `make system-deps` (CI installs them)",
 )
+# The render worker's own converter (one long-lived LibreOffice where python3-uno is there).
+CONVERTER = PdfConverter.find() if SOFFICE else None
 FILES = {
     "deck": "klyngemoede.pptx",
     "jobcenter_guide": "drejebog.docx",
@@ -46,12 +48,9 @@ def test_document_converts_to_non_blank_pages(kind: str, tmp_path: Path):
     src = with_extract() if kind == "deck-with-extract" else source()
     kind = kind.removesuffix("-with-extract")
     # The worker's own converter: the test sees what a coordinator would get.
+    assert CONVERTER is not None
     pdf = (tmp_path / FILES[kind]).with_suffix(".pdf")
-    pdf.write_bytes(
-        PdfConverter(SOFFICE or "soffice").convert(
-            render(kind, src), FILES[kind], "2026-12-01T00:00:00"
-        )
-    )
+    pdf.write_bytes(CONVERTER.convert(render(kind, src), FILES[kind], "2026-12-01T00:00:00"))
     assert pdf.read_bytes().startswith(b"%PDF"), f"LibreOffice could not open {kind}"
     # In Danish, and tagged for screen readers (PDF/UA), not LibreOffice's en-US default.
     assert set(re.findall(rb"/Lang\s*\(([^)]*)\)", pdf.read_bytes())) == {b"da-DK"}, kind

@@ -139,8 +139,9 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
         log.close()
 
     at_rest = b"".join(p.read_bytes() for p in var.glob("temporal.sqlite*"))
-    logs = (var / "dev.log").read_text(encoding="utf-8") + (var / "temporal-server.log").read_text(
-        encoding="utf-8", errors="replace"
+    logs = "".join(
+        (var / name).read_text(encoding="utf-8", errors="replace")
+        for name in ("dev.log", "render-worker.log", "temporal-server.log")
     )
     data = personal_data()
     assert len(data["ydernumre"]) >= 4 and len(data["emails"]) >= 15
@@ -156,6 +157,10 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
     ]
     assert logged == [], "personal data in the logs"
     assert '"event": "mail_sent"' in logs  # the log is there and was written as JSON
+    # The demo's documents came from the render worker's process, its PDFs from one LibreOffice.
+    renders = (var / "render-worker.log").read_text(encoding="utf-8")
+    assert '"event": "documents_rendered"' in renders and "libreoffice_server_started" in renders
+    assert '"event": "documents_rendered"' not in (var / "dev.log").read_text(encoding="utf-8")
 
     # Every mail as its recipient got it: text and HTML, and nobody outside KiAP is asked to
     # run a command or write a file.

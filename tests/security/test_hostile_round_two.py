@@ -377,9 +377,9 @@ def test_the_dev_stacks_servers_die_with_it():
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from klyngepakke.dev_stack import _child\n"
-            "child = _child(['sleep', '300'], None)\n"
-            "print(child.pid, flush=True)\n"
+            "from activities.child_process import child\n"
+            "started = child(['sleep', '300'], None)\n"
+            "print(started.pid, flush=True)\n"
             "time.sleep(300)\n",
         ],
         cwd=ROOT,

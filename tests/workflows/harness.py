@@ -32,7 +32,7 @@ from schemas.state import OrderStatus
 from storage.artifact_store import ArtifactStore
 from storage.uploads import UploadRefused, read_receipt, store_extract_upload
 from tests.eventually import TIMEOUT, eventually
-from worker import WORKFLOWS, build_activities
+from worker import WORKFLOWS, build_activities, by_queue
 from workflows.sandbox import workflow_runner
 from workflows.survey_round import round_id
 
@@ -245,17 +245,33 @@ async def running(
     activities: list | None = None,
     cache: bool = True,
     client: Client | None = None,
+    render_worker: bool = True,
 ) -> AsyncIterator[Harness]:
-    """A worker for one test. ``cache=False`` makes every workflow task replay the whole
-    history first, as a restarted worker would."""
+    """A workflow worker and a render worker for one test, as in production (worker.py): the
+    renders on the render queue (``activities`` may swap any activity for a stand-in of the
+    same name). ``cache=False`` makes every workflow task replay the whole history first, as a
+    restarted worker would."""
     settings = settings.model_copy(update={"task_queue": f"test-{uuid.uuid4()}"})
+    every = activities or build_activities(settings)
+    _, render_side = by_queue(every)
+    renders: contextlib.AbstractAsyncContextManager[object] = (
+        Worker(
+            client or env.client,
+            task_queue=settings.render_task_queue,
+            activities=render_side,
+            activity_executor=executor,
+            max_concurrent_activities=settings.render_slots,
+        )
+        if render_side and render_worker
+        else contextlib.nullcontext()
+    )
 
     def worker() -> Worker:
         return Worker(
             client or env.client,
             task_queue=settings.task_queue,
             workflows=WORKFLOWS,
-            activities=activities or build_activities(settings),
+            activities=every,
             activity_executor=executor,
             workflow_runner=workflow_runner(),
             # A bug in workflow code fails the test at once instead of retrying the task.
@@ -269,14 +285,15 @@ async def running(
         sink=sink,
         new_worker=worker,
     )
-    harness.worker = await worker().__aenter__()
-    try:
-        yield harness
-    finally:
+    async with renders:
+        harness.worker = await worker().__aenter__()
         try:
-            await harness.terminate_leftovers()
+            yield harness
         finally:
-            await harness.worker.__aexit__(None, None, None)
+            try:
+                await harness.terminate_leftovers()
+            finally:
+                await harness.worker.__aexit__(None, None, None)
 
 
 async def save_history(env: WorkflowEnvironment, order_id: str, name: str) -> None:

@@ -1,0 +1,31 @@
+"""Processes this one starts and must not outlive it (a Temporal dev server, a LibreOffice)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from typing import Any
+
+
+def _die_with_parent() -> None:
+    """Run in the child before exec: Linux sends it SIGTERM when the thread that started it
+    dies, also by SIGKILL, so nothing is left holding ports or a LibreOffice profile."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def child(
+    command: list[str], log_file: Any, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    linux = sys.platform.startswith("linux")
+    return subprocess.Popen(
+        command,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env=env,
+        preexec_fn=_die_with_parent if linux else None,
+    )

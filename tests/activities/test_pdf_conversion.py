@@ -1,0 +1,69 @@
+"""PDFs from one long-lived LibreOffice: Danish, tagged, the same bytes for the same document,
+a LibreOffice that died is started again, and without uno each PDF starts its own."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+
+import pytest
+
+from activities.pdf_conversion import LongLivedLibreOffice, PdfConverter, python_with_uno
+from tests.renderers.test_documents import render, source
+
+SOFFICE = shutil.which("soffice")
+UNO_PYTHON = python_with_uno(SOFFICE) if SOFFICE else None
+# In CI (make system-deps installs python3-uno) a missing LibreOffice or uno is a failure.
+pytestmark = pytest.mark.skipif(
+    not UNO_PYTHON and not os.environ.get("CI"),
+    reason="needs LibreOffice and python3-uno: `make system-deps`",
+)
+STAMP = "2026-12-01T00:00:00"
+
+
+def _readable(pdf: bytes) -> None:
+    assert pdf.startswith(b"%PDF")
+    assert set(re.findall(rb"/Lang\s*\(([^)]*)\)", pdf)) == {b"da-DK"}
+    assert b"/StructTreeRoot" in pdf and b"pdfuaid" in pdf
+
+
+@pytest.fixture(scope="module")
+def converter():
+    assert SOFFICE and UNO_PYTHON
+    found = PdfConverter.find()
+    assert isinstance(found, LongLivedLibreOffice)
+    yield found
+    found.stop()
+
+
+def test_one_libreoffice_converts_every_document_the_same_each_time(converter):
+    handouts = render("handouts", source())
+    first = converter.convert(handouts, "uddelingskopi.docx", STAMP)
+    server = converter._process
+    sheet = converter.convert(render("practice_sheet", source()), "praksisark.docx", STAMP)
+    again = converter.convert(handouts, "uddelingskopi.docx", STAMP)
+    _readable(first)
+    _readable(sheet)
+    # The artifact's sha256 names it: the same page gives the same bytes, from one process.
+    assert again == first
+    assert converter._process is server and server is not None and server.poll() is None
+
+
+def test_a_libreoffice_that_died_is_started_again(converter):
+    converter.convert(render("practice_sheet", source()), "praksisark.docx", STAMP)
+    dead = converter._process
+    assert dead is not None
+    dead.kill()
+    dead.wait()
+    _readable(converter.convert(render("practice_sheet", source()), "praksisark.docx", STAMP))
+    assert converter._process is not dead
+
+
+def test_without_uno_each_pdf_starts_its_own_libreoffice():
+    assert SOFFICE
+    # This venv's Python has no uno: the server cannot start, the PDFs still come.
+    converter = LongLivedLibreOffice(SOFFICE, sys.executable)
+    _readable(converter.convert(render("handouts", source()), "uddelingskopi.docx", STAMP))
+    assert converter._process is None
