@@ -49,7 +49,9 @@ class PracticeSheet:
 
     def context(self, source: DocumentSource) -> PracticeSheetContext:
         unit = source.package.quality_unit(source.order.cluster.region)
-        contact = [c for c in (unit.email, unit.phone, str(unit.url) if unit.url else None) if c]
+        # A phone number stays on one line on paper ("9243 1999", not "9243" / "1999").
+        phone = unit.phone.replace(" ", "\u00a0") if unit.phone else None
+        contact = [c for c in (unit.email, phone, str(unit.url) if unit.url else None) if c]
         agreements = [
             SheetAgreement(text=a.text, owner=a.owner, due=date_long(a.due))
             for a in (source.minutes.agreements if source.minutes else [])

@@ -37,6 +37,8 @@ def test_every_qr_code_on_the_practice_sheet_decodes_to_its_link():
     assert decoded == expected
     text = xml_text(data)
     assert "Nord-KAP" in text and "k.tvergaard@rn.dk" in text
+    # The phone number does not break across lines on paper.
+    assert "9243\xa01999" in text and "9243 1999" not in text
 
 
 def test_the_practice_sheet_lists_what_the_cluster_agreed_after_the_meeting():
