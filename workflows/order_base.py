@@ -51,6 +51,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.waiting import timer_for
 
 
+# Patch: upsert the search attributes only when one of them changed.
+SEARCH_ATTRIBUTES_ON_CHANGE = "search-attributes-on-change"
+
+
 class _Cancelled(Exception):
     """Raised inside a stage when the order was cancelled while it waited."""
 
@@ -82,6 +86,8 @@ class OrderBase:
     _asked: SurveyTemplate | None
     _replay_safe: bool
     _workbench: bool
+    # The search attributes last upserted (compared, not read back: no personal data).
+    _published: tuple[Any, ...] | None = None
 
     async def _tell_follow_up(self) -> None:
         raise NotImplementedError
@@ -141,27 +147,34 @@ class OrderBase:
         state = self._state
         meeting = state.timeline.meeting if state.timeline else self._order.meeting.start
         self._show_details()
-        workflow.upsert_search_attributes(
-            [
-                search_attributes.PACKAGE.value_set(self._order.package),
-                search_attributes.CLUSTER.value_set(self._order.cluster.name),
-                search_attributes.REGION.value_set(self._order.cluster.region.value),
-                search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
-                search_attributes.CURRENT_STEP.value_set(
-                    state.status
-                    if state.status != "active"
-                    else "late_request"
-                    if state.awaiting_approval
-                    else state.current_step.value
-                ),
-                search_attributes.MEETING_DATE.value_set(meeting),
-                search_attributes.OVERDUE.value_set(state.overdue),
-                search_attributes.OVERDUE_AGREEMENTS.value_set(
-                    sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
-                ),
-                *self._task_attributes(),
-            ]
+        updates = [
+            search_attributes.PACKAGE.value_set(self._order.package),
+            search_attributes.CLUSTER.value_set(self._order.cluster.name),
+            search_attributes.REGION.value_set(self._order.cluster.region.value),
+            search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
+            search_attributes.CURRENT_STEP.value_set(
+                state.status
+                if state.status != "active"
+                else "late_request"
+                if state.awaiting_approval
+                else state.current_step.value
+            ),
+            search_attributes.MEETING_DATE.value_set(meeting),
+            search_attributes.OVERDUE.value_set(state.overdue),
+            search_attributes.OVERDUE_AGREEMENTS.value_set(
+                sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
+            ),
+            *self._task_attributes(),
+        ]
+        values = tuple(
+            (u.key.name, tuple(u.value) if isinstance(u.value, list) else u.value) for u in updates
         )
+        # An upsert is an event: most events change no attribute (36 of a happy path's 251
+        # events were upserts). Orders from before keep theirs, so their histories replay.
+        if values == self._published and workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE):
+            return
+        self._published = values
+        workflow.upsert_search_attributes(updates)
 
     def _task_attributes(self) -> list[Any]:
         """What the staff workbench lists tasks by. Orders placed before these existed keep

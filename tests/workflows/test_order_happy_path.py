@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import timedelta
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 
 from catalog import Catalog
 from klyngepakke.client import StepRejected
@@ -74,6 +76,15 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         )
         final = await h.finish(order_id)
         await save_history(env, order_id, "order_happy_path")
+        history = await env.client.get_workflow_handle(order_id).fetch_history()
+
+    # Operations' filters change only when an attribute does: no upsert repeats the last one.
+    upserts = [
+        dict(e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields)
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+    ]
+    assert upserts and all(a != b for a, b in itertools.pairwise(upserts))
 
     assert final.status == "completed"
     states = {s.name: s.state for s in final.steps}
