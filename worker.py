@@ -25,7 +25,7 @@ from activities.extract_check import ExtractActivities
 from activities.log_context import LogContext
 from activities.mail import MailActivities
 from activities.mail_delivery import Delivery
-from activities.pdf_conversion import PdfConverter
+from activities.pdf_conversion import PdfConverter, stop_libreoffice
 from activities.practice_labels import PracticeLabeller
 from activities.rendering import RenderActivities
 from activities.sent_ledger import SentLedger
@@ -142,14 +142,17 @@ async def run_worker(
     threads = settings.render_slots if render else WORKFLOW_THREADS
     build = build_render_worker if render else build_worker
     queue = settings.render_task_queue if render else settings.task_queue
-    with ThreadPoolExecutor(max_workers=threads) as executor:
-        worker = build(client, settings, executor)
-        log.info("worker_started", task_queue=queue, slots=threads if render else None)
-        if stop is None:
-            await worker.run()
-        else:
-            async with worker:
-                await stop.wait()
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as executor:
+            worker = build(client, settings, executor)
+            log.info("worker_started", task_queue=queue, slots=threads if render else None)
+            if stop is None:
+                await worker.run()
+            else:
+                async with worker:
+                    await stop.wait()
+    finally:
+        stop_libreoffice()
 
 
 def main(render: bool = False) -> None:

@@ -19,8 +19,13 @@ def _die_with_parent() -> None:
 
 
 def child(
-    command: list[str], log_file: Any, env: dict[str, str] | None = None
+    command: list[str],
+    log_file: Any,
+    env: dict[str, str] | None = None,
+    own_group: bool = False,
 ) -> subprocess.Popen[bytes]:
+    """``own_group``: in a process group of its own, so that it and everything it starts can
+    be ended together (``os.killpg``)."""
     linux = sys.platform.startswith("linux")
     return subprocess.Popen(
         command,
@@ -28,4 +33,5 @@ def child(
         stderr=subprocess.STDOUT,
         env=env,
         preexec_fn=_die_with_parent if linux else None,
+        start_new_session=own_group,
     )

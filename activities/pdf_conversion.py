@@ -9,6 +9,7 @@ not come up, each conversion starts its own ``soffice`` as before."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -16,12 +17,14 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import threading
 import time
 import xmlrpc.client
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -147,10 +150,35 @@ def python_with_uno(soffice: str) -> str | None:
     return None
 
 
+_STARTED: list[LongLivedLibreOffice] = []
+
+
+def stop_libreoffice() -> None:
+    """End this process's long-lived LibreOffice, if it has one. A worker calls it on its way
+    out: the CLI leaves with os._exit, which runs no atexit handler, and unoserver does not
+    bring LibreOffice down reliably when only it is told to stop."""
+    for converter in _STARTED:
+        converter.stop()
+
+
 @functools.cache
 def _long_lived(soffice: str, python: str) -> LongLivedLibreOffice:
     """One per process, however many activity objects are built (a test builds one each)."""
     return LongLivedLibreOffice(soffice, python)
+
+
+def _group_gone(group: int, seconds: float, reap: Callable[[], object]) -> bool:
+    """Whether every process of ``group`` has exited within ``seconds`` (signal 0 probes;
+    ``reap`` collects our own child, which would otherwise linger as a zombie of the group)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        reap()
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _free_port() -> int:
@@ -174,6 +202,7 @@ class LongLivedLibreOffice(PdfConverter):
         # unoserver's client logs every call at INFO ("Connecting.", "Converting.").
         logging.getLogger("unoserver").setLevel(logging.WARNING)
         atexit.register(self.stop)
+        _STARTED.append(self)
 
     def convert(self, data: bytes, filename: str, stamp: str) -> bytes:
         from unoserver.client import UnoClient
@@ -250,7 +279,7 @@ class LongLivedLibreOffice(PdfConverter):
         ]
         env = {**os.environ, "PYTHONPATH": str(path)}
         with (folder / "server.log").open("ab") as log_file:
-            self._process = child(command, log_file, env)
+            self._process = child(command, log_file, env, own_group=True)
         proxy = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self._port}", allow_none=True)
         deadline = time.monotonic() + _START_SECONDS
         while True:
@@ -271,14 +300,20 @@ class LongLivedLibreOffice(PdfConverter):
             self._stop()
 
     def _stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            # unoserver passes SIGTERM on to its LibreOffice.
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        """End unoserver and its LibreOffice, also when one of them already died: the group
+        they share, SIGTERM first (unoserver passes it on), then SIGKILL."""
+        if self._process is not None:
+            group = self._process.pid  # a session of its own: the group's id is its pid
+            # oosplash leaves its exited soffice.bin a zombie of the group: a short SIGTERM grace.
+            for sig, grace in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(group, sig)
+                except ProcessLookupError:
+                    break
+                if _group_gone(group, grace, self._process.poll):
+                    break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=5)
         self._process = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)

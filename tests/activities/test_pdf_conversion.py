@@ -3,10 +3,13 @@ a LibreOffice that died is started again, and without uno each PDF starts its ow
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,14 +54,33 @@ def test_one_libreoffice_converts_every_document_the_same_each_time(converter):
     assert converter._process is server and server is not None and server.poll() is None
 
 
-def test_a_libreoffice_that_died_is_started_again(converter):
+def _group(pid: int) -> set[int]:
+    """The processes of process group ``pid`` that still run (zombies left out)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pid and fields[0] != "Z":
+                found.add(int(stat.parent.name))
+    return found
+
+
+def test_a_libreoffice_that_died_is_started_again_and_nothing_is_left(converter):
     converter.convert(render("practice_sheet", source()), "praksisark.docx", STAMP)
     dead = converter._process
     assert dead is not None
-    dead.kill()
+    # unoserver and LibreOffice both, as a crash or an OOM kill would leave them.
+    assert len(_group(dead.pid)) >= 2
+    os.killpg(dead.pid, signal.SIGKILL)
     dead.wait()
     _readable(converter.convert(render("practice_sheet", source()), "praksisark.docx", STAMP))
     assert converter._process is not dead
+    assert _group(dead.pid) == set()
+    # Stopping leaves no LibreOffice behind either.
+    running = converter._process
+    assert running is not None
+    converter.stop()
+    assert _group(running.pid) == set()
 
 
 def test_without_uno_each_pdf_starts_its_own_libreoffice():

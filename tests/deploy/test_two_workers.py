@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -37,6 +38,25 @@ async def metrics_served(port: int) -> bool:
     except httpx.TransportError:
         return False
     return "temporal_workflow_task" in exposed or "temporal_activity" in exposed
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the render worker's unoserver)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def log_lines(path) -> list[dict]:
@@ -72,9 +92,16 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
             first.kill()
             killed_at = datetime.now(UTC)
             finals = await asyncio.wait_for(asyncio.gather(*demos), timeout=400)
+            (render,) = stack.renders
+            assert render.process is not None
+            offices = children(render.process.pid)
         finally:
             first.stop()
             second.stop()
+    # The render worker made the handouts' PDFs with its own LibreOffice, and stopping it
+    # (SIGTERM, as a deploy does) left none of it running.
+    assert offices
+    assert [pid for pid in offices if Path(f"/proc/{pid}").exists() and not zombie(pid)] == []
 
     assert [f.status for f in finals] == ["completed"] * 3
     after_kill = [
