@@ -60,18 +60,25 @@ def build_activities(
     signer = LinkSigner(settings.link_secret())
     mail = MailActivities(delivery, catalog, signer, settings.links, labeller)
     extract = ExtractActivities(ArtifactStore(settings.upload_dir), store, labeller)
-    render = RenderActivities(store, PdfConverter.find(settings.uno_python))
     lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,
         CourseMailActivities(delivery, signer, settings.public_base_url).send_course_mail,
         extract.check_extract,
-        render.render_documents,
-        render.render_course_program,
+        *render_activities(settings),
         lookup.load_package,
         lookup.load_course,
         aggregate_answers,
     ]
+
+
+def render_activities(settings: Settings) -> list[Callable[..., Any]]:
+    """The render queue's activities alone: a render worker needs no sent-ledger, catalog or
+    link secret."""
+    render = RenderActivities(
+        ArtifactStore(settings.artifact_dir), PdfConverter.find(settings.uno_python)
+    )
+    return [render.render_documents, render.render_course_program]
 
 
 def by_queue(
@@ -111,11 +118,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
 def build_render_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
     """The render queue's worker. Its slots equal its threads: with the SDK's default of 100
     slots against a few threads, queued renders missed their heartbeat and ran twice."""
-    _, render_side = by_queue(build_activities(settings))
     return Worker(
         client,
         task_queue=settings.render_task_queue,
-        activities=render_side,
+        activities=render_activities(settings),
         activity_executor=executor,
         max_concurrent_activities=settings.render_slots,
         interceptors=[LogContext()],
@@ -141,7 +147,7 @@ async def run_worker(
     client = await connect(settings, metrics_runtime(settings.metrics_port))
     threads = settings.render_slots if render else WORKFLOW_THREADS
     build = build_render_worker if render else build_worker
-    queue = settings.render_task_queue if render else settings.task_queue
+    queue = _queue(settings, render)
     try:
         with ThreadPoolExecutor(max_workers=threads) as executor:
             worker = build(client, settings, executor)
@@ -172,8 +178,11 @@ async def _until_told_to_stop(settings: Settings, render: bool) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await run_worker(settings, stop, render)
-    queue = settings.render_task_queue if render else settings.task_queue
-    log.info("worker_stopped", task_queue=queue)
+    log.info("worker_stopped", task_queue=_queue(settings, render))
+
+
+def _queue(settings: Settings, render: bool) -> str:
+    return settings.render_task_queue if render else settings.task_queue
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from schemas.steps import Step
 from tests import factories
 from tests.eventually import eventually
 from tests.workflows.harness import running
-from worker import RENDER_ACTIVITIES, build_activities, by_queue
+from worker import RENDER_ACTIVITIES, build_activities, by_queue, render_activities
 
 
 def test_the_render_worker_serves_the_renders_and_nothing_else(settings):
@@ -22,6 +22,8 @@ def test_the_render_worker_serves_the_renders_and_nothing_else(settings):
     names = {getattr(fn, "__name__", "") for fn in workflow_side}
     assert not names & RENDER_ACTIVITIES and "send_mail" in names
     assert {getattr(fn, "__name__", "") for fn in render_side} == RENDER_ACTIVITIES
+    # What `klyngepakke render-worker` registers.
+    assert {getattr(fn, "__name__", "") for fn in render_activities(settings)} == RENDER_ACTIVITIES
 
 
 async def test_an_order_goes_on_answering_while_its_renders_wait_for_a_render_worker(
