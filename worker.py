@@ -28,12 +28,10 @@ from activities.mail_delivery import Delivery
 from activities.pdf_conversion import PdfConverter, stop_libreoffice
 from activities.practice_labels import PracticeLabeller
 from activities.rendering import RenderActivities
-from activities.sent_ledger import SentLedger
 from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from klyngepakke.settings import Settings
 from schemas.links import LinkSigner
-from storage.artifact_store import ArtifactStore
 from workflows.course import CourseWorkflow
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
@@ -54,12 +52,12 @@ def build_activities(
     """Every activity callable, their dependencies built from settings; `by_queue` tells
     which queue serves which."""
     catalog = catalog or Catalog()
-    store = ArtifactStore(settings.artifact_dir)
+    store = settings.artifact_store()
     labeller = PracticeLabeller(settings.link_secret())
-    delivery = Delivery(settings.smtp, SentLedger(settings.var_dir / "sent-mail.sqlite"), store)
+    delivery = Delivery(settings.smtp, settings.outbox(), store)
     signer = LinkSigner(settings.link_secret())
     mail = MailActivities(delivery, catalog, signer, settings.links, labeller)
-    extract = ExtractActivities(ArtifactStore(settings.upload_dir), store, labeller)
+    extract = ExtractActivities(settings.upload_store(), store, labeller)
     lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,
@@ -75,9 +73,7 @@ def build_activities(
 def render_activities(settings: Settings) -> list[Callable[..., Any]]:
     """The render queue's activities alone: a render worker needs no sent-ledger, catalog or
     link secret."""
-    render = RenderActivities(
-        ArtifactStore(settings.artifact_dir), PdfConverter.find(settings.uno_python)
-    )
+    render = RenderActivities(settings.artifact_store(), PdfConverter.find(settings.uno_python))
     return [render.render_documents, render.render_course_program]
 
 

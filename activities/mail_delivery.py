@@ -1,9 +1,10 @@
 """Putting a mail on the wire: the message (plain text and HTML, attachments, headers people
 and mail servers expect) and its delivery over SMTP, once per Message-ID.
 
-Each message has a Message-ID derived from (order, mail key, first recipient). The sent
-ledger records it the moment the SMTP server accepted it, so a retried activity skips those
-already sent and sends only the rest.
+Each message has a Message-ID derived from (order, mail key, first recipient). The outbox
+(storage/outbox.py) claims it just before it is sent and marks it the moment the SMTP server
+accepted it, so a retried activity skips those already sent and sends only the rest, and an
+attempt still running beside its retry never sends the same message at the same time.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from typing import Any
 import aiosmtplib
 import structlog
 from pydantic import BaseModel, Field
+from temporalio import activity
 
 from activities.heartbeat import heartbeating_async
-from activities.sent_ledger import SentLedger
 from catalog.mail_templates import MailBody
 from schemas.artifacts import ArtifactRef
 from schemas.people import Person
 from storage.artifact_store import ArtifactStore
+from storage.outbox import Claim, Outbox
 
 log = structlog.get_logger(__name__)
 
@@ -91,12 +93,24 @@ def wire_bytes(message: EmailMessage) -> bytes:
 Build = Callable[[list[Person], datetime], EmailMessage]
 
 
+class MessageBeingSent(RuntimeError):
+    """Another attempt holds a live claim on the message (retryable)."""
+
+
+def _attempt() -> str:
+    """Who claims: this activity attempt (ids only, no personal data)."""
+    if not activity.in_activity():
+        return "outside-an-activity"
+    info = activity.info()
+    return f"{info.workflow_run_id}/{info.activity_id}/{info.attempt}"
+
+
 class Delivery:
     """Composes messages and hands them to the SMTP server, each exactly once."""
 
-    def __init__(self, smtp: SmtpSettings, ledger: SentLedger, store: ArtifactStore) -> None:
+    def __init__(self, smtp: SmtpSettings, outbox: Outbox, store: ArtifactStore) -> None:
         self.smtp = smtp
-        self.ledger = ledger
+        self.outbox = outbox
         self.store = store
 
     def compose(
@@ -137,8 +151,8 @@ class Delivery:
     async def deliver(
         self, workflow_id: str, key: str, mail: str, envelopes: list[list[Person]], build: Build
     ) -> MailResult:
-        """Send each envelope (one message to the people in it) not yet in the sent-ledger;
-        mark each once accepted.
+        """Send each envelope (one message to the people in it) not yet sent; claim each just
+        before and mark it once accepted.
 
         One connection for all of them, and each message is marked the moment the server
         answers its DATA with 250 (not after QUIT): a worker killed in between would send that
@@ -148,7 +162,7 @@ class Delivery:
         ids = [message_id(workflow_id, key, to[0].email) for to in envelopes]
         pending = [(to, mid) for to, mid in zip(envelopes, ids, strict=True)]
         pending = await asyncio.to_thread(
-            lambda: [(to, mid) for to, mid in pending if not self.ledger.was_sent(mid)]
+            lambda: [(to, mid) for to, mid in pending if not self.outbox.was_sent(mid)]
         )
         skipped = len(envelopes) - len(pending)
         sent = refused = 0
@@ -165,12 +179,18 @@ class Delivery:
                     timeout=30,
                 ) as smtp,
             ):
+                holder = _attempt()
                 for to, mid in pending:
-                    # Asked again right before each message: an attempt that outlived its
+                    # Claimed right before each message: an attempt that outlived its
                     # timeout may still be sending beside this retry.
-                    if await asyncio.to_thread(self.ledger.was_sent, mid):
+                    claim = await asyncio.to_thread(self.outbox.claim, mid, holder)
+                    if claim is Claim.SENT:
                         skipped += 1
                         continue
+                    if claim is Claim.BUSY:
+                        # Retried by Temporal: by then the other attempt has marked it sent,
+                        # or died and its claim has lapsed.
+                        raise MessageBeingSent("another attempt is sending this message")
                     # Off the event loop (templates, attachments, SQLite): the heartbeat
                     # keeps beating while they run.
                     data = await asyncio.to_thread(_wire, build, to, now)
@@ -179,6 +199,7 @@ class Delivery:
                             self.smtp.sender, [p.email for p in to], data
                         )
                     except aiosmtplib.SMTPRecipientsRefused as refusal:
+                        await asyncio.to_thread(self.outbox.release, mid, holder)
                         # Every address of this message refused for good (a mistyped or
                         # closed mailbox): retrying cannot help, and the others still go.
                         permanent = [r for r in refusal.recipients if r.code >= 500]
@@ -188,12 +209,17 @@ class Delivery:
                         code = permanent[0].code if permanent else code
                         continue
                     except aiosmtplib.SMTPDataError as refusal:
+                        await asyncio.to_thread(self.outbox.release, mid, holder)
                         if refusal.code < 500:
                             raise
                         refused += len(to)  # this message refused for good (e.g. too large)
                         code = refusal.code
                         continue
-                    await asyncio.to_thread(self.ledger.mark_sent, mid)
+                    except aiosmtplib.SMTPResponseException:
+                        # The server answered no: not sent, so free for the next attempt.
+                        await asyncio.to_thread(self.outbox.release, mid, holder)
+                        raise
+                    await asyncio.to_thread(self.outbox.mark_sent, mid)
                     sent += 1
                     if errors:  # some addresses of the message refused, the rest accepted
                         refused += len(errors)

@@ -35,7 +35,7 @@ from schemas.extract import ExtractRow, JobcenterExtract, anonymise
 from schemas.order import COPENHAGEN, ContactBy, MeetingMode
 from schemas.survey import SurveyResponse, aggregate
 from schemas.timeline import plan
-from storage.artifact_store import ArtifactStore
+from storage.artifact_store import FolderArtifactStore
 
 DOCTORS = 71  # seed 003: the largest cluster, 71 doctors
 PRACTICES = 24
@@ -178,14 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     def full_set(pdf: PdfConverter) -> None:
         # A store of its own each time: an order's second render reuses its PDFs.
         with tempfile.TemporaryDirectory() as store:
-            activities = RenderActivities(ArtifactStore(Path(store)), pdf)
+            activities = RenderActivities(FolderArtifactStore(Path(store)), pdf)
             activities.render_documents(RenderRequest(kinds=KINDS, source=source))
 
     full = timed(lambda: full_set(converter), args.repeat)
     full_peak = peak_rss_mb()
     full_cold = timed(lambda: full_set(cold), args.repeat)
     with tempfile.TemporaryDirectory() as folder:
-        activities = RenderActivities(ArtifactStore(Path(folder)), converter)
+        activities = RenderActivities(FolderArtifactStore(Path(folder)), converter)
         deck_only = timed(
             lambda: activities.render_documents(RenderRequest(kinds=["deck"], source=source)),
             args.repeat,

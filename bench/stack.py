@@ -56,6 +56,7 @@ class Worker:
         self.env = env
         self.command = command or [CLI, "worker"]
         self.log_path = settings.var_dir / f"{name}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = self.log_path.open("ab")
         self.process: subprocess.Popen[bytes] | None = None
         self._started_at = 0
@@ -134,6 +135,13 @@ def environment(settings: Settings) -> dict[str, str]:
         "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
         "KLYNGEPAKKE_LOG_FORMAT": "json",
     }
+    # What machines that share no disk must be given rather than find under var/.
+    shared = {
+        "KLYNGEPAKKE_DATABASE_URL": settings.database_url,
+        "KLYNGEPAKKE_SURVEY_SECRET": settings.survey_secret,
+        "KLYNGEPAKKE_PAYLOAD_KEYS": settings.payload_keys,
+    }
+    values |= {name: value for name, value in shared.items() if value}
     return {**os.environ, **values}
 
 
@@ -146,18 +154,22 @@ class Stack:
 
 @contextlib.asynccontextmanager
 async def running_stack(
-    settings: Settings, web: uvicorn.Server | None = None, render_workers: int = 1
+    settings: Settings,
+    web: uvicorn.Server | None = None,
+    render_workers: int = 1,
+    render_settings: Settings | None = None,
 ) -> AsyncIterator[Stack]:
     """The dev server with the search attributes registered, the SMTP sink, ``render_workers``
-    render worker processes and, when given, the web app; taken down in reverse. Workflow
-    workers are the caller's: started, killed and stopped inside the block, so they are gone
-    before the server is."""
+    render worker processes (on ``render_settings``: a machine of their own) and, when given,
+    the web app; taken down in reverse. Workflow workers are the caller's: started, killed and
+    stopped inside the block, so they are gone before the server is."""
     server = DevServer(settings)
     sink = SmtpSink(settings.mail_dir, port=settings.smtp_port)
     serving: asyncio.Task[None] | None = None
-    env = environment(settings)
+    render_settings = render_settings or settings
+    env = environment(render_settings)
     renders = [
-        Worker(settings, env, f"render-worker-{n}", [CLI, "render-worker"])
+        Worker(render_settings, env, f"render-worker-{n}", [CLI, "render-worker"])
         for n in range(render_workers)
     ]
     try:

@@ -47,7 +47,6 @@ from schemas.course import CourseNoteCommand, ParticipantsCommand
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.order import ContactBy, MeetingMode, as_copenhagen
 from schemas.participant_list import parse_participants
-from storage.artifact_store import ArtifactStore
 from storage.uploads import UploadRefused, quarantined_extract, read_receipt
 
 app = typer.Typer(
@@ -360,12 +359,12 @@ def extract_submit(
     async def submit(orders: CoursesClient, settings: Settings) -> tuple[Any, Any]:
         try:
             with quarantined_extract(
-                ArtifactStore(settings.upload_dir), order_id, data, extract_file.name
+                settings.upload_store(), order_id, data, extract_file.name
             ) as upload:
                 accepted = await orders.extract_submit(order_id, upload, uploaded_by)
         except (UploadRefused, ValueError) as exc:
             raise StepRejected(getattr(exc, "message", "ordre-id: ugyldigt")) from None
-        return accepted, read_receipt(ArtifactStore(settings.artifact_dir), accepted.receipt)
+        return accepted, read_receipt(settings.artifact_store(), accepted.receipt)
 
     accepted, receipt = _run(as_json, submit)
     if as_json:
@@ -550,13 +549,27 @@ def course_participants(
 
 
 @app.command("artifacts")
-def artifacts(order_id: IdArg, as_json: JsonOpt = False) -> None:
-    """Vis ordrens dokumenter og hvor de ligger."""
+def artifacts(
+    order_id: IdArg,
+    save_to: Annotated[
+        Path | None,
+        typer.Option("--save-to", help="Gem dokumenterne i denne mappe (fra dokumentlageret)"),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Vis ordrens dokumenter (og gem dem med --save-to)."""
     status = _run(as_json, lambda orders, _: orders.status(order_id))
+    if save_to is not None:
+        # From the store the workers wrote to, whichever machine that was (folder or
+        # PostgreSQL): a reference is the document's content address, not a path.
+        store = get_settings().artifact_store()
+        save_to.mkdir(parents=True, exist_ok=True)
+        for ref in status.artifacts:
+            (save_to / ref.name).write_bytes(store.read(ref.ref()))
     if as_json:
         print(json.dumps([a.model_dump(mode="json") for a in status.artifacts], indent=2))
     else:
-        cli_output.show_artifacts(status)
+        cli_output.show_artifacts(status, save_to)
 
 
 @app.command("dev")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -129,11 +130,14 @@ def show_course(status: CourseStatus) -> None:
         console.print(f"· {event}")
 
 
-def show_artifacts(status: OrderStatus) -> None:
-    table = Table("Dokument", "Version", "Sti")
+def show_artifacts(status: OrderStatus, saved_to: Path | None = None) -> None:
+    table = Table("Dokument", "Version", "Størrelse", "Indhold (sha256)")
     for artifact in status.artifacts:
-        table.add_row(artifact.name, str(artifact.version), artifact.path)
+        size = f"{number(round(artifact.size / 1024))} kB"
+        table.add_row(artifact.name, str(artifact.version), size, artifact.sha256[:12])
     console.print(table if status.artifacts else "Ingen dokumenter endnu.")
+    if saved_to is not None and status.artifacts:
+        console.print(f"Gemt i {saved_to}")
 
 
 def show_list(orders: list[OrderSummary]) -> None:

@@ -43,7 +43,7 @@ from schemas.commands import (
     StepAccepted,
     SurveyImport,
 )
-from schemas.errors import ROUND_CLOSED, DomainError
+from schemas.errors import ANSWER_UNCHANGED, ROUND_CLOSED, UNCHANGED, DomainError
 from schemas.follow_up import FollowUpStatus, follow_up_id
 from schemas.order import OrderRequest, default_order_id
 from schemas.overview import CoordinatorView, OrderOverview
@@ -296,6 +296,8 @@ class OrdersClient:
             return accepted
         except WorkflowUpdateFailedError as exc:
             cause = exc.cause
+            if isinstance(cause, ApplicationError) and cause.type == UNCHANGED:
+                return StepAccepted(message=cause.message)
             if isinstance(cause, ApplicationError):
                 raise StepRejected(cause.message, closed=cause.type == ROUND_CLOSED) from None
             raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
@@ -448,6 +450,11 @@ class OrdersClient:
     async def survey_answer(
         self, workflow_id: str, member: int, response: SurveyResponse
     ) -> StepAccepted:
+        # The same answer again (a double click, the back button) is saved already: asked by a
+        # query, which the history does not record, rather than an Update, which it does.
+        form = await self.survey_form(workflow_id, member)
+        if form is not None and form.open and form.previous == response:
+            return StepAccepted(message=ANSWER_UNCHANGED)
         return await self._round_update(
             workflow_id,
             "submit_answer",

@@ -260,10 +260,12 @@ async def _until_done(
         f"Mails i {settings.mail_dir}: "
         + ", ".join(f"{k} ({v})" for k, v in sorted(counted.items()))
     )
-    say(
-        f"Dokumenter i {settings.artifact_dir / order_id}: "
-        + ", ".join(a.name for a in final.artifacts)
+    where = (
+        f"databasen (hent dem med klyngepakke artifacts {order_id} --save-to MAPPE)"
+        if settings.database_url
+        else str(settings.artifact_dir / order_id)
     )
+    say(f"Dokumenter i {where}: " + ", ".join(a.name for a in final.artifacts))
     for agreement in final.agreements:
         say(f"Aftale {agreement.number}: {agreement.text} – {agreement.state}")
     if final.follow_up_meeting:

@@ -14,6 +14,9 @@ from activities.mail_delivery import SmtpSettings
 from klyngepakke.payload_codec import PayloadKeys, local_keys
 from schemas.people import Person
 from schemas.task_queues import render_queue_of
+from storage import stores
+from storage.artifact_store import ArtifactStore
+from storage.outbox import Outbox
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TASK_QUEUE = "klyngepakke"
@@ -51,6 +54,11 @@ class Settings(BaseSettings):
         default=None,
         description="A Python that can import LibreOffice's uno, for the render worker's "
         "long-lived LibreOffice (unoserver); found on its own if unset",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="The project's own PostgreSQL (postgresql://…): documents, uploads and the "
+        "mail outbox, shared by every machine; folders and SQLite under var_dir if unset",
     )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="State of the embedded stack")
     ui_port: int = 8233
@@ -179,6 +187,15 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         """Files people upload (the job centre's extract), kept apart from rendered documents."""
         return self.var_dir / "uploads"
+
+    def artifact_store(self) -> ArtifactStore:
+        return stores.artifact_store("artifacts", self.artifact_dir, self.database_url)
+
+    def upload_store(self) -> ArtifactStore:
+        return stores.artifact_store("uploads", self.upload_dir, self.database_url)
+
+    def outbox(self) -> Outbox:
+        return stores.outbox(self.var_dir, self.database_url)
 
     @property
     def mail_dir(self) -> Path:

@@ -12,10 +12,19 @@ class ArtifactRef(BaseModel):
     size: int
     version: int = 1
     media_type: str
-    path: str = Field(description="Where the artifact store keeps it")
+    path: str | None = Field(
+        default=None,
+        description="Older references only: where one machine's store kept the file. A "
+        "reference is its content address now (``address``), read from whichever store holds it",
+    )
     source_sha256: str | None = Field(
         default=None,
         description="A converted document (PDF): the digest of what it was made from. "
         "LibreOffice's bytes vary from run to run (the order of its font objects), so the same "
         "source names the same artifact",
     )
+
+    @property
+    def address(self) -> str:
+        """The content address: the same on every machine that reads the store."""
+        return f"sha256:{self.sha256}"

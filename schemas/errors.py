@@ -86,3 +86,9 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> DomainError
 # The type of the refusal an answer gets once its survey round has closed: the pages tell it
 # by this, not by the words of the Danish message.
 ROUND_CLOSED = "RoundClosed"
+
+# The type of the refusal an Update gets when it would change nothing (the same answer sent
+# again): refused in the validator so the history stays as it was, and taken by the client as
+# accepted, with the message saying so.
+UNCHANGED = "Unchanged"
+ANSWER_UNCHANGED = "Dit svar er gemt – det er det samme som før."

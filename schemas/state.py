@@ -310,8 +310,14 @@ class ArtifactView(BaseModel):
     name: str
     kind: str
     version: int
-    path: str
     sha256: str
+    size: int = 0
+    media_type: str = "application/octet-stream"
+    path: str | None = None  # older references only (ArtifactRef.path)
+
+    def ref(self) -> ArtifactRef:
+        """The reference to read it by from the artifact store."""
+        return ArtifactRef.model_validate(self.model_dump())
 
 
 class SurveyView(BaseModel):
@@ -475,7 +481,7 @@ def status_of(
         steps=steps,
         events=[EventView(type=e.type, at=e.at, by=_by(e)) for e in events],
         artifacts=[
-            ArtifactView(name=a.name, kind=a.kind, version=a.version, path=a.path, sha256=a.sha256)
+            ArtifactView.model_validate(a.model_dump(exclude={"source_sha256"}))
             for a in state.artifacts
         ],
         survey=survey,

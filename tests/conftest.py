@@ -96,3 +96,23 @@ def settings(tmp_path: Path, sink: SmtpSink) -> Settings:
 def executor() -> Iterator[ThreadPoolExecutor]:
     with ThreadPoolExecutor(max_workers=4) as pool:
         yield pool
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """One real PostgreSQL for the run (Debian's server, started by the tests)."""
+    from bench.postgres import running_postgres
+
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture()
+def database_url(postgres: object) -> Iterator[str]:
+    """A database of its own for this test; the pools it opened closed after it."""
+    from bench.postgres import Postgres
+    from storage.postgres import close_databases
+
+    assert isinstance(postgres, Postgres)
+    yield postgres.create_database(f"test_{os.urandom(6).hex()}")
+    close_databases()

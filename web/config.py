@@ -9,6 +9,7 @@ from pathlib import Path
 from catalog import Catalog
 from schemas.links import LinkSigner
 from storage.artifact_store import ArtifactStore
+from storage.stores import artifact_store
 from web.rate_limit import RateLimits
 from web.staff_auth import StaffConfig
 
@@ -19,6 +20,8 @@ class WebConfig:
     limits: RateLimits = field(default_factory=RateLimits)
     artifact_dir: Path | None = None
     upload_dir: Path | None = None
+    # The stores in PostgreSQL rather than the folders above (several machines).
+    database_url: str | None = None
     catalog: Catalog = field(default_factory=Catalog)
     public_base_url: str = "http://localhost:8000"
     # Development only: the order form offers compressed time for demos (klyngepakke dev).
@@ -27,8 +30,12 @@ class WebConfig:
 
     @property
     def artifacts(self) -> ArtifactStore | None:
-        return ArtifactStore(self.artifact_dir) if self.artifact_dir else None
+        if self.artifact_dir is None:
+            return None
+        return artifact_store("artifacts", self.artifact_dir, self.database_url)
 
     @property
     def uploads(self) -> ArtifactStore | None:
-        return ArtifactStore(self.upload_dir) if self.upload_dir else None
+        if self.upload_dir is None:
+            return None
+        return artifact_store("uploads", self.upload_dir, self.database_url)

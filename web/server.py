@@ -40,6 +40,7 @@ def build_app(settings: Settings) -> FastAPI:
         ),
         artifact_dir=settings.artifact_dir,
         upload_dir=settings.upload_dir,
+        database_url=settings.database_url,
         catalog=Catalog(),
         public_base_url=settings.public_base_url,
         dev_time_scale=settings.dev_time_scale,

@@ -17,7 +17,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.survey_results import AggregateRequest, aggregate_answers
     from schemas.catalog import SurveyTemplate
     from schemas.commands import StepAccepted
-    from schemas.errors import ROUND_CLOSED, DomainError, DomainErrors
+    from schemas.errors import (
+        ANSWER_UNCHANGED,
+        ROUND_CLOSED,
+        UNCHANGED,
+        DomainError,
+        DomainErrors,
+    )
     from schemas.order import OrderRequest
     from schemas.survey import SurveyResponse, check_response
     from schemas.survey_round import (
@@ -32,6 +38,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import activity_options
     from workflows.waiting import REPLAY_SAFE, timer_for
+
+
+QUIET_PROGRESS = "survey-progress-on-change"
 
 
 def round_id(order_id: str, number: int) -> str:
@@ -58,6 +67,10 @@ class SurveyRound:
         self._plan = inp.plan
         self._replans = 0
         self._replay_safe = False
+        # The order hears of the round only when its progress changes (patch quiet-progress;
+        # rounds from before signal on every answer).
+        self._quiet = False
+        self._reported: RoundProgress | None = None
         # Member numbers are for good (they are in the links): one taken off the list keeps
         # its number and is left out; one added gets the next number.
         self._members = list(inp.members)
@@ -69,6 +82,7 @@ class SurveyRound:
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
         self._replay_safe = workflow.patched(REPLAY_SAFE)
+        self._quiet = workflow.patched(QUIET_PROGRESS)
         await self._until(
             lambda: self._plan.dispatch_at,
             lambda: self._dispatch_requested or self._close_requested,
@@ -139,6 +153,10 @@ class SurveyRound:
             raise _refuse("Spørgeskemaet er lukket.", ROUND_CLOSED)
         if not 0 <= submission.member < len(self._members) or submission.member in self._left:
             raise _refuse("Linket passer ikke til denne runde.")
+        if self._answers.get(submission.member) == submission.response:
+            # Sent twice (a double click, the back button): refused in the validator, so it
+            # adds nothing to the history; the client tells the member it is saved.
+            raise _refuse(ANSWER_UNCHANGED, UNCHANGED)
         try:
             check_response(self._template, submission.response, "svar")
         except (DomainError, DomainErrors) as exc:
@@ -290,11 +308,13 @@ class SurveyRound:
 
     async def _report(self) -> None:
         parent = workflow.info().parent
-        if parent is None:
-            return
+        progress = self.progress()
+        if parent is None or (self._quiet and progress == self._reported):
+            return  # a changed answer: the count the order shows is the same
+        self._reported = progress
         try:
             await workflow.get_external_workflow_handle(parent.workflow_id).signal(
-                "survey_progress", self.progress()
+                "survey_progress", progress
             )
         except ApplicationError:
             # The order (or follow-up meeting) has ended, cancelled say: nobody to tell.

@@ -8,12 +8,12 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.mail import MailActivities, MailContext, MailRequest
 from activities.mail_delivery import Delivery
-from activities.sent_ledger import SentLedger
 from catalog import Catalog
 from catalog.mail_templates import MailBody
 from schemas.order import COPENHAGEN
 from schemas.timeline import plan
-from storage.artifact_store import ArtifactStore
+from storage.artifact_store import FolderArtifactStore
+from storage.outbox import SqliteOutbox
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
@@ -32,8 +32,8 @@ def request(key: str = "invitation") -> MailRequest:
 def delivery(settings) -> Delivery:
     return Delivery(
         settings.smtp,
-        SentLedger(settings.var_dir / "sent.sqlite"),
-        ArtifactStore(settings.artifact_dir),
+        SqliteOutbox(settings.var_dir / "sent.sqlite"),
+        FolderArtifactStore(settings.artifact_dir),
     )
 
 
@@ -170,7 +170,7 @@ async def test_a_message_another_attempt_sent_meanwhile_is_not_sent_again(settin
 
     def build(to, now):  # type: ignore[no-untyped-def]
         if to[0] == first:
-            sending.ledger.mark_sent(overlapping)  # the other attempt got there first
+            sending.outbox.mark_sent(overlapping)  # the other attempt got there first
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = "kiap@example.dk", to[0].email, "x"
         message["Message-ID"] = message_id("o-1", "k", to[0].email)

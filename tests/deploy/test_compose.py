@@ -40,7 +40,6 @@ def test_services_images_ports_and_health_checks():
     assert services["render-worker"]["command"] == ["klyngepakke", "render-worker"]
     for name in ("worker", "render-worker"):
         assert services[name]["init"] is True, name
-        assert services[name]["volumes"] == services["web"]["volumes"], name
     assert services["web"]["command"] == ["klyngepakke", "web"]
     assert services["codec"]["command"] == ["klyngepakke", "codec"]
     # The UI shows encrypted payloads through the codec service, on the codec's port.
@@ -57,8 +56,17 @@ def test_services_images_ports_and_health_checks():
     assert ui["TEMPORAL_AUTH_ENABLED"] == "true"
     assert ui["TEMPORAL_AUTH_PROVIDER_URL"].startswith("${OIDC_ISSUER")
     assert ui["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"] == "true"
-    # Uploads land where the workers read them.
-    assert services["web"]["volumes"] == services["worker"]["volumes"]
+    # No disk is shared (each service may run on a machine of its own): documents, uploads
+    # and the outbox are in the project's own database, which every one of them is given and
+    # waits for.
+    urls = {services[name]["environment"]["KLYNGEPAKKE_DATABASE_URL"] for name in ours}
+    assert len(urls) == 1 and next(iter(urls)).startswith("postgresql://klyngepakke:")
+    assert next(iter(urls)).endswith("@postgresql:5432/klyngepakke")
+    for name in ("worker", "render-worker", "web"):
+        assert "volumes" not in services[name], name
+        assert "klyngepakke-db-setup" in services[name]["depends_on"], name
+    setup = services["klyngepakke-db-setup"]["command"][0]
+    assert "CREATE DATABASE klyngepakke OWNER klyngepakke" in setup
 
 
 def test_every_service_of_ours_gets_every_setting_the_settings_object_reads():

@@ -1,11 +1,14 @@
-"""Scaling is more workers on one task queue: two worker processes against the dev server,
-one killed while orders run, the other finishes them. Also: the worker's Prometheus metrics
-and log lines that name their workflow."""
+"""Scaling is more workers on one task queue, on as many machines: two worker processes that
+share nothing but Temporal and PostgreSQL (a var/ folder each, as on two machines, and the
+render worker on a third), one killed while orders run, the other finishes them: every mail
+once, every document readable from any machine. Also: the worker's Prometheus metrics and log
+lines that name their workflow."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +19,9 @@ from temporalio.service import RPCError
 from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient, UnknownOrder
 from klyngepakke.demo import demo_order_id, run_demo
-from tests.conftest import free_port
+from klyngepakke.settings import Settings
+from klyngepakke.smtp_sink import SmtpSink
+from tests.conftest import TEST_PAYLOAD_KEYS, free_port
 from tests.eventually import eventually
 from web.server import server as web_server
 
@@ -64,15 +69,29 @@ def log_lines(path) -> list[dict]:
     return [json.loads(line) for line in lines if line.startswith("{")]
 
 
-async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
-    settings = bench_settings(tmp_path / "var")
-    settings.payload_key_set()
+def machine(settings: Settings, var: Path) -> Settings:
+    return settings.model_copy(update={"var_dir": var})
+
+
+async def test_a_second_machine_finishes_what_a_killed_one_started(tmp_path, database_url):
+    settings = bench_settings(tmp_path / "web").model_copy(
+        update={
+            "database_url": database_url,
+            "survey_secret": secrets.token_urlsafe(32),
+            "payload_keys": TEST_PAYLOAD_KEYS,
+        }
+    )
+    machines = [machine(settings, tmp_path / name) for name in ("machine-1", "machine-2")]
+    renderer = machine(settings, tmp_path / "render-machine")
     metrics = free_port()
-    async with running_stack(settings, web_server(settings)) as stack:
+    server = web_server(settings)
+    async with running_stack(settings, server, render_settings=renderer) as stack:
         first = Worker(
-            settings, {**environment(settings), "KLYNGEPAKKE_METRICS_PORT": str(metrics)}, "first"
+            machines[0],
+            {**environment(machines[0]), "KLYNGEPAKKE_METRICS_PORT": str(metrics)},
+            "first",
         )
-        second = Worker(settings, environment(settings), "second")
+        second = Worker(machines[1], environment(machines[1]), "second")
         try:
             first.start()
             second.start()
@@ -104,6 +123,20 @@ async def test_a_second_worker_finishes_what_a_killed_one_started(tmp_path):
     assert [pid for pid in offices if Path(f"/proc/{pid}").exists() and not zombie(pid)] == []
 
     assert [f.status for f in finals] == ["completed"] * 3
+    # Every mail once, though a machine died mid-order.
+    ids_sent = [m["Message-ID"] for m in SmtpSink(settings.mail_dir).messages()]
+    assert ids_sent and len(ids_sent) == len(set(ids_sent))
+    # Every document the orders list is readable from the shared store, from any machine
+    # (the first machine rendered none: renders are the render machine's), and no machine kept
+    # documents, uploads or its outbox on its own disk.
+    store = settings.artifact_store()
+    for final in finals:
+        assert {a.kind for a in final.artifacts} >= {"deck", "handouts", "practice_sheet"}
+        for artifact in final.artifacts:
+            assert len(store.read(artifact.ref())) == artifact.size
+    for var in (*[m.var_dir for m in machines], renderer.var_dir, settings.var_dir):
+        kept = {p.name for p in var.iterdir()} if var.exists() else set()
+        assert not kept & {"artifacts", "uploads", "sent-mail.sqlite"}, var
     after_kill = [
         line
         for line in log_lines(second.log_path)

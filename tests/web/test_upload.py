@@ -18,7 +18,7 @@ from schemas.errors import DomainError, DomainErrors
 from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
 from schemas.state import UploadPage
-from storage.artifact_store import ArtifactStore
+from storage.artifact_store import FolderArtifactStore
 from tests import factories
 from web.app import create_app
 from web.config import WebConfig
@@ -34,8 +34,8 @@ class FakeOrder:
 
     def __init__(self, stores: Path, open_: bool = True) -> None:
         self.open = open_
-        self.uploads = ArtifactStore(stores / "uploads")
-        self.artifacts = ArtifactStore(stores / "artifacts")
+        self.uploads = FolderArtifactStore(stores / "uploads")
+        self.artifacts = FolderArtifactStore(stores / "artifacts")
         self.received: list[tuple[str, str]] = []
 
     async def upload_page(self, order_id: str) -> UploadPage | None:

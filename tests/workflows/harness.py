@@ -29,7 +29,7 @@ from schemas.extract import ParsedExtract
 from schemas.follow_up import follow_up_id
 from schemas.order import OrderRequest
 from schemas.state import OrderStatus
-from storage.artifact_store import ArtifactStore
+from storage.artifact_store import FolderArtifactStore
 from storage.uploads import UploadRefused, read_receipt, store_extract_upload
 from tests.eventually import TIMEOUT, eventually
 from worker import WORKFLOWS, build_activities, by_queue
@@ -224,12 +224,12 @@ class Harness:
         settings = self.orders.settings
         try:
             upload = store_extract_upload(
-                ArtifactStore(settings.upload_dir), workflow_id, data, filename
+                FolderArtifactStore(settings.upload_dir), workflow_id, data, filename
             )
         except UploadRefused as exc:
             raise StepRejected(exc.message) from None
         accepted = await self.orders.extract_submit(workflow_id, upload, uploaded_by)
-        return accepted, read_receipt(ArtifactStore(settings.artifact_dir), accepted.receipt)
+        return accepted, read_receipt(FolderArtifactStore(settings.artifact_dir), accepted.receipt)
 
     def mails(self, kind: str | None = None) -> list:
         found = self.sink.messages()

@@ -10,11 +10,11 @@ from temporalio import activity
 
 from activities.mail import MailActivities, MailRequest, MailResult
 from activities.mail_delivery import Delivery
-from activities.sent_ledger import SentLedger
 from catalog import Catalog
 from schemas.commands import Cancel, ConsultationDone
 from schemas.order import ContactBy
-from storage.artifact_store import ArtifactStore
+from storage.artifact_store import FolderArtifactStore
+from storage.outbox import SqliteOutbox
 from tests import factories
 from tests.workflows.harness import running
 from worker import build_activities
@@ -24,8 +24,8 @@ async def test_a_retried_mail_activity_does_not_mail_twice(env, settings, sink, 
     real = MailActivities(
         Delivery(
             settings.smtp,
-            SentLedger(settings.var_dir / "sent-mail.sqlite"),
-            ArtifactStore(settings.artifact_dir),
+            SqliteOutbox(settings.var_dir / "sent-mail.sqlite"),
+            FolderArtifactStore(settings.artifact_dir),
         ),
         Catalog(),
     )

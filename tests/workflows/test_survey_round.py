@@ -145,3 +145,47 @@ async def test_a_moved_meeting_moves_the_rounds_close(env, settings, sink, execu
         assert (await h.orders.survey_progress(order_id)).closed
         await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
+
+
+async def _events(env, workflow_id: str):  # type: ignore[no-untyped-def]
+    return (await env.client.get_workflow_handle(workflow_id).fetch_history()).events
+
+
+async def _progress_signals(env, order_id: str) -> int:  # type: ignore[no-untyped-def]
+    return sum(
+        1
+        for e in await _events(env, order_id)
+        if e.HasField("workflow_execution_signaled_event_attributes")
+        and e.workflow_execution_signaled_event_attributes.signal_name == "survey_progress"
+    )
+
+
+async def test_a_repeated_answer_adds_nothing_and_a_changed_one_tells_the_order_nothing(
+    env, settings, sink, executor
+):
+    """Histories stay small: the same answer sent twice (a double click) is saved once, and
+    the order hears from its round only when the counts it shows change."""
+    async with running(env, settings, sink, executor) as h:
+        _, order_id, _ = await started_round(h)
+        await h.orders.survey_dispatch(order_id)
+        await h.sleep(timedelta(minutes=5))
+        rid = round_id(order_id, 1)
+        first, second, _ = factories.responses(TEMPLATE)
+        await h.orders.survey_answer(rid, 0, first)
+        signals = await _progress_signals(env, order_id)
+        events = len(await _events(env, rid))
+
+        again = await h.orders.survey_answer(rid, 0, first)
+        assert "det samme som før" in again.message  # the member is told it is saved
+        assert len(await _events(env, rid)) == events
+
+        await h.orders.survey_answer(rid, 0, second)  # changed: saved, the count is the same
+        assert len(await _events(env, rid)) > events
+        assert await _progress_signals(env, order_id) == signals
+        await h.orders.survey_answer(rid, 1, second)  # a new answer: the order is told
+        await h.sleep(timedelta(minutes=1))
+        assert await _progress_signals(env, order_id) == signals + 1
+        status = await h.status(order_id)
+        assert status.survey is not None and status.survey.answered == 2
+        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.finish(order_id)
