@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+
+from bench.stack import free_port
 
 USER = "klyngepakke"
 
@@ -33,17 +34,11 @@ def _binaries() -> Path:
     return versions[-1].parent
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Postgres:
     def __init__(self) -> None:
         self.bin = _binaries()
         self.folder = Path(tempfile.mkdtemp(prefix="klyngepakke-pg-"))
-        self.port = _port()
+        self.port = free_port()
         self.as_user: list[str] = []
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
