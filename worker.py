@@ -71,8 +71,8 @@ def build_activities(
 
 
 def render_activities(settings: Settings) -> list[Callable[..., Any]]:
-    """The render queue's activities alone: a render worker needs no sent-ledger, catalog or
-    link secret."""
+    """The render queue's activities alone: a render worker needs no sent-ledger or link
+    secret; it reads the catalog, since a render names its package by reference."""
     render = RenderActivities(settings.artifact_store(), PdfConverter.find(settings.uno_python))
     return [render.render_documents, render.render_course_program]
 

@@ -47,7 +47,13 @@ class MailContext(BaseModel):
     minutes: Minutes | None = None
     premeeting_at: datetime | None = None
     artifacts: list[ArtifactRef] = Field(default_factory=list)
-    survey_results: SurveyResults | None = None
+    survey_results: SurveyResults | None = Field(
+        default=None,
+        description="Mails scheduled before survey_respondents carried the whole results",
+    )
+    survey_respondents: int | None = Field(
+        default=None, description="How many answered the survey; None before it was read"
+    )
     extract_received: bool = False
     reason: str | None = None
     previous_meeting: datetime | None = None
@@ -185,6 +191,7 @@ class MailActivities:
                     "consultation",
                     "minutes",
                     "survey_results",
+                    "survey_respondents",
                     "artifacts",
                     "agreement",
                     "follow_up",
@@ -194,8 +201,9 @@ class MailActivities:
             timeline=timeline,
             consultation=ctx.consultation,
             minutes=ctx.minutes,
-            survey_results=ctx.survey_results,
-            artifacts=ctx.artifacts,
+            survey_respondents=_respondents(ctx),
+            # The message's attachments; mails scheduled before carried them twice.
+            artifacts=ctx.artifacts or request.attachments,
             agreement=agreement,
             follow_up=ctx.follow_up,
             package=package,
@@ -253,3 +261,9 @@ class MailActivities:
             request.envelopes(),
             lambda to, now: self.build(request, to, now),
         )
+
+
+def _respondents(ctx: MailContext) -> int | None:
+    if ctx.survey_respondents is not None:
+        return ctx.survey_respondents
+    return ctx.survey_results.respondents if ctx.survey_results is not None else None

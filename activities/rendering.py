@@ -13,11 +13,18 @@ from temporalio.exceptions import ApplicationError
 import renderers
 from activities.heartbeat import heartbeating
 from activities.pdf_conversion import PdfConverter
+from catalog import Catalog, CatalogError
 from renderers import RenderedDocument
 from renderers.course_program import CourseProgram
 from schemas.artifacts import ArtifactRef
 from schemas.course import CourseDefinition, CourseRequest
-from schemas.documents import DocumentSource
+from schemas.documents import (
+    PACKAGE_CHANGED,
+    DocumentFacts,
+    DocumentSource,
+    PackageRef,
+    package_ref,
+)
 from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)
@@ -25,7 +32,12 @@ log = structlog.get_logger(__name__)
 
 class RenderRequest(BaseModel):
     kinds: list[str] = Field(min_length=1)
-    source: DocumentSource
+    # The facts with the package by reference; the whole source where the catalog changed
+    # since the order loaded its package (and in renders scheduled before references).
+    source: DocumentSource | DocumentFacts = Field(union_mode="left_to_right")
+    package: PackageRef | None = Field(
+        default=None, description="The order's package by content, read from this worker's catalog"
+    )
 
 
 class RenderResult(BaseModel):
@@ -45,24 +57,47 @@ PDF = "application/pdf"
 
 
 class RenderActivities:
-    def __init__(self, store: ArtifactStore, pdf: PdfConverter | None = None) -> None:
+    def __init__(
+        self, store: ArtifactStore, pdf: PdfConverter | None = None, catalog: Catalog | None = None
+    ) -> None:
         self.store = store
         self.pdf = pdf
+        self.catalog = catalog or Catalog()
 
     @activity.defn(name="render_documents")
     def render_documents(self, request: RenderRequest) -> RenderResult:
         with heartbeating():
             return self._render_documents(request)
 
+    def _source(self, request: RenderRequest) -> DocumentSource:
+        """The renderers' source: the facts with the package the reference names."""
+        if isinstance(request.source, DocumentSource):
+            return request.source
+        if request.package is None:
+            raise ApplicationError("A render needs its package", non_retryable=True)
+        try:
+            package = self.catalog.package(request.package.id)
+        except CatalogError:
+            package = None
+        if package is None or package_ref(package) != request.package:
+            # Not retried: the workflow sends the package itself instead.
+            raise ApplicationError(
+                "The catalog's package differs from the order's",
+                type=PACKAGE_CHANGED,
+                non_retryable=True,
+            )
+        return DocumentSource(package=package, **dict(request.source))
+
     def _render_documents(self, request: RenderRequest) -> RenderResult:
         refs: list[ArtifactRef] = []
+        source = self._source(request)
         for kind in request.kinds:
             try:
                 renderer = renderers.get(kind)
             except KeyError as exc:
                 raise ApplicationError(str(exc), non_retryable=True) from None
-            document = renderer.render(renderer.context(request.source))
-            order_id = request.source.order_id
+            document = renderer.render(renderer.context(source))
+            order_id = source.order_id
             source_sha256 = None
             if kind in PRINTABLE and self.pdf is not None:
                 source_sha256 = hashlib.sha256(document.content).hexdigest()
@@ -71,7 +106,7 @@ class RenderActivities:
                 if done is not None:
                     refs.append(done)
                     continue
-                stamp = request.source.timeline.planned_at.isoformat()
+                stamp = source.timeline.planned_at.isoformat()
                 document = RenderedDocument(
                     filename=document.filename.rsplit(".", 1)[0] + ".pdf",
                     media_type=PDF,

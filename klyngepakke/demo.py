@@ -10,9 +10,6 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import httpx
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
@@ -22,6 +19,7 @@ from catalog import Catalog
 from klyngepakke import demo_people as people
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo_jobcenter import act_as_jobcenter
+from klyngepakke.demo_mailbox import mailbox
 from klyngepakke.order_file import load_order
 from klyngepakke.settings import PROJECT_ROOT, Settings
 from schemas.business_days import add_business_days, on_or_after
@@ -252,9 +250,7 @@ async def _until_done(
         say(f"I 2. runde svarede {confirmed[1]} af {len(order.members)} medlemmer.")
     say(f"Ordren er {final.status}.")
     counted = Counter(
-        path.name.split("-", 1)[1].removesuffix(".eml")
-        for path in Path(settings.mail_dir).glob("*.eml")
-        if _order_of(path) == order_id
+        str(m["X-Klyngepakke-Mail"]) for m in mailbox(settings.mail_dir).messages(order_id, None)
     )
     say(
         f"Mails i {settings.mail_dir}: "
@@ -297,13 +293,6 @@ async def _until_follow_up_deck(
             say(f"Kunne ikke nå Temporal ({type(exc).__name__}); prøver igen.")
         await asyncio.sleep(0.5)
     say("Koordinatoren fik PowerPointen til det opfølgende møde med begge runder.")
-
-
-def _order_of(path: Path) -> str | None:
-    with path.open("rb") as handle:
-        headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
-    value = headers.get("X-Klyngepakke-Order")
-    return str(value).strip() if value is not None else None
 
 
 def demo_minutes(order: OrderRequest) -> Minutes:

@@ -7,14 +7,12 @@ import html
 import io
 import re
 from collections.abc import Callable
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
-from pathlib import Path
 
 import httpx
 from openpyxl import load_workbook
 
+from klyngepakke.demo_mailbox import mailbox
 from klyngepakke.settings import PROJECT_ROOT, Settings
 
 EXAMPLES = PROJECT_ROOT / "examples"
@@ -23,11 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def guide_mail(settings: Settings, order_id: str) -> EmailMessage | None:
-    for path in sorted(Path(settings.mail_dir).glob("*-jobcenter_guide.eml")):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if str(message.get("X-Klyngepakke-Order", "")).strip() == order_id:
-            return message
-    return None
+    return next(iter(mailbox(settings.mail_dir).messages(order_id, "jobcenter_guide")), None)
 
 
 def fill_in(template: bytes) -> bytes:

@@ -11,14 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Collection
 from datetime import datetime
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from klyngepakke.demo_mailbox import mailbox
 from klyngepakke.settings import Settings
 from schemas.member_list import member_lines
 from schemas.order import COPENHAGEN, OrderRequest
@@ -35,13 +33,8 @@ BROWSER = {"sec-fetch-site": "same-origin"}
 
 
 def mails(settings: Settings, order_id: str, kind: str) -> list[EmailMessage]:
-    found = []
-    for file in sorted(Path(settings.mail_dir).glob(f"*-{kind}.eml")):
-        message = BytesParser(policy=policy.default).parsebytes(file.read_bytes())
-        # A long id is folded onto the next line; the header's value is the id itself.
-        if str(message.get("X-Klyngepakke-Order", "")).strip() == order_id:
-            found.append(message)
-    return found
+    """The ``kind`` mails this order sent, in the order they arrived."""
+    return mailbox(settings.mail_dir).messages(order_id, kind)
 
 
 def mail_links(settings: Settings, order_id: str, kind: str, path: str) -> list[str]:

@@ -1,7 +1,10 @@
-"""What documents may be rendered from: everything the order knows at render time."""
+"""What documents may be rendered from: everything the order knows at render time, and the
+package it was ordered in by reference (its content's SHA-256), so a render's input in history
+carries the order's facts and not the package's texts again every time."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -18,11 +21,12 @@ from schemas.survey import SurveyResults
 from schemas.timeline import Timeline
 
 
-class DocumentSource(BaseModel):
+class DocumentFacts(BaseModel):
+    """The order's own facts at render time: what a render activity's input carries."""
+
     order_id: str
     order: OrderRequest
     consultant: Person
-    package: Package
     timeline: Timeline
     consultation: ConsultationCompleted | None = None
     survey_results: SurveyResults | None = None
@@ -43,6 +47,12 @@ class DocumentSource(BaseModel):
     first_extract: AnonymisedExtract | None = None
     agreements: list[AgreementView] = Field(default_factory=list)
 
+
+class DocumentSource(DocumentFacts):
+    """The facts with their package: what a renderer reads."""
+
+    package: Package
+
     def program(self) -> ProgramVariant:
         """The meeting's program: the order's variant, as the pre-meeting adjusted it."""
         changes = self.program_changes
@@ -50,3 +60,22 @@ class DocumentSource(BaseModel):
             self.order.meeting.program_variant
         )
         return adjusted(self.package.program(variant), changes)
+
+
+# The type of the render failure that says the worker's catalog holds another version of the
+# package than the order was made with (a deploy changed it): the workflow renders again with
+# the package itself in the input.
+PACKAGE_CHANGED = "PackageChanged"
+
+
+class PackageRef(BaseModel):
+    """A package by its id and the SHA-256 of its content, as the order loaded it."""
+
+    id: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+def package_ref(package: Package) -> PackageRef:
+    """The reference that names exactly this content of the package."""
+    digest = hashlib.sha256(package.model_dump_json().encode()).hexdigest()
+    return PackageRef(id=package.id, sha256=digest)

@@ -22,13 +22,12 @@ with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
     from activities.extract_check import ExtractCheckResult, accepted_message
     from activities.mail import MailActivities, MailContext, MailRequest
-    from activities.rendering import RenderActivities, RenderRequest
     from schemas.agreements import AgreementView
     from schemas.artifacts import ArtifactRef
     from schemas.catalog import Package
     from schemas.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
     from schemas.danish_format import date_long
-    from schemas.documents import DocumentSource
+    from schemas.documents import DocumentFacts
     from schemas.extract import AnonymisedExtract
     from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
     from schemas.people import Person
@@ -40,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
-    from workflows.render_queue import render_queue
+    from workflows.render_queue import render_documents
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE, timer_for
 
@@ -332,7 +331,6 @@ class FollowUpMeeting(ExtractIntake):
                 order=inp.order,
                 timeline=self._timeline(),
                 minutes=inp.minutes,
-                artifacts=attachments or [],
                 follow_up=self._plan,
                 first_meeting=inp.timeline.meeting,
                 extract_received=self._extract is not None,
@@ -371,11 +369,10 @@ class FollowUpMeeting(ExtractIntake):
     async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
         inp = self._inp
         assert self._package is not None
-        source = DocumentSource(
+        facts = DocumentFacts(
             order_id=inp.order_id,
             order=inp.order,
             consultant=inp.consultant,
-            package=self._package,
             timeline=self._timeline(),
             survey_results=self._results,
             minutes=inp.minutes,
@@ -386,14 +383,4 @@ class FollowUpMeeting(ExtractIntake):
             first_extract=inp.first_extract,
             agreements=self._agreements,
         )
-        result = await workflow.execute_activity_method(
-            RenderActivities.render_documents,
-            RenderRequest(kinds=kinds, source=source),
-            summary=f"Dokumenter: {', '.join(kinds)}",
-            task_queue=render_queue(),
-            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
-            heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
-            retry_policy=activity_options.RENDER_RETRY,
-        )
-        refs: list[ArtifactRef] = result.artifacts
-        return refs
+        return await render_documents(kinds, facts, self._package)

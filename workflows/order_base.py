@@ -17,7 +17,6 @@ from temporalio.workflow import ChildWorkflowHandle
 with workflow.unsafe.imports_passed_through():
     from activities.calendar_invite import CalendarInvite
     from activities.mail import MailActivities, MailContext, MailRequest
-    from activities.rendering import RenderActivities, RenderRequest
     from schemas.agreements import AgreementState, AgreementView
     from schemas.artifacts import ArtifactRef
     from schemas.catalog import Package, SurveyTemplate
@@ -26,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
         OrderInput,
         Reschedule,
     )
-    from schemas.documents import DocumentSource
+    from schemas.documents import DocumentFacts
     from schemas.errors import DomainError, DomainErrors
     from schemas.events import (
         ChildFailed,
@@ -46,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.timeline import Timeline, plan
     from workflows import activity_options, search_attributes
     from workflows.failures import failure_text
-    from workflows.render_queue import render_queue
+    from workflows.render_queue import render_documents
     from workflows.survey_round import SurveyRound
     from workflows.waiting import timer_for
 
@@ -325,8 +324,9 @@ class OrderBase:
                 consultation=state.consultation,
                 minutes=state.minutes,
                 premeeting_at=state.premeeting_at,
-                artifacts=attachments or [],
-                survey_results=state.survey_results,
+                survey_respondents=(
+                    state.survey_results.respondents if state.survey_results is not None else None
+                ),
                 extract_received=state.extract_received,
                 reason=state.cancel_reason,
                 previous_meeting=previous_meeting,
@@ -385,11 +385,10 @@ class OrderBase:
 
     async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
         state = self._state
-        source = DocumentSource(
+        facts = DocumentFacts(
             order_id=workflow.info().workflow_id,
             order=self._order,
             consultant=self._input.consultant,
-            package=self._pkg,
             timeline=self._timeline,
             consultation=state.consultation,
             survey_results=state.survey_results,
@@ -398,17 +397,7 @@ class OrderBase:
             program_changes=state.program_changes,
             extract=state.extract,
         )
-        result = await workflow.execute_activity_method(
-            RenderActivities.render_documents,
-            RenderRequest(kinds=kinds, source=source),
-            summary=f"Dokumenter: {', '.join(kinds)}",
-            task_queue=render_queue(),
-            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
-            heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
-            retry_policy=activity_options.RENDER_RETRY,
-        )
-        artifacts: list[ArtifactRef] = result.artifacts
-        return artifacts
+        return await render_documents(kinds, facts, self._pkg)
 
     async def _replan_survey_round(self, timeline: Timeline) -> None:
         """A moved meeting moves the running round's reminders and close with it."""

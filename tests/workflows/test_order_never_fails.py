@@ -23,6 +23,7 @@ from schemas.commands import (
     RetryRender,
     SurveyImport,
 )
+from schemas.documents import PACKAGE_CHANGED, DocumentFacts, DocumentSource, package_ref
 from schemas.follow_up import follow_up_id
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import ContactBy
@@ -265,3 +266,34 @@ async def test_a_render_that_keeps_failing_waits_for_an_operator_instead_of_fail
         assert status.problems == []
         assert _state(status, Step.ARTIFACTS) == "done"
         assert len(h.mails("artifacts_delivered")) == 1
+
+
+async def test_a_render_whose_worker_has_another_package_version_sends_the_package_itself(
+    env, settings, sink, executor
+):
+    """A deploy changed the package while the order ran: the render worker refuses the
+    reference, and the order renders again with the package it was made with, in the input."""
+    real = {getattr(a, "__name__", ""): a for a in build_activities(settings)}
+    seen: list[RenderRequest] = []
+
+    @activity.defn(name="render_documents")
+    def render_after_deploy(request: RenderRequest) -> RenderResult:
+        seen.append(request)
+        if request.package is not None:  # this worker's catalog has a newer text
+            raise ApplicationError("changed", type=PACKAGE_CHANGED, non_retryable=True)
+        return real["render_documents"](request)
+
+    activities = [a for name, a in real.items() if name != "render_documents"]
+    async with running(env, settings, sink, executor, [render_after_deploy, *activities]) as h:
+        order = factories.make_order(await h.now())
+        order_id = await h.start(order, order_id=f"deploy-{uuid.uuid4()}")
+        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.sleep(timedelta(hours=1))
+        assert h.mails("material"), "the material mail, with the guide rendered from the package"
+        by_reference, inline = seen[0], seen[1]
+        assert isinstance(by_reference.source, DocumentFacts)
+        assert not isinstance(by_reference.source, DocumentSource)
+        assert by_reference.package == package_ref(Catalog().package(order.package))
+        assert isinstance(inline.source, DocumentSource) and inline.package is None
+        status = await h.status(order_id)
+        assert status.status == "active" and status.problems == []
