@@ -73,6 +73,8 @@ async def run_worker() -> None:
     async with Worker(
         client, task_queue=settings.task_queue, workflows=[Floor], activities=[nothing]
     ):
+        # What bench.stack.Worker.ready waits for, as the project's worker logs it.
+        print("worker_started", flush=True)
         await asyncio.Event().wait()
 
 

@@ -9,20 +9,26 @@ a new file's headers once and a message once, the first time someone opens it.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
 _PARSER = BytesParser(policy=policy.default)
+RACY = 1_000_000_000  # ns: well above the coarsest mtime tick of a Linux file system
+FRESH = 50_000_000  # ns: a listing this recent serves every look
 
 
 class Mailbox:
     """The sink's files by (order, kind), in arrival order (the sink numbers them)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, clock: Callable[[], int] = time.time_ns) -> None:
         self.folder = folder
+        self._clock = clock
         self._stamp: int | None = None
+        self._listed = 0
         self._files: dict[str, tuple[str, str]] = {}
         self._parsed: dict[str, EmailMessage] = {}
 
@@ -37,16 +43,21 @@ class Mailbox:
         return [self._message(name) for name in names]
 
     def _refresh(self) -> None:
-        # A new file (the sink renames it in) changes the folder's mtime: a stat per look,
-        # a listing only when something arrived.
+        # A new file (the sink renames it in) changes the folder's mtime: a stat per look, a
+        # listing only when something arrived. The mtime ticks coarsely, so a file renamed in
+        # within the tick of the last listing leaves it unchanged: a folder changed less than
+        # RACY ago is listed again (at most every FRESH, however many people look).
+        now = self._clock()
+        if now - self._listed < FRESH:
+            return
         try:
             stamp = self.folder.stat().st_mtime_ns
         except FileNotFoundError:
             self._stamp, self._files, self._parsed = None, {}, {}
             return
-        if stamp == self._stamp:
+        if stamp == self._stamp and self._listed - stamp > RACY:
             return
-        self._stamp = stamp
+        self._stamp, self._listed = stamp, now
         present = {e.name for e in os.scandir(self.folder) if e.name.endswith(".eml")}
         if not present >= self._files.keys():  # the sink started afresh on the same folder
             self._files, self._parsed = {}, {}
