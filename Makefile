@@ -67,14 +67,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web storage bench worker.py
 
-# The four measurements of bench/ (a few minutes; not tests): each prints its table and
-# appends it to bench/RESULTS.md with the machine and the date. The chaos run is `bench.chaos`.
+# The measurements of bench/ (about an hour; not tests): each prints its table and appends it
+# to bench/RESULTS.md with the machine and the date. The chaos runs kill two workflow workers
+# that share only Temporal and a PostgreSQL of their own, over three seeds.
 bench: install system-deps
 	$(BIN)/python -m bench.lifecycle --orders $(or $(ORDERS),10) --record
 	$(BIN)/python -m bench.burst --orders 10,30,100 --record
+	$(BIN)/python -m bench.cost --orders 10 --record
 	$(BIN)/python -m bench.latency --answers 200 --record
 	$(BIN)/python -m bench.render --record
-	$(BIN)/python -m bench.memory --orders 300 --record
+	$(BIN)/python -m bench.memory --orders 1000 --record
+	for seed in 7 8 9; do $(BIN)/python -m bench.chaos --orders 10 --kills 24 --seed $$seed --record || exit 1; done
 
 # Re-record the histories the replay test runs (after a deliberate, patched change).
 histories: install

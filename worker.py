@@ -17,7 +17,7 @@ import structlog
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
 from activities.catalog_lookup import CatalogActivities
 from activities.course_mail import CourseMailActivities
@@ -44,6 +44,7 @@ WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow]
 # The activities served on the render queue (workflows/render_queue.py sends them there).
 RENDER_ACTIVITIES = frozenset({"render_documents", "render_course_program"})
 WORKFLOW_THREADS = 8
+LATENCY_BUCKETS_MS = (25, 50, 100, 250, 500, 750, 1000, 2500, 5000, 10000, 30000, 100000)
 
 
 def build_activities(
@@ -104,6 +105,11 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activity_executor=executor,
         workflow_runner=workflow_runner(),
         interceptors=[LogContext()],
+        # Pollers that grow with the backlog the server reports: a burst's workflow tasks and
+        # the pages' queries arrive on the same sticky queues, and five fixed pollers left
+        # them waiting seconds in the server while the worker had slots and CPU to spare.
+        workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
+        activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         # A deploy stops a container with SIGTERM and kills it after its grace period (30 s in
         # docker-compose.yml): running activities get this long to finish before they are
         # cancelled and retried elsewhere.
@@ -130,7 +136,16 @@ def metrics_runtime(port: int | None) -> Runtime | None:
     if port is None:
         return None
     return Runtime(
-        telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"0.0.0.0:{port}"))
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(
+                bind_address=f"0.0.0.0:{port}",
+                # The SDK's buckets jump from 500 ms to 1 s to 5 s: too coarse to tell a
+                # workflow task's wait against a goal of one second.
+                histogram_bucket_overrides={
+                    "temporal_workflow_task_schedule_to_start_latency": LATENCY_BUCKETS_MS
+                },
+            )
+        )
     )
 
 

@@ -1,9 +1,12 @@
-"""Chaos run: many demo orders on compressed time while the worker is SIGKILLed at random
-moments (and restarted), and once the Temporal dev server itself is restarted on its SQLite
-file. Afterwards every order must have completed, every mail must have been delivered exactly
-once per Message-ID, and every survey answer the form confirmed must be in its round.
+"""Chaos run: many demo orders on compressed time while workflow workers are SIGKILLed at
+random moments (and restarted), and once the Temporal dev server itself is restarted on its
+SQLite file. By default two workflow workers and a render worker run as three machines: each
+its own var/ folder, sharing only Temporal and a PostgreSQL of the run's own (documents,
+uploads, the mail outbox). Afterwards every order must have completed, every mail must have
+been delivered exactly once per Message-ID, and every survey answer the form confirmed must
+be in its round.
 
-    .venv/bin/python -m bench.chaos --orders 10 --kills 24
+    .venv/bin/python -m bench.chaos --orders 10 --kills 24 [--seed 7] [--workers 2] [--no-postgres]
 
 Prints a summary table and appends it to bench/RESULTS.md (with --record).
 """
@@ -12,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import random
+import secrets
 import sys
 import tempfile
 from collections import Counter
@@ -31,10 +36,12 @@ from temporalio.common import HeaderCodecBehavior
 from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
+from bench.postgres import running_postgres
 from bench.results import record
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import demo_order_id, run_demo
+from klyngepakke.payload_codec import PayloadKeys
 from klyngepakke.repair import repair
 from klyngepakke.sealed_calls import SealedCalls
 from schemas.links import LinkSigner
@@ -144,21 +151,48 @@ async def run_chaos(
     say: Callable[[str], object] = print,
     seed: int = 7,
     verbose: bool = False,
+    workers: int = 1,
+    database_url: str | None = None,
 ) -> ChaosSummary:
+    """``workers`` workflow worker processes; with ``database_url`` each has a var/ folder of
+    its own and shares only Temporal and PostgreSQL with the others, as on separate machines
+    (the render worker has a third). Each kill hits one of them, drawn by ``seed``."""
     rng = random.Random(seed)
     settings = bench_settings(var, task_queue="chaos")
-    settings.payload_key_set()  # made once, before worker and web app both read it
+    if database_url is not None:
+        settings = settings.model_copy(
+            update={
+                "database_url": database_url,
+                "survey_secret": secrets.token_urlsafe(32),
+                "payload_keys": _setting(PayloadKeys.generate()),
+            }
+        )
+    settings.payload_key_set()  # made once, before workers and web app read it
+    machines = [
+        settings.model_copy(update={"var_dir": var / f"machine-{n}"})
+        if database_url is not None
+        else settings
+        for n in range(1, workers + 1)
+    ]
+    render_machine = (
+        settings.model_copy(update={"var_dir": var / "render-machine"}) if database_url else None
+    )
     began = asyncio.get_running_loop().time()
     web = web_server(settings)
     confirmed = ConfirmedAnswers(web.config.app, LinkSigner(settings.link_secret()))
     web.config.app = confirmed
     worker_kills = server_restarts = repaired = 0
-    async with running_stack(settings, web) as stack:
+    async with running_stack(settings, web, render_settings=render_machine) as stack:
         client = stack.client
-        worker = Worker(settings, environment(settings))
+        pool = [
+            Worker(machine, environment(machine), f"worker-{n}")
+            for n, machine in enumerate(machines, start=1)
+        ]
         try:
-            worker.start()
-            await worker.ready()
+            for worker in pool:
+                worker.start()
+            for worker in pool:
+                await worker.ready()
             client_orders = OrdersClient(client, settings)
             labels = [f"chaos-{n:03d}-{datetime.now(UTC):%H-%M-%S}" for n in range(orders)]
             ids = [demo_order_id(label) for label in labels]
@@ -201,6 +235,7 @@ async def run_chaos(
                     await asyncio.sleep(rng.uniform(2.0, 6.0))
                 repaired += await _repair_stopped(client, say)
                 if worker_kills < kills and not all(d.done() for d in demos):
+                    worker = rng.choice(pool)
                     worker.kill()
                     worker_kills += 1
                     if verbose:
@@ -247,7 +282,13 @@ async def run_chaos(
                 seconds=asyncio.get_running_loop().time() - began,
             )
         finally:
-            worker.stop()
+            for worker in pool:
+                worker.stop()
+
+
+def _setting(keys: PayloadKeys) -> str:
+    """The keys as KLYNGEPAKKE_PAYLOAD_KEYS says them, for workers on other machines."""
+    return ",".join(f"{k}:{base64.b64encode(v).decode()}" for k, v in keys.keys.items())
 
 
 async def _replay_all(client: Any, say: Callable[[str], object]) -> tuple[int, int]:
@@ -321,7 +362,8 @@ async def _finish_follow_ups(client: Any, ids: list[str | None]) -> None:
 def record_summary(summary: ChaosSummary, args: argparse.Namespace) -> None:
     command = (
         f".venv/bin/python -m bench.chaos --orders {args.orders} --kills {args.kills} "
-        f"--seconds-per-day {args.seconds_per_day} --seed {args.seed}"
+        f"--seconds-per-day {args.seconds_per_day} --seed {args.seed} --workers {args.workers}"
+        + ("" if args.postgres else " --no-postgres")
     )
     record("chaos", command, summary.table())
 
@@ -334,11 +376,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="where the kills fall")
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument("--verbose", action="store_true", help="what the simulated people do")
+    parser.add_argument("--workers", type=int, default=2, help="workflow worker processes")
+    parser.add_argument(
+        "--postgres",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="share state through a PostgreSQL of the run's own, each worker a var/ of its own",
+    )
     parser.add_argument(
         "--keep", type=Path, help="keep the run's var/ (mails, logs, database) here"
     )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="chaos-") as folder:
+    with tempfile.TemporaryDirectory(prefix="chaos-") as folder, contextlib.ExitStack() as stack:
+        database_url = None
+        if args.postgres:
+            database_url = stack.enter_context(running_postgres()).create_database("chaos")
         summary = asyncio.run(
             run_chaos(
                 args.orders,
@@ -347,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.keep or Path(folder) / "var",
                 seed=args.seed,
                 verbose=args.verbose,
+                workers=args.workers,
+                database_url=database_url,
             )
         )
     print(summary.table())

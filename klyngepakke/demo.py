@@ -363,6 +363,6 @@ async def record_as_coordinator(
             fields[key] = "ja"
     if minutes.follow_up.follow_up_meeting:
         fields["follow_up_meeting"] = minutes.follow_up.follow_up_meeting.strftime("%Y-%m-%dT%H:%M")
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with people.browser(30) as http:
         page = await people.post_form(http, link, data=fields)
     return f"Koordinatoren udfyldte referatsiden: {people.shown(page, 'Referatet')}"

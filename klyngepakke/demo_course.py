@@ -7,8 +7,6 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
-import httpx
-
 from klyngepakke import demo_people as people
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.order_file import load_course_file
@@ -54,7 +52,7 @@ async def run_course_demo(
     say(f"Kursus startet: {course_id} (jobcenterpakken, {request.municipality})")
     noted = False
     page: str | None = None
-    async with httpx.AsyncClient(timeout=60) as http:
+    async with people.browser(60) as http:
         while True:
             await courses.raise_if_died(course_id)
             status = await courses.course_status(course_id)

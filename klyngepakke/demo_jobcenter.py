@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable
 from email.message import EmailMessage
 
-import httpx
 from openpyxl import load_workbook
 
 from klyngepakke.demo_mailbox import mailbox
+from klyngepakke.demo_people import browser
 from klyngepakke.settings import PROJECT_ROOT, Settings
 
 EXAMPLES = PROJECT_ROOT / "examples"
@@ -67,7 +67,7 @@ async def act_as_jobcenter(settings: Settings, order_id: str, say: Callable[[str
         say("Jobcenterets mail mangler uploadlinket eller skabelonen.")
         return True
     link = found.group(0)
-    async with httpx.AsyncClient(timeout=60) as http:
+    async with browser(60) as http:
         broken = (EXAMPLES / "datatraek-med-fejl.csv").read_bytes()
         refused = await http.post(link, files={"fil": ("datatraek.csv", broken, "text/csv")})
         say(f"Jobcenteret sendte en fil med fejl; siden svarede {refused.status_code}:")
