@@ -55,6 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclasses.dataclass
 class ChaosSummary:
     orders: int
+    workflow_workers: int
+    shared_state: str
     completed: int
     failed_workflows: int
     worker_kills: int
@@ -268,6 +270,8 @@ async def run_chaos(
                 lost += max(0, told - (final.survey.answered if final.survey else 0))
             return ChaosSummary(
                 orders=orders,
+                workflow_workers=workers,
+                shared_state="PostgreSQL" if database_url else "one var/ folder",
                 completed=sum(d.status == WorkflowExecutionStatus.COMPLETED for d in closed),
                 failed_workflows=len(died),
                 worker_kills=worker_kills,

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from catalog.mail_templates import MailTemplateError, MailTemplates
 from schemas.catalog import Package
+from schemas.cluster_year import ClusterYearRules
 from schemas.course import CourseDefinition
 from schemas.errors import DomainError, from_validation_error
 
@@ -121,6 +122,21 @@ def load_course(course_id: str, root: Path = COURSES_DIR) -> CourseDefinition:
     except ValidationError as exc:
         raise CatalogError(str(source), str(from_validation_error(exc))) from None
     return definition
+
+
+CLUSTER_YEAR = DEFAULT_DIR / "cluster-year.yaml"
+
+
+def load_cluster_year(source: Path = CLUSTER_YEAR) -> ClusterYearRules:
+    """The coordinator's yearly duties (catalog/cluster-year.yaml), validated."""
+    try:
+        return ClusterYearRules.model_validate(yaml.safe_load(source.read_text("utf-8")))
+    except OSError as exc:
+        raise CatalogError(str(source), f"kan ikke læses: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(str(source), f"ugyldig YAML: {exc}") from None
+    except ValidationError as exc:
+        raise CatalogError(str(source), str(from_validation_error(exc))) from None
 
 
 def course_mail_templates(course_id: str, root: Path = COURSES_DIR) -> MailTemplates:
