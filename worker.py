@@ -52,7 +52,7 @@ def build_activities(
 ) -> list[Callable[..., Any]]:
     """Every activity callable, their dependencies built from settings; `by_queue` tells
     which queue serves which."""
-    catalog = catalog or Catalog()
+    catalog = catalog or settings.catalog()
     store = settings.artifact_store()
     labeller = PracticeLabeller(settings.link_secret())
     delivery = Delivery(settings.smtp, settings.outbox(), store)
@@ -62,7 +62,7 @@ def build_activities(
     lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,
-        CourseMailActivities(delivery, signer, settings.public_base_url).send_course_mail,
+        CourseMailActivities(delivery, signer, settings.public_base_url, catalog).send_course_mail,
         extract.check_extract,
         *render_activities(settings),
         lookup.load_package,
@@ -74,7 +74,9 @@ def build_activities(
 def render_activities(settings: Settings) -> list[Callable[..., Any]]:
     """The render queue's activities alone: a render worker needs no sent-ledger or link
     secret; it reads the catalog, since a render names its package by reference."""
-    render = RenderActivities(settings.artifact_store(), PdfConverter.find(settings.uno_python))
+    render = RenderActivities(
+        settings.artifact_store(), PdfConverter.find(settings.uno_python), settings.catalog()
+    )
     return [render.render_documents, render.render_course_program]
 
 

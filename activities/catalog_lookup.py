@@ -5,7 +5,7 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from catalog import Catalog, CatalogError, load_course
+from catalog import Catalog, CatalogError
 from schemas.catalog import Package
 from schemas.course import CourseDefinition
 
@@ -24,6 +24,6 @@ class CatalogActivities:
     @activity.defn(name="load_course")
     def load_course(self, course_id: str) -> CourseDefinition:
         try:
-            return load_course(course_id)
+            return self.catalog.course(course_id)
         except CatalogError as exc:
             raise ApplicationError(exc.message, type="UnknownCourse", non_retryable=True) from None

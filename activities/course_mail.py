@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from temporalio import activity
 
 from activities.mail_delivery import Delivery, MailResult
-from catalog import course_mail_templates, load_course
+from catalog import Catalog
 from catalog.mail_templates import MailBody
 from schemas.artifacts import ArtifactRef
 from schemas.course import (
@@ -57,10 +57,12 @@ class CourseMailActivities:
         delivery: Delivery,
         signer: LinkSigner | None = None,
         public_base_url: str = "http://localhost:8000",
+        catalog: Catalog | None = None,
     ) -> None:
         self.delivery = delivery
         self.signer = signer
         self.public_base_url = public_base_url
+        self.catalog = catalog or Catalog()
 
     def _course_link(self, ctx: CourseMailContext, recipient: Person) -> str | None:
         """A teacher's own page of the course; participants get none."""
@@ -72,8 +74,8 @@ class CourseMailActivities:
 
     def render(self, request: CourseMailRequest, recipient: Person) -> MailBody:
         ctx = request.context
-        definition = load_course(ctx.course.course)
-        return course_mail_templates(ctx.course.course).render(
+        definition = self.catalog.course(ctx.course.course)
+        return self.catalog.course_mails(ctx.course.course).render(
             request.mail,
             course_id=ctx.course_id,
             course=ctx.course,

@@ -58,6 +58,10 @@ class Catalog:
         self.root = root
         self.packages: dict[str, Package] = {}
         self._mail_envs: dict[str, MailTemplates] = {}
+        if not root.is_dir():
+            raise CatalogError(
+                str(root), "kataloget findes ikke – sæt KLYNGEPAKKE_CATALOG_DIR til en mappe"
+            )
         for folder in sorted(p for p in root.iterdir() if (p / "package.yaml").is_file()):
             package = self._load_package(folder)
             self.packages[package.id] = package
@@ -96,6 +100,17 @@ class Catalog:
         self.package(package_id)
         return self._mail_envs[package_id]
 
+    def course(self, course_id: str) -> CourseDefinition:
+        """A course of this catalog's ``courses/`` folder."""
+        return load_course(course_id, self.root / "courses")
+
+    def course_mails(self, course_id: str) -> MailTemplates:
+        return course_mail_templates(course_id, self.root / "courses")
+
+    def cluster_year(self) -> ClusterYearRules:
+        """The coordinator's yearly duties, from this catalog's ``cluster-year.yaml``."""
+        return load_cluster_year(self.root / "cluster-year.yaml")
+
 
 COURSES_DIR = DEFAULT_DIR / "courses"
 REQUIRED_COURSE_MAILS = (
@@ -113,7 +128,8 @@ def load_course(course_id: str, root: Path = COURSES_DIR) -> CourseDefinition:
     folder = root / course_id
     source = folder / "course.yaml"
     if not source.is_file():
-        known = ", ".join(sorted(p.name for p in root.iterdir() if (p / "course.yaml").is_file()))
+        found = root.iterdir() if root.is_dir() else iter(())
+        known = ", ".join(sorted(p.name for p in found if (p / "course.yaml").is_file()))
         raise CatalogError("course", f"ukendt kursus '{course_id}' – kendte kurser: {known}")
     try:
         definition = CourseDefinition.model_validate(yaml.safe_load(source.read_text("utf-8")))

@@ -322,15 +322,14 @@ def survey_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Indlæs svarene fra en CSV-eksport."""
-    from catalog import Catalog
     from schemas.survey import parse_survey_export
 
     if not export_file.is_file():
         _fail(2, f"file: filen {export_file} findes ikke", as_json, "file")
 
-    async def action(orders: OrdersClient, _: Settings) -> Any:
+    async def action(orders: OrdersClient, settings: Settings) -> Any:
         status = await orders.status(order_id)
-        template = Catalog().package(status.package).survey
+        template = settings.catalog().package(status.package).survey
         responses = parse_survey_export(template, export_file.read_bytes())
         return await orders.survey_import(
             order_id, SurveyImport(source=export_file.name[:200], responses=responses)

@@ -33,9 +33,7 @@ class CoursesClient(OrdersClient):
         seconds_per_day: float | None = None,
     ) -> str:
         """Start a course; a checklist that cannot be planned is refused before it starts."""
-        from catalog import load_course
-
-        definition = load_course(request.course)
+        definition = self.settings.catalog().course(request.course)
         check_request(request, definition)
         accepted = await self.clock()
         plan_tasks(definition, request.start, accepted, force=force)

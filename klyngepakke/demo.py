@@ -15,7 +15,6 @@ import httpx
 from temporalio.client import WorkflowQueryFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from catalog import Catalog
 from klyngepakke import demo_people as people
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo_jobcenter import act_as_jobcenter
@@ -116,7 +115,7 @@ async def _until_done(
     workbench: httpx.AsyncClient | None,
     follow_up: bool,
 ) -> OrderStatus:
-    template = Catalog().package(order.package).survey
+    template = settings.catalog().package(order.package).survey
     page: str | None = None
     premeeting_at: datetime | None = None
     done: set[str] = set()

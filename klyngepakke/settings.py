@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from activities.mail import Links
 from activities.mail_delivery import SmtpSettings
+from catalog import DEFAULT_DIR as CATALOG_DIR
+from catalog import Catalog
 from klyngepakke.payload_codec import PayloadKeys, local_keys
 from schemas.people import Person
 from schemas.task_queues import render_queue_of
@@ -44,6 +46,11 @@ class Settings(BaseSettings):
         default=None, description="The worker's Prometheus metrics on this port (/metrics)"
     )
     task_queue: str = TASK_QUEUE
+    catalog_dir: Path = Field(
+        default=CATALOG_DIR,
+        description="The cluster packages, courses and the coordinator's year (a folder KiAP "
+        "may keep outside the code); workers, web app and CLI read the same one",
+    )
     render_slots: int = Field(
         default=2,
         ge=1,
@@ -194,6 +201,10 @@ class Settings(BaseSettings):
     def upload_store(self) -> ArtifactStore:
         return stores.artifact_store("uploads", self.upload_dir, self.database_url)
 
+    def catalog(self) -> Catalog:
+        """The catalog, read and validated once per folder in this process."""
+        return _catalog(self.catalog_dir.resolve())
+
     def outbox(self) -> Outbox:
         return stores.outbox(self.var_dir, self.database_url)
 
@@ -223,6 +234,11 @@ class Settings(BaseSettings):
     @property
     def default_consultant(self) -> Person:
         return Person(name=self.default_consultant_name, email=self.default_consultant_email)
+
+
+@lru_cache(maxsize=4)
+def _catalog(folder: Path) -> Catalog:
+    return Catalog(folder)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,6 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from catalog import Catalog
 from klyngepakke.client import connect
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.payload_codec import EncryptionCodec
@@ -41,7 +40,7 @@ def build_app(settings: Settings) -> FastAPI:
         artifact_dir=settings.artifact_dir,
         upload_dir=settings.upload_dir,
         database_url=settings.database_url,
-        catalog=Catalog(),
+        catalog=settings.catalog(),
         public_base_url=settings.public_base_url,
         dev_time_scale=settings.dev_time_scale,
         staff=staff_config(settings),

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import uvicorn
 
-from catalog import Catalog
 from klyngepakke.course_client import CoursesClient
 from schemas.links import LinkSigner
 from tests.eventually import eventually
@@ -39,7 +38,7 @@ def web_for(h: Harness, staff: StaffConfig | None = None) -> httpx.AsyncClient:
         signer=signer,
         artifact_dir=settings.artifact_dir,
         upload_dir=settings.upload_dir,
-        catalog=Catalog(),
+        catalog=settings.catalog(),
         public_base_url=BASE,
         staff=staff or StaffConfig(),
     )
@@ -118,7 +117,7 @@ async def served(h: Harness, port: int) -> AsyncIterator[str]:
         signer=signer,
         artifact_dir=settings.artifact_dir,
         upload_dir=settings.upload_dir,
-        catalog=Catalog(),
+        catalog=settings.catalog(),
         public_base_url=base,
     )
     server = uvicorn.Server(
