@@ -77,7 +77,7 @@ bench: install system-deps
 	$(BIN)/python -m bench.latency --answers 200 --record
 	$(BIN)/python -m bench.render --record
 	$(BIN)/python -m bench.memory --orders 1000 --record
-	for seed in 7 8 9; do $(BIN)/python -m bench.chaos --orders 10 --kills 24 --seed $$seed --record || exit 1; done
+	for seed in 7 8 9; do $(BIN)/python -m bench.chaos --orders 10 --kills 24 --seconds-per-day 1.5 --seed $$seed --record || exit 1; done
 
 # Re-record the histories the replay test runs (after a deliberate, patched change).
 histories: install

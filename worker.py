@@ -20,6 +20,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
 from activities.catalog_lookup import CatalogActivities
+from activities.cluster_mail import ClusterMailActivities
 from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
 from activities.log_context import LogContext
@@ -32,6 +33,7 @@ from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from klyngepakke.settings import Settings
 from schemas.links import LinkSigner
+from workflows.cluster import ClusterWorkflow
 from workflows.course import CourseWorkflow
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
@@ -40,7 +42,7 @@ from workflows.survey_round import SurveyRound
 
 log = structlog.get_logger(__name__)
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
-WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow]
+WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow, ClusterWorkflow]
 # The activities served on the render queue (workflows/render_queue.py sends them there).
 RENDER_ACTIVITIES = frozenset({"render_documents", "render_course_program"})
 WORKFLOW_THREADS = 8
@@ -67,6 +69,8 @@ def build_activities(
         *render_activities(settings),
         lookup.load_package,
         lookup.load_course,
+        lookup.load_cluster_year,
+        ClusterMailActivities(delivery, catalog).send_cluster_mail,
         aggregate_answers,
     ]
 

@@ -7,6 +7,7 @@ from temporalio.exceptions import ApplicationError
 
 from catalog import Catalog, CatalogError
 from schemas.catalog import Package
+from schemas.cluster_year import ClusterYearRules
 from schemas.course import CourseDefinition
 
 
@@ -27,3 +28,10 @@ class CatalogActivities:
             return self.catalog.course(course_id)
         except CatalogError as exc:
             raise ApplicationError(exc.message, type="UnknownCourse", non_retryable=True) from None
+
+    @activity.defn(name="load_cluster_year")
+    def load_cluster_year(self) -> ClusterYearRules:
+        try:
+            return self.catalog.cluster_year()
+        except CatalogError as exc:
+            raise ApplicationError(exc.message, type="UnknownCatalog", non_retryable=True) from None

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bench.cpu import cpu_seconds
-from bench.lifecycle import floor_run, project_run
+from bench.lifecycle import floor_run, floor_worker_for, project_run
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, running_stack
 from web.server import server as web_server
@@ -37,10 +37,7 @@ async def measure(orders: int, seconds_per_day: float, var: Path) -> list[tuple[
         (render,) = stack.renders
         worker = Worker(settings, environment(settings))
         floor_queue = "cost-floor"
-        floor_env = {**environment(settings), "KLYNGEPAKKE_TASK_QUEUE": floor_queue}
-        floor_worker = Worker(
-            settings, floor_env, "floor-worker", [sys.executable, "-m", "bench.floor"]
-        )
+        floor_worker = floor_worker_for(settings, floor_queue)
         try:
             worker.start()
             await worker.ready()

@@ -135,6 +135,12 @@ async def floor_run(client: Client, task_queue: str, like: Run) -> Run:
     return Run(like.orders, seconds, like.per_order, like.order_seconds)
 
 
+def floor_worker_for(settings: Any, task_queue: str) -> Worker:
+    """The floor's worker (bench/floor.py) as its own process on ``task_queue``."""
+    env = {**environment(settings), "KLYNGEPAKKE_TASK_QUEUE": task_queue}
+    return Worker(settings, env, "floor-worker", [sys.executable, "-m", "bench.floor"])
+
+
 async def measure(orders: int, seconds_per_day: float, var: Path) -> tuple[Run, Run]:
     settings = bench_settings(var, task_queue="lifecycle")
     settings.payload_key_set()
@@ -142,10 +148,7 @@ async def measure(orders: int, seconds_per_day: float, var: Path) -> tuple[Run, 
         client = stack.client
         worker = Worker(settings, environment(settings))
         floor_queue = "lifecycle-floor"
-        floor_env = {**environment(settings), "KLYNGEPAKKE_TASK_QUEUE": floor_queue}
-        floor_worker = Worker(
-            settings, floor_env, "floor-worker", [sys.executable, "-m", "bench.floor"]
-        )
+        floor_worker = floor_worker_for(settings, floor_queue)
         try:
             worker.start()
             project, follow_ups = await project_run(client, settings, orders, seconds_per_day)

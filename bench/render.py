@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     full_peak = peak_rss_mb()
     full_cold = timed(lambda: full_set(cold), args.repeat)
     with tempfile.TemporaryDirectory() as folder:
-        activities = RenderActivities(FolderArtifactStore(Path(folder)), converter)
+        deck_store = FolderArtifactStore(Path(folder))
+        activities = RenderActivities(deck_store, converter)
         deck_only = timed(
             lambda: activities.render_documents(RenderRequest(kinds=["deck"], source=source)),
             args.repeat,
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         (deck_ref,) = activities.render_documents(
             RenderRequest(kinds=["deck"], source=source)
         ).artifacts
-        reference = Path(deck_ref.path).read_bytes()
+        reference = deck_store.read(deck_ref)
     direct = timed(lambda: direct_deck(reference), args.repeat)
     slides = len(Presentation(io.BytesIO(reference)).slides)
     office = peak_rss_mb(resource.RUSAGE_CHILDREN)

@@ -108,8 +108,11 @@ class Catalog:
         return course_mail_templates(course_id, self.root / "courses")
 
     def cluster_year(self) -> ClusterYearRules:
-        """The coordinator's yearly duties, from this catalog's ``cluster-year.yaml``."""
-        return load_cluster_year(self.root / "cluster-year.yaml")
+        """The coordinator's yearly duties, from this catalog's ``cluster-year/`` folder."""
+        return load_cluster_year(self.root / "cluster-year" / "cluster-year.yaml")
+
+    def cluster_mails(self) -> MailTemplates:
+        return _mail_templates(self.root / "cluster-year" / "mails", REQUIRED_CLUSTER_MAILS)
 
 
 COURSES_DIR = DEFAULT_DIR / "courses"
@@ -140,7 +143,8 @@ def load_course(course_id: str, root: Path = COURSES_DIR) -> CourseDefinition:
     return definition
 
 
-CLUSTER_YEAR = DEFAULT_DIR / "cluster-year.yaml"
+CLUSTER_YEAR = DEFAULT_DIR / "cluster-year" / "cluster-year.yaml"
+REQUIRED_CLUSTER_MAILS = ("cluster_started", "cluster_reminder", "grant_missing")
 
 
 def load_cluster_year(source: Path = CLUSTER_YEAR) -> ClusterYearRules:

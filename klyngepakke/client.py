@@ -524,8 +524,9 @@ class OrdersClient:
         return out
 
     async def result(self, order_id: str) -> OrderStatus:
-        handle = self.client.get_workflow_handle_for(OrderWorkflow.run, order_id)
-        return await handle.result()
+        handle = self.client.get_workflow_handle(order_id, result_type=OrderStatus)
+        status: OrderStatus = await handle.result()
+        return status
 
 
 __all__ = [

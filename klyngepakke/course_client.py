@@ -81,5 +81,6 @@ class CoursesClient(OrdersClient):
         return await self._update(course_id, "course_participants", cmd)
 
     async def course_result(self, course_id: str) -> CourseStatus:
-        handle = self.client.get_workflow_handle_for(CourseWorkflow.run, course_id)
-        return await handle.result()
+        handle = self.client.get_workflow_handle(course_id, result_type=CourseStatus)
+        status: CourseStatus = await handle.result()
+        return status

@@ -46,6 +46,7 @@ class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(min_length=3, description="The duty as the coordinator reads it (Danish)")
+    how: str = Field(min_length=10, description="What to do, as the reminder says it (Danish)")
 
 
 class MemberListRule(_Rule):

@@ -98,7 +98,7 @@ def test_a_nudge_is_not_repeated_within_its_interval():
 
 def test_a_broken_rule_names_the_file_and_the_field(tmp_path: Path):
     broken = tmp_path / "cluster-year.yaml"
-    text = Path("catalog/cluster-year.yaml").read_text("utf-8")
+    text = Path("catalog/cluster-year/cluster-year.yaml").read_text("utf-8")
     broken.write_text(text.replace("[15, 5, 1]", "[15, 15]"), "utf-8")
     with pytest.raises(CatalogError) as refused:
         load_cluster_year(broken)

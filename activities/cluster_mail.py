@@ -1,0 +1,80 @@
+"""The cluster's mails to its coordinator: a Danish template per mail from the catalog's
+`cluster-year/mails/`, sent once per recipient through the same delivery and outbox as the
+orders' mails."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+from temporalio import activity
+
+from activities.mail_delivery import Delivery, MailResult
+from catalog import Catalog
+from catalog.mail_templates import MailBody
+from schemas.cluster import Payout, rules_title
+from schemas.cluster_year import Duty, Reminder
+from schemas.order import Cluster
+from schemas.people import Person
+
+
+class ClusterMailContext(BaseModel):
+    cluster_id: str
+    cluster: Cluster
+    members: int = Field(ge=0, description="Members on the current list")
+    reminder: Reminder | None = None
+    payout: Payout | None = Field(default=None, description="The payout a SKAT reminder is about")
+    year: int | None = Field(default=None, description="The grant's year (grant_missing)")
+    deadline: date | None = None
+
+
+class ClusterMailRequest(BaseModel):
+    mail: str = Field(description="Template id in the catalog's cluster-year/mails folder")
+    key: str = Field(description="Idempotency key: the same key never mails a recipient twice")
+    recipients: list[Person] = Field(min_length=1)
+    context: ClusterMailContext
+
+
+class ClusterMailActivities:
+    def __init__(self, delivery: Delivery, catalog: Catalog | None = None) -> None:
+        self.delivery = delivery
+        self.catalog = catalog or Catalog()
+
+    def render(self, request: ClusterMailRequest, recipient: Person) -> MailBody:
+        ctx = request.context
+        rules = self.catalog.cluster_year()
+        duty = ctx.reminder.duty if ctx.reminder is not None else None
+        rule = getattr(rules, duty.value) if duty is not None else None
+        return self.catalog.cluster_mails().render(
+            request.mail,
+            cluster=ctx.cluster,
+            members=ctx.members,
+            reminder=ctx.reminder,
+            payout=ctx.payout,
+            year=ctx.year,
+            deadline=ctx.deadline or (ctx.reminder.deadline if ctx.reminder else None),
+            title=rules_title(rules, duty) if duty is not None else None,
+            how=rule.how if rule is not None else None,
+            duties=[getattr(rules, d.value) for d in Duty],
+            recipient=recipient,
+            # No page of the cluster's own yet: the mails ask for a reply instead.
+            cluster_link=None,
+        )
+
+    @activity.defn(name="send_cluster_mail")
+    async def send_cluster_mail(self, request: ClusterMailRequest) -> MailResult:
+        return await self.delivery.deliver(
+            request.context.cluster_id,
+            request.key,
+            request.mail,
+            [[person] for person in request.recipients],
+            lambda to, now: self.delivery.compose(
+                request.context.cluster_id,
+                request.key,
+                request.mail,
+                to,
+                self.render(request, to[0]),
+                [],
+                now,
+            ),
+        )

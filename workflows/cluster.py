@@ -1,0 +1,262 @@
+"""The cluster as a long-lived workflow (id from its name and region, no personal data): its
+member list, its coordinator and its year. It mails the coordinator each of the year's
+reminders on its day (schemas/cluster.py plans them from the catalog's rules), stops a duty's
+reminders once it is done, and continues as new at each new year so its history stays small."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.catalog_lookup import CatalogActivities
+    from activities.cluster_mail import (
+        ClusterMailActivities,
+        ClusterMailContext,
+        ClusterMailRequest,
+    )
+    from schemas.clock import OrderClock
+    from schemas.cluster import (
+        AssemblyScheduled,
+        AssemblySet,
+        ClusterEvent,
+        ClusterInput,
+        ClusterState,
+        DutyConfirm,
+        DutyConfirmed,
+        MeetingNote,
+        MeetingNoted,
+        MembersChanged,
+        MembersReplace,
+        PayoutMarkedReported,
+        PayoutRecord,
+        PayoutRecorded,
+        PayoutReported,
+        ReminderSent,
+        apply,
+        due_now,
+        member_changes,
+        planned_reminders,
+        refuse_confirm,
+        refuse_members,
+        refuse_payout,
+        refuse_reported,
+    )
+    from schemas.cluster_year import ClusterYearRules, Duty, Reminder
+    from schemas.commands import StepAccepted
+    from schemas.order import COPENHAGEN
+    from workflows import activity_options
+    from workflows.waiting import timer_for
+
+REFUSED = "StepRefused"
+
+
+def _refuse(message: str) -> ApplicationError:
+    return ApplicationError(message, type=REFUSED, non_retryable=True)
+
+
+@workflow.defn
+class ClusterWorkflow:
+    @workflow.init
+    def __init__(self, inp: ClusterInput) -> None:
+        self._inp = inp
+        self._clock = OrderClock(
+            real_origin=workflow.now(),
+            planned_origin=inp.accepted_at or workflow.now(),
+            seconds_per_day=inp.seconds_per_day,
+        )
+        self._state = inp.carried or ClusterState()
+        self._rules: ClusterYearRules | None = None
+        self._changes = 0
+
+    def _now(self) -> datetime:
+        return self._clock.planned(workflow.now())
+
+    def _today(self) -> datetime:
+        return self._now().astimezone(COPENHAGEN)
+
+    def _record(self, event: ClusterEvent) -> None:
+        self._state = apply(self._state, event)
+        self._changes += 1
+
+    @workflow.run
+    async def run(self, inp: ClusterInput) -> ClusterState:
+        self._rules = await workflow.execute_activity_method(
+            CatalogActivities.load_cluster_year,
+            summary="Hent klyngens årshjul fra kataloget",
+            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
+            retry_policy=activity_options.LOOKUP_RETRY,
+        )
+        if inp.carried is None:
+            joined = len(inp.members)
+            self._record(
+                MembersChanged(
+                    at=self._now(), version=1, members=inp.members, joined=joined, left=0
+                )
+            )
+            await self._mail("cluster_started", "started")
+        year = self._today().year
+        while True:
+            await self._send_due()
+            if self._today().year != year:
+                # A new year: the next run carries the state, not the year's events.
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                carried = self._state.model_copy(update={"events": []})
+                workflow.continue_as_new(inp.model_copy(update={"carried": carried}))
+            await self._wait_for_next()
+
+    async def _send_due(self) -> None:
+        rules = self._rules
+        assert rules is not None
+        plan = planned_reminders(rules, self._state, self._today().date())
+        for reminder, stands_for in due_now(plan, self._now()):
+            await self._mail("cluster_reminder", reminder.key, reminder)
+            self._record(
+                ReminderSent(
+                    at=self._now(), key=reminder.key, duty=reminder.duty, stands_for=stands_for
+                )
+            )
+
+    async def _wait_for_next(self) -> None:
+        """Until the next reminder's time, the new year, or a change by the coordinator."""
+        rules = self._rules
+        assert rules is not None
+        now = self._now()
+        plan = planned_reminders(rules, self._state, now.astimezone(COPENHAGEN).date())
+        new_year = datetime(now.astimezone(COPENHAGEN).year + 1, 1, 1, tzinfo=COPENHAGEN)
+        later = [r.at for r in plan if r.at > now]
+        due = min([*later, new_year])
+        delay = timer_for(self._clock, workflow.now(), due, replay_safe=True)
+        assert delay is not None
+        seen = self._changes
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._changes != seen, timeout=delay, timeout_summary="Næste påmindelse"
+            )
+
+    async def _mail(
+        self, mail: str, key: str, reminder: Reminder | None = None, **extra: object
+    ) -> None:
+        payout = None
+        if reminder is not None and reminder.duty == Duty.PAYOUT_REPORT:
+            number = int(reminder.key.split("-nr", 1)[1].split("-", 1)[0])
+            payout = next(p for p in self._state.payouts if p.number == number)
+        request = ClusterMailRequest(
+            mail=mail,
+            key=key,
+            recipients=[self._inp.coordinator],
+            context=ClusterMailContext(
+                cluster_id=workflow.info().workflow_id,
+                cluster=self._inp.cluster,
+                members=len(self._state.members),
+                reminder=reminder,
+                payout=payout,
+                **extra,
+            ),
+        )
+        await workflow.execute_activity_method(
+            ClusterMailActivities.send_cluster_mail,
+            request,
+            summary=f"Mail: {mail} til koordinatoren",
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
+            retry_policy=activity_options.MAIL_RETRY,
+        )
+
+    # --- What the coordinator records ----------------------------------------------------
+
+    @workflow.update(name="members_replace")
+    def members_replace(self, cmd: MembersReplace) -> StepAccepted:
+        joined, left = member_changes(self._state.members, cmd.members)
+        version = self._state.member_list_version + 1
+        self._record(
+            MembersChanged(
+                at=self._now(), version=version, members=cmd.members, joined=joined, left=left
+            )
+        )
+        return StepAccepted(
+            message=f"Medlemslisten er gemt (version {version}): {joined} nye, {left} stoppet.",
+        )
+
+    @members_replace.validator
+    def _check_members(self, cmd: MembersReplace) -> None:
+        refusal = refuse_members(cmd.members)
+        if refusal is not None:
+            raise _refuse(refusal)
+
+    @workflow.update(name="duty_confirm")
+    async def duty_confirm(self, cmd: DutyConfirm) -> StepAccepted:
+        self._record(
+            DutyConfirmed(at=self._now(), duty=cmd.duty, year=cmd.year, received=cmd.received)
+        )
+        if cmd.duty == Duty.GRANT and not cmd.received:
+            rules = self._rules
+            assert rules is not None
+            await self._mail(
+                "grant_missing",
+                f"grant-missing-{cmd.year}",
+                year=cmd.year,
+                deadline=rules.grant.paid_by.in_year(cmd.year),
+            )
+            return StepAccepted(message="Noteret: tilskuddet er ikke kommet. Kontakt regionen.")
+        return StepAccepted(message="Tak – opgaven er markeret som gjort.")
+
+    @duty_confirm.validator
+    def _check_confirm(self, cmd: DutyConfirm) -> None:
+        if self._rules is None:
+            raise _refuse("Klyngen er ved at starte – prøv igen om et øjeblik.")
+        if f"{cmd.duty}-{cmd.year}" in self._state.confirmed:
+            raise _refuse(f"year: opgaven for {cmd.year} er allerede markeret som gjort.")
+        refusal = refuse_confirm(self._rules, cmd, self._today().date())
+        if refusal is not None:
+            raise _refuse(refusal)
+
+    @workflow.update(name="payout_record")
+    def payout_record(self, cmd: PayoutRecord) -> StepAccepted:
+        number = len(self._state.payouts) + 1
+        self._record(
+            PayoutRecorded(at=self._now(), number=number, paid_on=cmd.paid_on, purpose=cmd.purpose)
+        )
+        return StepAccepted(
+            message=f"Udbetaling nr. {number} er registreret; du får en påmindelse om at "
+            "indberette den til SKAT.",
+        )
+
+    @payout_record.validator
+    def _check_payout(self, cmd: PayoutRecord) -> None:
+        refusal = refuse_payout(cmd, self._today().date())
+        if refusal is not None:
+            raise _refuse(refusal)
+
+    @workflow.update(name="payout_reported")
+    def payout_reported(self, cmd: PayoutReported) -> StepAccepted:
+        self._record(PayoutMarkedReported(at=self._now(), number=cmd.payout))
+        return StepAccepted(message="Tak – udbetalingen er markeret som indberettet.")
+
+    @payout_reported.validator
+    def _check_reported(self, cmd: PayoutReported) -> None:
+        refusal = refuse_reported(self._state, cmd)
+        if refusal is not None:
+            raise _refuse(refusal)
+
+    @workflow.update(name="assembly_set")
+    def assembly_set(self, cmd: AssemblySet) -> StepAccepted:
+        self._record(AssemblyScheduled(at=self._now(), on=cmd.on))
+        return StepAccepted(message="Generalforsamlingens dato er gemt.")
+
+    @assembly_set.validator
+    def _check_assembly(self, cmd: AssemblySet) -> None:
+        if cmd.on < self._today().date():
+            raise _refuse("on: generalforsamlingen kan ikke ligge i fortiden – vælg en senere dato")
+
+    @workflow.update(name="meeting_note")
+    def meeting_note(self, cmd: MeetingNote) -> StepAccepted:
+        self._record(MeetingNoted(at=self._now(), on=cmd.on, order_id=cmd.order_id))
+        return StepAccepted(message="Mødet er noteret i klyngens år.")
+
+    @workflow.query(name="state")
+    def state(self) -> ClusterState:
+        return self._state
