@@ -20,6 +20,7 @@ from schemas.cluster_year import (
     grant_checks,
     member_list_reminders,
     next_meeting_nudge,
+    payout_deadline,
     payout_reminders,
 )
 from schemas.order import COPENHAGEN, Cluster
@@ -309,3 +310,35 @@ def _is_nudge(event: ClusterEvent) -> bool:
 
 
 ClusterInput.model_rebuild()
+
+
+class ClusterSummary(BaseModel):
+    """What operations see of a cluster (search attributes, `cluster status`): no personal
+    data."""
+
+    members: int
+    next_deadline: date | None = Field(description="The soonest deadline still to meet")
+    overdue: list[str] = Field(description="Payouts past SKAT's deadline and not reported")
+
+
+def unreported_deadlines(rules: ClusterYearRules, state: ClusterState) -> list[date]:
+    """SKAT's deadline for each payout not yet reported."""
+    return [
+        payout_deadline(rules.payout_report, p.paid_on) for p in state.payouts if not p.reported
+    ]
+
+
+def summary(rules: ClusterYearRules, state: ClusterState, today: date) -> ClusterSummary:
+    deadlines = [
+        r.deadline
+        for r in planned_reminders(rules, state, today)
+        if r.deadline is not None and r.deadline >= today
+    ]
+    overdue = [
+        f"udbetaling nr. {p.number}"
+        for p in state.payouts
+        if not p.reported and payout_deadline(rules.payout_report, p.paid_on) < today
+    ]
+    return ClusterSummary(
+        members=len(state.members), next_deadline=min(deadlines, default=None), overdue=overdue
+    )

@@ -6,9 +6,11 @@ reminders once it is done, and continues as new at each new year so its history 
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -25,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         ClusterEvent,
         ClusterInput,
         ClusterState,
+        ClusterSummary,
         DutyConfirm,
         DutyConfirmed,
         MeetingNote,
@@ -44,11 +47,13 @@ with workflow.unsafe.imports_passed_through():
         refuse_members,
         refuse_payout,
         refuse_reported,
+        summary,
+        unreported_deadlines,
     )
     from schemas.cluster_year import ClusterYearRules, Duty, Reminder
     from schemas.commands import StepAccepted
     from schemas.order import COPENHAGEN
-    from workflows import activity_options
+    from workflows import activity_options, search_attributes
     from workflows.waiting import timer_for
 
 REFUSED = "StepRefused"
@@ -71,6 +76,7 @@ class ClusterWorkflow:
         self._state = inp.carried or ClusterState()
         self._rules: ClusterYearRules | None = None
         self._changes = 0
+        self._published: tuple[object, ...] | None = None
 
     def _now(self) -> datetime:
         return self._clock.planned(workflow.now())
@@ -101,12 +107,39 @@ class ClusterWorkflow:
         year = self._today().year
         while True:
             await self._send_due()
+            self._publish()
             if self._today().year != year:
                 # A new year: the next run carries the state, not the year's events.
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 carried = self._state.model_copy(update={"events": []})
                 workflow.continue_as_new(inp.model_copy(update={"carried": carried}))
             await self._wait_for_next()
+
+    def _publish(self) -> None:
+        """Search attributes for operations (region, members, next deadline, overdue), only
+        when one changed: an upsert is an event."""
+        rules = self._rules
+        assert rules is not None
+        now = self._today()
+        seen = summary(rules, self._state, now.date())
+        deadline = (
+            datetime.combine(seen.next_deadline, time(0, 0), COPENHAGEN)
+            if seen.next_deadline is not None
+            else None
+        )
+        updates: list[SearchAttributeUpdate[Any]] = [
+            search_attributes.CLUSTER.value_set(self._inp.cluster.name),
+            search_attributes.REGION.value_set(self._inp.cluster.region.value),
+            search_attributes.MEMBERS.value_set(seen.members),
+            search_attributes.OVERDUE.value_set(bool(seen.overdue)),
+            search_attributes.NEXT_DUE.value_unset()
+            if deadline is None
+            else search_attributes.NEXT_DUE.value_set(deadline),
+        ]
+        values = tuple((u.key.name, u.value) for u in updates)
+        if values != self._published:
+            self._published = values
+            workflow.upsert_search_attributes(updates)
 
     async def _send_due(self) -> None:
         rules = self._rules
@@ -128,7 +161,12 @@ class ClusterWorkflow:
         plan = planned_reminders(rules, self._state, now.astimezone(COPENHAGEN).date())
         new_year = datetime(now.astimezone(COPENHAGEN).year + 1, 1, 1, tzinfo=COPENHAGEN)
         later = [r.at for r in plan if r.at > now]
-        due = min([*later, new_year])
+        # The morning after a deadline too: operations see it overdue from then.
+        passing = [
+            datetime.combine(d + timedelta(days=1), time(0, 0), COPENHAGEN)
+            for d in unreported_deadlines(rules, self._state)
+        ]
+        due = min([*later, *(p for p in passing if p > now), new_year])
         delay = timer_for(self._clock, workflow.now(), due, replay_safe=True)
         assert delay is not None
         seen = self._changes
@@ -260,3 +298,10 @@ class ClusterWorkflow:
     @workflow.query(name="state")
     def state(self) -> ClusterState:
         return self._state
+
+    @workflow.query(name="summary")
+    def overview(self) -> ClusterSummary | None:
+        """None while the cluster is loading its rules (its first moment)."""
+        if self._rules is None:
+            return None
+        return summary(self._rules, self._state, self._today().date())

@@ -18,6 +18,8 @@ OVERDUE_AGREEMENTS = SearchAttributeKey.for_int("OverdueAgreements")
 NEXT_DUE = SearchAttributeKey.for_datetime("NextDue")
 OVERDUE_STEPS = SearchAttributeKey.for_keyword_list("OverdueSteps")
 ATTENTION = SearchAttributeKey.for_bool("Attention")
+# A cluster's size (the cluster workflow; orders leave it unset).
+MEMBERS = SearchAttributeKey.for_int("Members")
 
 ALL = (
     PACKAGE,
@@ -31,6 +33,7 @@ ALL = (
     NEXT_DUE,
     OVERDUE_STEPS,
     ATTENTION,
+    MEMBERS,
 )
 
 

@@ -95,10 +95,11 @@ async def test_the_member_list_is_reminded_in_december_until_it_is_confirmed(
         assert len(_subjects(h, "medlemsliste")) == 1, "none after the list was confirmed"
         assert "member_list-2028" in (await cluster.state()).confirmed
 
-        first_run = (await cluster.handle.describe()).run_id
         await cluster.until(_morning(date(2028, 1, 3)))
         # A new year is a new run of the same workflow, carrying the cluster over.
-        assert (await cluster.handle.describe()).run_id != first_run
+        history = await cluster.handle.fetch_history()
+        started = history.events[0].workflow_execution_started_event_attributes
+        assert started.continued_execution_run_id, "the new year's run continues the old one"
         carried = await cluster.state()
         assert carried.events == [] and "member_list-2028" in carried.confirmed
         assert len(carried.members) == 3 and carried.member_list_version == 1
@@ -155,3 +156,19 @@ async def test_a_grant_confirmation_before_it_is_due_is_refused(env, settings, s
             refused.value.cause
         )
         assert (await cluster.state()).confirmed == set()
+
+
+async def test_operations_see_a_payout_not_reported_by_its_deadline_as_overdue(
+    env, settings, sink, executor
+):
+    async with running(env, settings, sink, executor) as h:
+        cluster = await _start(h, datetime(2027, 3, 15, 10, 0, tzinfo=COPENHAGEN))
+        await cluster.handle.execute_update(
+            ClusterWorkflow.payout_record,
+            PayoutRecord(paid_on=date(2027, 3, 15), purpose="Honorar til sekretær"),
+        )
+        seen = await cluster.handle.query(ClusterWorkflow.overview)
+        assert seen.members == 3 and seen.overdue == [] and seen.next_deadline == date(2027, 4, 10)
+        await cluster.until(_morning(date(2027, 4, 12)))
+        seen = await cluster.handle.query(ClusterWorkflow.overview)
+        assert seen.overdue == ["udbetaling nr. 1"]
