@@ -9,18 +9,25 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.console import Console
-from temporalio.service import RPCError
 
 from klyngepakke import cli_output
-from klyngepakke.client import OrdersClient, StepRejected, UnknownOrder, WorkflowDied, connect
+from klyngepakke.cli_base import (
+    IdArg,
+    JsonOpt,
+    answer,
+    checked,
+    err,
+    fail,
+    model,
+    moment,
+    run,
+)
+from klyngepakke.cli_cluster import cluster_app
+from klyngepakke.client import OrdersClient, StepRejected
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.logs import configure_logging
 from klyngepakke.order_file import (
@@ -44,8 +51,7 @@ from schemas.commands import (
     SurveyImport,
 )
 from schemas.course import CourseNoteCommand, ParticipantsCommand
-from schemas.errors import DomainError, DomainErrors, from_validation_error
-from schemas.order import ContactBy, MeetingMode, as_copenhagen
+from schemas.order import ContactBy, MeetingMode
 from schemas.participant_list import parse_participants
 from storage.uploads import UploadRefused, quarantined_extract, read_receipt
 
@@ -75,98 +81,9 @@ for sub, name in (
     (extract_app, "extract"),
     (agreement_app, "agreement"),
     (course_app, "course"),
+    (cluster_app, "cluster"),
 ):
     app.add_typer(sub, name=name)
-
-err = Console(stderr=True)
-T = TypeVar("T")
-JsonOpt = Annotated[bool, typer.Option("--json", help="Maskinlæsbart output (JSON)")]
-IdArg = Annotated[str, typer.Argument(help="Ordrens id")]
-
-
-def _fail(code: int, message: str, as_json: bool, field: str | None = None) -> None:
-    if as_json:
-        print(json.dumps({"error": message, "field": field}, ensure_ascii=False))
-    else:
-        err.print(f"[bold red]Fejl:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _fail_invalid(exc: DomainError | DomainErrors, as_json: bool) -> None:
-    """Invalid input: exit 2 with every field and its fix."""
-    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    lines = [f"{e.field}: {e.message}" for e in errors]
-    _fail(2, "\n".join(lines), as_json, errors[0].field if errors else None)
-
-
-def _run(as_json: bool, action: Callable[[CoursesClient, Settings], Awaitable[T]]) -> T:
-    """Connect, run one action, and turn every expected failure into a message + exit code."""
-    settings = get_settings()
-
-    async def go() -> T:
-        client = await connect(settings)
-        return await action(CoursesClient(client, settings), settings)
-
-    try:
-        return asyncio.run(go())
-    except (DomainError, DomainErrors) as exc:
-        _fail_invalid(exc, as_json)
-    except StepRejected as exc:
-        _fail(2, exc.message, as_json)
-    except WorkflowDied as exc:
-        _fail(1, f"{exc.workflow_id} stoppede ({exc.status}): {exc.failure}", as_json, "id")
-    except UnknownOrder as exc:
-        _fail(
-            2,
-            f"Der findes ingen ordre eller intet kursus med id '{exc.order_id}' – se "
-            "`klyngepakke order list`.",
-            as_json,
-            "id",
-        )
-    except RPCError as exc:
-        _fail(1, f"Temporal svarede med en fejl: {exc.message}", as_json)
-    except RuntimeError as exc:
-        if "connect" in str(exc).lower() or "connection" in str(exc).lower():
-            _fail(
-                1,
-                f"Kan ikke forbinde til Temporal på {settings.temporal_address} – start "
-                "stakken med `klyngepakke dev` eller `make run`.",
-                as_json,
-            )
-        raise
-    raise AssertionError("unreachable")
-
-
-def _checked(as_json: bool, build: Callable[[], T]) -> T:
-    """Validate input before talking to Temporal, so bad input is exit 2 even when it is down."""
-    try:
-        return build()
-    except (DomainError, DomainErrors) as exc:
-        _fail_invalid(exc, as_json)
-    raise AssertionError("unreachable")
-
-
-def _model(cls: type[BaseModel], **values: Any) -> Any:
-    try:
-        return cls.model_validate(values)
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
-
-
-def _moment(value: str, field: str) -> datetime:
-    try:
-        result = as_copenhagen(value)
-    except ValueError:
-        raise DomainError(field, "skal være dato og tid, fx 2027-03-03T16:00") from None
-    assert isinstance(result, datetime)
-    return result
-
-
-def _answer(as_json: bool, result: BaseModel, human: Callable[[], None]) -> None:
-    if as_json:
-        print(result.model_dump_json(indent=2))
-    else:
-        human()
 
 
 @order_app.command("start")
@@ -184,8 +101,8 @@ def order_start(
 ) -> None:
     """Start en bestilling fra en YAML-fil."""
 
-    order = _checked(as_json, lambda: load_order(order_file))
-    started = _run(
+    order = checked(as_json, lambda: load_order(order_file))
+    started = run(
         as_json,
         lambda orders, _: orders.start(
             order, order_id=order_id, allow_late=allow_late, seconds_per_day=seconds_per_day
@@ -200,14 +117,14 @@ def order_start(
 @order_app.command("status")
 def order_status(order_id: IdArg, as_json: JsonOpt = False) -> None:
     """Vis en bestillings trin, frister og hændelser."""
-    status = _run(as_json, lambda orders, _: orders.status(order_id))
-    _answer(as_json, status, lambda: cli_output.show_status(status))
+    status = run(as_json, lambda orders, _: orders.status(order_id))
+    answer(as_json, status, lambda: cli_output.show_status(status))
 
 
 @order_app.command("list")
 def order_list(as_json: JsonOpt = False) -> None:
     """List bestillinger med klynge, trin og mødedato."""
-    found = _run(as_json, lambda orders, _: orders.list_orders())
+    found = run(as_json, lambda orders, _: orders.list_orders())
     if as_json:
         print(json.dumps([o.model_dump(mode="json") for o in found], indent=2, ensure_ascii=False))
     else:
@@ -222,12 +139,12 @@ def order_reschedule(
     as_json: JsonOpt = False,
 ) -> None:
     """Flyt klyngemødet; fristerne planlægges igen."""
-    cmd = _checked(
+    cmd = checked(
         as_json,
-        lambda: _model(Reschedule, meeting=_moment(meeting, "meeting"), allow_late=allow_late),
+        lambda: model(Reschedule, meeting=moment(meeting, "meeting"), allow_late=allow_late),
     )
-    result = _run(as_json, lambda orders, _: orders.reschedule(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda orders, _: orders.reschedule(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @order_app.command("cancel")
@@ -237,9 +154,9 @@ def order_cancel(
     as_json: JsonOpt = False,
 ) -> None:
     """Annullér bestillingen; alle, der har fået mails, får besked."""
-    cmd = _checked(as_json, lambda: _model(Cancel, reason=reason))
-    result = _run(as_json, lambda orders, _: orders.cancel(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    cmd = checked(as_json, lambda: model(Cancel, reason=reason))
+    result = run(as_json, lambda orders, _: orders.cancel(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @order_app.command("decide-late")
@@ -254,23 +171,23 @@ def order_decide_late(
     as_json: JsonOpt = False,
 ) -> None:
     """Svar på en sen bestilling fra bestillingsformularen (under 8 uger før mødet)."""
-    cmd = _checked(as_json, lambda: _model(LateDecision, approve=approve, reason=reason))
-    result = _run(as_json, lambda orders, _: orders.decide_late(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    cmd = checked(as_json, lambda: model(LateDecision, approve=approve, reason=reason))
+    result = run(as_json, lambda orders, _: orders.decide_late(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @order_app.command("retry-render")
 def order_retry_render(order_id: IdArg, as_json: JsonOpt = False) -> None:
     """Lav dokumenterne igen, når de ikke kunne laves (konsulenten har fået en mail om det)."""
-    result = _run(as_json, lambda orders, _: orders.retry_render(order_id, RetryRender(by="drift")))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda orders, _: orders.retry_render(order_id, RetryRender(by="drift")))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @order_app.command("repair")
 def order_repair(order_id: IdArg, as_json: JsonOpt = False) -> None:
     """Genstart en bestilling, der er gået i stå på en historik, som ikke kan genafspilles
     efter et workernedbrud (Temporal reset; signaler og svar genanvendes)."""
-    repaired = _run(as_json, lambda orders, _: orders.repair(order_id))
+    repaired = run(as_json, lambda orders, _: orders.repair(order_id))
     if as_json:
         print(json.dumps([dataclasses.asdict(r) for r in repaired], indent=2))
     elif not repaired:
@@ -301,9 +218,9 @@ def consultation_done(
     as_json: JsonOpt = False,
 ) -> None:
     """Registrér telefonkonsultationen."""
-    cmd = _checked(
+    cmd = checked(
         as_json,
-        lambda: _model(
+        lambda: model(
             ConsultationDone,
             contact_by=contact_by,
             mode=mode,
@@ -311,8 +228,8 @@ def consultation_done(
             practice_labels_by_mail=practice_labels,
         ),
     )
-    result = _run(as_json, lambda orders, _: orders.consultation_done(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda orders, _: orders.consultation_done(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @survey_app.command("import")
@@ -325,7 +242,7 @@ def survey_import(
     from schemas.survey import parse_survey_export
 
     if not export_file.is_file():
-        _fail(2, f"file: filen {export_file} findes ikke", as_json, "file")
+        fail(2, f"file: filen {export_file} findes ikke", as_json, "file")
 
     async def action(orders: OrdersClient, settings: Settings) -> Any:
         status = await orders.status(order_id)
@@ -335,8 +252,8 @@ def survey_import(
             order_id, SurveyImport(source=export_file.name[:200], responses=responses)
         )
 
-    result = _run(as_json, action)
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, action)
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @extract_app.command("submit")
@@ -352,7 +269,7 @@ def extract_submit(
 ) -> None:
     """Indsend jobcenterets datatræk; en ny fil erstatter den forrige som ny version."""
     if not extract_file.is_file():
-        _fail(2, f"file: filen {extract_file} findes ikke", as_json, "file")
+        fail(2, f"file: filen {extract_file} findes ikke", as_json, "file")
     data = extract_file.read_bytes()
 
     async def submit(orders: CoursesClient, settings: Settings) -> tuple[Any, Any]:
@@ -365,7 +282,7 @@ def extract_submit(
             raise StepRejected(getattr(exc, "message", "ordre-id: ugyldigt")) from None
         return accepted, read_receipt(settings.artifact_store(), accepted.receipt)
 
-    accepted, receipt = _run(as_json, submit)
+    accepted, receipt = run(as_json, submit)
     if as_json:
         print(
             json.dumps(
@@ -389,23 +306,23 @@ def survey_edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Ret spørgeskemaets spørgsmål, før det sendes ud."""
-    template = _checked(as_json, lambda: load_questions(questions_file))
-    result = _run(as_json, lambda orders, _: orders.survey_edit(order_id, template))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    template = checked(as_json, lambda: load_questions(questions_file))
+    result = run(as_json, lambda orders, _: orders.survey_edit(order_id, template))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @survey_app.command("dispatch")
 def survey_dispatch(order_id: IdArg, as_json: JsonOpt = False) -> None:
     """Send spørgeskemaet til medlemmerne nu (ellers på den planlagte dag)."""
-    result = _run(as_json, lambda orders, _: orders.survey_dispatch(order_id))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda orders, _: orders.survey_dispatch(order_id))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @survey_app.command("close")
 def survey_close(order_id: IdArg, as_json: JsonOpt = False) -> None:
     """Luk spørgeskemaet før fristen og opgør svarene."""
-    result = _run(as_json, lambda orders, _: orders.survey_close(order_id))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda orders, _: orders.survey_close(order_id))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @premeeting_app.command("schedule")
@@ -415,9 +332,9 @@ def premeeting_schedule(
     as_json: JsonOpt = False,
 ) -> None:
     """Planlæg formødet (efter PowerPointen er leveret)."""
-    cmd = _checked(as_json, lambda: _model(PremeetingSchedule, at=_moment(at, "at")))
-    result = _run(as_json, lambda orders, _: orders.premeeting_schedule(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    cmd = checked(as_json, lambda: model(PremeetingSchedule, at=moment(at, "at")))
+    result = run(as_json, lambda orders, _: orders.premeeting_schedule(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @premeeting_app.command("done")
@@ -431,16 +348,16 @@ def premeeting_done(
     as_json: JsonOpt = False,
 ) -> None:
     """Registrér, at formødet er holdt (evt. med ændringer i programmet)."""
-    cmd = _checked(
+    cmd = checked(
         as_json,
-        lambda: _model(
+        lambda: model(
             PremeetingDone,
             notes=notes,
             program=read_yaml(program, "program") if program is not None else None,
         ),
     )
-    result = _run(as_json, lambda orders, _: orders.premeeting_done(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda orders, _: orders.premeeting_done(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @meeting_app.command("record")
@@ -451,9 +368,9 @@ def meeting_record(
 ) -> None:
     """Registrér referat og aftaler fra klyngemødet."""
 
-    cmd = _checked(as_json, lambda: MeetingRecord(minutes=load_minutes(minutes_file)))
-    result = _run(as_json, lambda orders, _: orders.meeting_record(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    cmd = checked(as_json, lambda: MeetingRecord(minutes=load_minutes(minutes_file)))
+    result = run(as_json, lambda orders, _: orders.meeting_record(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @agreement_app.command("done")
@@ -463,9 +380,9 @@ def agreement_done(
     as_json: JsonOpt = False,
 ) -> None:
     """Markér en aftale som udført; den ansvarlige får ikke flere påmindelser."""
-    cmd = _checked(as_json, lambda: _model(AgreementDoneCommand, number=number))
-    result = _run(as_json, lambda orders, _: orders.agreement_done(order_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    cmd = checked(as_json, lambda: model(AgreementDoneCommand, number=number))
+    result = run(as_json, lambda orders, _: orders.agreement_done(order_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @course_app.command("start")
@@ -482,8 +399,8 @@ def course_start(
     as_json: JsonOpt = False,
 ) -> None:
     """Start et kursus fra en YAML-fil."""
-    request = _checked(as_json, lambda: load_course_file(course_file))
-    started = _run(
+    request = checked(as_json, lambda: load_course_file(course_file))
+    started = run(
         as_json,
         lambda client, _: client.course_start(
             request, course_id=course_id, force=force, seconds_per_day=seconds_per_day
@@ -498,8 +415,8 @@ def course_start(
 @course_app.command("status")
 def course_status(course_id: IdArg, as_json: JsonOpt = False) -> None:
     """Vis kursets tjekliste, grupper og hændelser."""
-    status = _run(as_json, lambda client, _: client.course_status(course_id))
-    _answer(as_json, status, lambda: cli_output.show_course(status))
+    status = run(as_json, lambda client, _: client.course_status(course_id))
+    answer(as_json, status, lambda: cli_output.show_course(status))
 
 
 @course_task_app.command("done")
@@ -509,8 +426,8 @@ def course_task_done(
     as_json: JsonOpt = False,
 ) -> None:
     """Markér en opgave på tjeklisten som udført."""
-    result = _run(as_json, lambda client, _: client.course_task_done(course_id, task))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda client, _: client.course_task_done(course_id, task))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @course_app.command("note")
@@ -523,9 +440,9 @@ def course_note(
     as_json: JsonOpt = False,
 ) -> None:
     """Notér et emne, en pointe eller en god anmodning under kurset."""
-    cmd = _checked(as_json, lambda: _model(CourseNoteCommand, text=text, good_example=good_example))
-    result = _run(as_json, lambda client, _: client.course_note(course_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    cmd = checked(as_json, lambda: model(CourseNoteCommand, text=text, good_example=good_example))
+    result = run(as_json, lambda client, _: client.course_note(course_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @course_app.command("participants")
@@ -536,15 +453,15 @@ def course_participants(
 ) -> None:
     """Sæt deltagerlisten (erstatter den hidtidige)."""
     if not participants_file.is_file():
-        _fail(2, f"file: filen {participants_file} findes ikke", as_json, "file")
-    cmd = _checked(
+        fail(2, f"file: filen {participants_file} findes ikke", as_json, "file")
+    cmd = checked(
         as_json,
         lambda: ParticipantsCommand(
             participants=parse_participants(participants_file.read_bytes(), participants_file.name)
         ),
     )
-    result = _run(as_json, lambda client, _: client.course_participants(course_id, cmd))
-    _answer(as_json, result, lambda: cli_output.show_accepted(result))
+    result = run(as_json, lambda client, _: client.course_participants(course_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
 
 
 @app.command("artifacts")
@@ -557,7 +474,7 @@ def artifacts(
     as_json: JsonOpt = False,
 ) -> None:
     """Vis ordrens dokumenter (og gem dem med --save-to)."""
-    status = _run(as_json, lambda orders, _: orders.status(order_id))
+    status = run(as_json, lambda orders, _: orders.status(order_id))
     if save_to is not None:
         # From the store the workers wrote to, whichever machine that was (folder or
         # PostgreSQL): a reference is the document's content address, not a path.
@@ -666,7 +583,7 @@ def demo(
         course = await run_course_demo(client, settings, seconds_per_day / 2, say)
         return order, course
 
-    order, course = _run(as_json, action)
+    order, course = run(as_json, action)
     if as_json:
         print(
             json.dumps(

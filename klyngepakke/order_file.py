@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from schemas.catalog import SurveyTemplate
+from schemas.cluster import ClusterInput, refuse_members
 from schemas.course import CourseRequest
 from schemas.errors import DomainError, from_validation_error
 from schemas.member_list import parse_member_list
@@ -89,3 +90,25 @@ def _read_beside(path: Path, name: object, field: str, beside: str) -> tuple[byt
             f"filen {str(name)[:80]!r} kan ikke læses – skriv navnet på en CSV- eller XLSX-fil, "
             f"der ligger i samme mappe som {beside}",
         ) from None
+
+
+def load_cluster_file(path: Path) -> ClusterInput:
+    """A cluster from YAML: name and region, coordinator, and the members (or members_file)."""
+    data = read_yaml(path, "cluster")
+    members_file = data.pop("members_file", None)
+    if members_file is not None:
+        if "members" in data:
+            raise DomainError("members_file", "angiv enten members eller members_file, ikke begge")
+        data["members"] = [
+            m.model_dump()
+            for m in parse_member_list(*_read_beside(path, members_file, "members_file", "klyngen"))
+        ]
+    try:
+        inp = ClusterInput.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+    refusal = refuse_members(inp.members)
+    if refusal is not None:
+        field, _, message = refusal.partition(": ")
+        raise DomainError(field, message)
+    return inp
