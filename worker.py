@@ -70,7 +70,9 @@ def build_activities(
         lookup.load_package,
         lookup.load_course,
         lookup.load_cluster_year,
-        ClusterMailActivities(delivery, catalog).send_cluster_mail,
+        ClusterMailActivities(
+            delivery, catalog, signer, settings.public_base_url
+        ).send_cluster_mail,
         aggregate_answers,
     ]
 

@@ -14,6 +14,7 @@ from catalog import Catalog
 from catalog.mail_templates import MailBody
 from schemas.cluster import Payout, rules_title
 from schemas.cluster_year import Duty, Reminder
+from schemas.links import LinkSigner
 from schemas.order import Cluster
 from schemas.people import Person
 
@@ -36,9 +37,17 @@ class ClusterMailRequest(BaseModel):
 
 
 class ClusterMailActivities:
-    def __init__(self, delivery: Delivery, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        delivery: Delivery,
+        catalog: Catalog | None = None,
+        signer: LinkSigner | None = None,
+        public_base_url: str = "http://localhost:8000",
+    ) -> None:
         self.delivery = delivery
         self.catalog = catalog or Catalog()
+        self.signer = signer
+        self.public_base_url = public_base_url
 
     def render(self, request: ClusterMailRequest, recipient: Person) -> MailBody:
         ctx = request.context
@@ -57,8 +66,10 @@ class ClusterMailActivities:
             how=rule.how if rule is not None else None,
             duties=[getattr(rules, d.value) for d in Duty],
             recipient=recipient,
-            # No page of the cluster's own yet: the mails ask for a reply instead.
-            cluster_link=None,
+            # Without a signer (a test's stand-in) the mails ask for a reply instead.
+            cluster_link=self.signer.cluster_link(self.public_base_url, ctx.cluster_id)
+            if self.signer is not None
+            else None,
         )
 
     @activity.defn(name="send_cluster_mail")

@@ -12,6 +12,7 @@ from klyngepakke.course_client import CoursesClient
 from schemas.cluster import (
     AssemblySet,
     ClusterInput,
+    ClusterPage,
     ClusterState,
     ClusterSummary,
     DutyConfirm,
@@ -37,7 +38,8 @@ class ClustersClient(CoursesClient):
                 accepted,
                 id=workflow_id,
                 task_queue=self.settings.task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                # A cluster ended by an operator may be started again; a running one is refused.
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
                 static_summary=f"Klynge: {inp.cluster.name} ({inp.cluster.region.value})",
             )
         except WorkflowAlreadyStartedError:
@@ -54,6 +56,12 @@ class ClustersClient(CoursesClient):
                 raise UnknownOrder(workflow_id) from None
             raise
         return state
+
+    async def cluster_page(self, workflow_id: str) -> ClusterPage | None:
+        """The coordinator's page; None for a cluster that does not exist (an old link)."""
+        now = await self.clock()
+        page: ClusterPage | None = await self._page_query(workflow_id, ClusterWorkflow.page, now)
+        return page
 
     async def cluster_summary(self, workflow_id: str) -> ClusterSummary | None:
         summary: ClusterSummary | None = await self._handle(workflow_id).query(

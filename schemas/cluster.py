@@ -342,3 +342,83 @@ def summary(rules: ClusterYearRules, state: ClusterState, today: date) -> Cluste
     return ClusterSummary(
         members=len(state.members), next_deadline=min(deadlines, default=None), overdue=overdue
     )
+
+
+class DutyRow(BaseModel):
+    """One of the year's duties as the coordinator's page shows it."""
+
+    duty: Duty
+    year: int
+    title: str
+    deadline: date | None
+    state: Literal["done", "not_received", "open", "later"]
+    from_day: date | None = Field(default=None, description="When it can be marked done")
+
+
+class ClusterPage(BaseModel):
+    """What the coordinator's cluster page shows, as of ``today``."""
+
+    name: str
+    region: str
+    today: date
+    members: list[Member]
+    member_list_version: int
+    duties: list[DutyRow]
+    payouts: list[Payout]
+    payout_deadlines: dict[int, date]
+    assembly_on: date | None
+    next_meeting: date | None
+    summary: ClusterSummary
+
+
+def _duty_row(
+    rules: ClusterYearRules, state: ClusterState, duty: Duty, year: int, today: date
+) -> DutyRow:
+    if duty == Duty.MEMBER_LIST:
+        first = member_list_reminders(rules.member_list, year)[0].at.date()
+        deadline = rules.member_list.deadline.in_year(year)
+    else:
+        first = grant_checks(rules.grant, year)[0].at.date()
+        deadline = rules.grant.paid_by.in_year(year)
+    done = f"{duty}-{year}" in state.confirmed
+    row_state: Literal["done", "not_received", "open", "later"] = (
+        ("not_received" if year in state.grant_missing else "done")
+        if done
+        else ("open" if today >= first else "later")
+    )
+    return DutyRow(
+        duty=duty,
+        year=year,
+        title=rules_title(rules, duty),
+        deadline=deadline,
+        state=row_state,
+        from_day=first,
+    )
+
+
+def cluster_page(
+    rules: ClusterYearRules, cluster: Cluster, state: ClusterState, today: date
+) -> ClusterPage:
+    """The page's content: the member list for the coming 1 January and this year's grant
+    (with whether each can be marked yet), the payouts with SKAT's deadline, the assembly and
+    the next meeting."""
+    duties = [
+        _duty_row(rules, state, Duty.MEMBER_LIST, today.year + 1, today),
+        # This year's grant in the first half of the year, the coming year's after it.
+        _duty_row(rules, state, Duty.GRANT, today.year + (today.month > 6), today),
+    ]
+    return ClusterPage(
+        name=cluster.name,
+        region=cluster.region.value,
+        today=today,
+        members=state.members,
+        member_list_version=state.member_list_version,
+        duties=duties,
+        payouts=state.payouts,
+        payout_deadlines={
+            p.number: payout_deadline(rules.payout_report, p.paid_on) for p in state.payouts
+        },
+        assembly_on=state.assembly_on,
+        next_meeting=next((m for m in state.meetings if m >= today), None),
+        summary=summary(rules, state, today),
+    )

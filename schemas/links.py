@@ -19,6 +19,7 @@ MINUTES = "meeting-minutes"
 COORDINATOR = "coordinator-page"
 AGREEMENT = "agreement-done"
 COURSE = "course-teacher"
+CLUSTER = "cluster-page"
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{1,200})\.(\d{1,4})\.([A-Za-z0-9_-]{27})$")
 
 
@@ -84,6 +85,10 @@ class LinkSigner:
     def agreement_link(self, base_url: str, order_id: str, number: int) -> str:
         """The link in an agreement's reminder that marks it done (after a confirmation)."""
         return f"{base_url.rstrip('/')}/a/{self.sign(order_id, number, AGREEMENT)}"
+
+    def cluster_link(self, base_url: str, cluster_id: str) -> str:
+        """The coordinator's page of the cluster: its members, its year, its payouts."""
+        return f"{base_url.rstrip('/')}/kl/{self.sign(cluster_id, 0, CLUSTER)}"
 
     def course_link(self, base_url: str, course_id: str, teacher: int) -> str:
         """A teacher's page of the course: the checklist and the notes during the course."""

@@ -25,6 +25,7 @@ from web.pages import Pages
 from web.rate_limit import RateLimits
 from web.routes import (
     agreement,
+    cluster,
     coordinator,
     coordinator_premeeting,
     coordinator_survey,
@@ -41,6 +42,7 @@ from web.staff_auth import SESSION_COOKIE, LoginNeeded, NotAllowed, login_redire
 __all__ = ["SECURITY_HEADERS", "create_app"]
 ROUTERS = (
     static,
+    cluster,
     survey,
     upload,
     minutes,

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from klyngepakke.client import connect
-from klyngepakke.course_client import CoursesClient
+from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.payload_codec import EncryptionCodec
 from klyngepakke.settings import Settings
 from schemas.links import LinkSigner
@@ -23,12 +23,12 @@ from web.staff_auth import StaffConfig, TokenCheck
 
 
 def build_app(settings: Settings) -> FastAPI:
-    client: CoursesClient | None = None
+    client: ClustersClient | None = None
 
     async def backend() -> Any:
         nonlocal client
         if client is None:
-            client = CoursesClient(await connect(settings), settings)
+            client = ClustersClient(await connect(settings), settings)
         return client
 
     signer = LinkSigner(settings.link_secret())

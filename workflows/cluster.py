@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         AssemblySet,
         ClusterEvent,
         ClusterInput,
+        ClusterPage,
         ClusterState,
         ClusterSummary,
         DutyConfirm,
@@ -40,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         PayoutReported,
         ReminderSent,
         apply,
+        cluster_page,
         due_now,
         member_changes,
         planned_reminders,
@@ -298,6 +300,15 @@ class ClusterWorkflow:
     @workflow.query(name="state")
     def state(self) -> ClusterState:
         return self._state
+
+    @workflow.query(name="page")
+    def page(self, real_now: datetime) -> ClusterPage | None:
+        """The coordinator's page at the caller's ``real_now`` (a query answers as of the last
+        workflow task; the page needs the cluster's time now)."""
+        if self._rules is None:
+            return None
+        today = self._clock.planned(real_now).astimezone(COPENHAGEN).date()
+        return cluster_page(self._rules, self._inp.cluster, self._state, today)
 
     @workflow.query(name="summary")
     def overview(self) -> ClusterSummary | None:

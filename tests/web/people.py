@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from klyngepakke.course_client import CoursesClient
+from klyngepakke.cluster_client import ClustersClient
 from schemas.links import LinkSigner
 from tests.eventually import eventually
 from tests.workflows.harness import Harness
@@ -28,9 +28,9 @@ SAME_ORIGIN = {"sec-fetch-site": "same-origin", "origin": BASE}
 
 def web_for(h: Harness, staff: StaffConfig | None = None) -> httpx.AsyncClient:
     settings = h.orders.settings
-    clients = CoursesClient(h.env.client, settings, h.env.get_current_time)
+    clients = ClustersClient(h.env.client, settings, h.env.get_current_time)
 
-    async def backend() -> CoursesClient:
+    async def backend() -> ClustersClient:
         return clients
 
     signer = LinkSigner(settings.link_secret())
@@ -106,9 +106,9 @@ def order_form_values(now: Any, weeks: float = 9, **changes: str) -> dict[str, s
 async def served(h: Harness, port: int) -> AsyncIterator[str]:
     """The web app on a real port (for a browser), talking to the time-skipping server."""
     settings = h.orders.settings
-    clients = CoursesClient(h.env.client, settings, h.env.get_current_time)
+    clients = ClustersClient(h.env.client, settings, h.env.get_current_time)
 
-    async def backend() -> CoursesClient:
+    async def backend() -> ClustersClient:
         return clients
 
     signer = LinkSigner(settings.link_secret())

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from schemas.cluster import ClusterInput
 from schemas.commands import ConsultationDone
 from schemas.course import CourseNoteCommand
 from schemas.links import LinkSigner
@@ -171,6 +172,33 @@ async def test_every_page_in_every_state_passes_axe_and_the_nu_checker(
         teacher = signer.course_link("", course_id, 0)
         await keep("course page", await web.get(teacher))
         await keep("course page, error", await web.post(teacher, data={"action": "note"}))
+
+        cluster_id = await client.cluster_start(
+            ClusterInput(
+                cluster=order.cluster, coordinator=order.coordinator, members=order.members
+            )
+        )
+        h.started.append(cluster_id)
+        await h.settle()
+        cluster_page = signer.cluster_link("", cluster_id)
+        await keep("cluster page", await web.get(cluster_page))
+        await keep(
+            "cluster page, errors",
+            await web.post(
+                cluster_page, data={"action": "udbetaling", "paid_on": "2999-01-01", "purpose": ""}
+            ),
+        )
+        await keep(
+            "cluster page, a payout recorded",
+            await web.post(
+                cluster_page,
+                data={
+                    "action": "udbetaling",
+                    "paid_on": (await h.now()).date().isoformat(),
+                    "purpose": "Honorar til kasserer",
+                },
+            ),
+        )
 
     axe = await checkers.axe_problems(pages)
     vnu = checkers.vnu_errors(pages)

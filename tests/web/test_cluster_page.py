@@ -1,0 +1,122 @@
+"""The coordinator's cluster page, reached from the link in the cluster's mails: the year's
+duties marked done once due, a payout recorded and reported, the assembly's date, a new member
+list; bad input named beside its field with nothing lost, and an unknown link refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from klyngepakke.cluster_client import ClustersClient
+from schemas.cluster import ClusterInput
+from schemas.order import COPENHAGEN
+from tests import factories
+from tests.web.people import field_errors, link, web_for
+from tests.workflows.harness import running
+
+MEMBERS = (
+    "navn;email;ydernummer\nMette Holm;mette@example.dk;012345\nJens Berg;jens@example.dk;067890\n"
+)
+
+
+async def _cluster(h, planned_start: datetime) -> str:
+    clusters = ClustersClient(h.env.client, h.orders.settings, h.env.get_current_time)
+    order = factories.make_order(await h.now())
+    inp = ClusterInput(
+        cluster=order.cluster,
+        coordinator=order.coordinator,
+        members=order.members,
+        accepted_at=planned_start,
+    )
+    cluster_id = await clusters.cluster_start(inp)
+    h.started.append(cluster_id)
+    await h.settle()
+    return cluster_id
+
+
+async def test_the_coordinator_keeps_the_clusters_year_on_its_page(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h, web_for(h) as web:
+        await _cluster(h, datetime(2027, 12, 10, 10, 0, tzinfo=COPENHAGEN))
+        (started,) = h.mails("cluster_started")
+        page_url = link(started, "/kl/")
+        page = await web.get(page_url)
+        assert page.status_code == 200
+        assert "Klynge Aalborg Øst" in page.text and "Venter på dig" in page.text
+        assert "Listen er i orden" in page.text  # the member list for 1 January is due
+        assert "Kan markeres fra" in page.text  # the grant only from February
+
+        done = await web.post(
+            page_url,
+            data={"action": "bekraeft", "duty": "member_list", "year": "2028", "received": "ja"},
+        )
+        assert done.status_code == 200 and "markeret som gjort" in done.text
+        again = await web.post(
+            page_url,
+            data={"action": "bekraeft", "duty": "member_list", "year": "2028", "received": "ja"},
+        )
+        assert again.status_code == 422 and "allerede markeret" in again.text
+
+        future = await web.post(
+            page_url,
+            data={"action": "udbetaling", "paid_on": "2027-12-24", "purpose": "Honorar"},
+        )
+        assert future.status_code == 422
+        assert "f-paid-on" in field_errors(future)
+        assert "fremtiden" in field_errors(future)["f-paid-on"]
+        assert 'value="Honorar"' in future.text, "what was typed is kept"
+        bad_date = await web.post(
+            page_url, data={"action": "udbetaling", "paid_on": "31-12", "purpose": "Honorar"}
+        )
+        assert "åååå-mm-dd" in field_errors(bad_date)["f-paid-on"]
+
+        recorded = await web.post(
+            page_url,
+            data={
+                "action": "udbetaling",
+                "paid_on": "2027-12-09",
+                "purpose": "Honorar til kasserer",
+            },
+        )
+        assert recorded.status_code == 200 and "Udbetaling nr. 1 er registreret" in recorded.text
+        assert "Ikke indberettet" in recorded.text and "10. jan. 2028" in recorded.text
+        reported = await web.post(page_url, data={"action": "indberettet", "payout": "1"})
+        assert "markeret som indberettet" in reported.text and "Indberettet" in reported.text
+
+        assembly = await web.post(
+            page_url, data={"action": "generalforsamling", "on": "2028-03-15"}
+        )
+        assert assembly.status_code == 200 and "15. mar. 2028" in assembly.text
+
+        bad_list = MEMBERS + "Søren Ærø;soren@example.dk;1234\n"
+        refused = await web.post(
+            page_url,
+            data={"action": "medlemsliste"},
+            files={"fil": ("medlemmer.csv", bad_list.encode("utf-8"), "text/csv")},
+        )
+        assert refused.status_code == 422
+        assert "række 4" in field_errors(refused)["f-fil"] and "6 cifre" in refused.text
+        assert "version 1 af listen" in refused.text, "the list as it was"
+        replaced = await web.post(
+            page_url,
+            data={"action": "medlemsliste"},
+            files={"fil": ("medlemmer.csv", MEMBERS.encode("utf-8"), "text/csv")},
+        )
+        assert replaced.status_code == 200 and "version 2" in replaced.text
+        assert "2 medlemmer" in replaced.text
+
+        assert (await web.get("/kl/ikke-et-link")).status_code == 404
+        cross = await web.post(
+            page_url, data={"action": "indberettet", "payout": "1"},
+            headers={"sec-fetch-site": "cross-site"},
+        )  # fmt: skip
+        assert cross.status_code == 403
+
+
+async def test_the_reminders_carry_the_link_to_the_page(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h:
+        await _cluster(h, datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN))
+        # No meeting planned: a nudge at once; and February's last grant check, a week old.
+        subjects = sorted(str(m["Subject"]) for m in h.mails("cluster_reminder"))
+        assert len(subjects) == 2
+        assert "næste møde" in subjects[0] and "driftstilskud" in subjects[1]
+        for reminder in h.mails("cluster_reminder"):
+            assert link(reminder, "/kl/")

@@ -1,0 +1,145 @@
+"""The coordinator's cluster page (``/kl/<token>``, the signed link in every mail of the
+cluster): the member list (upload the CSV/XLSX Danish Excel saves), the year's duties with
+their state (mark them done once they are due), the payouts of fees (record one, mark it
+reported to SKAT) and the general assembly's date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from klyngepakke.client import StepRejected
+from schemas.cluster import (
+    AssemblySet,
+    ClusterPage,
+    DutyConfirm,
+    MembersReplace,
+    PayoutRecord,
+    PayoutReported,
+)
+from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.extract import MAX_BYTES
+from schemas.links import CLUSTER
+from schemas.member_list import parse_member_list
+from web.deps import Backend, Link, PagesDep, UnknownLink, signed
+from web.forms import capital, form_values
+from web.pages import Pages
+
+router = APIRouter()
+ClusterLink = Annotated[Link, Depends(signed(CLUSTER))]
+LABELS = {
+    "fil": "Medlemsliste",
+    "paid_on": "Udbetalt den",
+    "purpose": "Hvad udbetalingen var for",
+    "on": "Generalforsamlingens dato",
+    "top": "Opgaven",
+}
+
+
+async def _view(link: Link, backend: Any) -> ClusterPage:
+    page: ClusterPage | None = await backend.cluster_page(link.target)
+    if page is None:
+        raise UnknownLink()
+    return page
+
+
+def _page(
+    request: Request,
+    pages: Pages,
+    view: ClusterPage,
+    code: int = 200,
+    done: str = "",
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    return pages.page(
+        request,
+        "cluster.html",
+        code,
+        c=view,
+        done=done,
+        errors=errors or {},
+        labels=LABELS,
+        values=values or {},
+    )
+
+
+@router.get("/kl/{token}", response_class=HTMLResponse)
+async def cluster_page(
+    request: Request, link: ClusterLink, backend: Backend, pages: PagesDep
+) -> Any:
+    return _page(request, pages, await _view(link, backend))
+
+
+def _day(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(field, "skriv datoen som åååå-mm-dd, fx 2027-03-31") from None
+
+
+def _problems(exc: DomainError | DomainErrors | ValidationError, field: str) -> dict[str, str]:
+    """Each problem beside its field; a list's rows all go under the file field."""
+    if isinstance(exc, ValidationError):
+        exc = from_validation_error(exc)
+    found = exc.errors if isinstance(exc, DomainErrors) else [exc]
+    if field == "fil":
+        return {"fil": capital("; ".join(f"{e.field}: {e.message}" for e in found[:5]))}
+    return {e.field if e.field in LABELS else field: capital(e.message) for e in found}
+
+
+@router.post("/kl/{token}", response_class=HTMLResponse)
+async def cluster_action(
+    request: Request, link: ClusterLink, backend: Backend, pages: PagesDep
+) -> Any:
+    view = await _view(link, backend)
+    values, _, files = await form_values(request, max_fields=6, max_files=1)
+    action = values.get("action", "")
+    target = link.target
+    field = {"medlemsliste": "fil", "udbetaling": "paid_on", "generalforsamling": "on"}.get(
+        action, "top"
+    )
+    try:
+        if action == "medlemsliste":
+            sent = files.get("fil")
+            if sent is None or not sent.filename:
+                return _page(request, pages, view, 422, errors={"fil": "Vælg medlemslisten"})
+            data = await sent.read(MAX_BYTES + 1)
+            cmd = MembersReplace(members=parse_member_list(data, sent.filename))
+            accepted = await backend.members_replace(target, cmd)
+        elif action == "bekraeft":
+            confirm = DutyConfirm.model_validate(
+                {
+                    "duty": values.get("duty", ""),
+                    "year": values.get("year", ""),
+                    "received": values.get("received", "ja") == "ja",
+                }
+            )
+            accepted = await backend.duty_confirm(target, confirm)
+        elif action == "udbetaling":
+            record = PayoutRecord(
+                paid_on=_day(values.get("paid_on", ""), "paid_on"),
+                purpose=values.get("purpose", "").strip(),
+            )
+            accepted = await backend.payout_record(target, record)
+        elif action == "indberettet":
+            reported = PayoutReported.model_validate({"payout": values.get("payout", "")})
+            accepted = await backend.payout_reported(target, reported)
+        elif action == "generalforsamling":
+            assembly = AssemblySet(on=_day(values.get("on", ""), "on"))
+            accepted = await backend.assembly_set(target, assembly)
+        else:
+            raise UnknownLink()
+    except (DomainError, DomainErrors, ValidationError) as exc:
+        errors = _problems(exc, field)
+        return _page(request, pages, view, 422, errors=errors, values=values)
+    except StepRejected as exc:
+        # A refusal names its field first ("paid_on: …"): put it beside that field.
+        name, _, message = exc.message.partition(": ")
+        errors = {name: capital(message)} if name in LABELS else {field: exc.message}
+        return _page(request, pages, view, 422, errors=errors, values=values)
+    return _page(request, pages, await _view(link, backend), done=accepted.message)
