@@ -18,6 +18,7 @@ from bench.stack import Worker, bench_settings, environment, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.order_file import load_order
 from klyngepakke.settings import PROJECT_ROOT
+from schemas.business_days import add_business_days, at_workday_start
 from schemas.order import COPENHAGEN
 
 GOAL_MB = 400
@@ -45,7 +46,11 @@ async def measure(orders: int, var: Path) -> tuple[float, float, int]:
             example = load_order(PROJECT_ROOT / "examples" / "order.yaml")
             meeting = example.meeting.model_copy(update={"start": now + timedelta(weeks=10)})
             order = example.model_copy(
-                update={"meeting": meeting, "call_at": now + timedelta(days=2)}
+                # The call on a business day (the planner refuses a weekend or a holiday).
+                update={
+                    "meeting": meeting,
+                    "call_at": at_workday_start(add_business_days(now.date(), 2)),
+                }
             )
             client_orders = OrdersClient(client, settings)
             batch = 25
