@@ -170,6 +170,9 @@ class ClusterState(BaseModel):
     payouts: list[Payout] = Field(default_factory=list)
     assembly_on: date | None = None
     meetings: list[date] = Field(default_factory=list)
+    last_nudge: date | None = Field(
+        default=None, description="When the coordinator was last asked to plan a meeting"
+    )
     sent: set[str] = Field(default_factory=set, description="Reminder keys already mailed")
     events: list[ClusterEvent] = Field(default_factory=list)
 
@@ -198,6 +201,9 @@ def apply(state: ClusterState, event: ClusterEvent) -> ClusterState:
             changes["meetings"] = sorted({*state.meetings, event.on})
         case ReminderSent():
             changes["sent"] = state.sent | {event.key, *event.stands_for}
+            if event.duty == Duty.NEXT_MEETING:
+                # Kept in the state, not read from the events: a new year's run has none.
+                changes["last_nudge"] = event.at.astimezone(COPENHAGEN).date()
     return state.model_copy(update=changes)
 
 
@@ -278,10 +284,7 @@ def planned_reminders(rules: ClusterYearRules, state: ClusterState, today: date)
             found += payout_reminders(rules.payout_report, f"nr{payout.number}", payout.paid_on)
     if state.assembly_on is not None and state.assembly_on >= today:
         found += assembly_reminders(rules.general_assembly, state.assembly_on)
-    last_nudge = max(
-        (e.at.astimezone(COPENHAGEN).date() for e in state.events if _is_nudge(e)), default=None
-    )
-    nudge = next_meeting_nudge(rules.next_meeting, today, next_meeting, last_nudge)
+    nudge = next_meeting_nudge(rules.next_meeting, today, next_meeting, state.last_nudge)
     if nudge is not None:
         found.append(nudge)
     # A reminder whose deadline has passed is not sent late (the grant checks come after it).
@@ -303,10 +306,6 @@ def due_now(reminders: list[Reminder], now: datetime) -> list[tuple[Reminder, li
         if reminder.at <= now:
             due.setdefault((reminder.duty, reminder.deadline), []).append(reminder)
     return [(group[-1], [r.key for r in group[:-1]]) for group in due.values()]
-
-
-def _is_nudge(event: ClusterEvent) -> bool:
-    return isinstance(event, ReminderSent) and event.duty == Duty.NEXT_MEETING
 
 
 ClusterInput.model_rebuild()

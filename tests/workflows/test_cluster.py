@@ -21,7 +21,7 @@ from schemas.cluster_year import Duty
 from schemas.order import COPENHAGEN
 from tests import factories
 from tests.web.people import body
-from tests.workflows.harness import running
+from tests.workflows.harness import running, save_history
 from workflows.cluster import ClusterWorkflow
 
 
@@ -142,6 +142,7 @@ async def test_a_payout_is_reminded_before_skats_10th_and_not_after_it_is_report
         with pytest.raises(WorkflowUpdateFailedError) as unknown:
             await handle.execute_update(ClusterWorkflow.payout_reported, PayoutReported(payout=7))
         assert "nr. 7" in str(unknown.value.cause)
+        await save_history(h.env, cluster.id, "cluster")
 
 
 async def test_a_grant_confirmation_before_it_is_due_is_refused(env, settings, sink, executor):
