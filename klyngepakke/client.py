@@ -176,6 +176,7 @@ class OrdersClient:
         late_request: bool = False,
         seconds_per_day: float | None = None,
         submission: str | None = None,
+        cluster_id: str | None = None,
     ) -> str:
         """Start an order; a plan that cannot be made is refused before anything starts. The
         workflow plans from the same moment, so what is accepted here never fails there.
@@ -200,6 +201,7 @@ class OrdersClient:
             late_request=needs_approval,
             seconds_per_day=seconds_per_day,
             accepted_at=accepted,
+            cluster_id=cluster_id,
         )
         try:
             await self._start_order(inp, workflow_id, submission)

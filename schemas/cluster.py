@@ -170,6 +170,9 @@ class ClusterState(BaseModel):
     payouts: list[Payout] = Field(default_factory=list)
     assembly_on: date | None = None
     meetings: list[date] = Field(default_factory=list)
+    orders: dict[str, date] = Field(
+        default_factory=dict, description="Orders placed from the cluster, by their meeting"
+    )
     last_nudge: date | None = Field(
         default=None, description="When the coordinator was last asked to plan a meeting"
     )
@@ -199,6 +202,8 @@ def apply(state: ClusterState, event: ClusterEvent) -> ClusterState:
             changes["assembly_on"] = event.on
         case MeetingNoted():
             changes["meetings"] = sorted({*state.meetings, event.on})
+            if event.order_id is not None:
+                changes["orders"] = {**state.orders, event.order_id: event.on}
         case ReminderSent():
             changes["sent"] = state.sent | {event.key, *event.stands_for}
             if event.duty == Duty.NEXT_MEETING:
@@ -359,6 +364,7 @@ class ClusterPage(BaseModel):
 
     name: str
     region: str
+    coordinator: Person
     today: date
     members: list[Member]
     member_list_version: int
@@ -367,6 +373,7 @@ class ClusterPage(BaseModel):
     payout_deadlines: dict[int, date]
     assembly_on: date | None
     next_meeting: date | None
+    orders: dict[str, date]
     summary: ClusterSummary
 
 
@@ -396,7 +403,11 @@ def _duty_row(
 
 
 def cluster_page(
-    rules: ClusterYearRules, cluster: Cluster, state: ClusterState, today: date
+    rules: ClusterYearRules,
+    cluster: Cluster,
+    coordinator: Person,
+    state: ClusterState,
+    today: date,
 ) -> ClusterPage:
     """The page's content: the member list for the coming 1 January and this year's grant
     (with whether each can be marked yet), the payouts with SKAT's deadline, the assembly and
@@ -409,6 +420,7 @@ def cluster_page(
     return ClusterPage(
         name=cluster.name,
         region=cluster.region.value,
+        coordinator=coordinator,
         today=today,
         members=state.members,
         member_list_version=state.member_list_version,
@@ -419,5 +431,6 @@ def cluster_page(
         },
         assembly_on=state.assembly_on,
         next_meeting=next((m for m in state.meetings if m >= today), None),
+        orders=state.orders,
         summary=summary(rules, state, today),
     )

@@ -35,6 +35,9 @@ class OrderInput(BaseModel):
         "this time, so an order accepted just before its call slot never fails when its first "
         "task runs late (None: orders started before this, or not through the client)",
     )
+    cluster_id: str | None = Field(
+        default=None, description="The cluster workflow the order was placed from, if any"
+    )
 
 
 class _Command(BaseModel):

@@ -28,6 +28,7 @@ class OrderOverview(BaseModel):
     program_changes: ProgramChanges | None
     cancel_reason: str | None
     now: datetime = Field(description="The order's clock now (the client sets it)")
+    cluster_id: str | None = Field(default=None, description="The cluster it was placed from")
 
 
 class CoordinatorView(BaseModel):

@@ -308,7 +308,9 @@ class ClusterWorkflow:
         if self._rules is None:
             return None
         today = self._clock.planned(real_now).astimezone(COPENHAGEN).date()
-        return cluster_page(self._rules, self._inp.cluster, self._state, today)
+        return cluster_page(
+            self._rules, self._inp.cluster, self._inp.coordinator, self._state, today
+        )
 
     @workflow.query(name="summary")
     def overview(self) -> ClusterSummary | None:

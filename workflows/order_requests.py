@@ -150,4 +150,5 @@ class OrderRequests(OrderBase):
             program_changes=state.program_changes,
             cancel_reason=state.cancel_reason,
             now=self._now(),
+            cluster_id=self._input.cluster_id,
         )

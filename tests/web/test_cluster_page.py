@@ -4,13 +4,15 @@ list; bad input named beside its field with nothing lost, and an unknown link re
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 
 from klyngepakke.cluster_client import ClustersClient
 from schemas.cluster import ClusterInput
 from schemas.order import COPENHAGEN
 from tests import factories
-from tests.web.people import field_errors, link, web_for
+from tests.web.people import field_errors, link, order_form_values, web_for
 from tests.workflows.harness import running
 
 MEMBERS = (
@@ -120,3 +122,40 @@ async def test_the_reminders_carry_the_link_to_the_page(env, settings, sink, exe
         assert "næste møde" in subjects[0] and "driftstilskud" in subjects[1]
         for reminder in h.mails("cluster_reminder"):
             assert link(reminder, "/kl/")
+
+
+async def test_an_order_placed_from_the_cluster_page_is_filled_in_and_links_back(
+    env, settings, sink, executor
+):
+    async with running(env, settings, sink, executor) as h, web_for(h) as web:
+        cluster_id = await _cluster(h, datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN))
+        (started,) = h.mails("cluster_started")
+        page_url = link(started, "/kl/")
+        page = await web.get(page_url)
+        order_url = re.search(r'href="(/bestil\?klynge=[^"]+)"', page.text)
+        assert order_url, "the cluster page offers to order a package"
+        form = await web.get(html.unescape(order_url.group(1)))
+        assert form.status_code == 200
+        assert 'value="Klynge Aalborg Øst"' in form.text and "mette@example.dk" in form.text
+        assert "aase@example.dk" in form.text, "the members are filled in"
+        token = re.search(r'name="klynge" value="([^"]+)"', form.text)
+        assert token
+
+        values = order_form_values(await h.now()) | {"klynge": html.unescape(token.group(1))}
+        receipt = await web.post("/bestil", data=values)
+        assert receipt.status_code == 200, receipt.text
+        await h.settle()
+
+        clusters = ClustersClient(h.env.client, h.orders.settings, h.env.get_current_time)
+        state = await clusters.cluster_state(cluster_id)
+        ((order_id, meeting),) = state.orders.items()
+        h.started.append(order_id)
+        assert meeting in state.meetings
+        listed = await web.get(page_url)
+        assert "Klyngemøde" in listed.text and "/k/" in listed.text
+
+        (confirmation,) = h.mails("order_confirmation")
+        order_page = await web.get(link(confirmation, "/k/"))
+        assert "klyngens side" in order_page.text and "/kl/" in order_page.text
+
+        assert (await web.get("/bestil?klynge=forfalsket")).status_code == 404

@@ -25,6 +25,7 @@ from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.extract import MAX_BYTES
 from schemas.links import CLUSTER
 from schemas.member_list import parse_member_list
+from web.config import WebConfig
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
 from web.pages import Pages
@@ -56,11 +57,19 @@ def _page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    config: WebConfig = request.app.state.config
+    # Each order placed from the cluster, with the link to its own page.
+    orders = sorted(
+        (on, config.signer.coordinator_link("", order_id)) for order_id, on in view.orders.items()
+    )
+    token = request.path_params["token"]
     return pages.page(
         request,
         "cluster.html",
         code,
         c=view,
+        orders=orders,
+        order_form=f"/bestil?klynge={token}",
         done=done,
         errors=errors or {},
         labels=LABELS,

@@ -52,6 +52,7 @@ async def overview(
         (DOCUMENTS[a.kind], a) for a in view.overview.status.artifacts if a.kind in DOCUMENTS
     ]
     minutes_link = config.signer.minutes_link("", link.target)
+    cluster = view.overview.cluster_id
     return coordinator_page(
         request,
         pages,
@@ -61,6 +62,7 @@ async def overview(
         states=STATE_DA,
         documents=documents,
         minutes_link=minutes_link,
+        cluster_link=config.signer.cluster_link("", cluster) if cluster else None,
     )
 
 

@@ -11,22 +11,28 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
+from temporalio.service import RPCError
 
+from klyngepakke.client import StepRejected, UnknownOrder
+from schemas.cluster import ClusterPage, MeetingNote
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.extract import MAX_BYTES
+from schemas.links import CLUSTER
 from schemas.member_list import member_lines, parse_member_lines, parse_member_list
-from schemas.order import MeetingMode, OrderRequest, Region
+from schemas.order import COPENHAGEN, MeetingMode, OrderRequest, Region
 from schemas.timeline import LateOrder, plan
 from web.config import WebConfig
-from web.deps import Backend, ConfigDep, PagesDep
+from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
 from web.pages import Pages
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
 
 # Form field -> its label, in the order of the form (the error summary follows it).
 LABELS = {
@@ -178,12 +184,38 @@ def _page(
 
 
 @router.get("/bestil", response_class=HTMLResponse)
-async def order_form(request: Request, pages: PagesDep, config: ConfigDep) -> Any:
+async def order_form(
+    request: Request,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+    klynge: str | None = None,
+) -> Any:
     packages = list(config.catalog.packages)
     values = {"submission": secrets.token_urlsafe(18), "meeting.mode": "fysisk"}
     if len(packages) == 1:
         values["package"] = packages[0]
+    if klynge is not None:
+        # Ordered from the cluster's page: the cluster, its coordinator and members filled in.
+        cluster = await _cluster(config, backend, klynge)
+        values |= {
+            "klynge": klynge,
+            "cluster.name": cluster.name,
+            "cluster.region": cluster.region,
+            "coordinator.name": cluster.coordinator.name,
+            "coordinator.email": cluster.coordinator.email,
+            "members": member_lines(cluster.members),
+        }
     return _page(request, pages, config, 200, values, {})
+
+
+async def _cluster(config: WebConfig, backend: Any, token: str) -> ClusterPage:
+    """The cluster a signed cluster link names; an unknown link is refused like any other."""
+    found = config.signer.verify(token, CLUSTER)
+    page: ClusterPage | None = await backend.cluster_page(found[0]) if found else None
+    if page is None:
+        raise UnknownLink()
+    return page
 
 
 @router.post("/bestil", response_class=HTMLResponse)
@@ -216,15 +248,20 @@ async def place_order(
         _place(exc, errors)
         return _page(request, pages, config, 422, values, errors)
     try:
+        found = config.signer.verify(values["klynge"], CLUSTER) if values.get("klynge") else None
+        cluster_id = found[0] if found else None
         order_id = await backend.start(
             order,
             late_request=late,
             submission=values["submission"],
             seconds_per_day=_time_scale(config, values),
+            cluster_id=cluster_id,
         )
     except (DomainError, DomainErrors) as exc:
         _place(exc, errors)
         return _page(request, pages, config, 422, values, errors, late=late)
+    if cluster_id is not None:
+        await _note_meeting(backend, cluster_id, order, order_id)
     return pages.page(
         request,
         "order_receipt.html",
@@ -234,6 +271,16 @@ async def place_order(
         late=late,
         package=config.catalog.packages[order.package],
     )
+
+
+async def _note_meeting(backend: Any, cluster_id: str, order: OrderRequest, order_id: str) -> None:
+    """The cluster learns of its order's meeting (no nudge to plan one; the order on its page).
+    The order stands even if the cluster cannot be told now: it is logged for KiAP."""
+    note = MeetingNote(on=order.meeting.start.astimezone(COPENHAGEN).date(), order_id=order_id)
+    try:
+        await backend.meeting_note(cluster_id, note)
+    except (StepRejected, UnknownOrder, RPCError) as exc:
+        log.warning("cluster_not_told", cluster=cluster_id, error=type(exc).__name__)
 
 
 def _time_scale(config: WebConfig, values: dict[str, str]) -> float | None:
