@@ -13,7 +13,7 @@ from activities.mail_delivery import Delivery, MailResult
 from catalog import Catalog
 from catalog.mail_templates import MailBody
 from schemas.cluster import Payout, rules_title
-from schemas.cluster_year import Duty, Reminder
+from schemas.cluster_year import YEARLY, Reminder
 from schemas.links import LinkSigner
 from schemas.order import Cluster
 from schemas.people import Person
@@ -27,6 +27,8 @@ class ClusterMailContext(BaseModel):
     payout: Payout | None = Field(default=None, description="The payout a SKAT reminder is about")
     year: int | None = Field(default=None, description="The grant's year (grant_missing)")
     deadline: date | None = None
+    outgoing: Person | None = Field(default=None, description="A handover's outgoing coordinator")
+    incoming: Person | None = Field(default=None, description="A handover's new coordinator")
 
 
 class ClusterMailRequest(BaseModel):
@@ -64,7 +66,11 @@ class ClusterMailActivities:
             deadline=ctx.deadline or (ctx.reminder.deadline if ctx.reminder else None),
             title=rules_title(rules, duty) if duty is not None else None,
             how=rule.how if rule is not None else None,
-            duties=[getattr(rules, d.value) for d in Duty],
+            duties=[getattr(rules, d.value) for d in YEARLY],
+            checklist=rules.handover.checklist,
+            guide=rules.handover.guide,
+            outgoing=ctx.outgoing,
+            incoming=ctx.incoming,
             recipient=recipient,
             # Without a signer (a test's stand-in) the mails ask for a reply instead.
             cluster_link=self.signer.cluster_link(self.public_base_url, ctx.cluster_id)

@@ -144,7 +144,7 @@ def load_course(course_id: str, root: Path = COURSES_DIR) -> CourseDefinition:
 
 
 CLUSTER_YEAR = DEFAULT_DIR / "cluster-year" / "cluster-year.yaml"
-REQUIRED_CLUSTER_MAILS = ("cluster_started", "cluster_reminder", "grant_missing")
+REQUIRED_CLUSTER_MAILS = ("cluster_started", "cluster_reminder", "grant_missing", "handover")
 
 
 def load_cluster_year(source: Path = CLUSTER_YEAR) -> ClusterYearRules:

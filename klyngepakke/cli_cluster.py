@@ -20,7 +20,9 @@ from schemas.cluster import (
     AssemblySet,
     ClusterState,
     ClusterSummary,
+    CoordinatorChange,
     DutyConfirm,
+    HandoverConfirm,
     MeetingNote,
     MembersReplace,
     PayoutRecord,
@@ -187,4 +189,29 @@ def cluster_meeting(
     """Notér et planlagt klyngemøde (så klyngen ikke mindes om at planlægge et)."""
     cmd = checked(as_json, lambda: model(MeetingNote, on=_day(on, "on"), order_id=order_id))
     result = run(as_json, lambda client, _: client.meeting_note(cluster_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@cluster_app.command("coordinator")
+def cluster_coordinator(
+    cluster_id: ClusterArg,
+    name: Annotated[str, typer.Option("--name", help="Den nye koordinators navn")],
+    email: Annotated[str, typer.Option("--email", help="Den nye koordinators e-mail")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Skift klyngekoordinator: begge får tjeklisten til overdragelsen."""
+    cmd = checked(as_json, lambda: model(CoordinatorChange, new={"name": name, "email": email}))
+    result = run(as_json, lambda client, _: client.coordinator_change(cluster_id, cmd))
+    answer(as_json, result, lambda: cli_output.show_accepted(result))
+
+
+@cluster_app.command("handover")
+def cluster_handover(
+    cluster_id: ClusterArg,
+    side: Annotated[str, typer.Option("--side", help="outgoing (afgående) eller incoming (ny)")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Markér den afgående eller den nye koordinators del af overdragelsen som gjort."""
+    cmd = checked(as_json, lambda: model(HandoverConfirm, side=side))
+    result = run(as_json, lambda client, _: client.handover_confirm(cluster_id, cmd))
     answer(as_json, result, lambda: cli_output.show_accepted(result))

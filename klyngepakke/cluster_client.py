@@ -15,7 +15,9 @@ from schemas.cluster import (
     ClusterPage,
     ClusterState,
     ClusterSummary,
+    CoordinatorChange,
     DutyConfirm,
+    HandoverConfirm,
     MeetingNote,
     MembersReplace,
     PayoutRecord,
@@ -83,6 +85,12 @@ class ClustersClient(CoursesClient):
 
     async def assembly_set(self, workflow_id: str, cmd: AssemblySet) -> StepAccepted:
         return await self._update(workflow_id, "assembly_set", cmd)
+
+    async def coordinator_change(self, workflow_id: str, cmd: CoordinatorChange) -> StepAccepted:
+        return await self._update(workflow_id, "coordinator_change", cmd)
+
+    async def handover_confirm(self, workflow_id: str, cmd: HandoverConfirm) -> StepAccepted:
+        return await self._update(workflow_id, "handover_confirm", cmd)
 
     async def meeting_note(self, workflow_id: str, cmd: MeetingNote) -> StepAccepted:
         return await self._update(workflow_id, "meeting_note", cmd)

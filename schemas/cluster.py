@@ -18,6 +18,7 @@ from schemas.cluster_year import (
     Reminder,
     assembly_reminders,
     grant_checks,
+    handover_reminders,
     member_list_reminders,
     next_meeting_nudge,
     payout_deadline,
@@ -78,6 +79,16 @@ class AssemblySet(BaseModel):
     on: date
 
 
+class CoordinatorChange(BaseModel):
+    """A new coordinator: both get the handover checklist until both have confirmed."""
+
+    new: Person
+
+
+class HandoverConfirm(BaseModel):
+    side: Literal["outgoing", "incoming"] = Field(description="Who has done their part")
+
+
 class MeetingNote(BaseModel):
     """A cluster meeting planned (an order of the cluster's, or a meeting of its own)."""
 
@@ -132,6 +143,19 @@ class MeetingNoted(_Event):
     order_id: str | None = None
 
 
+class CoordinatorChanged(_Event):
+    type: Literal["CoordinatorChanged"] = "CoordinatorChanged"
+    number: int
+    outgoing: Person
+    incoming: Person
+
+
+class HandoverConfirmed(_Event):
+    type: Literal["HandoverConfirmed"] = "HandoverConfirmed"
+    number: int
+    side: Literal["outgoing", "incoming"]
+
+
 class ReminderSent(_Event):
     type: Literal["ReminderSent"] = "ReminderSent"
     key: str
@@ -148,6 +172,8 @@ ClusterEvent = Annotated[
     | PayoutMarkedReported
     | AssemblyScheduled
     | MeetingNoted
+    | CoordinatorChanged
+    | HandoverConfirmed
     | ReminderSent,
     Field(discriminator="type"),
 ]
@@ -160,11 +186,29 @@ class Payout(BaseModel):
     reported: bool = False
 
 
+class Handover(BaseModel):
+    number: int
+    outgoing: Person
+    incoming: Person
+    started_on: date
+    confirmed: list[Literal["outgoing", "incoming"]] = Field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return {"outgoing", "incoming"} <= set(self.confirmed)
+
+    def waiting_for(self) -> list[Person]:
+        sides = {"outgoing": self.outgoing, "incoming": self.incoming}
+        return [person for side, person in sides.items() if side not in self.confirmed]
+
+
 class ClusterState(BaseModel):
     """The fold of a cluster's events."""
 
     members: list[Member] = Field(default_factory=list)
     member_list_version: int = 0
+    coordinator: Person | None = Field(default=None, description="None: the input's")
+    handovers: list[Handover] = Field(default_factory=list)
     confirmed: set[str] = Field(default_factory=set, description="'member_list-2027', …")
     grant_missing: set[int] = Field(default_factory=set, description="Years said not received")
     payouts: list[Payout] = Field(default_factory=list)
@@ -200,6 +244,21 @@ def apply(state: ClusterState, event: ClusterEvent) -> ClusterState:
             ]
         case AssemblyScheduled():
             changes["assembly_on"] = event.on
+        case CoordinatorChanged():
+            handover = Handover(
+                number=event.number,
+                outgoing=event.outgoing,
+                incoming=event.incoming,
+                started_on=event.at.astimezone(COPENHAGEN).date(),
+            )
+            changes |= {"coordinator": event.incoming, "handovers": [*state.handovers, handover]}
+        case HandoverConfirmed():
+            changes["handovers"] = [
+                h.model_copy(update={"confirmed": [*h.confirmed, event.side]})
+                if h.number == event.number
+                else h
+                for h in state.handovers
+            ]
         case MeetingNoted():
             changes["meetings"] = sorted({*state.meetings, event.on})
             if event.order_id is not None:
@@ -244,6 +303,28 @@ def refuse_confirm(rules: ClusterYearRules, cmd: DutyConfirm, today: date) -> st
     return None
 
 
+def open_handover(state: ClusterState) -> Handover | None:
+    return next((h for h in state.handovers if not h.done), None)
+
+
+def refuse_change(state: ClusterState, current: Person, cmd: CoordinatorChange) -> str | None:
+    if cmd.new.email == current.email:
+        return f"new.email: {cmd.new.email} er allerede klyngens koordinator"
+    if open_handover(state) is not None:
+        return "new: en overdragelse er i gang – gør den færdig, før koordinatoren skiftes igen"
+    return None
+
+
+def refuse_handover(state: ClusterState, cmd: HandoverConfirm) -> str | None:
+    handover = open_handover(state)
+    if handover is None:
+        return "side: der er ingen overdragelse i gang"
+    if cmd.side in handover.confirmed:
+        who = "den afgående" if cmd.side == "outgoing" else "den nye"
+        return f"side: {who} koordinator har allerede markeret sin del som gjort"
+    return None
+
+
 def refuse_payout(cmd: PayoutRecord, today: date) -> str | None:
     if cmd.paid_on > today:
         return "paid_on: udbetalingen kan ikke ligge i fremtiden – skriv den dato, den blev betalt"
@@ -263,6 +344,7 @@ def rules_title(rules: ClusterYearRules, duty: Duty) -> str:
         Duty.PAYOUT_REPORT: rules.payout_report.title,
         Duty.GENERAL_ASSEMBLY: rules.general_assembly.title,
         Duty.NEXT_MEETING: rules.next_meeting.title,
+        Duty.HANDOVER: rules.handover.title,
     }[duty]
 
 
@@ -289,6 +371,9 @@ def planned_reminders(rules: ClusterYearRules, state: ClusterState, today: date)
             found += payout_reminders(rules.payout_report, f"nr{payout.number}", payout.paid_on)
     if state.assembly_on is not None and state.assembly_on >= today:
         found += assembly_reminders(rules.general_assembly, state.assembly_on)
+    for handover in state.handovers:
+        if not handover.done:
+            found += handover_reminders(rules.handover, handover.number, handover.started_on)
     nudge = next_meeting_nudge(rules.next_meeting, today, next_meeting, state.last_nudge)
     if nudge is not None:
         found.append(nudge)
@@ -374,6 +459,7 @@ class ClusterPage(BaseModel):
     assembly_on: date | None
     next_meeting: date | None
     orders: dict[str, date]
+    handover: Handover | None = Field(description="A change of coordinator under way")
     summary: ClusterSummary
 
 
@@ -420,7 +506,7 @@ def cluster_page(
     return ClusterPage(
         name=cluster.name,
         region=cluster.region.value,
-        coordinator=coordinator,
+        coordinator=state.coordinator or coordinator,
         today=today,
         members=state.members,
         member_list_version=state.member_list_version,
@@ -432,5 +518,6 @@ def cluster_page(
         assembly_on=state.assembly_on,
         next_meeting=next((m for m in state.meetings if m >= today), None),
         orders=state.orders,
+        handover=open_handover(state),
         summary=summary(rules, state, today),
     )

@@ -22,6 +22,17 @@ class Duty(StrEnum):
     PAYOUT_REPORT = "payout_report"
     GENERAL_ASSEMBLY = "general_assembly"
     NEXT_MEETING = "next_meeting"
+    HANDOVER = "handover"
+
+
+# The duties of every year (a change of coordinator is not one).
+YEARLY = (
+    Duty.MEMBER_LIST,
+    Duty.GRANT,
+    Duty.PAYOUT_REPORT,
+    Duty.GENERAL_ASSEMBLY,
+    Duty.NEXT_MEETING,
+)
 
 
 class MonthDay(BaseModel):
@@ -81,6 +92,13 @@ class NextMeetingRule(_Rule):
     nudge_every_weeks: int = Field(ge=1)
 
 
+class HandoverRule(_Rule):
+    guide: str = Field(pattern=r"^https://", description="KiAP's guide to the change")
+    checklist: list[str] = Field(min_length=1, description="What moves from the one to the other")
+    remind_every_business_days: int = Field(ge=1)
+    reminders: int = Field(ge=1, le=10)
+
+
 class ClusterYearRules(BaseModel):
     """The catalog's `cluster-year` definition."""
 
@@ -91,6 +109,7 @@ class ClusterYearRules(BaseModel):
     payout_report: PayoutReportRule
     general_assembly: GeneralAssemblyRule
     next_meeting: NextMeetingRule
+    handover: HandoverRule
 
 
 class Reminder(BaseModel):
@@ -182,14 +201,30 @@ def assembly_reminders(rules: GeneralAssemblyRule, assembly_on: date) -> list[Re
 def next_meeting_nudge(
     rules: NextMeetingRule, today: date, next_meeting: date | None, last_nudge: date | None
 ) -> Reminder | None:
-    """A nudge when no meeting is planned within the horizon, at most every few weeks."""
+    """A nudge when no meeting is planned within the horizon: today, or a few weeks after the
+    last one (a date in the future, so the cluster wakes for it)."""
     if next_meeting is not None and next_meeting <= today + timedelta(weeks=rules.horizon_weeks):
         return None
-    if last_nudge is not None and today < last_nudge + timedelta(weeks=rules.nudge_every_weeks):
-        return None
-    day = on_or_after(today)
+    earliest = today
+    if last_nudge is not None:
+        earliest = max(today, last_nudge + timedelta(weeks=rules.nudge_every_weeks))
+    day = on_or_after(earliest)
     return Reminder(
         duty=Duty.NEXT_MEETING,
         key=f"{Duty.NEXT_MEETING}-{day.isoformat()}",
         at=at_workday_start(day),
     )
+
+
+def handover_reminders(rules: HandoverRule, number: int, started_on: date) -> list[Reminder]:
+    """Until both have confirmed: every few business days after the change."""
+    return [
+        Reminder(
+            duty=Duty.HANDOVER,
+            key=f"{Duty.HANDOVER}-{number}-{n}",
+            at=at_workday_start(
+                add_business_days(started_on, n * rules.remind_every_business_days)
+            ),
+        )
+        for n in range(1, rules.reminders + 1)
+    ]

@@ -29,8 +29,12 @@ with workflow.unsafe.imports_passed_through():
         ClusterPage,
         ClusterState,
         ClusterSummary,
+        CoordinatorChange,
+        CoordinatorChanged,
         DutyConfirm,
         DutyConfirmed,
+        HandoverConfirm,
+        HandoverConfirmed,
         MeetingNote,
         MeetingNoted,
         MembersChanged,
@@ -44,8 +48,11 @@ with workflow.unsafe.imports_passed_through():
         cluster_page,
         due_now,
         member_changes,
+        open_handover,
         planned_reminders,
+        refuse_change,
         refuse_confirm,
+        refuse_handover,
         refuse_members,
         refuse_payout,
         refuse_reported,
@@ -55,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.cluster_year import ClusterYearRules, Duty, Reminder
     from schemas.commands import StepAccepted
     from schemas.order import COPENHAGEN
+    from schemas.people import Person
     from workflows import activity_options, search_attributes
     from workflows.waiting import timer_for
 
@@ -177,9 +185,28 @@ class ClusterWorkflow:
                 lambda: self._changes != seen, timeout=delay, timeout_summary="Næste påmindelse"
             )
 
+    def _coordinator(self) -> Person:
+        return self._state.coordinator or self._inp.coordinator
+
+    def _recipients(self, reminder: Reminder | None) -> list[Person]:
+        """The coordinator; for a handover's reminder, whoever of the two has not confirmed."""
+        if reminder is not None and reminder.duty == Duty.HANDOVER:
+            number = int(reminder.key.split("-")[1])
+            handover = next(h for h in self._state.handovers if h.number == number)
+            return handover.waiting_for()
+        return [self._coordinator()]
+
     async def _mail(
-        self, mail: str, key: str, reminder: Reminder | None = None, **extra: object
+        self,
+        mail: str,
+        key: str,
+        reminder: Reminder | None = None,
+        to: list[Person] | None = None,
+        **extra: object,
     ) -> None:
+        recipients = to if to is not None else self._recipients(reminder)
+        if not recipients:
+            return
         payout = None
         if reminder is not None and reminder.duty == Duty.PAYOUT_REPORT:
             number = int(reminder.key.split("-nr", 1)[1].split("-", 1)[0])
@@ -187,7 +214,7 @@ class ClusterWorkflow:
         request = ClusterMailRequest(
             mail=mail,
             key=key,
-            recipients=[self._inp.coordinator],
+            recipients=recipients,
             context=ClusterMailContext(
                 cluster_id=workflow.info().workflow_id,
                 cluster=self._inp.cluster,
@@ -291,6 +318,49 @@ class ClusterWorkflow:
     def _check_assembly(self, cmd: AssemblySet) -> None:
         if cmd.on < self._today().date():
             raise _refuse("on: generalforsamlingen kan ikke ligge i fortiden – vælg en senere dato")
+
+    @workflow.update(name="coordinator_change")
+    async def coordinator_change(self, cmd: CoordinatorChange) -> StepAccepted:
+        outgoing = self._coordinator()
+        number = len(self._state.handovers) + 1
+        self._record(
+            CoordinatorChanged(at=self._now(), number=number, outgoing=outgoing, incoming=cmd.new)
+        )
+        await self._mail(
+            "handover",
+            f"handover-{number}-start",
+            to=[outgoing, cmd.new],
+            outgoing=outgoing,
+            incoming=cmd.new,
+        )
+        return StepAccepted(
+            message=f"{cmd.new.name} er ny koordinator. I har begge fået tjeklisten til "
+            "overdragelsen."
+        )
+
+    @coordinator_change.validator
+    def _check_change(self, cmd: CoordinatorChange) -> None:
+        refusal = refuse_change(self._state, self._coordinator(), cmd)
+        if refusal is not None:
+            raise _refuse(refusal)
+
+    @workflow.update(name="handover_confirm")
+    def handover_confirm(self, cmd: HandoverConfirm) -> StepAccepted:
+        handover = open_handover(self._state)
+        assert handover is not None
+        self._record(HandoverConfirmed(at=self._now(), number=handover.number, side=cmd.side))
+        done = open_handover(self._state) is None
+        return StepAccepted(
+            message="Overdragelsen er færdig – tak til jer begge."
+            if done
+            else "Tak – din del af overdragelsen er markeret som gjort."
+        )
+
+    @handover_confirm.validator
+    def _check_handover(self, cmd: HandoverConfirm) -> None:
+        refusal = refuse_handover(self._state, cmd)
+        if refusal is not None:
+            raise _refuse(refusal)
 
     @workflow.update(name="meeting_note")
     def meeting_note(self, cmd: MeetingNote) -> StepAccepted:

@@ -53,9 +53,9 @@ def test_a_nudge_is_not_repeated_after_the_state_is_carried_into_a_new_year():
     )
     carried = state.model_copy(update={"events": []})
     plan = planned_reminders(RULES, carried, date(2028, 1, 3))
-    assert not [r for r in plan if r.duty == Duty.NEXT_MEETING]
-    later = planned_reminders(RULES, carried, date(2028, 1, 17))
-    assert [r.duty for r in later if r.duty == Duty.NEXT_MEETING] == [Duty.NEXT_MEETING]
+    nudges = [r for r in plan if r.duty == Duty.NEXT_MEETING]
+    assert [r.at.date() for r in nudges] == [date(2028, 1, 17)], "four weeks after the last"
+    assert not [r for r, _ in due_now(plan, _at(date(2028, 1, 3))) if r.duty == Duty.NEXT_MEETING]
 
 
 def test_a_reported_payout_is_no_longer_reminded():

@@ -92,8 +92,10 @@ def test_a_nudge_only_when_no_meeting_is_planned_in_the_coming_months(today, day
 
 def test_a_nudge_is_not_repeated_within_its_interval():
     today = date(2027, 3, 1)
-    assert next_meeting_nudge(RULES.next_meeting, today, None, today - timedelta(weeks=3)) is None
-    assert next_meeting_nudge(RULES.next_meeting, today, None, today - timedelta(weeks=4))
+    soon = next_meeting_nudge(RULES.next_meeting, today, None, today - timedelta(weeks=3))
+    assert soon is not None and soon.at.date() == date(2027, 3, 8), "four weeks after the last"
+    now = next_meeting_nudge(RULES.next_meeting, today, None, today - timedelta(weeks=4))
+    assert now is not None and now.at.date() == today
 
 
 def test_a_broken_rule_names_the_file_and_the_field(tmp_path: Path):

@@ -159,3 +159,36 @@ async def test_an_order_placed_from_the_cluster_page_is_filled_in_and_links_back
         assert "klyngens side" in order_page.text and "/kl/" in order_page.text
 
         assert (await web.get("/bestil?klynge=forfalsket")).status_code == 404
+
+
+async def test_a_change_of_coordinator_is_recorded_and_handed_over_on_the_page(
+    env, settings, sink, executor
+):
+    async with running(env, settings, sink, executor) as h, web_for(h) as web:
+        await _cluster(h, datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN))
+        page_url = link(h.mails("cluster_started")[0], "/kl/")
+        same = await web.post(
+            page_url,
+            data={"action": "koordinator", "new.name": "Mette", "new.email": "mette@example.dk"},
+        )
+        assert same.status_code == 422
+        assert "allerede klyngens koordinator" in field_errors(same)["f-new-email"]
+        bad = await web.post(
+            page_url, data={"action": "koordinator", "new.name": "Ole", "new.email": "ole@"}
+        )
+        assert "f-new-email" in field_errors(bad) and 'value="Ole"' in bad.text
+
+        changed = await web.post(
+            page_url,
+            data={"action": "koordinator", "new.name": "Ole Lund", "new.email": "ole@example.dk"},
+        )
+        assert changed.status_code == 200 and "Ole Lund er ny koordinator" in changed.text
+        assert "Tegningsret til klyngens konto" in changed.text
+        await h.settle()
+        assert len(h.mails("handover")) == 2
+
+        first = await web.post(page_url, data={"action": "overdragelse", "side": "outgoing"})
+        assert "din del af overdragelsen er markeret" in first.text
+        done = await web.post(page_url, data={"action": "overdragelse", "side": "incoming"})
+        assert "Overdragelsen er færdig" in done.text
+        assert "Koordinator nu: Ole Lund" in done.text

@@ -199,6 +199,17 @@ async def test_every_page_in_every_state_passes_axe_and_the_nu_checker(
                 },
             ),
         )
+        await keep(
+            "cluster page, a handover under way",
+            await web.post(
+                cluster_page,
+                data={
+                    "action": "koordinator",
+                    "new.name": "Ole Lund",
+                    "new.email": "ole@example.dk",
+                },
+            ),
+        )
 
     axe = await checkers.axe_problems(pages)
     vnu = checkers.vnu_errors(pages)

@@ -12,13 +12,16 @@ from temporalio.client import WorkflowUpdateFailedError
 from schemas.cluster import (
     ClusterInput,
     ClusterState,
+    CoordinatorChange,
     DutyConfirm,
+    HandoverConfirm,
     PayoutRecord,
     PayoutReported,
     cluster_id,
 )
 from schemas.cluster_year import Duty
 from schemas.order import COPENHAGEN
+from schemas.people import Person
 from tests import factories
 from tests.web.people import body
 from tests.workflows.harness import running, save_history
@@ -173,3 +176,52 @@ async def test_operations_see_a_payout_not_reported_by_its_deadline_as_overdue(
         await cluster.until(_morning(date(2027, 4, 12)))
         seen = await cluster.handle.query(ClusterWorkflow.overview)
         assert seen.overdue == ["udbetaling nr. 1"]
+
+
+async def test_a_new_coordinator_and_the_outgoing_one_are_reminded_until_both_confirm(
+    env, settings, sink, executor
+):
+    async with running(env, settings, sink, executor) as h:
+        cluster = await _start(h, datetime(2027, 3, 15, 10, 0, tzinfo=COPENHAGEN))
+        new = Person(name="Ole Lund", email="ole@example.dk")
+        with pytest.raises(WorkflowUpdateFailedError) as same:
+            await cluster.handle.execute_update(
+                ClusterWorkflow.coordinator_change,
+                CoordinatorChange(new=Person(name="Mette Holm", email="mette@example.dk")),
+            )
+        assert "new.email" in str(same.value.cause)
+
+        await cluster.handle.execute_update(
+            ClusterWorkflow.coordinator_change, CoordinatorChange(new=new)
+        )
+        await h.settle()
+        handover = h.mails("handover")
+        assert sorted(m["To"].addresses[0].username for m in handover) == ["mette", "ole"]
+        assert "Tegningsret til klyngens konto" in body(handover[0])
+
+        # Five business days later both are reminded; the outgoing one then confirms.
+        await cluster.until(_morning(date(2027, 3, 22)))
+        first = [m for m in h.mails("cluster_reminder") if "Overdrag" in str(m["Subject"])]
+        assert sorted(m["To"].addresses[0].username for m in first) == ["mette", "ole"]
+        await cluster.handle.execute_update(
+            ClusterWorkflow.handover_confirm, HandoverConfirm(side="outgoing")
+        )
+        # Ten business days after the change (Easter in between): 1 April.
+        await cluster.until(_morning(date(2027, 4, 1)))
+        second = [m for m in h.mails("cluster_reminder") if "Overdrag" in str(m["Subject"])]
+        assert [m["To"].addresses[0].username for m in second[len(first) :]] == ["ole"]
+
+        await cluster.handle.execute_update(
+            ClusterWorkflow.handover_confirm, HandoverConfirm(side="incoming")
+        )
+        with pytest.raises(WorkflowUpdateFailedError) as none_open:
+            await cluster.handle.execute_update(
+                ClusterWorkflow.handover_confirm, HandoverConfirm(side="incoming")
+            )
+        assert "ingen overdragelse" in str(none_open.value.cause)
+        await cluster.until(_morning(date(2027, 4, 20)))
+        after = [m for m in h.mails("cluster_reminder") if "Overdrag" in str(m["Subject"])]
+        assert len(after) == len(second), "no handover reminder once both confirmed"
+        # The year's reminders go to the new coordinator now.
+        nudges = [m for m in h.mails("cluster_reminder") if "næste møde" in str(m["Subject"])]
+        assert nudges[-1]["To"].addresses[0].username == "ole"

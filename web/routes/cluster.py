@@ -16,7 +16,9 @@ from klyngepakke.client import StepRejected
 from schemas.cluster import (
     AssemblySet,
     ClusterPage,
+    CoordinatorChange,
     DutyConfirm,
+    HandoverConfirm,
     MembersReplace,
     PayoutRecord,
     PayoutReported,
@@ -37,6 +39,8 @@ LABELS = {
     "paid_on": "Udbetalt den",
     "purpose": "Hvad udbetalingen var for",
     "on": "Generalforsamlingens dato",
+    "new.name": "Den nye koordinators navn",
+    "new.email": "Den nye koordinators e-mail",
     "top": "Opgaven",
 }
 
@@ -70,6 +74,8 @@ def _page(
         c=view,
         orders=orders,
         order_form=f"/bestil?klynge={token}",
+        checklist=config.catalog.cluster_year().handover.checklist,
+        guide=config.catalog.cluster_year().handover.guide,
         done=done,
         errors=errors or {},
         labels=LABELS,
@@ -109,9 +115,12 @@ async def cluster_action(
     values, _, files = await form_values(request, max_fields=6, max_files=1)
     action = values.get("action", "")
     target = link.target
-    field = {"medlemsliste": "fil", "udbetaling": "paid_on", "generalforsamling": "on"}.get(
-        action, "top"
-    )
+    field = {
+        "medlemsliste": "fil",
+        "udbetaling": "paid_on",
+        "generalforsamling": "on",
+        "koordinator": "new.email",
+    }.get(action, "top")
     try:
         if action == "medlemsliste":
             sent = files.get("fil")
@@ -138,6 +147,14 @@ async def cluster_action(
         elif action == "indberettet":
             reported = PayoutReported.model_validate({"payout": values.get("payout", "")})
             accepted = await backend.payout_reported(target, reported)
+        elif action == "koordinator":
+            change = CoordinatorChange.model_validate(
+                {"new": {"name": values.get("new.name", ""), "email": values.get("new.email", "")}}
+            )
+            accepted = await backend.coordinator_change(target, change)
+        elif action == "overdragelse":
+            confirm_side = HandoverConfirm.model_validate({"side": values.get("side", "")})
+            accepted = await backend.handover_confirm(target, confirm_side)
         elif action == "generalforsamling":
             assembly = AssemblySet(on=_day(values.get("on", ""), "on"))
             accepted = await backend.assembly_set(target, assembly)
