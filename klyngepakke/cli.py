@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from klyngepakke.cli_base import (
 )
 from klyngepakke.cli_cluster import cluster_app
 from klyngepakke.client import OrdersClient, StepRejected
+from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.logs import configure_logging
 from klyngepakke.order_file import (
@@ -568,18 +570,30 @@ def demo(
     seconds_per_day: Annotated[float, typer.Option("--seconds-per-day", min=0.05)] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Kør én hel bestilling og ét kursus mod den kørende stak med simulerede personer."""
-    from klyngepakke.demo import run_demo
+    """Kør en klynge med dens år, én hel bestilling fra klyngens side og ét kursus mod den
+    kørende stak med simulerede personer."""
+    from klyngepakke.demo import demo_order, run_demo
+    from klyngepakke.demo_cluster import run_cluster_year, start_demo_cluster
     from klyngepakke.demo_course import run_course_demo
 
-    async def action(client: CoursesClient, settings: Settings) -> Any:
+    async def action(client: ClustersClient, settings: Settings) -> Any:
         from klyngepakke.dev_stack import wait_for_server
 
         await wait_for_server(settings, seconds=90)
         say = (lambda _: None) if as_json else cli_output.console.print
-        # The members answer the follow-up meeting's second round too; the order's part ends
-        # when the coordinator has the deck comparing both rounds.
-        order = await run_demo(client, settings, seconds_per_day, say, follow_up=True)
+        # KiAP registers the cluster; its coordinator orders from its page and works its year
+        # beside the order. The members answer the follow-up meeting's second round too; the
+        # order's part ends when the coordinator has the deck comparing both rounds.
+        label = datetime.now(UTC).strftime("%H-%M-%S")
+        cluster = await start_demo_cluster(
+            client, settings, demo_order(datetime.now(UTC), label), seconds_per_day, say
+        )
+        order, _ = await asyncio.gather(
+            run_demo(
+                client, settings, seconds_per_day, say, label, follow_up=True, cluster=cluster
+            ),
+            run_cluster_year(settings, cluster, say),
+        )
         course = await run_course_demo(client, settings, seconds_per_day / 2, say)
         return order, course
 

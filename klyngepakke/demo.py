@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 
 from klyngepakke import demo_people as people
 from klyngepakke.client import OrdersClient
+from klyngepakke.demo_cluster import DemoCluster, order_token
 from klyngepakke.demo_jobcenter import act_as_jobcenter
 from klyngepakke.demo_mailbox import mailbox
 from klyngepakke.order_file import load_order
@@ -70,6 +71,7 @@ async def run_demo(
     label: str | None = None,
     look_every: float | None = None,
     follow_up: bool = False,
+    cluster: DemoCluster | None = None,
 ) -> OrderStatus:
     """One order through every stage, its people acting through the pages and the links in
     their mails when the order's status says it is their turn (KiAP's consultant on the
@@ -79,9 +81,11 @@ async def run_demo(
     demo ends when the coordinator has the follow-up deck."""
     order = demo_order(datetime.now(UTC), label or datetime.now(UTC).strftime("%H-%M-%S"))
     order_id = default_order_id(order)
-    receipt = await people.order_on_the_form(settings, order, seconds_per_day)
+    klynge = await order_token(cluster) if cluster is not None else None
+    receipt = await people.order_on_the_form(settings, order, seconds_per_day, klynge)
     said = people.shown(receipt, "bekræftelse")
-    say(f"Koordinatoren bestilte på {settings.public_base_url}/bestil: {said}")
+    where = "fra klyngens side" if cluster is not None else f"på {settings.public_base_url}/bestil"
+    say(f"Koordinatoren bestilte {where}: {said}")
     if receipt.status_code != 200:
         raise RuntimeError(f"the order form answered {receipt.status_code}")
     say(f"Ordre: {order_id} (1 planlagt dag = {seconds_per_day:g} s)")

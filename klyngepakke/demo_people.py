@@ -94,7 +94,7 @@ async def get_page(http: httpx.AsyncClient, url: str) -> httpx.Response:
 
 
 async def order_on_the_form(
-    settings: Settings, order: OrderRequest, seconds_per_day: float
+    settings: Settings, order: OrderRequest, seconds_per_day: float, klynge: str | None = None
 ) -> httpx.Response:
     """The coordinator fills in the order form at /bestil (the development stack lets the
     demo compress time there)."""
@@ -123,6 +123,8 @@ async def order_on_the_form(
             "municipality.jobcenter_contact.email": order.municipality.jobcenter_contact.email,
             "demo_seconds_per_day": str(seconds_per_day),
         }
+        if klynge is not None:  # ordered from the cluster's page: the form carries it
+            fields["klynge"] = klynge
         return await post_form(http, f"{base}/bestil", data=fields)
 
 

@@ -121,8 +121,11 @@ class ClusterWorkflow:
             if self._today().year != year:
                 # A new year: the next run carries the state, not the year's events.
                 await workflow.wait_condition(workflow.all_handlers_finished)
+                # and its clock goes on from the planned now, not from the cluster's start.
                 carried = self._state.model_copy(update={"events": []})
-                workflow.continue_as_new(inp.model_copy(update={"carried": carried}))
+                workflow.continue_as_new(
+                    inp.model_copy(update={"carried": carried, "accepted_at": self._now()})
+                )
             await self._wait_for_next()
 
     def _publish(self) -> None:

@@ -107,6 +107,8 @@ async def test_the_member_list_is_reminded_in_december_until_it_is_confirmed(
         assert carried.events == [] and "member_list-2028" in carried.confirmed
         assert len(carried.members) == 3 and carried.member_list_version == 1
         assert len(h.mails("cluster_started")) == 1
+        page = await cluster.handle.query(ClusterWorkflow.page, await h.now())
+        assert page.today == date(2028, 1, 3), "the new run's clock goes on where the old stopped"
 
 
 async def test_a_payout_is_reminded_before_skats_10th_and_not_after_it_is_reported(
