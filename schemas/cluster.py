@@ -41,6 +41,9 @@ _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 class ClusterInput(BaseModel):
     cluster: Cluster
     coordinator: Person
+    co_coordinators: list[Person] = Field(
+        default_factory=list, description="Koordinatorer ved siden af hovedkoordinatoren"
+    )
     members: list[Member] = Field(min_length=1)
     seconds_per_day: float | None = Field(default=None, gt=0, description="Compressed time")
     accepted_at: datetime | None = Field(default=None, description="When the client accepted it")
@@ -450,6 +453,7 @@ class ClusterPage(BaseModel):
     name: str
     region: str
     coordinator: Person
+    co_coordinators: list[Person]
     today: date
     members: list[Member]
     member_list_version: int
@@ -491,7 +495,7 @@ def _duty_row(
 def cluster_page(
     rules: ClusterYearRules,
     cluster: Cluster,
-    coordinator: Person,
+    coordinators: tuple[Person, list[Person]],
     state: ClusterState,
     today: date,
 ) -> ClusterPage:
@@ -506,7 +510,8 @@ def cluster_page(
     return ClusterPage(
         name=cluster.name,
         region=cluster.region.value,
-        coordinator=state.coordinator or coordinator,
+        coordinator=state.coordinator or coordinators[0],
+        co_coordinators=coordinators[1],
         today=today,
         members=state.members,
         member_list_version=state.member_list_version,

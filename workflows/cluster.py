@@ -197,7 +197,8 @@ class ClusterWorkflow:
             number = int(reminder.key.split("-")[1])
             handover = next(h for h in self._state.handovers if h.number == number)
             return handover.waiting_for()
-        return [self._coordinator()]
+        # The year's mails go to the coordinator and the co-coordinators alike.
+        return [self._coordinator(), *self._inp.co_coordinators]
 
     async def _mail(
         self,
@@ -381,9 +382,8 @@ class ClusterWorkflow:
         if self._rules is None:
             return None
         today = self._clock.planned(real_now).astimezone(COPENHAGEN).date()
-        return cluster_page(
-            self._rules, self._inp.cluster, self._inp.coordinator, self._state, today
-        )
+        coordinators = (self._inp.coordinator, self._inp.co_coordinators)
+        return cluster_page(self._rules, self._inp.cluster, coordinators, self._state, today)
 
     @workflow.query(name="summary")
     def overview(self) -> ClusterSummary | None:

@@ -192,3 +192,21 @@ async def test_a_change_of_coordinator_is_recorded_and_handed_over_on_the_page(
         done = await web.post(page_url, data={"action": "overdragelse", "side": "incoming"})
         assert "Overdragelsen er færdig" in done.text
         assert "Koordinator nu: Ole Lund" in done.text
+
+
+async def test_members_are_added_and_removed_row_by_row(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h, web_for(h) as web:
+        await _cluster(h, datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN))
+        page_url = link(h.mails("cluster_started")[0], "/kl/")
+        row = {"action": "tilfoej", "name": "Karen Vig", "email": "karen@example.dk"}
+        bad = await web.post(page_url, data=row | {"ydernummer": "12345"})
+        assert bad.status_code == 422 and "6 cifre" in field_errors(bad)["f-member"]
+        assert 'value="Karen Vig"' in bad.text and "version 1 af listen" in bad.text
+        added = await web.post(page_url, data=row | {"ydernummer": "054321"})
+        assert added.status_code == 200 and "4 medlemmer (version 2" in added.text
+        twice = await web.post(page_url, data=row | {"ydernummer": "054321"})
+        assert twice.status_code == 422 and "to gange" in twice.text
+        removed = await web.post(page_url, data={"action": "fjern", "remove": "karen@example.dk"})
+        assert "3 medlemmer (version 3" in removed.text and "karen@example.dk" not in removed.text
+        unknown = await web.post(page_url, data={"action": "fjern", "remove": "x@example.dk"})
+        assert unknown.status_code == 404

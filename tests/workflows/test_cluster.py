@@ -10,6 +10,7 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from schemas.cluster import (
+    AssemblySet,
     ClusterInput,
     ClusterState,
     CoordinatorChange,
@@ -227,3 +228,54 @@ async def test_a_new_coordinator_and_the_outgoing_one_are_reminded_until_both_co
         # The year's reminders go to the new coordinator now.
         nudges = [m for m in h.mails("cluster_reminder") if "næste møde" in str(m["Subject"])]
         assert nudges[-1]["To"].addresses[0].username == "ole"
+
+
+async def test_the_grant_is_checked_in_february_and_the_assembly_prepared_weeks_ahead(
+    env, settings, sink, executor
+):
+    async with running(env, settings, sink, executor) as h:
+        cluster = await _start(h, datetime(2027, 1, 25, 10, 0, tzinfo=COPENHAGEN))
+        await cluster.handle.execute_update(
+            ClusterWorkflow.assembly_set, AssemblySet(on=date(2027, 4, 15))
+        )
+        assert _subjects(h, "driftstilskud") == []
+        await cluster.until(_morning(date(2027, 2, 2)))  # the business day after 1 February
+        assert len(_subjects(h, "driftstilskud")) == 1
+        await cluster.handle.execute_update(
+            ClusterWorkflow.duty_confirm, DutyConfirm(duty=Duty.GRANT, year=2027, received=False)
+        )
+        await h.settle()
+        (missing,) = h.mails("grant_missing")
+        assert "kontakt regionen" in str(missing["Subject"])
+        await cluster.until(_morning(date(2027, 3, 17)))
+        assert len(_subjects(h, "driftstilskud")) == 1, "no check after the answer"
+        assert _subjects(h, "generalforsamlingen") == []
+        await cluster.until(_morning(date(2027, 3, 18)))  # four weeks before 15 April
+        assert len(_subjects(h, "generalforsamlingen")) == 1
+        await cluster.until(_morning(date(2027, 4, 8)))  # one week before
+        assert len(_subjects(h, "generalforsamlingen")) == 2
+
+
+async def test_the_co_coordinators_get_the_years_mails_too(env, settings, sink, executor):
+    async with running(env, settings, sink, executor) as h:
+        order = factories.make_order(await h.now())
+        co = Person(name="Lene Dahl", email="lene@example.dk")
+        inp = ClusterInput(
+            cluster=order.cluster.model_copy(update={"name": "Klynge Med To"}),
+            coordinator=order.coordinator,
+            co_coordinators=[co],
+            members=order.members,
+            accepted_at=datetime(2027, 12, 1, 10, 0, tzinfo=COPENHAGEN),
+        )
+        workflow_id = cluster_id(inp.cluster)
+        await h.env.client.start_workflow(
+            ClusterWorkflow.run, inp, id=workflow_id, task_queue=h.orders.settings.task_queue
+        )
+        h.started.append(workflow_id)
+        await h.settle()
+        welcomed = sorted(m["To"].addresses[0].username for m in h.mails("cluster_started"))
+        assert welcomed == ["lene", "mette"]
+        page = await h.env.client.get_workflow_handle(workflow_id).query(
+            ClusterWorkflow.page, await h.now()
+        )
+        assert [p.name for p in page.co_coordinators] == ["Lene Dahl"]

@@ -26,7 +26,7 @@ from schemas.cluster import (
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.extract import MAX_BYTES
 from schemas.links import CLUSTER
-from schemas.member_list import parse_member_list
+from schemas.member_list import parse_member_lines, parse_member_list
 from web.config import WebConfig
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
@@ -39,6 +39,7 @@ LABELS = {
     "paid_on": "Udbetalt den",
     "purpose": "Hvad udbetalingen var for",
     "on": "Generalforsamlingens dato",
+    "member": "Nyt medlem",
     "new.name": "Den nye koordinators navn",
     "new.email": "Den nye koordinators e-mail",
     "top": "Opgaven",
@@ -102,8 +103,8 @@ def _problems(exc: DomainError | DomainErrors | ValidationError, field: str) -> 
     if isinstance(exc, ValidationError):
         exc = from_validation_error(exc)
     found = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    if field == "fil":
-        return {"fil": capital("; ".join(f"{e.field}: {e.message}" for e in found[:5]))}
+    if field in ("fil", "member"):
+        return {field: capital("; ".join(f"{e.field}: {e.message}" for e in found[:5]))}
     return {e.field if e.field in LABELS else field: capital(e.message) for e in found}
 
 
@@ -120,6 +121,7 @@ async def cluster_action(
         "udbetaling": "paid_on",
         "generalforsamling": "on",
         "koordinator": "new.email",
+        "tilfoej": "member",
     }.get(action, "top")
     try:
         if action == "medlemsliste":
@@ -128,6 +130,17 @@ async def cluster_action(
                 return _page(request, pages, view, 422, errors={"fil": "Vælg medlemslisten"})
             data = await sent.read(MAX_BYTES + 1)
             cmd = MembersReplace(members=parse_member_list(data, sent.filename))
+            accepted = await backend.members_replace(target, cmd)
+        elif action == "tilfoej":
+            line = ";".join(values.get(k, "").strip() for k in ("name", "email", "ydernummer"))
+            added = parse_member_lines(line)
+            cmd = MembersReplace(members=[*view.members, *added])
+            accepted = await backend.members_replace(target, cmd)
+        elif action == "fjern":
+            kept = [m for m in view.members if m.email != values.get("remove", "")]
+            if len(kept) == len(view.members):
+                raise UnknownLink()
+            cmd = MembersReplace(members=kept)
             accepted = await backend.members_replace(target, cmd)
         elif action == "bekraeft":
             confirm = DutyConfirm.model_validate(
