@@ -88,7 +88,7 @@ def html_document(subject: str, body: str) -> str:
         '<!doctype html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(subject)}</title>\n</head>\n"
         '<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;'
-        'line-height:1.5;color:#1a1a1a;max-width:40em">\n'
+        'line-height:1.5;color:#1a1a1a;max-width:40em;overflow-wrap:anywhere">\n'
         f"{content}\n</body>\n</html>\n"
     )
 

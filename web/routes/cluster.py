@@ -103,7 +103,10 @@ def _problems(exc: DomainError | DomainErrors | ValidationError, field: str) -> 
     if isinstance(exc, ValidationError):
         exc = from_validation_error(exc)
     found = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    if field in ("fil", "member"):
+    if field == "member":
+        # One row typed into the form: "ydernummer: …", not "members linje 1, ydernummer: …".
+        return {field: capital("; ".join(f"{e.field.split(', ')[-1]}: {e.message}" for e in found))}
+    if field == "fil":
         return {field: capital("; ".join(f"{e.field}: {e.message}" for e in found[:5]))}
     return {e.field if e.field in LABELS else field: capital(e.message) for e in found}
 
