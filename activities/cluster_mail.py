@@ -80,18 +80,10 @@ class ClusterMailActivities:
 
     @activity.defn(name="send_cluster_mail")
     async def send_cluster_mail(self, request: ClusterMailRequest) -> MailResult:
-        return await self.delivery.deliver(
+        return await self.delivery.deliver_each(
             request.context.cluster_id,
             request.key,
             request.mail,
-            [[person] for person in request.recipients],
-            lambda to, now: self.delivery.compose(
-                request.context.cluster_id,
-                request.key,
-                request.mail,
-                to,
-                self.render(request, to[0]),
-                [],
-                now,
-            ),
+            request.recipients,
+            lambda person: self.render(request, person),
         )

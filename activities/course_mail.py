@@ -95,18 +95,11 @@ class CourseMailActivities:
 
     @activity.defn(name="send_course_mail")
     async def send_course_mail(self, request: CourseMailRequest) -> MailResult:
-        return await self.delivery.deliver(
+        return await self.delivery.deliver_each(
             request.context.course_id,
             request.key,
             request.mail,
-            [[person] for person in request.recipients],
-            lambda to, now: self.delivery.compose(
-                request.context.course_id,
-                request.key,
-                request.mail,
-                to,
-                self.render(request, to[0]),
-                request.attachments,
-                now,
-            ),
+            request.recipients,
+            lambda person: self.render(request, person),
+            request.attachments,
         )

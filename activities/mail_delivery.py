@@ -161,6 +161,27 @@ class Delivery:
             )
         return message
 
+    async def deliver_each(
+        self,
+        workflow_id: str,
+        key: str,
+        mail: str,
+        recipients: list[Person],
+        render: Callable[[Person], MailBody],
+        attachments: list[ArtifactRef] | None = None,
+    ) -> MailResult:
+        """One message to each recipient, rendered for them (the course's and the cluster's
+        mails; the order's group a practice's doctors in one envelope)."""
+        return await self.deliver(
+            workflow_id,
+            key,
+            mail,
+            [[person] for person in recipients],
+            lambda to, now: self.compose(
+                workflow_id, key, mail, to, render(to[0]), attachments or [], now
+            ),
+        )
+
     async def deliver(
         self, workflow_id: str, key: str, mail: str, envelopes: list[list[Person]], build: Build
     ) -> MailResult:

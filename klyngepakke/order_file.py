@@ -32,15 +32,7 @@ def read_yaml(path: Path, what: str) -> dict[str, Any]:
 
 
 def load_order(path: Path) -> OrderRequest:
-    data = read_yaml(path, "order")
-    members_file = data.pop("members_file", None)
-    if members_file is not None:
-        if "members" in data:
-            raise DomainError("members_file", "angiv enten members eller members_file, ikke begge")
-        data["members"] = [
-            m.model_dump()
-            for m in parse_member_list(*_read_beside(path, members_file, "members_file", "ordren"))
-        ]
+    data = _with_members(read_yaml(path, "order"), path, "ordren")
     try:
         return OrderRequest.model_validate(data)
     except ValidationError as exc:
@@ -94,15 +86,7 @@ def _read_beside(path: Path, name: object, field: str, beside: str) -> tuple[byt
 
 def load_cluster_file(path: Path) -> ClusterInput:
     """A cluster from YAML: name and region, coordinator, and the members (or members_file)."""
-    data = read_yaml(path, "cluster")
-    members_file = data.pop("members_file", None)
-    if members_file is not None:
-        if "members" in data:
-            raise DomainError("members_file", "angiv enten members eller members_file, ikke begge")
-        data["members"] = [
-            m.model_dump()
-            for m in parse_member_list(*_read_beside(path, members_file, "members_file", "klyngen"))
-        ]
+    data = _with_members(read_yaml(path, "cluster"), path, "klyngen")
     try:
         inp = ClusterInput.model_validate(data)
     except ValidationError as exc:
@@ -112,3 +96,16 @@ def load_cluster_file(path: Path) -> ClusterInput:
         field, _, message = refusal.partition(": ")
         raise DomainError(field, message)
     return inp
+
+
+def _with_members(data: dict[str, Any], path: Path, beside: str) -> dict[str, Any]:
+    """The members written in the file, or read from the CSV/XLSX its members_file names."""
+    members_file = data.pop("members_file", None)
+    if members_file is not None:
+        if "members" in data:
+            raise DomainError("members_file", "angiv enten members eller members_file, ikke begge")
+        data["members"] = [
+            m.model_dump()
+            for m in parse_member_list(*_read_beside(path, members_file, "members_file", beside))
+        ]
+    return data
