@@ -150,6 +150,7 @@ async def test_an_order_placed_from_the_cluster_page_is_filled_in_and_links_back
         state = await clusters.cluster_state(cluster_id)
         ((order_id, meeting),) = state.orders.items()
         h.started.append(order_id)
+        await h.settle()  # the order too, now that the test knows its id
         assert meeting in state.meetings
         listed = await web.get(page_url)
         assert "Klyngemøde" in listed.text and "/k/" in listed.text
