@@ -17,7 +17,7 @@ import structlog
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-from temporalio.worker import PollerBehaviorAutoscaling, Worker
+from temporalio.worker import Worker
 
 from activities.catalog_lookup import CatalogActivities
 from activities.cluster_mail import ClusterMailActivities
@@ -113,11 +113,9 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activity_executor=executor,
         workflow_runner=workflow_runner(),
         interceptors=[LogContext()],
-        # Pollers that grow with the backlog the server reports: a burst's workflow tasks and
-        # the pages' queries arrive on the same sticky queues, and five fixed pollers left
-        # them waiting seconds in the server while the worker had slots and CPU to spare.
-        workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
-        activity_task_poller_behavior=PollerBehaviorAutoscaling(),
+        # The SDK's fixed pollers. Autoscaling ones (PollerBehaviorAutoscaling) shortened a
+        # burst's waits, but after a quiet spell they answered the pages' queries so late that
+        # the demo's members missed a survey open for seconds (README, Performance).
         # A deploy stops a container with SIGTERM and kills it after its grace period (30 s in
         # docker-compose.yml): running activities get this long to finish before they are
         # cancelled and retried elsewhere.

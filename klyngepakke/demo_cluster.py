@@ -1,7 +1,7 @@
 """The demo's cluster and its coordinator's year: KiAP registers the cluster (as an operator
 does with `klyngepakke cluster start`), and the coordinator works the year on the cluster's
-page from the links in the mails, on a compressed clock of the cluster's own that starts in
-late November: the member list confirmed in December, the grant in February, a payout
+page from the links in the mails, on a compressed clock of the cluster's own that starts on
+1 October: the member list confirmed in December, the grant in February, a payout
 recorded and reported after SKAT's reminder, and the general assembly prepared."""
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ async def start_demo_cluster(
     seconds_per_day: float,
     say: Callable[[str], object],
 ) -> DemoCluster:
-    """Register the demo order's cluster with its members; its year starts on 20 November."""
+    """Register the demo order's cluster with its members; its year starts on 1 October, so
+    its first reminder (the member list, in December) comes after the order's first survey
+    round has closed: the two demos do not crowd the same seconds."""
     year = datetime.now(UTC).year
-    planned_start = datetime(year, 11, 20, 10, 0, tzinfo=COPENHAGEN)
+    planned_start = datetime(year, 10, 1, 10, 0, tzinfo=COPENHAGEN)
     inp = ClusterInput(
         cluster=order.cluster,
         coordinator=order.coordinator,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import datetime
 
 from klyngepakke.cluster_client import ClustersClient
@@ -20,11 +21,12 @@ MEMBERS = (
 )
 
 
-async def _cluster(h, planned_start: datetime) -> str:
+async def _cluster(h, planned_start: datetime, name: str | None = None) -> str:
     clusters = ClustersClient(h.env.client, h.orders.settings, h.env.get_current_time)
     order = factories.make_order(await h.now())
+    cluster = order.cluster.model_copy(update={"name": name}) if name else order.cluster
     inp = ClusterInput(
-        cluster=order.cluster,
+        cluster=cluster,
         coordinator=order.coordinator,
         members=order.members,
         accepted_at=planned_start,
@@ -128,7 +130,9 @@ async def test_an_order_placed_from_the_cluster_page_is_filled_in_and_links_back
     env, settings, sink, executor
 ):
     async with running(env, settings, sink, executor) as h, web_for(h) as web:
-        cluster_id = await _cluster(h, datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN))
+        # A cluster and a form key of its own: the order's id is not another test's.
+        name = f"Klynge Bestilling {uuid.uuid4().hex[:6]}"
+        cluster_id = await _cluster(h, datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN), name)
         (started,) = h.mails("cluster_started")
         page_url = link(started, "/kl/")
         page = await web.get(page_url)
@@ -136,12 +140,16 @@ async def test_an_order_placed_from_the_cluster_page_is_filled_in_and_links_back
         assert order_url, "the cluster page offers to order a package"
         form = await web.get(html.unescape(order_url.group(1)))
         assert form.status_code == 200
-        assert 'value="Klynge Aalborg Øst"' in form.text and "mette@example.dk" in form.text
+        assert f'value="{name}"' in form.text and "mette@example.dk" in form.text
         assert "aase@example.dk" in form.text, "the members are filled in"
         token = re.search(r'name="klynge" value="([^"]+)"', form.text)
         assert token
 
-        values = order_form_values(await h.now()) | {"klynge": html.unescape(token.group(1))}
+        values = order_form_values(await h.now()) | {
+            "klynge": html.unescape(token.group(1)),
+            "cluster.name": name,
+            "submission": uuid.uuid4().hex,
+        }
         receipt = await web.post("/bestil", data=values)
         assert receipt.status_code == 200, receipt.text
         await h.settle()
