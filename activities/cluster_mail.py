@@ -12,7 +12,7 @@ from temporalio import activity
 from activities.mail_delivery import Delivery, MailResult
 from catalog import Catalog
 from catalog.mail_templates import MailBody
-from schemas.cluster import Payout, rules_title
+from schemas.cluster import Payout
 from schemas.cluster_year import YEARLY, Reminder
 from schemas.links import LinkSigner
 from schemas.order import Cluster
@@ -55,7 +55,7 @@ class ClusterMailActivities:
         ctx = request.context
         rules = self.catalog.cluster_year()
         duty = ctx.reminder.duty if ctx.reminder is not None else None
-        rule = getattr(rules, duty.value) if duty is not None else None
+        rule = rules.rule(duty) if duty is not None else None
         return self.catalog.cluster_mails().render(
             request.mail,
             cluster=ctx.cluster,
@@ -64,9 +64,9 @@ class ClusterMailActivities:
             payout=ctx.payout,
             year=ctx.year,
             deadline=ctx.deadline or (ctx.reminder.deadline if ctx.reminder else None),
-            title=rules_title(rules, duty) if duty is not None else None,
+            title=rule.title if rule is not None else None,
             how=rule.how if rule is not None else None,
-            duties=[getattr(rules, d.value) for d in YEARLY],
+            duties=[rules.rule(d) for d in YEARLY],
             checklist=rules.handover.checklist,
             guide=rules.handover.guide,
             outgoing=ctx.outgoing,

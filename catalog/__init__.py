@@ -6,6 +6,7 @@ message naming the file and the field instead of failing an order weeks later.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -107,10 +108,13 @@ class Catalog:
     def course_mails(self, course_id: str) -> MailTemplates:
         return course_mail_templates(course_id, self.root / "courses")
 
+    # Read once per catalog, as the packages are: every cluster mail and page view asks.
+    @functools.cache  # noqa: B019 (a catalog lives as long as its process)
     def cluster_year(self) -> ClusterYearRules:
         """The coordinator's yearly duties, from this catalog's ``cluster-year/`` folder."""
         return load_cluster_year(self.root / "cluster-year" / "cluster-year.yaml")
 
+    @functools.cache  # noqa: B019
     def cluster_mails(self) -> MailTemplates:
         return _mail_templates(self.root / "cluster-year" / "mails", REQUIRED_CLUSTER_MAILS)
 

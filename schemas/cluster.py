@@ -292,15 +292,21 @@ def refuse_members(members: list[Member]) -> str | None:
     return None
 
 
+def confirmable(rules: ClusterYearRules, duty: Duty, year: int) -> tuple[date, date]:
+    """When the member list or the grant of ``year`` can be marked done (its first reminder:
+    not a year ahead), and its deadline."""
+    if duty == Duty.MEMBER_LIST:
+        first = member_list_reminders(rules.member_list, year)[0]
+        return first.at.date(), rules.member_list.deadline.in_year(year)
+    check = grant_checks(rules.grant, year)[0]
+    return check.at.date(), rules.grant.paid_by.in_year(year)
+
+
 def refuse_confirm(rules: ClusterYearRules, cmd: DutyConfirm, today: date) -> str | None:
-    """A duty can be confirmed once its first reminder is due, not a year ahead."""
-    if cmd.duty == Duty.MEMBER_LIST:
-        first = member_list_reminders(rules.member_list, cmd.year)[0].at.date()
-    else:
-        first = grant_checks(rules.grant, cmd.year)[0].at.date()
+    first, _ = confirmable(rules, cmd.duty, cmd.year)
     if today < first:
         return (
-            f"year: {rules_title(rules, cmd.duty)} for {cmd.year} er ikke aktuel endnu – "
+            f"year: {rules.rule(cmd.duty).title} for {cmd.year} er ikke aktuel endnu – "
             f"den kan markeres fra {first:%d.%m.%Y}"
         )
     return None
@@ -338,17 +344,6 @@ def refuse_reported(state: ClusterState, cmd: PayoutReported) -> str | None:
     if not any(p.number == cmd.payout for p in state.payouts):
         return f"payout: der er ingen udbetaling nr. {cmd.payout} – se listen over udbetalinger"
     return None
-
-
-def rules_title(rules: ClusterYearRules, duty: Duty) -> str:
-    return {
-        Duty.MEMBER_LIST: rules.member_list.title,
-        Duty.GRANT: rules.grant.title,
-        Duty.PAYOUT_REPORT: rules.payout_report.title,
-        Duty.GENERAL_ASSEMBLY: rules.general_assembly.title,
-        Duty.NEXT_MEETING: rules.next_meeting.title,
-        Duty.HANDOVER: rules.handover.title,
-    }[duty]
 
 
 # --- The year's reminders --------------------------------------------------------------------
@@ -470,12 +465,7 @@ class ClusterPage(BaseModel):
 def _duty_row(
     rules: ClusterYearRules, state: ClusterState, duty: Duty, year: int, today: date
 ) -> DutyRow:
-    if duty == Duty.MEMBER_LIST:
-        first = member_list_reminders(rules.member_list, year)[0].at.date()
-        deadline = rules.member_list.deadline.in_year(year)
-    else:
-        first = grant_checks(rules.grant, year)[0].at.date()
-        deadline = rules.grant.paid_by.in_year(year)
+    first, deadline = confirmable(rules, duty, year)
     done = f"{duty}-{year}" in state.confirmed
     row_state: Literal["done", "not_received", "open", "later"] = (
         ("not_received" if year in state.grant_missing else "done")
@@ -485,7 +475,7 @@ def _duty_row(
     return DutyRow(
         duty=duty,
         year=year,
-        title=rules_title(rules, duty),
+        title=rules.rule(duty).title,
         deadline=deadline,
         state=row_state,
         from_day=first,

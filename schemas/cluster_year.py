@@ -111,6 +111,11 @@ class ClusterYearRules(BaseModel):
     next_meeting: NextMeetingRule
     handover: HandoverRule
 
+    def rule(self, duty: Duty) -> _Rule:
+        """The duty's rule: each field is named after its duty."""
+        found: _Rule = getattr(self, duty.value)
+        return found
+
 
 class Reminder(BaseModel):
     """One mail to the coordinator about one duty."""

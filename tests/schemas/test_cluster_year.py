@@ -107,3 +107,9 @@ def test_a_broken_rule_names_the_file_and_the_field(tmp_path: Path):
     assert "cluster-year.yaml" in str(refused.value)
     assert "reminders_business_days_before" in str(refused.value)
     assert "forskellige" in str(refused.value)
+
+
+def test_every_duty_has_its_rule_with_a_title_in_the_catalog():
+    from schemas.cluster_year import Duty
+
+    assert all(RULES.rule(duty).title for duty in Duty)
