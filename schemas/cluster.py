@@ -366,7 +366,7 @@ def planned_reminders(rules: ClusterYearRules, state: ClusterState, today: date)
         found += grant_checks(rules.grant, year)
     for payout in state.payouts:
         if not payout.reported:
-            found += payout_reminders(rules.payout_report, f"nr{payout.number}", payout.paid_on)
+            found += payout_reminders(rules.payout_report, payout.number, payout.paid_on)
     if state.assembly_on is not None and state.assembly_on >= today:
         found += assembly_reminders(rules.general_assembly, state.assembly_on)
     for handover in state.handovers:

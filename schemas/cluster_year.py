@@ -126,6 +126,9 @@ class Reminder(BaseModel):
     key: str = Field(description="Names this reminder: the same key is never sent twice")
     at: datetime = Field(description="09:00 Copenhagen time on a business day")
     deadline: date | None = Field(default=None, description="The duty's own deadline, if any")
+    number: int | None = Field(
+        default=None, description="The payout or the handover it is about, by number"
+    )
 
 
 def _before(deadline: date, business_days: int) -> date:
@@ -169,7 +172,7 @@ def payout_deadline(rules: PayoutReportRule, paid_on: date) -> date:
     return first_of_next.replace(day=rules.report_by_day_of_next_month)
 
 
-def payout_reminders(rules: PayoutReportRule, payout_id: str, paid_on: date) -> list[Reminder]:
+def payout_reminders(rules: PayoutReportRule, number: int, paid_on: date) -> list[Reminder]:
     """Before the report to SKAT is due; none before the payout itself."""
     deadline = payout_deadline(rules, paid_on)
     found = []
@@ -179,7 +182,8 @@ def payout_reminders(rules: PayoutReportRule, payout_id: str, paid_on: date) -> 
             found.append(
                 Reminder(
                     duty=Duty.PAYOUT_REPORT,
-                    key=f"{Duty.PAYOUT_REPORT}-{payout_id}-{n}",
+                    key=f"{Duty.PAYOUT_REPORT}-nr{number}-{n}",
+                    number=number,
                     at=at_workday_start(day),
                     deadline=deadline,
                 )
@@ -227,6 +231,7 @@ def handover_reminders(rules: HandoverRule, number: int, started_on: date) -> li
         Reminder(
             duty=Duty.HANDOVER,
             key=f"{Duty.HANDOVER}-{number}-{n}",
+            number=number,
             at=at_workday_start(
                 add_business_days(started_on, n * rules.remind_every_business_days)
             ),

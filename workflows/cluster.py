@@ -194,8 +194,7 @@ class ClusterWorkflow:
     def _recipients(self, reminder: Reminder | None) -> list[Person]:
         """The coordinator; for a handover's reminder, whoever of the two has not confirmed."""
         if reminder is not None and reminder.duty == Duty.HANDOVER:
-            number = int(reminder.key.split("-")[1])
-            handover = next(h for h in self._state.handovers if h.number == number)
+            handover = next(h for h in self._state.handovers if h.number == reminder.number)
             return handover.waiting_for()
         # The year's mails go to the coordinator and the co-coordinators alike.
         return [self._coordinator(), *self._inp.co_coordinators]
@@ -213,8 +212,7 @@ class ClusterWorkflow:
             return
         payout = None
         if reminder is not None and reminder.duty == Duty.PAYOUT_REPORT:
-            number = int(reminder.key.split("-nr", 1)[1].split("-", 1)[0])
-            payout = next(p for p in self._state.payouts if p.number == number)
+            payout = next(p for p in self._state.payouts if p.number == reminder.number)
         request = ClusterMailRequest(
             mail=mail,
             key=key,

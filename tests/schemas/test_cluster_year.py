@@ -58,7 +58,7 @@ def test_a_payout_is_reminded_after_it_was_made_and_before_skats_deadline(paid_o
     assert (deadline.year, deadline.month) == (
         (paid_on.year + paid_on.month // 12, paid_on.month % 12 + 1)
     )
-    reminders = payout_reminders(RULES.payout_report, "udbetaling-1", paid_on)
+    reminders = payout_reminders(RULES.payout_report, 1, paid_on)
     _on_a_business_morning(reminders)
     assert reminders, "at least one reminder before the 10th"
     assert all(paid_on < r.at.date() < deadline for r in reminders)
@@ -68,7 +68,7 @@ def test_a_payout_is_reminded_after_it_was_made_and_before_skats_deadline(paid_o
 def test_a_payout_on_the_last_of_the_month_still_gets_its_reminders():
     """31 March 2027: SKAT's 10 April is a Saturday; five and one business days before it
     are Monday 5 and Friday 9 April."""
-    reminders = payout_reminders(RULES.payout_report, "p", date(2027, 3, 31))
+    reminders = payout_reminders(RULES.payout_report, 1, date(2027, 3, 31))
     assert [r.at.date() for r in reminders] == [date(2027, 4, 5), date(2027, 4, 9)]
 
 
