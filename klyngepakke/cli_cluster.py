@@ -19,7 +19,6 @@ from klyngepakke.settings import Settings
 from schemas.cluster import (
     AssemblySet,
     ClusterState,
-    ClusterSummary,
     CoordinatorChange,
     DutyConfirm,
     HandoverConfirm,
@@ -28,6 +27,7 @@ from schemas.cluster import (
     PayoutRecord,
     PayoutReported,
 )
+from schemas.cluster_view import ClusterSummary
 from schemas.errors import DomainError
 from schemas.member_list import parse_member_list
 

@@ -12,9 +12,7 @@ from klyngepakke.course_client import CoursesClient
 from schemas.cluster import (
     AssemblySet,
     ClusterInput,
-    ClusterPage,
     ClusterState,
-    ClusterSummary,
     CoordinatorChange,
     DutyConfirm,
     HandoverConfirm,
@@ -24,6 +22,7 @@ from schemas.cluster import (
     PayoutReported,
     cluster_id,
 )
+from schemas.cluster_view import ClusterPage, ClusterSummary
 from schemas.commands import StepAccepted
 from workflows.cluster import ClusterWorkflow
 

@@ -26,9 +26,7 @@ with workflow.unsafe.imports_passed_through():
         AssemblySet,
         ClusterEvent,
         ClusterInput,
-        ClusterPage,
         ClusterState,
-        ClusterSummary,
         CoordinatorChange,
         CoordinatorChanged,
         DutyConfirm,
@@ -45,7 +43,6 @@ with workflow.unsafe.imports_passed_through():
         PayoutReported,
         ReminderSent,
         apply,
-        cluster_page,
         due_now,
         member_changes,
         open_handover,
@@ -56,6 +53,11 @@ with workflow.unsafe.imports_passed_through():
         refuse_members,
         refuse_payout,
         refuse_reported,
+    )
+    from schemas.cluster_view import (
+        ClusterPage,
+        ClusterSummary,
+        cluster_page,
         summary,
         unreported_deadlines,
     )

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from klyngepakke.client import StepRejected
 from schemas.cluster import (
     AssemblySet,
-    ClusterPage,
     CoordinatorChange,
     DutyConfirm,
     HandoverConfirm,
@@ -23,6 +22,7 @@ from schemas.cluster import (
     PayoutRecord,
     PayoutReported,
 )
+from schemas.cluster_view import ClusterPage
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.extract import MAX_BYTES
 from schemas.links import CLUSTER

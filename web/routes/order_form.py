@@ -19,7 +19,8 @@ from starlette.datastructures import UploadFile
 from temporalio.service import RPCError
 
 from klyngepakke.client import StepRejected, UnknownOrder
-from schemas.cluster import ClusterPage, MeetingNote
+from schemas.cluster import MeetingNote
+from schemas.cluster_view import ClusterPage
 from schemas.errors import DomainError, DomainErrors, from_validation_error
 from schemas.extract import MAX_BYTES
 from schemas.links import CLUSTER
