@@ -65,8 +65,8 @@ async def start_demo_cluster(
         await clients.client.get_workflow_handle(cluster_id(order.cluster)).terminate("ny demo")
         workflow_id = await clients.cluster_start(inp)
     say(f"KiAP oprettede {order.cluster.name} som klynge: {workflow_id}")
-    welcome = await _mail(settings, workflow_id, "cluster_started", None)
-    page = _links(welcome, "/kl/")[0]
+    await _mail(settings, workflow_id, "cluster_started", None)
+    page = people.mail_links(settings, workflow_id, "cluster_started", "/kl/")[0]
     return DemoCluster(workflow_id, page, planned_start, seconds_per_day)
 
 
@@ -133,9 +133,3 @@ async def _mail(settings: Settings, workflow_id: str, kind: str, about: str | No
                 return message
         await asyncio.sleep(0.25)
     raise RuntimeError(f"no {kind} mail about {about!r} came")
-
-
-def _links(message: EmailMessage, path: str) -> list[str]:
-    part = message.get_body(("plain",))
-    text = part.get_content() if part is not None else ""
-    return re.findall(rf"https?://\S+{path}\S+", text)
