@@ -60,7 +60,7 @@ def build_activities(
     delivery = Delivery(settings.smtp, settings.outbox(), store)
     signer = LinkSigner(settings.link_secret())
     mail = MailActivities(delivery, catalog, signer, settings.links, labeller)
-    extract = ExtractActivities(settings.upload_store(), store, labeller)
+    extract = ExtractActivities(settings.upload_store(), store, labeller, catalog)
     lookup = CatalogActivities(catalog)
     return [
         mail.send_mail,

@@ -10,12 +10,15 @@ from __future__ import annotations
 import structlog
 from pydantic import BaseModel, Field
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.extract_file import parse_extract
 from activities.practice_labels import PracticeLabeller
+from catalog import Catalog
 from schemas.artifacts import ArtifactRef
 from schemas.errors import DomainError, DomainErrors
 from schemas.extract import AnonymisedExtract, ParsedExtract, anonymise
+from schemas.package_process import ExtractSpec
 from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)
@@ -27,9 +30,11 @@ class ExtractCheckRequest(BaseModel):
     order_id: str = Field(description="Whose practice labels; a follow-up passes its order's")
     upload: ArtifactRef = Field(description="The file as uploaded, in the upload store")
     practices: list[str] = Field(description="The cluster's provider numbers")
-    certificate_types: list[str] = Field(
-        default_factory=list, description="The package's certificate types; empty: any"
+    package: str | None = Field(
+        default=None, description="The order's package, whose extract section says the columns"
     )
+    # Requests scheduled before packages described their extract named the types here.
+    certificate_types: list[str] = Field(default_factory=list)
 
 
 class ExtractCheckResult(BaseModel):
@@ -68,18 +73,36 @@ def read_receipt(store: ArtifactStore, ref: ArtifactRef) -> ParsedExtract:
 
 class ExtractActivities:
     def __init__(
-        self, uploads: ArtifactStore, store: ArtifactStore, labeller: PracticeLabeller
+        self,
+        uploads: ArtifactStore,
+        store: ArtifactStore,
+        labeller: PracticeLabeller,
+        catalog: Catalog,
     ) -> None:
         self.uploads = uploads
         self.store = store
         self.labeller = labeller
+        self.catalog = catalog
+
+    def _spec(self, request: ExtractCheckRequest) -> ExtractSpec:
+        """The package's extract; a request from before packages named themselves is read
+        with the one package that has an extract (the only one there was then)."""
+        if request.package is not None:
+            spec = self.catalog.package(request.package).extract
+        else:
+            spec = next((p.extract for p in self.catalog.packages.values() if p.extract), None)
+        if spec is None:
+            raise ApplicationError(
+                f"Pakken '{request.package}' har intet datatræk", non_retryable=True
+            )
+        return spec
 
     @activity.defn(name="check_extract")
     def check_extract(self, request: ExtractCheckRequest) -> ExtractCheckResult:
         data = self.uploads.read(request.upload)
         try:
             parsed = parse_extract(
-                data, request.upload.name, request.practices, request.certificate_types
+                data, request.upload.name, request.practices, self._spec(request)
             )
         except (DomainError, DomainErrors) as exc:
             lines = problem_lines(exc)

@@ -1,5 +1,5 @@
-"""Reading the job centre's data extract: the template's own XLSX, or the job centre's own
-layout as CSV or XLSX with Danish headers in any common spelling.
+"""Reading the partner's data extract: the template's own XLSX, or the partner's own layout
+as CSV or XLSX with Danish headers in any spelling the package's ``extract.columns`` name.
 
 The parser accepts all of a file or none of it: every problem is reported with its row (as
 the spreadsheet numbers it), its column and the fix. Messages never repeat a provider
@@ -10,28 +10,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd
 
 from schemas.errors import DomainError, DomainErrors
 from schemas.extract import (
-    COLUMNS,
     MAX_BYTES,
     ExtractRow,
     JobcenterExtract,
     ParsedExtract,
     SkippedRow,
 )
+from schemas.package_process import ExtractField, ExtractSpec
 from schemas.spreadsheet import DELIMITERS, decode_text, is_xlsx, read_csv_rows, xlsx_rows
 
 MAX_ROWS = 5000
 SHEET = "Datatræk"
 FIELD = "fil"
 
-REQUIRED = ("ydernummer", "certificate_type", "received")
-_NUMERIC = ("received", "requests", "median_days")
+REQUIRED: tuple[ExtractField, ...] = ("ydernummer", "certificate_type", "received")
+FIELDS: tuple[ExtractField, ...] = get_args(ExtractField)
+_NUMERIC: tuple[ExtractField, ...] = ("received", "requests", "median_days")
 _HEADER_SEARCH = 15
 
 
@@ -42,21 +42,20 @@ def _fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_text.encode("ascii", "ignore").decode())
 
 
-def column_of(header: object) -> str | None:
-    """The field a header names, in the spellings Danish job centres use."""
+def column_of(header: object, spec: ExtractSpec) -> ExtractField | None:
+    """The field a header names: its own label, or a spelling the package lists for it (the
+    first column in the package's order that matches)."""
     text = _fold(str(header or ""))
     if not text:
         return None
-    if "yder" in text:
-        return "ydernummer"
-    if "svartid" in text or "median" in text:
-        return "median_days"
-    if "anmod" in text or "rekvi" in text:
-        return "requests"
-    if "modtag" in text or text in ("antal", "antalattester", "attester", "indsendte"):
-        return "received"
-    if "type" in text or "kode" in text or "blanket" in text or text.startswith("lae"):
-        return "certificate_type"
+    for key, column in spec.columns.items():
+        if (
+            text == _fold(column.label)
+            or any(_fold(word) in text for word in column.contains)
+            or text in {_fold(word) for word in column.equals}
+            or any(text.startswith(_fold(word)) for word in column.starts)
+        ):
+            return key
     return None
 
 
@@ -69,7 +68,7 @@ def _cell(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _header(rows: list[list[str]]) -> tuple[dict[str, int], int]:
+def _header(rows: list[list[str]], spec: ExtractSpec) -> tuple[dict[str, int], int]:
     """Column positions and the index of the first data row. A header may be one row or two
     (a merged title cell above, or units below); the first that names the required columns
     wins."""
@@ -83,14 +82,14 @@ def _header(rows: list[list[str]]) -> tuple[dict[str, int], int]:
             texts = [
                 " ".join(line[i] if i < len(line) else "" for line in lines) for i in range(width)
             ]
-            mapping: dict[str, list[int]] = {}
+            mapping: dict[ExtractField, list[int]] = {}
             for index, text in enumerate(texts):
-                if (key := column_of(text)) is not None:
+                if (key := column_of(text, spec)) is not None:
                     mapping.setdefault(key, []).append(index)
             if all(key in mapping for key in REQUIRED):
                 doubled = [key for key, found in mapping.items() if len(found) > 1]
                 if doubled:
-                    names = ", ".join(COLUMNS[k] for k in doubled)
+                    names = ", ".join(spec.label(k) for k in doubled)
                     raise DomainError(
                         f"{FIELD}, række {start + span}",
                         f"flere kolonner betyder det samme ({names}) – slet de overflødige",
@@ -98,16 +97,16 @@ def _header(rows: list[list[str]]) -> tuple[dict[str, int], int]:
                 return {key: found[0] for key, found in mapping.items()}, start + span
             if len(mapping) > len(best):
                 best = {key: found[0] for key, found in mapping.items()}
-    missing = ", ".join(COLUMNS[k] for k in REQUIRED if k not in best)
+    missing = ", ".join(spec.label(k) for k in REQUIRED if k not in best)
     raise DomainError(
         FIELD,
         f"kolonnen/kolonnerne {missing} mangler – overskrifterne skal være fx "
-        + "; ".join(COLUMNS.values())
+        + "; ".join(spec.label(k) for k in FIELDS)
         + " (brug skabelonen fra mailen)",
     )
 
 
-def _rows(data: bytes, filename: str) -> list[list[str]]:
+def _rows(data: bytes, filename: str, spec: ExtractSpec) -> list[list[str]]:
     """The file as text cells, with the delimiter that finds the header."""
     if is_xlsx(data, filename):
         return [[_cell(v) for v in row] for row in xlsx_rows(data, FIELD, SHEET)]
@@ -116,7 +115,7 @@ def _rows(data: bytes, filename: str) -> list[list[str]]:
     for delimiter in DELIMITERS:
         rows = [[_cell(v) for v in row] for row in read_csv_rows(text, delimiter, FIELD)]
         try:
-            _header(rows)
+            _header(rows, spec)
         except DomainError:
             candidates.append(rows)
             continue
@@ -125,13 +124,6 @@ def _rows(data: bytes, filename: str) -> list[list[str]]:
 
 
 _TOTAL = re.compile(r"^(i ?alt|total|sum|samlet)\b", re.IGNORECASE)
-_LAE = re.compile(r"^l\s*(?:æ|ae|a)\s*[-.]?\s*(\d{2,4})$", re.IGNORECASE)
-
-
-def certificate_type(text: str) -> str:
-    """'læ265', 'LAE-265', 'LÆ 265' -> 'LÆ 265'; any other name is kept as written."""
-    match = _LAE.match(text.strip())
-    return f"LÆ {match.group(1)}" if match else text.strip()
 
 
 def _number_text(series: pd.Series[str]) -> pd.Series[str]:
@@ -142,13 +134,15 @@ def _number_text(series: pd.Series[str]) -> pd.Series[str]:
     return cleaned.str.replace(",", ".", regex=False)
 
 
-def _problems(frame: pd.DataFrame, practices: set[str], types: set[str]) -> list[DomainError]:
+def _problems(frame: pd.DataFrame, practices: set[str], spec: ExtractSpec) -> list[DomainError]:
     """Every problem, in the order a person reads the file: by row, then by column."""
     found: list[tuple[int, int, DomainError]] = []
-    order = list(COLUMNS)
+    types = {spec.code(t) for t in spec.codes}
+    example = spec.type_example
 
-    def report(row: int, key: str, message: str) -> None:
-        found.append((row, order.index(key), DomainError(f"række {row}, {COLUMNS[key]}", message)))
+    def report(row: int, key: ExtractField, message: str) -> None:
+        where = f"række {row}, {spec.label(key)}"
+        found.append((row, FIELDS.index(key), DomainError(where, message)))
 
     for row, yder in zip(frame["row"], frame["ydernummer"], strict=True):
         if not yder:
@@ -163,17 +157,18 @@ def _problems(frame: pd.DataFrame, practices: set[str], types: set[str]) -> list
             )
     for row, kind in zip(frame["row"], frame["certificate_type"], strict=True):
         if not kind:
-            report(row, "certificate_type", "mangler – skriv attesttypen, fx LÆ 265")
+            report(row, "certificate_type", f"mangler – skriv typen, fx {example}")
         elif len(kind) > 40:
-            report(row, "certificate_type", "er for lang – højst 40 tegn, fx LÆ 265")
+            report(row, "certificate_type", f"er for lang – højst 40 tegn, fx {example}")
         elif types and kind not in types:
             known = sorted(types, key=lambda t: (len(t), t))
             report(
                 row,
                 "certificate_type",
-                f"er ikke en attesttype, pakken kender – skriv LÆ-koden ({known[0]} til "
-                f"{known[-1]}), fx LÆ 265",
+                f"er ikke en type, pakken kender – skriv en af typerne ({known[0]} til "
+                f"{known[-1]}), fx {example}",
             )
+    key: ExtractField
     for key in _NUMERIC:
         text = frame[key]
         numbers = frame[f"{key}_value"]
@@ -199,23 +194,23 @@ def _problems(frame: pd.DataFrame, practices: set[str], types: set[str]) -> list
             report(
                 row,
                 "certificate_type",
-                f"samme ydernummer og attesttype som række {first} – læg tallene sammen i én række",
+                f"samme ydernummer og type som række {first} – læg tallene sammen i én række",
             )
     return [error for *_, error in sorted(found, key=lambda item: item[:2])]
 
 
 def parse_extract(
-    data: bytes, filename: str, practices: list[str], certificate_types: Sequence[str] = ()
+    data: bytes, filename: str, practices: list[str], spec: ExtractSpec
 ) -> ParsedExtract:
-    """The extract in ``data``, checked against the cluster's ``practices`` and the package's
-    ``certificate_types`` (none: any). Raises
+    """The extract in ``data``, read with the package's column names (``spec``) and checked
+    against the cluster's ``practices`` and the package's types (none listed: any). Raises
     DomainError/DomainErrors (and nothing else) for anything it cannot accept."""
     if not data.strip():
         raise DomainError(FIELD, "filen er tom – udfyld skabelonen fra mailen og send den igen")
     if len(data) > MAX_BYTES:
         raise DomainError(FIELD, "filen er større end 2 MB – send kun datatrækket")
-    rows = _rows(data, filename)
-    columns, first_data = _header(rows)
+    rows = _rows(data, filename, spec)
+    columns, first_data = _header(rows, spec)
     skipped: list[SkippedRow] = []
     records: list[dict[str, Any]] = []
     for index in range(first_data, len(rows)):
@@ -233,16 +228,16 @@ def parse_extract(
             reason = "ingen tal udfyldt" if template_row else "tekst uden tal"
             skipped.append(SkippedRow(row=row_number, reason=reason))
             continue
-        records.append({"row": row_number, **{k: values.get(k, "") for k in COLUMNS}})
+        records.append({"row": row_number, **{k: values.get(k, "") for k in FIELDS}})
     if len(records) > MAX_ROWS:
         raise DomainError(FIELD, f"filen har over {MAX_ROWS} rækker – send kun datatrækket")
-    frame = pd.DataFrame(records, columns=["row", *COLUMNS], dtype=object).fillna("")
+    frame = pd.DataFrame(records, columns=["row", *FIELDS], dtype=object).fillna("")
     frame["ydernummer"] = frame["ydernummer"].astype(str).str.replace(r"\s", "", regex=True)
-    frame["certificate_type"] = frame["certificate_type"].astype(str).map(certificate_type)
+    frame["certificate_type"] = frame["certificate_type"].astype(str).map(spec.code)
     for key in _NUMERIC:
         frame[key] = frame[key].astype(str)
         frame[f"{key}_value"] = pd.to_numeric(_number_text(frame[key]), errors="coerce")
-    errors = _problems(frame, set(practices), {certificate_type(t) for t in certificate_types})
+    errors = _problems(frame, set(practices), spec)
     if errors:
         raise DomainErrors(errors)
     extract_rows = [
@@ -259,9 +254,8 @@ def parse_extract(
     ]
     reported = {row.ydernummer for row in extract_rows}
     if not extract_rows:
-        raise DomainError(
-            FIELD, "filen har ingen tal – udfyld mindst én række med modtagne attester"
-        )
+        counted = spec.label("received").lower()
+        raise DomainError(FIELD, f"filen har ingen tal – udfyld mindst én række med {counted}")
     return ParsedExtract(
         extract=JobcenterExtract(rows=extract_rows),
         filename=filename,

@@ -177,9 +177,9 @@ class MailActivities:
         package = self.catalog.package(ctx.order.package)
         timeline = ctx.timeline
         plan_rows = [
-            {"label": step.label, "due": timeline.due[step]}
-            for step in Step
-            if timeline is not None and step not in (Step.ORDER, Step.FOLLOW_UP)
+            {"label": step.label, "due": due}
+            for step, due in (timeline.due.items() if timeline is not None else ())
+            if step not in (Step.ORDER, Step.FOLLOW_UP)
         ]
         agreement = ctx.agreement
         return self.catalog.mail_templates(package.id).render(

@@ -72,7 +72,7 @@ class RenderActivities:
     def _source(self, request: RenderRequest) -> DocumentSource:
         """The renderers' source: the facts with the package the reference names."""
         if isinstance(request.source, DocumentSource):
-            return request.source
+            return self._completed(request.source)
         if request.package is None:
             raise ApplicationError("A render needs its package", non_retryable=True)
         try:
@@ -86,7 +86,25 @@ class RenderActivities:
                 type=PACKAGE_CHANGED,
                 non_retryable=True,
             )
-        return DocumentSource(package=package, **dict(request.source))
+        return DocumentSource(
+            package=package, templates=self.catalog.documents(package.id), **dict(request.source)
+        )
+
+    def _completed(self, source: DocumentSource) -> DocumentSource:
+        """A source the workflow sent whole (the catalog changed since the order loaded its
+        package): the Word templates are this worker's catalog's, and a package recorded
+        before packages carried their words borrows the catalog's words."""
+        try:
+            known = self.catalog.package(source.package.id)
+        except CatalogError:
+            raise ApplicationError(
+                f"Pakken '{source.package.id}' findes ikke i kataloget", non_retryable=True
+            ) from None
+        package = source.package
+        if package.texts is None:
+            package = package.model_copy(update={"texts": known.texts, "extract": known.extract})
+        templates = self.catalog.documents(known.id)
+        return source.model_copy(update={"package": package, "templates": templates})
 
     def _render_documents(self, request: RenderRequest) -> RenderResult:
         refs: list[ArtifactRef] = []

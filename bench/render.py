@@ -92,6 +92,7 @@ def largest_cluster() -> DocumentSource:
         order=order,
         consultant=order.consultant or Settings().default_consultant,
         package=package,
+        templates=Catalog().documents(package.id),
         timeline=plan(order, now),
         survey_results=aggregate(template, responses),
         consultation=ConsultationCompleted(

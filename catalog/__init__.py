@@ -7,9 +7,13 @@ message naming the file and the field instead of failing an order weeks later.
 from __future__ import annotations
 
 import functools
+import io
+import zipfile
 from pathlib import Path
 
 import yaml
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
 from pydantic import ValidationError
 
 from catalog.mail_templates import MailTemplateError, MailTemplates
@@ -17,27 +21,24 @@ from schemas.catalog import Package
 from schemas.cluster_year import ClusterYearRules
 from schemas.course import CourseDefinition
 from schemas.errors import DomainError, from_validation_error
+from schemas.package_process import Process
 
 DEFAULT_DIR = Path(__file__).resolve().parent
+# The mails every package writes, and those only a package with the stage writes.
 REQUIRED_MAILS = (
     "order_confirmation",
     "consultant_task",
     "consultation_escalation",
     "material",
-    "jobcenter_guide",
     "survey_reminder",
     "artifacts_delivered",
-    "premeeting_scheduled",
     "invitation",
     "practical_checklist",
     "meeting_escalation",
     "follow_up_summary",
-    "extract_reminder",
-    "practice_label",
     "agreement_reminder",
     "follow_up_started",
     "follow_up_invitation",
-    "follow_up_extract_request",
     "follow_up_deck",
     "rescheduled",
     "cancelled",
@@ -46,6 +47,19 @@ REQUIRED_MAILS = (
     "child_failed",
     "render_failed",
 )
+# The Word templates (documents/<kind>.docx) a package with the stage ships.
+STAGE_DOCUMENTS = {"partner": ("jobcenter_guide",)}
+STAGE_MAILS = {
+    "partner": ("jobcenter_guide",),
+    "premeeting": ("premeeting_scheduled",),
+    "extract": ("extract_reminder", "practice_label", "follow_up_extract_request"),
+}
+
+
+def required_mails(process: Process) -> tuple[str, ...]:
+    """The mail templates a package with ``process`` must have."""
+    staged = [m for stage, mails in STAGE_MAILS.items() if getattr(process, stage) for m in mails]
+    return (*REQUIRED_MAILS, *staged)
 
 
 class CatalogError(DomainError):
@@ -59,6 +73,7 @@ class Catalog:
         self.root = root
         self.packages: dict[str, Package] = {}
         self._mail_envs: dict[str, MailTemplates] = {}
+        self._documents: dict[str, dict[str, bytes]] = {}
         if not root.is_dir():
             raise CatalogError(
                 str(root), "kataloget findes ikke – sæt KLYNGEPAKKE_CATALOG_DIR til en mappe"
@@ -66,7 +81,10 @@ class Catalog:
         for folder in sorted(p for p in root.iterdir() if (p / "package.yaml").is_file()):
             package = self._load_package(folder)
             self.packages[package.id] = package
-            self._mail_envs[package.id] = self._load_mails(folder)
+            self._mail_envs[package.id] = _mail_templates(
+                folder / "mails", required_mails(package.process)
+            )
+            self._documents[package.id] = _word_templates(folder / "documents", package.process)
         if not self.packages:
             raise CatalogError(str(root), "kataloget har ingen pakker (mapper med package.yaml)")
 
@@ -83,10 +101,13 @@ class Catalog:
             raise CatalogError(
                 str(source), f"id '{package.id}' skal være mappens navn '{folder.name}'"
             )
+        if package.texts is None:
+            raise CatalogError(
+                f"{source}: texts",
+                "mangler – skriv pakkens ord til dokumenterne (se README, 'Adding a cluster"
+                " package')",
+            )
         return package
-
-    def _load_mails(self, folder: Path) -> MailTemplates:
-        return _mail_templates(folder / "mails", REQUIRED_MAILS)
 
     def package(self, package_id: str) -> Package:
         try:
@@ -100,6 +121,11 @@ class Catalog:
     def mail_templates(self, package_id: str) -> MailTemplates:
         self.package(package_id)
         return self._mail_envs[package_id]
+
+    def documents(self, package_id: str) -> dict[str, bytes]:
+        """The package's Word templates by renderer kind (its ``documents/`` folder)."""
+        self.package(package_id)
+        return dict(self._documents[package_id])
 
     def course(self, course_id: str) -> CourseDefinition:
         """A course of this catalog's ``courses/`` folder."""
@@ -173,3 +199,26 @@ def _mail_templates(mails: Path, required: tuple[str, ...]) -> MailTemplates:
         return MailTemplates(mails, required)
     except MailTemplateError as exc:
         raise CatalogError(exc.field, exc.message) from None
+
+
+def _word_templates(folder: Path, process: Process) -> dict[str, bytes]:
+    """The docxtpl templates of a package folder, each one's Jinja parsed now, so a broken
+    tag stops the worker at start instead of an order's render weeks later."""
+    found = {path.stem: path for path in sorted(folder.glob("*.docx"))} if folder.is_dir() else {}
+    wanted = [d for stage, docs in STAGE_DOCUMENTS.items() if getattr(process, stage) for d in docs]
+    missing = [f"{kind}.docx" for kind in wanted if kind not in found]
+    if missing:
+        raise CatalogError(str(folder), f"mangler Word-skabelonen {', '.join(missing)}")
+    templates: dict[str, bytes] = {}
+    for kind, path in found.items():
+        data = path.read_bytes()
+        try:
+            DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+        except TemplateError as exc:
+            number = getattr(exc, "lineno", None)
+            line = f" (linje {number})" if number else ""
+            raise CatalogError(str(path), f"ugyldigt flettefelt{line}: {exc.message}") from None
+        except (zipfile.BadZipFile, KeyError):
+            raise CatalogError(str(path), "er ikke et Word-dokument (.docx)") from None
+        templates[kind] = data
+    return templates

@@ -186,12 +186,13 @@ class OrdersClient:
         one order (the second start finds the first and returns its id)."""
         accepted = await self.clock()
         needs_approval = False
+        process = self.settings.catalog().package(order.package).process
         try:
-            plan(order, accepted, allow_late=allow_late)
+            plan(order, accepted, allow_late=allow_late, process=process)
         except LateOrder:
             if not late_request:
                 raise
-            plan(order, accepted, allow_late=True)  # still refused under 2 weeks
+            plan(order, accepted, allow_late=True, process=process)  # refused under 2 weeks
             needs_approval = True
         workflow_id = order_id or default_order_id(order)
         inp = OrderInput(
@@ -229,15 +230,24 @@ class OrdersClient:
             task_queue=self.settings.task_queue,
             memo={"submission": submission} if submission else None,
             static_summary=f"{order.package}: {order.cluster.name}",
-            static_details=(
-                f"Klyngemøde {order.meeting.start.isoformat()} · {order.municipality.name}"
+            static_details=" · ".join(
+                [f"Klyngemøde {order.meeting.start.isoformat()}"]
+                + ([order.municipality.name] if order.municipality else [])
             ),
             search_attributes=TypedSearchAttributes(
                 [
                     SearchAttributePair(search_attributes.PACKAGE, order.package),
                     SearchAttributePair(search_attributes.CLUSTER, order.cluster.name),
                     SearchAttributePair(search_attributes.REGION, order.cluster.region.value),
-                    SearchAttributePair(search_attributes.MUNICIPALITY, order.municipality.name),
+                    *(
+                        [
+                            SearchAttributePair(
+                                search_attributes.MUNICIPALITY, order.municipality.name
+                            )
+                        ]
+                        if order.municipality
+                        else []
+                    ),
                     SearchAttributePair(search_attributes.MEETING_DATE, order.meeting.start),
                 ]
             ),

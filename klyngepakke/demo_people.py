@@ -118,9 +118,9 @@ async def order_on_the_form(
             "call.date": f"{call:%Y-%m-%d}",
             "call.time": f"{call:%H:%M}",
             "members": member_lines(order.members),
-            "municipality.name": order.municipality.name,
-            "municipality.jobcenter_contact.name": order.municipality.jobcenter_contact.name,
-            "municipality.jobcenter_contact.email": order.municipality.jobcenter_contact.email,
+            "municipality.name": order.partner.name,
+            "municipality.jobcenter_contact.name": order.partner.jobcenter_contact.name,
+            "municipality.jobcenter_contact.email": order.partner.jobcenter_contact.email,
             "demo_seconds_per_day": str(seconds_per_day),
         }
         if klynge is not None:  # ordered from the cluster's page: the form carries it

@@ -57,7 +57,9 @@ class PracticePair(BaseModel):
 class ComparisonContext(BaseModel):
     title: str
     cluster: str
-    municipality: str
+    municipality: str | None
+    compared_title: str | None
+    count_axis: str | None
     first_meeting: str
     follow_up_meeting: str
     first_respondents: int | None
@@ -115,10 +117,13 @@ class ComparisonDeck:
     kind: ClassVar[str] = "comparison_deck"
 
     def context(self, source: DocumentSource) -> ComparisonContext:
+        words, extract = source.package.words, source.package.extract
         return ComparisonContext(
-            title="Opfølgning: attester og samarbejdet med jobcenteret",
+            title=words.follow_up_deck_title,
             cluster=source.order.cluster.name,
-            municipality=source.order.municipality.name,
+            municipality=source.order.municipality.name if source.order.municipality else None,
+            compared_title=extract.deck.compared_title if extract else None,
+            count_axis=extract.deck.count_axis if extract else None,
             first_meeting=date_long(source.timeline.meeting),
             follow_up_meeting=date_long(source.order.meeting.start),
             first_respondents=source.first_round.respondents if source.first_round else None,
@@ -137,7 +142,8 @@ class ComparisonDeck:
         title = add_title_slide(
             prs,
             ctx.title,
-            f"{ctx.cluster} og {ctx.municipality}\nOpfølgende møde {ctx.follow_up_meeting}",
+            (f"{ctx.cluster} og {ctx.municipality}" if ctx.municipality else ctx.cluster)
+            + f"\nOpfølgende møde {ctx.follow_up_meeting}",
         )
         notes(title, f"Byd velkommen tilbage. Første møde var {ctx.first_meeting}.", False)
 
@@ -177,8 +183,8 @@ class ComparisonDeck:
             box.text_frame.paragraphs[0].font.size = Pt(16)
             notes(slide, "Hvor har det flyttet sig – og hvad har vi gjort anderledes?", False)
 
-        if ctx.practices is not None:
-            slide = title_only(prs, "Attester fra klyngens praksis: før og nu")
+        if ctx.practices is not None and ctx.compared_title and ctx.count_axis:
+            slide = title_only(prs, ctx.compared_title)
             given = [p for p in ctx.practices if p.before is not None or p.after is not None]
             bar_chart(
                 slide,
@@ -189,7 +195,7 @@ class ComparisonDeck:
                     "Nyt datatræk": [p.after for p in given],
                 },
                 "0",
-                axis_title="Modtagne attester",
+                axis_title=ctx.count_axis,
             )
             notes(slide, "Samme bogstav som sidst: hver praksis kender sit eget.", False)
 
@@ -202,7 +208,9 @@ class ComparisonDeck:
         slide = bullets(
             prs,
             "Hvad gør vi nu?",
-            ["Nye aftaler: hvad, hvem og hvornår?", "Skal emnet videre til KLU?"],
+            # The municipal-medical committee is a question only where the municipality met.
+            ["Nye aftaler: hvad, hvem og hvornår?"]
+            + (["Skal emnet videre til KLU?"] if ctx.municipality else []),
         )
         notes(slide, "Udpeg en referent til de nye aftaler.", False)
         house_style(prs, f"{ctx.cluster} · opfølgende møde {ctx.follow_up_meeting}")

@@ -15,7 +15,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Inches, Pt
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from renderers.chart_data import TextOnlyChartData
 from renderers.registry import RenderedDocument, register
@@ -41,6 +41,7 @@ from schemas.danish_format import clock, date_long, percent
 from schemas.documents import DocumentSource
 from schemas.extract import AnonymisedExtract
 from schemas.order import MeetingMode
+from schemas.package_process import ExtractTexts
 from schemas.program import schedule
 from schemas.survey import QuestionResult, SurveyResults
 
@@ -86,7 +87,10 @@ class BlockSlides(BaseModel):
 class DeckContext(BaseModel):
     title: str
     cluster: str
-    municipality: str
+    municipality: str | None
+    partner: str | None = Field(description="The partner organisation, as in 'fra jobcenteret'")
+    survey_missing_hint: str
+    extract_texts: ExtractTexts | None
     meeting_date: str
     virtual: bool
     program: list[ProgramRow]
@@ -147,31 +151,37 @@ def _chart_slide(prs: PresentationType, result: QuestionResult, note: str) -> No
     notes(slide, note)
 
 
-def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, note: str) -> None:
-    """Charts of the job centre's figures; practices only by label, never provider number.
-    A figure the job centre did not give is a gap, never a 0."""
+def _extract_slides(
+    prs: PresentationType,
+    extract: AnonymisedExtract,
+    note: str,
+    words: ExtractTexts,
+    partner: str,
+) -> None:
+    """Charts of the partner's figures; practices only by label, never provider number.
+    A figure the partner did not give is a gap, never a 0. The words are the package's."""
     given = [p for p in extract.practices if p.received is not None]
-    slide = title_only(prs, "Attester fra klyngens praksis det seneste år")
-    series: dict[str, list[float | None]] = {"Modtagne attester": [p.received for p in given]}
+    slide = title_only(prs, words.per_practice_title)
+    series: dict[str, list[float | None]] = {words.count_series: [p.received for p in given]}
     if any(p.requests is not None for p in given):
-        series["Anmodninger fra jobcenteret"] = [p.requests for p in given]
-    bar_chart(slide, [p.label for p in given], series, "0", axis_title="Antal attester")
+        series[words.requests_series] = [p.requests for p in given]
+    bar_chart(slide, [p.label for p in given], series, "0", axis_title=words.count_axis)
     missing = [f"alle tal for {label}" for label in extract.missing]
-    if "Anmodninger fra jobcenteret" in series:
+    if words.requests_series in series:
         missing += [f"anmodninger for {p.label}" for p in given if p.requests is None]
     if missing:
-        text_box(slide, "Ikke oplyst af jobcenteret: " + ", ".join(missing), top=6.45, size=14)
+        text_box(slide, f"Ikke oplyst af {partner}: " + ", ".join(missing), top=6.45, size=14)
     notes(slide, note + " Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.")
     if extract.types:
-        slide = title_only(prs, "Attester fordelt på type")
+        slide = title_only(prs, words.by_type_title)
         bar_chart(
             slide,
             [t.certificate_type for t in extract.types],
-            {"Modtagne attester": [t.received for t in extract.types]},
+            {words.count_series: [t.received for t in extract.types]},
             "0",
-            axis_title="Antal attester",
+            axis_title=words.count_axis,
         )
-        notes(slide, "Hvilke attester fylder mest – og hvorfor? Tal med sidemanden først.")
+        notes(slide, words.by_type_note)
     timed = [p for p in given if p.median_days is not None]
     if timed:
         slide = title_only(prs, "Svartid pr. praksis (median, dage)")
@@ -180,7 +190,7 @@ def _extract_slides(prs: PresentationType, extract: AnonymisedExtract, note: str
             [p.label for p in timed],
             {"Dage": [p.median_days for p in timed]},
             "0.0",
-            axis_title="Dage fra anmodning til attest (median)",
+            axis_title=words.days_axis,
         )
         notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?")
 
@@ -251,10 +261,14 @@ class Deck:
                     reflection=block.reflection,
                 )
             )
+        words = source.package.words
         return DeckContext(
             title=source.package.title,
             cluster=order.cluster.name,
-            municipality=order.municipality.name,
+            municipality=order.municipality.name if order.municipality else None,
+            partner=words.partner.definite if words.partner else None,
+            survey_missing_hint=words.survey_missing_hint,
+            extract_texts=source.package.extract.deck if source.package.extract else None,
             meeting_date=date_long(order.meeting.start),
             virtual=mode == MeetingMode.VIRTUAL,
             program=[
@@ -280,9 +294,8 @@ class Deck:
     def render(self, context: DeckContext) -> RenderedDocument:
         ctx = DeckContext.model_validate(clean_text(context.model_dump()))
         prs = new_presentation()
-        title = title_slide(
-            prs, ctx.title, f"{ctx.cluster} og {ctx.municipality}\n{ctx.meeting_date}"
-        )
+        met = f"{ctx.cluster} og {ctx.municipality}" if ctx.municipality else ctx.cluster
+        title = title_slide(prs, ctx.title, f"{met}\n{ctx.meeting_date}")
         notes(
             title,
             "Vis denne side, mens deltagerne finder plads."
@@ -377,7 +390,7 @@ class Deck:
                     "Spørgeskemaet",
                     [
                         "Klyngens svar var ikke indlæst, da materialet blev lavet.",
-                        "Spørg i stedet i plenum: Hvordan oplever I attestarbejdet?",
+                        ctx.survey_missing_hint,
                     ],
                 )
                 notes(slide, "Resultaterne mangler; brug en hurtigrunde i stedet.")
@@ -406,23 +419,26 @@ class Deck:
         heading = f"{item.title} ({item.minutes} min.)"
         slide: Slide
         if kind == "extract":
+            # The package validated that a program showing the extract has one (and words).
+            words, partner = ctx.extract_texts, ctx.partner
+            assert words is not None and partner is not None
             if ctx.extract is None:
                 slide = bullets(
                     prs,
-                    "Datatræk fra jobcenteret",
+                    f"Datatræk fra {partner}",
                     [
-                        "Jobcenterets datatræk var ikke modtaget, da materialet blev lavet.",
-                        "Bed jobcenteret fortælle om omfanget af attester fra klyngen i oplægget.",
+                        f"Datatrækket fra {partner} var ikke modtaget, da materialet blev lavet.",
+                        words.missing_hint,
                     ],
                 )
                 notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.")
             else:
-                _extract_slides(prs, ctx.extract, item.notes)
+                _extract_slides(prs, ctx.extract, item.notes, words, partner)
             return
         if kind == "topics":
             if ctx.added_topics:
-                slide = bullets(prs, "Aftalt på formødet med jobcenteret", ctx.added_topics)
-                notes(slide, "Emnerne blev aftalt på formødet; giv jobcenteret ordet først.")
+                slide = bullets(prs, f"Aftalt på formødet med {ctx.partner}", ctx.added_topics)
+                notes(slide, f"Emnerne blev aftalt på formødet; giv {ctx.partner} ordet først.")
             return
         if kind == "video" and item.video is not None:
             slide = title_only(prs, heading)

@@ -18,7 +18,7 @@ from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument, register
 from schemas.danish_format import date_long
 from schemas.documents import DocumentSource
-from schemas.extract import COLUMN_HELP, COLUMNS
+from schemas.package_process import ExtractField, ExtractSpec
 from schemas.spreadsheet import neutral
 from schemas.steps import Step
 
@@ -45,12 +45,22 @@ def _print_on_a4(sheet: Worksheet, grid: bool) -> None:
     sheet.print_options.gridLines = grid
 
 
+# The sheet's columns, A to E (the data validations below are by column letter).
+LAYOUT: tuple[ExtractField, ...] = (
+    "ydernummer",
+    "certificate_type",
+    "received",
+    "requests",
+    "median_days",
+)
+
+
 class ExtractTemplateContext(BaseModel):
     cluster: str
     municipality: str
     due: str
     practices: list[str]
-    certificate_types: list[str] = []
+    spec: ExtractSpec
     stamp: str
 
 
@@ -69,9 +79,12 @@ def _number_rule(kind: str, title: str, prompt: str) -> DataValidation:
     )
 
 
-def _type_rule(types: list[str]) -> DataValidation:
-    """The package's certificate types as a drop-down (the upload checks the same list)."""
-    prompt = "LÆ-koden, fx LÆ 265. Én række pr. attesttype."
+def _type_rule(spec: ExtractSpec) -> DataValidation:
+    """The package's types as a drop-down (the upload checks the same list)."""
+    types = spec.codes
+    # An input message's title is at most 32 characters (Excel's limit).
+    title = spec.label("certificate_type")[:32]
+    prompt = f"Fx {spec.type_example}. Én række pr. type."
     if not types:
         return DataValidation(
             type="textLength",
@@ -79,7 +92,7 @@ def _type_rule(types: list[str]) -> DataValidation:
             formula1="40",
             allow_blank=True,
             showInputMessage=True,
-            promptTitle="Attesttype",
+            promptTitle=title,
             prompt=prompt,
         )
     return DataValidation(
@@ -87,10 +100,10 @@ def _type_rule(types: list[str]) -> DataValidation:
         formula1='"' + ",".join(types) + '"',
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Attesttype",
-        error=f"Vælg LÆ-koden på listen ({types[0]} til {types[-1]}).",
+        errorTitle=title,
+        error=f"Vælg typen på listen ({types[0]} til {types[-1]}).",
         showInputMessage=True,
-        promptTitle="Attesttype",
+        promptTitle=title,
         prompt=prompt,
     )
 
@@ -99,12 +112,15 @@ class ExtractTemplate:
     kind: ClassVar[str] = "extract_template"
 
     def context(self, source: DocumentSource) -> ExtractTemplateContext:
+        spec = source.package.extract
+        if spec is None:
+            raise ValueError(f"pakken '{source.package.id}' har intet datatræk")
         return ExtractTemplateContext(
             cluster=source.order.cluster.name,
-            municipality=source.order.municipality.name,
+            municipality=source.order.partner.name,
             due=date_long(source.timeline.due[Step.JOBCENTER]),
             practices=source.order.practices,
-            certificate_types=source.package.certificate_types,
+            spec=spec,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -114,7 +130,8 @@ class ExtractTemplate:
         sheet = book.active
         assert sheet is not None
         sheet.title = SHEET
-        sheet.append(list(COLUMNS.values()))
+        spec = context.spec
+        sheet.append([spec.label(key) for key in LAYOUT])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
@@ -131,7 +148,7 @@ class ExtractTemplate:
         decimal = _number_rule(
             "decimal", "Antal dage", "Skriv antal dage, 0 eller derover (decimaler er tilladt)."
         )
-        code = _type_rule(context.certificate_types)
+        code = _type_rule(spec)
         for rule, cells in (
             (code, f"B2:B{last}"),
             (whole, f"C2:D{last}"),
@@ -148,9 +165,7 @@ class ExtractTemplate:
             ("", ""),
             (
                 "Hvad",
-                f"{context.municipality}s jobcenter bedes for hver praksis i klyngen udfylde "
-                "antallet af modtagne LÆ-attester i det forgangne år fordelt på attesttype, "
-                "antallet af anmodninger sendt til praksis og svartiden.",
+                f"{context.municipality} {spec.what}",
             ),
             ("Frist", context.due),
             (
@@ -166,7 +181,7 @@ class ExtractTemplate:
             ),
             ("", ""),
             ("Kolonne", "Forklaring"),
-            *((COLUMNS[key], COLUMN_HELP[key]) for key in COLUMNS),
+            *((spec.label(key), spec.columns[key].help) for key in LAYOUT),
         ]
         for label, text in lines:
             guide.append([label, text])

@@ -20,7 +20,9 @@ MAX_FREE_TEXTS = 6
 
 class HandoutsContext(BaseModel):
     cluster: str
-    municipality: str
+    municipality: str | None
+    title: str
+    no_survey: str
     meeting_date: str
     survey: SurveyResults | None
     invited: int = 0
@@ -33,7 +35,9 @@ class Handouts:
     def context(self, source: DocumentSource) -> HandoutsContext:
         return HandoutsContext(
             cluster=source.order.cluster.name,
-            municipality=source.order.municipality.name,
+            municipality=source.order.municipality.name if source.order.municipality else None,
+            title=source.package.words.handouts_title,
+            no_survey=source.package.words.handouts_no_survey,
             meeting_date=date_long(source.order.meeting.start),
             survey=source.survey_results,
             invited=len(source.order.members),
@@ -42,14 +46,12 @@ class Handouts:
 
     def render(self, context: HandoutsContext) -> RenderedDocument:
         ctx = HandoutsContext.model_validate(clean_text(context.model_dump()))
-        doc = new_page(
-            "Klyngens svar om attester",
-            f"{ctx.cluster} · klyngemøde med {ctx.municipality} {ctx.meeting_date}",
-        )
+        met = f" med {ctx.municipality}" if ctx.municipality else ""
+        doc = new_page(ctx.title, f"{ctx.cluster} · klyngemøde{met} {ctx.meeting_date}")
         if ctx.survey is None:
             doc.add_paragraph(
                 "Spørgeskemaets resultater var ikke indlæst, da materialet blev lavet. "
-                "Tal i stedet om jeres egne erfaringer med attestarbejdet."
+                + ctx.no_survey
             )
         else:
             rate = ctx.survey.respondents / ctx.invited if ctx.invited else 0.0

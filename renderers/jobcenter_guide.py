@@ -1,13 +1,13 @@
-"""The job centre's guide (seed 003) as DOCX, from a docxtpl template beside this module."""
+"""The partner's guide (seed 003 for the job centre) as DOCX, from the docxtpl template the
+package folder ships (``documents/jobcenter_guide.docx``): its wording is the package's."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import ClassVar
 
 from docxtpl import DocxTemplate
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument, register
@@ -18,7 +18,6 @@ from schemas.order import ContactBy
 from schemas.program import schedule
 from schemas.steps import Step
 
-TEMPLATE = Path(__file__).with_name("templates") / "jobcenter_guide.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -46,6 +45,7 @@ class JobcenterGuideContext(BaseModel):
     program: list[ProgramLine]
     notes: str | None
     stamp: str
+    template: bytes = Field(exclude=True, repr=False)
 
 
 class JobcenterGuide:
@@ -72,14 +72,19 @@ class JobcenterGuide:
         premeeting = (
             datetime_long(source.premeeting_at)
             if source.premeeting_at
-            else f"aftales med klyngen; senest {date_long(timeline.due[Step.PREMEETING])}"
+            else "aftales med klyngen"
+            + (
+                f"; senest {date_long(timeline.due[Step.PREMEETING])}"
+                if Step.PREMEETING in timeline.due
+                else ""
+            )
         )
         consultant = source.consultant
         mode = consultation.mode if consultation else order.meeting.mode
         return JobcenterGuideContext(
             cluster=order.cluster.name,
             region=order.cluster.region.value,
-            municipality=order.municipality.name,
+            municipality=order.partner.name,
             meeting_when=datetime_long(order.meeting.start),
             meeting_mode=mode.value,
             meeting_place=order.meeting.location or "oplyses af klyngekoordinatoren",
@@ -89,15 +94,18 @@ class JobcenterGuide:
             consultant_email=consultant.email,
             first_contact=first_contact,
             premeeting=premeeting,
-            extract_due=date_long(timeline.due[Step.JOBCENTER]),
+            extract_due=date_long(timeline.due[Step.JOBCENTER])
+            if Step.JOBCENTER in timeline.due
+            else "",
             practices_count=len(order.practices),
             program=lines,
             notes=consultation.notes if consultation else None,
             stamp=timeline.planned_at.date().isoformat() + "T00:00:00Z",
+            template=source.template(self.kind),
         )
 
     def render(self, context: JobcenterGuideContext) -> RenderedDocument:
-        template = DocxTemplate(str(TEMPLATE))
+        template = DocxTemplate(io.BytesIO(context.template))
         values = context.model_dump()
         values["program"] = [line.model_dump() for line in context.program]
         values = clean_text(values)

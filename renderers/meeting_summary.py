@@ -22,8 +22,9 @@ class SummaryAgreement(BaseModel):
 
 
 class SummaryContext(BaseModel):
+    about: str
     cluster: str
-    municipality: str
+    municipality: str | None
     meeting: str
     minute_taker: str
     participants: int
@@ -49,11 +50,13 @@ class MeetingSummary:
         if choices.contact_person:
             follow_up.append(f"Kontaktperson for aftalerne: {choices.contact_person}.")
         if choices.follow_up_meeting:
+            partner = source.package.words.partner
+            new_extract = choices.new_extract and source.package.process.extract and partner
             extra = [
                 what
                 for chosen, what in (
                     (choices.repeat_survey, "spørgeskemaet gentages"),
-                    (choices.new_extract, "jobcenteret laver et nyt datatræk"),
+                    (new_extract, f"{partner.definite if partner else ''} laver et nyt datatræk"),
                 )
                 if chosen
             ]
@@ -65,7 +68,8 @@ class MeetingSummary:
         unit = source.package.quality_unit(source.order.cluster.region)
         return SummaryContext(
             cluster=source.order.cluster.name,
-            municipality=source.order.municipality.name,
+            about=source.package.words.meeting_about,
+            municipality=source.order.municipality.name if source.order.municipality else None,
             meeting=date_long(source.order.meeting.start),
             minute_taker=minutes.minute_taker,
             participants=minutes.participants,
@@ -80,9 +84,9 @@ class MeetingSummary:
 
     def render(self, context: SummaryContext) -> RenderedDocument:
         ctx = SummaryContext.model_validate(clean_text(context.model_dump()))
+        met = f" · med {ctx.municipality}" if ctx.municipality else ""
         doc = new_page(
-            "Opsummering af klyngemødet om attester",
-            f"{ctx.cluster} · med {ctx.municipality} · {ctx.meeting}",
+            f"Opsummering af klyngemødet om {ctx.about}", f"{ctx.cluster}{met} · {ctx.meeting}"
         )
         doc.add_paragraph(f"{ctx.participants} deltog. Referent: {ctx.minute_taker}.")
         doc.add_heading("Aftaler", level=2)

@@ -29,6 +29,7 @@ class SheetAgreement(BaseModel):
 
 
 class PracticeSheetContext(BaseModel):
+    title: str
     cluster: str
     links: list[SheetLink]
     quality_unit: str
@@ -57,6 +58,7 @@ class PracticeSheet:
             for a in (source.minutes.agreements if source.minutes else [])
         ]
         return PracticeSheetContext(
+            title=source.package.words.practice_sheet_title,
             cluster=source.order.cluster.name,
             links=[
                 SheetLink(title=link.title, url=str(link.url))
@@ -71,7 +73,7 @@ class PracticeSheet:
 
     def render(self, context: PracticeSheetContext) -> RenderedDocument:
         ctx = PracticeSheetContext.model_validate(clean_text(context.model_dump()))
-        doc = new_page("Praksisark: attester i egen praksis", f"Til praksis i {ctx.cluster}")
+        doc = new_page(ctx.title, f"Til praksis i {ctx.cluster}")
         doc.add_heading("Værktøjer – scan koden med telefonen", level=2)
         table = doc.add_table(rows=0, cols=2)
         table.autofit = False

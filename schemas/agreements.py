@@ -68,10 +68,14 @@ def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
     if key in CLUSTER:
         return [order.coordinator]
     municipality = order.municipality
-    if key in JOBCENTER or key in (
-        _key(municipality.jobcenter_contact.name),
-        _key(municipality.name),
-        _key(f"jobcenter {municipality.name.removesuffix(' Kommune')}"),
+    if municipality is not None and (
+        key in JOBCENTER
+        or key
+        in (
+            _key(municipality.jobcenter_contact.name),
+            _key(municipality.name),
+            _key(f"jobcenter {municipality.name.removesuffix(' Kommune')}"),
+        )
     ):
         return [municipality.jobcenter_contact]
     if key in PRACTICES:
@@ -98,8 +102,11 @@ def owner_in_sentence(owner: str) -> str:
 
 def known_owners(order: OrderRequest) -> list[str]:
     """The owners an agreement can have, as the minutes page offers them."""
-    names = ["Klyngen", "Jobcenteret", "Alle praksisser", order.coordinator.name]
-    names += [order.municipality.jobcenter_contact.name, order.municipality.name]
+    partner = order.municipality
+    names = ["Klyngen", *(["Jobcenteret"] if partner else []), "Alle praksisser"]
+    names.append(order.coordinator.name)
+    if partner is not None:
+        names += [partner.jobcenter_contact.name, partner.name]
     names += [m.name for m in order.members]
     return list(dict.fromkeys(names))
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from schemas.order import Region
+from schemas.package_process import ExtractSpec, PackageTexts, Process
 
 # What the meeting deck shows for a program item, in the item's place in the program.
 SlideKind = Literal[
@@ -171,9 +172,16 @@ class Package(BaseModel):
     meeting_documents: list[str] = Field(
         min_length=1, description="Renderer kinds delivered before the meeting"
     )
-    certificate_types: list[str] = Field(
-        default_factory=list,
-        description="The certificate types a job centre's extract may name (empty: any)",
+    # Packages recorded in histories before ``extract`` held it; package.yaml no longer has it.
+    certificate_types: list[str] = Field(default_factory=list)
+    process: Process = Field(
+        default_factory=Process, description="Hvilke af de valgfri trin pakken har"
+    )
+    # None only in packages recorded in histories before packages carried their words; the
+    # catalog refuses a package.yaml without them.
+    texts: PackageTexts | None = None
+    extract: ExtractSpec | None = Field(
+        default=None, description="Partnerens datatræk: kolonner, typer og ord"
     )
 
     @model_validator(mode="after")
@@ -203,7 +211,35 @@ class Package(BaseModel):
         for mode in ("fysisk", "virtuelt"):
             if not self.practical_checklist.get(mode):
                 raise ValueError(f"practical_checklist mangler punkter for '{mode}'")
+        if self.texts is not None:  # a package as package.yaml gives it (not an old record)
+            self.texts.check(self.process)
+            if self.process.extract != (self.extract is not None):
+                raise ValueError(
+                    "extract: mangler – processen har et datatræk"
+                    if self.process.extract
+                    else "extract: processen har intet datatræk – fjern afsnittet"
+                )
+        shown = {
+            kind
+            for program in self.programs
+            for block in program.blocks
+            for item in block.items
+            for kind in item.slides
+        }
+        for kind, stage in (("extract", "extract"), ("topics", "premeeting")):
+            if kind in shown and not getattr(self.process, stage):
+                raise ValueError(
+                    f"programs: slides '{kind}' viser {stage}, som pakken ikke har"
+                    f" – sæt process.{stage}: true eller fjern '{kind}'"
+                )
         return self
+
+    @property
+    def words(self) -> PackageTexts:
+        """The package's texts; every package the catalog loads has them."""
+        if self.texts is None:
+            raise ValueError(f"pakken '{self.id}' har ingen texts i package.yaml")
+        return self.texts
 
     def program(self, variant: str | None) -> ProgramVariant:
         wanted = variant or self.default_program

@@ -52,6 +52,21 @@ class DocumentSource(DocumentFacts):
     """The facts with their package: what a renderer reads."""
 
     package: Package
+    templates: dict[str, bytes] = Field(
+        default_factory=dict,
+        exclude=True,
+        repr=False,
+        description="The package folder's Word templates (documents/<kind>.docx) by renderer "
+        "kind, from the render worker's catalog; never in a workflow's history",
+    )
+
+    def template(self, kind: str) -> bytes:
+        try:
+            return self.templates[kind]
+        except KeyError:
+            raise ValueError(
+                f"pakken '{self.package.id}' har ingen skabelon documents/{kind}.docx"
+            ) from None
 
     def program(self) -> ProgramVariant:
         """The meeting's program: the order's variant, as the pre-meeting adjusted it."""

@@ -1,4 +1,5 @@
-"""The job centre's data extract and its anonymised form, the only form documents see.
+"""The partner's data extract and its anonymised form, the only form documents see. The
+column names and the types are the package's (``extract`` in package.yaml).
 
 Each practice gets a label (Praksis A, B, …) drawn per order in an order unrelated to its
 provider number, stable for that order and its follow-up meeting so rounds can be compared.
@@ -13,26 +14,6 @@ from string import ascii_uppercase
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.people import Ydernummer
-
-# The template's columns in Danish, by field; the parser also knows other spellings.
-COLUMNS = {
-    "ydernummer": "Ydernummer",
-    "certificate_type": "Attesttype (LÆ-kode)",
-    "received": "Modtagne attester",
-    "requests": "Anmodninger sendt",
-    "median_days": "Median svartid (dage)",
-}
-COLUMN_HELP = {
-    "ydernummer": "Praksis' ydernummer (6 cifre). Udfyldt på forhånd for klyngens praksisser.",
-    "certificate_type": "Attestens LÆ-kode, fx LÆ 265. Én række pr. praksis og attesttype:"
-    " indsæt flere rækker med samme ydernummer, hvis praksis har sendt flere typer.",
-    "received": "Antal attester af typen, som jobcenteret har modtaget fra praksis i det"
-    " forgangne år. Skriv 0, hvis der ingen var. Hele tal.",
-    "requests": "Antal anmodninger om attester, som jobcenteret har sendt til praksis i samme"
-    " periode. Kan stå tom, hvis tallet ikke kan trækkes. Hele tal.",
-    "median_days": "Median svartid i dage fra anmodning til modtaget attest. Kan stå tom."
-    " Decimaler er tilladt (fx 12,5).",
-}
 
 
 class ExtractRow(BaseModel):

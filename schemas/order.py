@@ -103,7 +103,10 @@ class OrderRequest(BaseModel):
     coordinator: Person
     consultant: Person | None = Field(default=None, description="KiAP-konsulent; ellers standard")
     members: list[Member] = Field(min_length=1, description="Klyngens medlemmer")
-    municipality: Municipality
+    municipality: Municipality | None = Field(
+        default=None,
+        description="Samarbejdspartneren (kommunens jobcenter); kun til pakker med en partner",
+    )
     meeting: Meeting
     call_at: LocalDateTime = Field(description="Hvornår koordinatoren ønsker at blive ringet op")
 
@@ -127,6 +130,13 @@ class OrderRequest(BaseModel):
                 "call_at: opkaldet skal ligge før klyngemødet – vælg et tidligere tidspunkt"
             )
         return self
+
+    @property
+    def partner(self) -> Municipality:
+        """The partner organisation, for what only a package with a partner renders or sends."""
+        if self.municipality is None:
+            raise ValueError("ordren har ingen samarbejdspartner (municipality)")
+        return self.municipality
 
     @property
     def practices(self) -> list[str]:

@@ -113,19 +113,24 @@ class OrderState(BaseModel):
     def agreements_settled(self) -> bool:
         return all(v.state != AgreementState.OPEN for v in self.agreement_views())
 
+    def has(self, step: Step) -> bool:
+        """Whether the order's package has ``step`` (a package may leave out the partner's)."""
+        return step in self.steps
+
     def state_of(self, step: Step) -> StepState:
-        return self.steps[step].state
+        # A stage the package leaves out is never waited for.
+        return self.steps[step].state if step in self.steps else StepState.SKIPPED
 
     def is_done(self, step: Step) -> bool:
-        return self.steps[step].state in _FINISHED
+        return self.state_of(step) in _FINISHED
 
     @property
     def current_step(self) -> Step:
-        for step in Step:
-            if self.steps[step].state in (StepState.ACTIVE, StepState.OVERDUE):
+        for step, progress in self.steps.items():
+            if progress.state in (StepState.ACTIVE, StepState.OVERDUE):
                 return step
-        for step in Step:
-            if self.steps[step].state == StepState.PENDING:
+        for step, progress in self.steps.items():
+            if progress.state == StepState.PENDING:
                 return step
         return Step.FOLLOW_UP
 
@@ -155,6 +160,8 @@ def _set(state: OrderState, at: datetime, **changes: StepState) -> OrderState:
     steps = dict(state.steps)
     for name, new in changes.items():
         step = Step(name)
+        if step not in steps:
+            continue  # a stage the package leaves out
         old = steps[step]
         if old.state in _FINISHED:
             continue
@@ -172,7 +179,8 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
     s = state
     match event:
         case OrderPlaced():
-            s = s.model_copy(update={"timeline": event.timeline})
+            steps = {k: v for k, v in s.steps.items() if k in event.timeline.due}
+            s = s.model_copy(update={"timeline": event.timeline, "steps": steps})
             s = _set(s, at, order=StepState.DONE, consultation=StepState.ACTIVE)
         case MailSent():
             told = list(dict.fromkeys([*s.told, *event.roles]))
@@ -196,7 +204,8 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             uploads = [*s.extract_uploads, event]
             steps = dict(s.steps)
             # Even after the deck went without it: a late extract makes a new version.
-            steps[Step.JOBCENTER] = StepProgress(state=StepState.DONE, done_at=at)
+            if Step.JOBCENTER in steps:
+                steps[Step.JOBCENTER] = StepProgress(state=StepState.DONE, done_at=at)
             s = s.model_copy(
                 update={"extract": event.extract, "extract_uploads": uploads, "steps": steps}
             )
@@ -280,7 +289,7 @@ def _reopen_overdue(state: OrderState, timeline: Timeline, at: datetime) -> Orde
     """A later meeting gives overdue steps new time: they are active again until the new due."""
     steps = dict(state.steps)
     for step, progress in steps.items():
-        if progress.state == StepState.OVERDUE and timeline.due[step] > at:
+        if progress.state == StepState.OVERDUE and timeline.due.get(step, at) > at:
             steps[step] = StepProgress(state=StepState.ACTIVE)
     return state.model_copy(update={"steps": steps})
 
@@ -341,7 +350,7 @@ class UploadPage(BaseModel):
     """What the job centre's upload page shows about the order; no personal data."""
 
     cluster: str
-    municipality: str
+    municipality: str | None = None
     due: datetime
     meeting: datetime
     open: bool = Field(description="Whether an upload can be accepted now")
@@ -355,7 +364,7 @@ class MinutesPage(BaseModel):
     """What the coordinator's minutes page shows about the order."""
 
     cluster: str
-    municipality: str
+    municipality: str | None = None
     meeting: datetime
     open: bool = Field(description="The meeting has started and no minutes are recorded")
     recorded: bool
@@ -443,11 +452,11 @@ def status_of(
         StepView(
             name=step,
             label=step.label,
-            state=state.steps[step].state,
-            due=timeline.due[step] if timeline else None,
-            done_at=state.steps[step].done_at,
+            state=progress.state,
+            due=timeline.due.get(step) if timeline else None,
+            done_at=progress.done_at,
         )
-        for step in Step
+        for step, progress in state.steps.items()
     ]
     survey = None
     if progress is not None and progress.dispatched:

@@ -20,14 +20,14 @@ _STATE_DA = {
 
 def current_details(
     cluster: str,
-    municipality: str,
+    municipality: str | None,
     state: OrderState,
     now: datetime,
     survey: RoundProgress | None = None,
 ) -> str:
     """Markdown for the Temporal UI: where the order is, what is due, what is late."""
     timeline = state.timeline
-    lines = [f"**{cluster}** · {municipality}"]
+    lines = [f"**{cluster}** · {municipality}" if municipality else f"**{cluster}**"]
     if timeline is not None:
         lines.append(
             f"Klyngemøde: {datetime_long(timeline.meeting)}"

@@ -24,6 +24,7 @@ from schemas.business_days import (
 from schemas.danish_format import date_long
 from schemas.errors import DomainError
 from schemas.order import OrderRequest
+from schemas.package_process import Process
 from schemas.steps import Step
 
 MIN_LEAD = timedelta(weeks=8)
@@ -57,7 +58,7 @@ class Timeline(BaseModel):
     planned_at: datetime = Field(description="When the order was placed (order clock)")
     meeting: datetime
     late: bool = Field(description="Placed less than 8 weeks ahead and compressed")
-    due: dict[Step, datetime]
+    due: dict[Step, datetime] = Field(description="Every stage the order's package has")
     consultation_escalation: datetime
     survey_reminder: datetime
     meeting_escalation: datetime
@@ -76,8 +77,22 @@ def earliest_meeting(now: datetime) -> date:
     return on_or_after((now + MIN_LEAD + timedelta(days=1)).date())
 
 
-def plan(order: OrderRequest, now: datetime, *, allow_late: bool = False) -> Timeline:
-    """Plan every step of ``order`` placed at ``now``; refuse what cannot be planned."""
+def plan(
+    order: OrderRequest,
+    now: datetime,
+    *,
+    allow_late: bool = False,
+    process: Process | None = None,
+) -> Timeline:
+    """Plan every step of ``order`` placed at ``now``; refuse what cannot be planned. A stage
+    the package's ``process`` leaves out has no due date (and the order no such step)."""
+    process = process or Process()
+    if process.partner and order.municipality is None:
+        raise DomainError(
+            "municipality.name",
+            "pakken holder mødet med en samarbejdspartner – skriv kommunens navn og jeres"
+            " kontaktperson",
+        )
     meeting = order.meeting.start
     lead = meeting - now
     if lead <= ABSOLUTE_MIN_LEAD:
@@ -118,7 +133,8 @@ def plan(order: OrderRequest, now: datetime, *, allow_late: bool = False) -> Tim
             candidate = at_workday_start(on_or_after(floor.date()))
         due[key] = candidate
         floor = candidate
-    if due[Step.PREMEETING] >= meeting:
+    last = Step.PREMEETING if process.premeeting else Step.INVITATION
+    if due[last] >= meeting:
         raise DomainError(
             "call_at",
             "opkaldet ligger for tæt på klyngemødet til at nå spørgeskema, datatræk og"
@@ -130,16 +146,20 @@ def plan(order: OrderRequest, now: datetime, *, allow_late: bool = False) -> Tim
         meeting=meeting,
         late=late,
         due={
-            Step.ORDER: now,
-            Step.CONSULTATION: call_at,
-            Step.MATERIAL: material,
-            Step.SURVEY: due[Step.SURVEY],
-            Step.JOBCENTER: due[Step.JOBCENTER],
-            Step.ARTIFACTS: due[Step.ARTIFACTS],
-            Step.PREMEETING: due[Step.PREMEETING],
-            Step.INVITATION: due[Step.INVITATION],
-            Step.MEETING: meeting,
-            Step.FOLLOW_UP: follow_up,
+            step: at
+            for step, at in {
+                Step.ORDER: now,
+                Step.CONSULTATION: call_at,
+                Step.MATERIAL: material,
+                Step.SURVEY: due[Step.SURVEY],
+                Step.JOBCENTER: due[Step.JOBCENTER],
+                Step.ARTIFACTS: due[Step.ARTIFACTS],
+                Step.PREMEETING: due[Step.PREMEETING],
+                Step.INVITATION: due[Step.INVITATION],
+                Step.MEETING: meeting,
+                Step.FOLLOW_UP: follow_up,
+            }.items()
+            if process.has(step)
         },
         consultation_escalation=call_at.replace(
             year=(e := add_business_days(call_at.date(), 1)).year, month=e.month, day=e.day

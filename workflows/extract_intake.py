@@ -25,8 +25,8 @@ class ExtractIntake:
     def _intake_practices(self) -> list[str]:
         raise NotImplementedError
 
-    def _intake_certificate_types(self) -> list[str]:
-        """The package's certificate types (none: any)."""
+    def _intake_package(self) -> str:
+        """The order's package: its extract section says the columns and the types."""
         raise NotImplementedError
 
     def _intake_labels_of(self) -> str:
@@ -50,9 +50,9 @@ class ExtractIntake:
                 order_id=self._intake_labels_of(),
                 upload=cmd.upload,
                 practices=self._intake_practices(),
-                certificate_types=self._intake_certificate_types(),
+                package=self._intake_package(),
             ),
-            summary="Læs og tjek jobcenterets datatræk",
+            summary="Læs og tjek datatrækket",
             start_to_close_timeout=activity_options.EXTRACT_TIMEOUT,
             retry_policy=activity_options.EXTRACT_RETRY,
         )

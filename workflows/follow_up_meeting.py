@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.documents import DocumentFacts
     from schemas.extract import AnonymisedExtract
     from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
+    from schemas.package_process import partner_contacts
     from schemas.people import Person
     from schemas.state import ExtractUploadView, UploadPage
     from schemas.steps import Step
@@ -76,7 +77,9 @@ class FollowUpMeeting(ExtractIntake):
             retry_policy=activity_options.LOOKUP_RETRY,
         )
         choices = inp.minutes.follow_up
-        plan = follow_up_plan(inp.meeting, self._now(), choices.repeat_survey, choices.new_extract)
+        # A package without an extract asks its partner for none, whatever the minutes say.
+        new_extract = choices.new_extract and self._package.process.extract
+        plan = follow_up_plan(inp.meeting, self._now(), choices.repeat_survey, new_extract)
         self._plan = plan
         self._details()
         await self._mail("follow_up_started", "started", ["coordinator"])
@@ -201,8 +204,8 @@ class FollowUpMeeting(ExtractIntake):
     def _intake_practices(self) -> list[str]:
         return self._inp.order.practices
 
-    def _intake_certificate_types(self) -> list[str]:
-        return self._package.certificate_types if self._package is not None else []
+    def _intake_package(self) -> str:
+        return self._inp.order.package
 
     def _intake_labels_of(self) -> str:
         return self._inp.order_id
@@ -233,7 +236,9 @@ class FollowUpMeeting(ExtractIntake):
         plan = self._plan
         return UploadPage(
             cluster=self._inp.order.cluster.name,
-            municipality=self._inp.order.municipality.name,
+            municipality=(
+                self._inp.order.municipality.name if self._inp.order.municipality else None
+            ),
             due=plan.extract_due if plan and plan.extract_due else self._inp.meeting,
             meeting=self._inp.meeting,
             open=accepting,
@@ -281,7 +286,7 @@ class FollowUpMeeting(ExtractIntake):
         people: dict[str, list[Person]] = {
             "consultant": [self._inp.consultant],
             "coordinator": [order.coordinator],
-            "jobcenter": [order.municipality.jobcenter_contact],
+            "jobcenter": partner_contacts(order, self._package),
             "members": list(order.members),
         }
         return [p for role in roles for p in people[role]]
@@ -319,10 +324,13 @@ class FollowUpMeeting(ExtractIntake):
         calendar: CalendarInvite | None = None,
     ) -> None:
         inp = self._inp
+        recipients = self._recipients(roles)
+        if not recipients:
+            return  # the partner's mail, in a package without a partner
         request = MailRequest(
             mail=mail,
             key=f"{workflow.info().workflow_id}-{key}",
-            recipients=self._recipients(roles),
+            recipients=recipients,
             attachments=attachments or [],
             calendar=calendar,
             upload_to=workflow.info().workflow_id if upload else None,

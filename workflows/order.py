@@ -141,7 +141,7 @@ class OrderWorkflow(OrderRequests, OrderSteps):
                 return self.status()
             accepted, allow_late = self._now(), True
         try:
-            timeline = plan(self._order, accepted, allow_late=allow_late)
+            timeline = plan(self._order, accepted, allow_late=allow_late, process=self._pkg.process)
         except DomainError as exc:
             kind = "LateOrder" if isinstance(exc, LateOrder) else "InvalidOrder"
             raise ApplicationError(str(exc), type=kind, non_retryable=True) from None
@@ -152,11 +152,14 @@ class OrderWorkflow(OrderRequests, OrderSteps):
             await self._consultation()
             await self._material()
             # Orders placed before uploads existed never wait for the extract.
-            if workflow.patched("jobcenter-extract"):
+            if self._pkg.process.extract and workflow.patched("jobcenter-extract"):
                 jobcenter = asyncio.ensure_future(self._jobcenter())
             await self._survey()
             await self._artifacts()
-            await asyncio.gather(self._premeeting(), self._invitation())
+            if self._pkg.process.premeeting:
+                await asyncio.gather(self._premeeting(), self._invitation())
+            else:
+                await self._invitation()
             await self._meeting()
             if jobcenter is not None:
                 await jobcenter
@@ -205,7 +208,13 @@ class OrderWorkflow(OrderRequests, OrderSteps):
             )
 
     async def _material(self) -> None:
-        with_template = workflow.patched("jobcenter-extract")
+        if not self._pkg.process.partner:
+            # Nothing to pass on to a partner: the coordinator gets the links and the survey.
+            await self._mail("material", "material", "coordinator")
+            self._record(MaterialSent(at=self._now()))
+            await self._start_survey_round()
+            return
+        with_template = self._pkg.process.extract and workflow.patched("jobcenter-extract")
         kinds = ["jobcenter_guide", "extract_template"] if with_template else ["jobcenter_guide"]
         rendered = await self._render(kinds)
         guide, template = rendered[0], (rendered[1] if with_template else None)
@@ -446,7 +455,7 @@ class OrderWorkflow(OrderRequests, OrderSteps):
         assert at is not None
         invite = self._invite(
             "premeeting",
-            "Formøde: klyngemøde om attester",
+            f"Formøde: klyngemøde om {self._about}",
             at,
             60,
             sequence=number - 1,

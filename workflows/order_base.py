@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         Role,
     )
     from schemas.order import OrderRequest
+    from schemas.package_process import partner_contacts
     from schemas.people import Person
     from schemas.state import OrderState, apply
     from schemas.steps import Step, StepState
@@ -105,6 +106,13 @@ class OrderBase:
     def _now(self) -> datetime:
         return self._clock.planned(workflow.now())
 
+    @property
+    def _about(self) -> str:
+        """What the meeting is about, as a calendar entry names it (the package's words; a
+        package recorded before packages carried them goes by its title)."""
+        texts = self._pkg.texts
+        return texts.meeting_about if texts is not None else self._pkg.title
+
     async def _placed(self) -> None:
         """An Update may arrive while the package loads; it lands once the order is placed
         (or waits, as a late order, for KiAP's answer)."""
@@ -133,6 +141,7 @@ class OrderBase:
                 self._moved(cmd),
                 self._timeline.planned_at,
                 allow_late=cmd.allow_late or self._input.allow_late,
+                process=self._pkg.process,
             )
         except DomainError as exc:
             raise _domain(exc) from None
@@ -150,7 +159,11 @@ class OrderBase:
             search_attributes.PACKAGE.value_set(self._order.package),
             search_attributes.CLUSTER.value_set(self._order.cluster.name),
             search_attributes.REGION.value_set(self._order.cluster.region.value),
-            search_attributes.MUNICIPALITY.value_set(self._order.municipality.name),
+            *(
+                [search_attributes.MUNICIPALITY.value_set(self._order.municipality.name)]
+                if self._order.municipality is not None
+                else []
+            ),
             search_attributes.CURRENT_STEP.value_set(
                 state.status
                 if state.status != "active"
@@ -200,7 +213,7 @@ class OrderBase:
         workflow.set_current_details(
             current_details(
                 self._order.cluster.name,
-                self._order.municipality.name,
+                self._order.municipality.name if self._order.municipality else None,
                 self._state,
                 self._now(),
                 self._survey_progress,
@@ -239,7 +252,7 @@ class OrderBase:
         people: dict[Role, list[Person]] = {
             "coordinator": [self._order.coordinator],
             "consultant": [self._input.consultant],
-            "jobcenter": [self._order.municipality.jobcenter_contact],
+            "jobcenter": partner_contacts(self._order, self._package),
             "members": list(self._order.members),
         }
         return [p for role in roles for p in people[role]]
@@ -303,6 +316,8 @@ class OrderBase:
     ) -> None:
         """Mail the people in ``roles`` – or ``to``, when the mail is for named people (who
         share one message per ``groups`` entry, when given)."""
+        # A package without a partner organisation has no one in the "jobcenter" role.
+        roles = tuple(r for r in roles if to is not None or self._recipients(r))
         recipients = to if to is not None else self._recipients(*roles)
         if not recipients:
             return

@@ -64,10 +64,16 @@ class OrderSteps(ExtractIntake, OrderBase):
                 practice_labels_by_mail=cmd.practice_labels_by_mail,
             )
         )
+        texts = self._pkg.texts
+        partner = texts.partner.definite if texts and texts.partner else None
+        if not self._pkg.process.partner or partner is None:
+            return StepAccepted(
+                message="Telefonkonsultationen er registreret. Materialemailen sendes nu."
+            )
         who = "KiAP" if cmd.contact_by == ContactBy.KIAP else "klyngen"
         return StepAccepted(
-            message=f"Telefonkonsultationen er registreret; {who} kontakter "
-            "jobcenteret. Materialemailen sendes nu."
+            message=f"Telefonkonsultationen er registreret; {who} kontakter {partner}."
+            " Materialemailen sendes nu."
         )
 
     @consultation_done.validator
@@ -117,6 +123,8 @@ class OrderSteps(ExtractIntake, OrderBase):
                 f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
                 " og kan ikke ændres."
             )
+        if not state.has(Step.JOBCENTER):
+            return "Klyngepakken har intet datatræk; der er intet at uploade til denne ordre."
         if state.state_of(Step.JOBCENTER) == StepState.PENDING:
             return (
                 "Jobcenteret har ikke fået skabelonen endnu: telefonkonsultationen og "
@@ -129,8 +137,8 @@ class OrderSteps(ExtractIntake, OrderBase):
     def _intake_practices(self) -> list[str]:
         return self._order.practices
 
-    def _intake_certificate_types(self) -> list[str]:
-        return self._pkg.certificate_types
+    def _intake_package(self) -> str:
+        return self._order.package
 
     def _intake_labels_of(self) -> str:
         return workflow.info().workflow_id
@@ -165,8 +173,8 @@ class OrderSteps(ExtractIntake, OrderBase):
     def _intake_page(self, accepting: bool) -> UploadPage:
         return UploadPage(
             cluster=self._order.cluster.name,
-            municipality=self._order.municipality.name,
-            due=self._timeline.due[Step.JOBCENTER],
+            municipality=self._order.municipality.name if self._order.municipality else None,
+            due=self._timeline.due.get(Step.JOBCENTER, self._timeline.meeting),
             meeting=self._timeline.meeting,
             open=accepting,
             uploads=upload_views(self._state),
@@ -185,6 +193,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @premeeting_schedule.validator
     def _check_premeeting_schedule(self, cmd: PremeetingSchedule) -> None:
         self._require_active()
+        self._require_premeeting()
         if not self._state.is_done(Step.ARTIFACTS):
             raise _refuse(
                 "Formødet planlægges, når PowerPointen er leveret (senest "
@@ -198,6 +207,10 @@ class OrderSteps(ExtractIntake, OrderBase):
                 f"({datetime_long(self._timeline.meeting)})."
             )
 
+    def _require_premeeting(self) -> None:
+        if not self._state.has(Step.PREMEETING):
+            raise _refuse("Klyngepakken har intet formøde; der er intet at planlægge.")
+
     @workflow.update(name="premeeting_done")
     def premeeting_done(self, cmd: PremeetingDone) -> StepAccepted:
         self._record(PremeetingCompleted(at=self._now(), notes=cmd.notes, program=cmd.program))
@@ -206,6 +219,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @premeeting_done.validator
     def _check_premeeting_done(self, cmd: PremeetingDone) -> None:
         self._require_active()
+        self._require_premeeting()
         at = self._state.premeeting_at
         if at is None:
             raise _refuse("Formødet er ikke planlagt: brug først premeeting_schedule.")
@@ -353,7 +367,7 @@ class OrderSteps(ExtractIntake, OrderBase):
         started = self._clock.planned(workflow.now()) >= self._timeline.meeting
         return MinutesPage(
             cluster=self._order.cluster.name,
-            municipality=self._order.municipality.name,
+            municipality=self._order.municipality.name if self._order.municipality else None,
             meeting=self._timeline.meeting,
             open=state.status == "active"
             and not self._cancel_requested

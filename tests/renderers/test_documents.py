@@ -24,6 +24,7 @@ from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
 PACKAGE = Catalog().package("attester-i-almen-praksis")
+TEMPLATES = Catalog().documents(PACKAGE.id)
 HOSTILE = 'Ønsker & <b>"fed"</b> \x07svar </w:t></w:r>'
 
 
@@ -35,6 +36,7 @@ def source(**changes) -> DocumentSource:
         order=order,
         consultant=order.consultant,
         package=PACKAGE,
+        templates=TEMPLATES,
         timeline=plan(order, NOW),
         survey_results=results,
         consultation=ConsultationCompleted(

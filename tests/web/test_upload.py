@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from activities.extract_check import problem_lines
 from activities.extract_file import parse_extract
+from catalog import Catalog
 from klyngepakke.client import StepRejected
 from schemas.artifacts import ArtifactRef
 from schemas.commands import ExtractAccepted
@@ -26,6 +27,8 @@ from web.config import WebConfig
 SIGNER = LinkSigner(b"a test secret of enough length!!")
 ORDER = "attester--klynge-aalborg-oest--2027-03-03"
 PRACTICES = ["012345", "067890", "054321"]
+SPEC = Catalog().package("attester-i-almen-praksis").extract
+assert SPEC is not None
 
 
 class FakeOrder:
@@ -54,7 +57,7 @@ class FakeOrder:
         self, order_id: str, upload: ArtifactRef, uploaded_by: str
     ) -> ExtractAccepted:
         try:
-            parsed = parse_extract(self.uploads.read(upload), upload.name, PRACTICES)
+            parsed = parse_extract(self.uploads.read(upload), upload.name, PRACTICES, SPEC)
         except (DomainError, DomainErrors) as exc:
             raise StepRejected(
                 "Datatrækket blev ikke modtaget – ret disse fejl og send hele filen igen:\n"
@@ -135,7 +138,7 @@ def test_a_broken_file_gets_a_report_by_row_and_nothing_is_kept(client, order):
     sent = client.post(upload_link(), files={"fil": ("udtraek.csv", broken, "text/csv")})
     assert sent.status_code == 422
     assert "række 2, Modtagne attester: må ikke være negativ" in sent.text
-    assert "række 3, Attesttype (LÆ-kode): samme ydernummer og attesttype som række 2" in sent.text
+    assert "række 3, Attesttype (LÆ-kode): samme ydernummer og type som række 2" in sent.text
     assert "Intet fra filen er gemt" in sent.text
     assert order.received == []
 

@@ -77,6 +77,9 @@ TO_FIELD = {
 }
 
 
+_PARTNER_FIELDS = ("name", "jobcenter_contact.name", "jobcenter_contact.email")
+
+
 def _order_data(values: dict[str, str]) -> dict[str, Any]:
     """The form as the order file would say it."""
 
@@ -95,13 +98,16 @@ def _order_data(values: dict[str, str]) -> dict[str, Any]:
             "email": values.get("coordinator.email", ""),
         },
         "members": [],
+        # Left empty for a package without a partner; the plan asks for it where one is met.
         "municipality": {
             "name": values.get("municipality.name", ""),
             "jobcenter_contact": {
                 "name": values.get("municipality.jobcenter_contact.name", ""),
                 "email": values.get("municipality.jobcenter_contact.email", ""),
             },
-        },
+        }
+        if any(values.get(f"municipality.{k}", "").strip() for k in _PARTNER_FIELDS)
+        else None,
         "meeting": {
             "start": moment("meeting"),
             "mode": values.get("meeting.mode") or MeetingMode.PHYSICAL.value,
@@ -239,7 +245,7 @@ async def place_order(
     # The plan's own checks, as the client and the workflow make them.
     late = False
     try:
-        plan(order, await backend.clock())
+        plan(order, await backend.clock(), process=config.catalog.package(order.package).process)
     except LateOrder as exc:
         if values.get("late_request") != "ja":
             errors["meeting.date"] = capital(exc.message)
