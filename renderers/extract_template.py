@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import math
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -45,14 +45,8 @@ def _print_on_a4(sheet: Worksheet, grid: bool) -> None:
     sheet.print_options.gridLines = grid
 
 
-# The sheet's columns, A to E (the data validations below are by column letter).
-LAYOUT: tuple[ExtractField, ...] = (
-    "ydernummer",
-    "certificate_type",
-    "received",
-    "requests",
-    "median_days",
-)
+# The sheet's columns, A to E, in the fields' order (the data validations are by letter).
+LAYOUT: tuple[ExtractField, ...] = get_args(ExtractField)
 
 
 class ExtractTemplateContext(BaseModel):

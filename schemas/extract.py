@@ -22,8 +22,8 @@ class ExtractRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     ydernummer: Ydernummer
-    certificate_type: str = Field(min_length=1, max_length=40, description="Fx LÆ 265")
-    received: int = Field(ge=0, description="Modtagne attester i perioden")
+    certificate_type: str = Field(min_length=1, max_length=40, description="The package's type")
+    received: int = Field(ge=0, description="The count of the type in the period")
     requests: int | None = Field(default=None, ge=0, description="Anmodninger sendt til praksis")
     median_days: float | None = Field(default=None, ge=0, description="Median svartid i dage")
 

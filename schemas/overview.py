@@ -56,7 +56,12 @@ class Next(BaseModel):
 
 
 def _state(view: CoordinatorView, step: Step) -> StepState:
-    return next(s.state for s in view.overview.status.steps if s.name == step)
+    # A stage the package leaves out is, for the coordinator, one that never comes.
+    return next((s.state for s in view.overview.status.steps if s.name == step), StepState.SKIPPED)
+
+
+def _has(view: CoordinatorView, step: Step) -> bool:
+    return any(s.name == step for s in view.overview.status.steps)
 
 
 def next_step(view: CoordinatorView) -> Next:
@@ -76,7 +81,9 @@ def next_step(view: CoordinatorView) -> Next:
     if _state(view, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE):
         return Next(
             you="Hav kalenderen klar: I aftaler pakken, jeres ønsker og hvem der kontakter"
-            " jobcenteret.",
+            " jobcenteret."
+            if order.municipality is not None
+            else "Hav kalenderen klar: I aftaler pakken og jeres ønsker til mødet.",
             coming=f"En konsulent fra KiAP ringer til dig {datetime_long(order.call_at)}.",
         )
     survey = view.survey
@@ -94,7 +101,9 @@ def next_step(view: CoordinatorView) -> Next:
         )
     if not any(s.name == Step.ARTIFACTS and s.state == StepState.DONE for s in status.steps):
         return Next(
-            you="Aftal et formøde med jobcenteret efter, at I har fået PowerPointen.",
+            you="Aftal et formøde med jobcenteret efter, at I har fået PowerPointen."
+            if _has(view, Step.PREMEETING)
+            else None,
             coming=f"KiAP sender PowerPoint, uddelingskopier og praksisark senest"
             f" {date_long(due[Step.ARTIFACTS])}.",
         )
@@ -117,7 +126,9 @@ def next_step(view: CoordinatorView) -> Next:
             )
         return Next(
             you="Udfyld referatet med aftalerne fra mødet.",
-            coming="Opsummeringen sendes til medlemmerne og jobcenteret dagen efter.",
+            coming="Opsummeringen sendes til medlemmerne"
+            + (" og jobcenteret" if order.municipality is not None else "")
+            + " dagen efter.",
         )
     open_agreements = [a for a in status.agreements if a.state == "open"]
     if open_agreements:

@@ -203,3 +203,10 @@ def partner_contacts(order: OrderRequest, package: Package | None) -> list[Perso
     if not has_partner or order.municipality is None:
         return []
     return [order.municipality.jobcenter_contact]
+
+
+def extract_columns(spec: ExtractSpec | None) -> list[str]:
+    """The extract's headings in the template's order (none for a package without one)."""
+    if spec is None:
+        return []
+    return [spec.label(key) for key in get_args(ExtractField)]

@@ -54,7 +54,7 @@ class ProgramChanges(BaseModel):
 
     variant: str | None = Field(default=None, description="Programvariant, fx basal-viden")
     minutes: dict[str, int] = Field(
-        default_factory=dict, description="Punktets titel → nye minutter, fx {'Attestrejsen': 25}"
+        default_factory=dict, description="Punktets titel → nye minutter, fx {'Velkomst': 10}"
     )
     added_topics: list[str] = Field(
         default_factory=list, max_length=10, description="Emner, klyngen og jobcenteret vil drøfte"

@@ -358,6 +358,10 @@ class UploadPage(BaseModel):
     premeeting_at: datetime | None = Field(
         default=None, description="The pre-meeting with the cluster, once it is set"
     )
+    columns: list[str] = Field(
+        default_factory=list,
+        description="The package's column headings (ydernummer, type, count, requests, days)",
+    )
 
 
 class MinutesPage(BaseModel):

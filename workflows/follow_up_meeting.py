@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.documents import DocumentFacts
     from schemas.extract import AnonymisedExtract
     from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
-    from schemas.package_process import partner_contacts
+    from schemas.package_process import extract_columns, partner_contacts
     from schemas.people import Person
     from schemas.state import ExtractUploadView, UploadPage
     from schemas.steps import Step
@@ -243,6 +243,7 @@ class FollowUpMeeting(ExtractIntake):
             meeting=self._inp.meeting,
             open=accepting,
             uploads=list(self._uploads),
+            columns=extract_columns(self._package.extract if self._package else None),
         )
 
     # ---- plumbing ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.minutes import check_minutes
     from schemas.order import ContactBy
+    from schemas.package_process import extract_columns
     from schemas.program import adjusted
     from schemas.state import MinutesPage, OrderStatus, UploadPage, status_of, upload_views
     from schemas.steps import Step, StepState
@@ -179,6 +180,7 @@ class OrderSteps(ExtractIntake, OrderBase):
             open=accepting,
             uploads=upload_views(self._state),
             premeeting_at=self._state.premeeting_at,
+            columns=extract_columns(self._pkg.extract),
         )
 
     @workflow.update(name="premeeting_schedule")

@@ -4,13 +4,9 @@ pre-meeting), runs end to end on the time-skipping server with no code of its ow
 
 from __future__ import annotations
 
-import io
 import re
-import subprocess
 import uuid
-import zipfile
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -22,7 +18,9 @@ from schemas.order import ContactBy
 from schemas.steps import Step
 from schemas.survey import SurveyResponse
 from tests import factories
+from tests.document_text import document_text, mail_text
 from tests.mail_checks import mail_problems
+from tests.web.people import link, web_for
 from tests.workflows.harness import running
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
@@ -30,32 +28,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
 OLD_TOPIC = re.compile(r"attest|jobcent|LÆ[ -]\d|formøde|datatræk", re.IGNORECASE)
 
 
-def _document_text(data: bytes) -> str:
-    if data.startswith(b"%PDF"):  # the printable copy beside the Office file
-        return subprocess.run(
-            ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-        ).stdout.decode("utf-8")
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return "".join(
-            package.read(n).decode("utf-8", "replace")
-            for n in package.namelist()
-            if n.endswith(".xml")
-        )
-
-
-def _mail_text(message: EmailMessage) -> str:
-    parts = [str(message["Subject"])]
-    for part in message.walk():
-        if part.get_content_maintype() == "text":
-            parts.append(part.get_content())
-    return "\n".join(parts)
-
-
 async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
     env, settings, sink, executor
 ):
     settings = settings.model_copy(update={"catalog_dir": FIXTURES})
-    async with running(env, settings, sink, executor) as h:
+    async with running(env, settings, sink, executor) as h, web_for(h) as web:
         order = factories.make_order(
             await h.now(), package="rationel-antibiotika", municipality=None
         )
@@ -72,6 +49,14 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
             "Telefonkonsultationen er registreret. Materialemailen sendes nu."
         )
         await h.sleep(timedelta(hours=1))
+        # The coordinator's page from the material mail: the package's steps, no pre-meeting.
+        page = link(h.mails("material")[0], "/k/").removesuffix("/spoergeskema")
+        overview = await web.get(page)
+        assert overview.status_code == 200, overview.text
+        assert "Spørgeskema" in overview.text and f'href="{page}/formoede"' not in overview.text
+        assert not OLD_TOPIC.search(overview.text), OLD_TOPIC.search(overview.text)
+        typed = await web.get(f"{page}/formoede")
+        assert typed.status_code == 404 and "intet formøde" in typed.text
         await h.orders.survey_import(
             order_id,
             SurveyImport(
@@ -136,12 +121,12 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
     leaks = [
         (m["X-Klyngepakke-Mail"], found.group(0))
         for m in h.mails()
-        if (found := OLD_TOPIC.search(_mail_text(m)))
+        if (found := OLD_TOPIC.search(mail_text(m)))
     ]
     assert leaks == []
     store = settings.artifact_store()
     for artifact in final.artifacts:
-        text = _document_text(store.read(artifact))
+        text = document_text(store.read(artifact))
         assert not OLD_TOPIC.search(text), (artifact.kind, OLD_TOPIC.search(text))
     deck = next(a for a in final.artifacts if a.kind == "deck")
-    assert "Rationel antibiotikabehandling i almen praksis" in _document_text(store.read(deck))
+    assert "Rationel antibiotikabehandling i almen praksis" in document_text(store.read(deck))

@@ -96,7 +96,24 @@ async def premeeting_page(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
-    return _page(request, pages, config, await load_view(link, backend), token)
+    view = await load_view(link, backend)
+    if (answer := _no_premeeting(request, pages, config, view)) is not None:
+        return answer
+    return _page(request, pages, config, view, token)
+
+
+def _no_premeeting(
+    request: Request, pages: Pages, config: WebConfig, view: CoordinatorView
+) -> HTMLResponse | None:
+    """A package without a pre-meeting has no such page (a link typed or kept from another)."""
+    if config.catalog.package(view.overview.order.package).process.premeeting:
+        return None
+    return pages.message(
+        request,
+        404,
+        "Klyngepakken har intet formøde",
+        "Jeres klyngepakke holdes uden formøde. Alt om bestillingen står på din side.",
+    )
 
 
 @router.post("/k/{token}/formoede", response_class=HTMLResponse)
@@ -110,6 +127,8 @@ async def premeeting_change(
 ) -> Any:
     view = await load_view(link, backend)
     if (answer := gone(request, pages, view, token)) is not None:
+        return answer
+    if (answer := _no_premeeting(request, pages, config, view)) is not None:
         return answer
     values, _, _ = await form_values(request, max_fields=60)
     action = values.get("action", "")
