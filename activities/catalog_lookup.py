@@ -5,10 +5,11 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from catalog import Catalog, CatalogError
+from catalog import Catalog
 from schemas.catalog import Package
 from schemas.cluster_year import ClusterYearRules
 from schemas.course import CourseDefinition
+from schemas.errors import CatalogError, Failure
 
 
 class CatalogActivities:
@@ -20,18 +21,24 @@ class CatalogActivities:
         try:
             return self.catalog.package(package_id)
         except CatalogError as exc:
-            raise ApplicationError(exc.message, type="UnknownPackage", non_retryable=True) from None
+            raise ApplicationError(
+                exc.message, type=Failure.UNKNOWN_PACKAGE.value, non_retryable=True
+            ) from None
 
     @activity.defn(name="load_course")
     def load_course(self, course_id: str) -> CourseDefinition:
         try:
             return self.catalog.course(course_id)
         except CatalogError as exc:
-            raise ApplicationError(exc.message, type="UnknownCourse", non_retryable=True) from None
+            raise ApplicationError(
+                exc.message, type=Failure.UNKNOWN_COURSE.value, non_retryable=True
+            ) from None
 
     @activity.defn(name="load_cluster_year")
     def load_cluster_year(self) -> ClusterYearRules:
         try:
             return self.catalog.cluster_year()
         except CatalogError as exc:
-            raise ApplicationError(exc.message, type="UnknownCatalog", non_retryable=True) from None
+            raise ApplicationError(
+                exc.message, type=Failure.UNKNOWN_CATALOG.value, non_retryable=True
+            ) from None

@@ -13,18 +13,18 @@ from temporalio.exceptions import ApplicationError
 import renderers
 from activities.heartbeat import heartbeating
 from activities.pdf_conversion import PdfConverter
-from catalog import Catalog, CatalogError
+from catalog import Catalog
 from renderers import RenderedDocument
 from renderers.course_program import CourseProgram
 from schemas.artifacts import ArtifactRef
 from schemas.course import CourseDefinition, CourseRequest
 from schemas.documents import (
-    PACKAGE_CHANGED,
     DocumentFacts,
     DocumentSource,
     PackageRef,
     package_ref,
 )
+from schemas.errors import CatalogError, Failure
 from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)
@@ -83,7 +83,7 @@ class RenderActivities:
             # Not retried: the workflow sends the package itself instead.
             raise ApplicationError(
                 "The catalog's package differs from the order's",
-                type=PACKAGE_CHANGED,
+                type=Failure.PACKAGE_CHANGED.value,
                 non_retryable=True,
             )
         return DocumentSource(

@@ -29,8 +29,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from bench.floor import Floor, Script
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
-from klyngepakke.client import OrdersClient, WorkflowDied
+from klyngepakke.client import OrdersClient
 from klyngepakke.demo import demo_order_id, run_demo
+from schemas.errors import WorkflowDied
 from web.server import server as web_server
 
 GOAL = 0.7

@@ -17,11 +17,12 @@ from pathlib import Path
 import uvicorn
 from temporalio.client import Client
 
-from klyngepakke.client import OrdersClient, WorkflowDied
+from klyngepakke.client import OrdersClient
 from klyngepakke.dev_stack import start_dev_server, wait_for_server
 from klyngepakke.search_attribute_setup import register_search_attributes
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+from schemas.errors import WorkflowDied
 
 CLI = str(Path(sys.executable).with_name("klyngepakke"))
 

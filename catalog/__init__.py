@@ -20,7 +20,7 @@ from catalog.mail_templates import MailTemplateError, MailTemplates
 from schemas.catalog import Package
 from schemas.cluster_year import ClusterYearRules
 from schemas.course import CourseDefinition
-from schemas.errors import DomainError, from_validation_error
+from schemas.errors import CatalogError, from_validation_error
 from schemas.package_process import Process
 
 DEFAULT_DIR = Path(__file__).resolve().parent
@@ -60,10 +60,6 @@ def required_mails(process: Process) -> tuple[str, ...]:
     """The mail templates a package with ``process`` must have."""
     staged = [m for stage, mails in STAGE_MAILS.items() if getattr(process, stage) for m in mails]
     return (*REQUIRED_MAILS, *staged)
-
-
-class CatalogError(DomainError):
-    """A package folder that cannot be used."""
 
 
 class Catalog:

@@ -28,7 +28,7 @@ from klyngepakke.cli_base import (
     run,
 )
 from klyngepakke.cli_cluster import cluster_app
-from klyngepakke.client import OrdersClient, StepRejected
+from klyngepakke.client import OrdersClient
 from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.course_client import CoursesClient
 from klyngepakke.logs import configure_logging
@@ -53,6 +53,7 @@ from schemas.commands import (
     SurveyImport,
 )
 from schemas.course import CourseNoteCommand, ParticipantsCommand
+from schemas.errors import StepRejected
 from schemas.order import ContactBy, MeetingMode
 from schemas.participant_list import parse_participants
 from storage.uploads import UploadRefused, quarantined_extract, read_receipt

@@ -15,10 +15,18 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from temporalio.service import RPCError
 
-from klyngepakke.client import StepRejected, UnknownOrder, WorkflowDied, connect
+from klyngepakke.client import connect
 from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.settings import Settings, get_settings
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.errors import (
+    DomainError,
+    DomainErrors,
+    StepRejected,
+    TemporalUnreachable,
+    UnknownOrder,
+    WorkflowDied,
+    from_validation_error,
+)
 from schemas.order import as_copenhagen
 
 err = Console(stderr=True)
@@ -68,15 +76,13 @@ def run(as_json: bool, action: Callable[[ClustersClient, Settings], Awaitable[T]
         )
     except RPCError as exc:
         fail(1, f"Temporal svarede med en fejl: {exc.message}", as_json)
-    except RuntimeError as exc:
-        if "connect" in str(exc).lower() or "connection" in str(exc).lower():
-            fail(
-                1,
-                f"Kan ikke forbinde til Temporal på {settings.temporal_address} – start "
-                "stakken med `klyngepakke dev` eller `make run`.",
-                as_json,
-            )
-        raise
+    except TemporalUnreachable as exc:
+        fail(
+            1,
+            f"Kan ikke forbinde til Temporal på {exc.address} – start stakken med"
+            " `klyngepakke dev` eller `make run`.",
+            as_json,
+        )
     raise AssertionError("unreachable")
 
 

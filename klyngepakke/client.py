@@ -43,14 +43,24 @@ from schemas.commands import (
     StepAccepted,
     SurveyImport,
 )
-from schemas.errors import ANSWER_UNCHANGED, ROUND_CLOSED, UNCHANGED, DomainError
+from schemas.errors import (
+    ANSWER_UNCHANGED,
+    DomainError,
+    Failure,
+    LateOrder,
+    StepRejected,
+    TemporalUnreachable,
+    UnknownOrder,
+    WorkflowDied,
+    failure_of,
+)
 from schemas.follow_up import FollowUpStatus, follow_up_id
 from schemas.order import OrderRequest, default_order_id
 from schemas.overview import CoordinatorView, OrderOverview
 from schemas.state import MinutesPage, OrderStatus, UploadPage
 from schemas.survey import SurveyResponse
 from schemas.survey_round import AnswerSubmission, RoundEditor, RoundProgress, SurveyForm
-from schemas.timeline import LateOrder, plan
+from schemas.timeline import plan
 from workflows import search_attributes
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
@@ -58,34 +68,6 @@ from workflows.survey_round import SurveyRound, round_id
 
 # A person waits on the page: past this, they are asked to try again rather than left hanging.
 PAGE_QUERY_TIMEOUT = timedelta(seconds=15)
-
-
-class StepRejected(Exception):
-    """The order refused an Update; ``message`` is the Danish reason to show, ``closed``
-    whether it was refused because the survey round has closed (the form's 410 page): told
-    by the refusal's type, never by the words of its message."""
-
-    def __init__(self, message: str, closed: bool = False) -> None:
-        self.message = message
-        self.closed = closed
-        super().__init__(message)
-
-
-class UnknownOrder(Exception):
-    def __init__(self, order_id: str) -> None:
-        self.order_id = order_id
-        super().__init__(f"ukendt ordre-id: {order_id}")
-
-
-class WorkflowDied(Exception):
-    """A workflow that ended failed, terminated, timed out or cancelled: nothing more will
-    come of it, so whoever waits for it (the demo, a benchmark) stops and says why."""
-
-    def __init__(self, workflow_id: str, status: str, failure: str) -> None:
-        self.workflow_id = workflow_id
-        self.status = status
-        self.failure = failure
-        super().__init__(f"{workflow_id} endte som {status}: {failure}")
 
 
 _DIED = {
@@ -119,6 +101,15 @@ def _quoted(value: str) -> str:
 
 
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """A client of the project's Temporal; TemporalUnreachable when there is none to reach
+    (the SDK says so only as a RuntimeError of the connect call)."""
+    try:
+        return await _connect(settings, runtime)
+    except RuntimeError:
+        raise TemporalUnreachable(settings.temporal_address) from None
+
+
+async def _connect(settings: Settings, runtime: Runtime | None) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
@@ -308,10 +299,11 @@ class OrdersClient:
             return accepted
         except WorkflowUpdateFailedError as exc:
             cause = exc.cause
-            if isinstance(cause, ApplicationError) and cause.type == UNCHANGED:
+            kind = failure_of(cause.type) if isinstance(cause, ApplicationError) else None
+            if isinstance(cause, ApplicationError) and kind == Failure.UNCHANGED:
                 return StepAccepted(message=cause.message)
             if isinstance(cause, ApplicationError):
-                raise StepRejected(cause.message, closed=cause.type == ROUND_CLOSED) from None
+                raise StepRejected(cause.message, kind) from None
             raise StepRejected(str(cause) if cause else "opdateringen blev afvist") from None
 
     async def _update(
@@ -442,7 +434,7 @@ class OrdersClient:
             return await self._execute_update(workflow_id, name, *args)
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise StepRejected(gone, closed=True) from None
+                raise StepRejected(gone, Failure.ROUND_CLOSED) from None
             raise
 
     async def survey_edit(self, order_id: str, template: SurveyTemplate) -> StepAccepted:

@@ -7,7 +7,6 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from klyngepakke.client import StepRejected, UnknownOrder
 from klyngepakke.course_client import CoursesClient
 from schemas.cluster import (
     AssemblySet,
@@ -24,6 +23,7 @@ from schemas.cluster import (
 )
 from schemas.cluster_view import ClusterPage, ClusterSummary
 from schemas.commands import StepAccepted
+from schemas.errors import StepRejected, UnknownOrder
 from workflows.cluster import ClusterWorkflow
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
-from klyngepakke.client import OrdersClient, UnknownOrder
+from klyngepakke.client import OrdersClient
 from schemas.commands import StepAccepted
 from schemas.course import (
     CourseInput,
@@ -19,6 +19,7 @@ from schemas.course import (
     default_course_id,
     plan_tasks,
 )
+from schemas.errors import UnknownOrder
 from workflows import search_attributes
 from workflows.course import CourseWorkflow
 

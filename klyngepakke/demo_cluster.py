@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
 from klyngepakke import demo_people as people
-from klyngepakke.client import StepRejected
 from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.demo_mailbox import mailbox
 from klyngepakke.settings import Settings
 from schemas.clock import SECONDS_PER_DAY
 from schemas.cluster import ClusterInput, cluster_id
+from schemas.errors import StepRejected
 from schemas.order import COPENHAGEN, OrderRequest
 
 

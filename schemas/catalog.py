@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from schemas.errors import DomainError
 from schemas.order import Region
 from schemas.package_process import ExtractSpec, PackageTexts, Process
 
@@ -96,16 +97,18 @@ class Question(BaseModel):
     def _options_fit_type(self) -> Question:
         if self.type == QuestionType.FREE_TEXT:
             if self.options:
-                raise ValueError(f"spørgsmål '{self.id}': fritekst har ingen svarmuligheder")
+                raise DomainError(
+                    "options", f"spørgsmål '{self.id}': fritekst har ingen svarmuligheder"
+                )
             return self
         if len(self.options) < 2:
-            raise ValueError(f"spørgsmål '{self.id}': angiv mindst to svarmuligheder")
+            raise DomainError("options", f"spørgsmål '{self.id}': angiv mindst to svarmuligheder")
         if any(not o.strip() for o in self.options):
-            raise ValueError(
-                f"spørgsmål '{self.id}': en svarmulighed er tom – udfyld eller fjern den"
+            raise DomainError(
+                "options", f"spørgsmål '{self.id}': en svarmulighed er tom – udfyld eller fjern den"
             )
         if len(set(self.options)) != len(self.options):
-            raise ValueError(f"spørgsmål '{self.id}': to svarmuligheder er ens")
+            raise DomainError("options", f"spørgsmål '{self.id}': to svarmuligheder er ens")
         return self
 
     @property

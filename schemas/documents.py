@@ -77,12 +77,6 @@ class DocumentSource(DocumentFacts):
         return adjusted(self.package.program(variant), changes)
 
 
-# The type of the render failure that says the worker's catalog holds another version of the
-# package than the order was made with (a deploy changed it): the workflow renders again with
-# the package itself in the input.
-PACKAGE_CHANGED = "PackageChanged"
-
-
 class PackageRef(BaseModel):
     """A package by its id and the SHA-256 of its content, as the order loaded it."""
 

@@ -1,14 +1,55 @@
-"""The one domain error and the translation of pydantic errors into Danish field messages.
+"""Every error the project raises, and every failure type a workflow gives, in one place.
 
-Every user-facing message is Danish and names the field plus the fix; none carries personal
-data, because these messages can end up in workflow history and logs.
+The CLI and the web app branch on these types, never on the words of a message; every
+message is Danish, names the field and the fix, and carries no personal data (messages end
+up in workflow history and logs).
+
+    Exception
+    ├── ValueError
+    │   ├── DomainError ........ input that breaks a domain rule: ``field`` + Danish ``message``
+    │   │   ├── LateOrder ...... the meeting is under 8 weeks away and no operator allowed it
+    │   │   └── CatalogError ... a package, course or cluster-year folder that cannot be used
+    │   └── DomainErrors ....... several DomainErrors of one input, reported together
+    ├── StepRejected ........... a workflow refused an Update: ``kind`` (a Failure) + message
+    ├── UnknownOrder ........... no workflow with that id (an old or mistyped link or id)
+    ├── WorkflowDied ........... the workflow someone waits on failed, was terminated, …
+    └── TemporalUnreachable .... the client cannot connect to Temporal
+
+A workflow tells its callers what went wrong by the ``type`` of the ApplicationError it
+raises (``Failure``, below); the client turns those into StepRejected with the same kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 from pydantic import ValidationError
+
+
+class Failure(StrEnum):
+    """The ``type`` of every ApplicationError a workflow or activity raises on purpose."""
+
+    # Update validators: the step cannot be taken now (out of order, closed, done before).
+    STEP_REFUSED = "StepRefused"
+    # An Update's input breaks a domain rule (the message names the field).
+    INVALID_INPUT = "InvalidInput"
+    # An answer after its survey round closed: the survey form shows its 410 page.
+    ROUND_CLOSED = "RoundClosed"
+    # An Update that would change nothing (the same answer again): taken as accepted.
+    UNCHANGED = "Unchanged"
+    # The order cannot be planned: too late without an operator, or otherwise invalid.
+    LATE_ORDER = "LateOrder"
+    INVALID_ORDER = "InvalidOrder"
+    INVALID_COURSE = "InvalidCourse"
+    # The worker's catalog lacks what the workflow names.
+    UNKNOWN_PACKAGE = "UnknownPackage"
+    UNKNOWN_COURSE = "UnknownCourse"
+    UNKNOWN_CATALOG = "UnknownCatalog"
+    # A render worker's catalog holds another version of the package: send it whole.
+    PACKAGE_CHANGED = "PackageChanged"
+    # A Signal or Update without the client's encrypted seal.
+    UNSEALED_CALL = "UnsealedCall"
 
 
 class DomainError(ValueError):
@@ -20,12 +61,71 @@ class DomainError(ValueError):
         super().__init__(f"{field}: {message}")
 
 
+class LateOrder(DomainError):
+    """The meeting is less than 8 weeks away and no operator allowed it."""
+
+
+class CatalogError(DomainError):
+    """A package folder (or course, cluster-year folder) that cannot be used."""
+
+
 class DomainErrors(ValueError):
     """Several independent problems found in one input, reported together."""
 
     def __init__(self, errors: Sequence[DomainError]) -> None:
         self.errors = list(errors)
         super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class StepRejected(Exception):
+    """A workflow refused an Update; ``message`` is the Danish reason to show, ``kind`` the
+    refusal's Failure type (the survey form's 410 page is for ROUND_CLOSED)."""
+
+    def __init__(self, message: str, kind: Failure | None = None) -> None:
+        self.message = message
+        self.kind = kind
+        super().__init__(message)
+
+    @property
+    def closed(self) -> bool:
+        return self.kind == Failure.ROUND_CLOSED
+
+
+class UnknownOrder(Exception):
+    def __init__(self, order_id: str) -> None:
+        self.order_id = order_id
+        super().__init__(f"ukendt ordre-id: {order_id}")
+
+
+class WorkflowDied(Exception):
+    """A workflow that ended failed, terminated, timed out or cancelled: nothing more will
+    come of it, so whoever waits for it (the demo, a benchmark) stops and says why."""
+
+    def __init__(self, workflow_id: str, status: str, failure: str) -> None:
+        self.workflow_id = workflow_id
+        self.status = status
+        self.failure = failure
+        super().__init__(f"{workflow_id} endte som {status}: {failure}")
+
+
+class TemporalUnreachable(Exception):
+    """The client could not connect to Temporal at ``address``."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__(f"kan ikke forbinde til Temporal på {address}")
+
+
+def failure_of(type_name: str | None) -> Failure | None:
+    """The Failure an ApplicationError's type names (None for one raised by a library)."""
+    try:
+        return Failure(type_name) if type_name else None
+    except ValueError:
+        return None
+
+
+# Said when the same answer is sent again (Failure.UNCHANGED, taken as accepted).
+ANSWER_UNCHANGED = "Dit svar er gemt – det er det samme som før."
 
 
 _MESSAGES = {
@@ -70,9 +170,12 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> DomainError
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         field = _path([prefix, *loc] if prefix else loc)
         kind = err["type"]
-        if kind in ("value_error", "assertion_error"):
-            ctx = err.get("ctx") or {}
-            raw = ctx.get("error")
+        raw = (err.get("ctx") or {}).get("error")
+        if kind == "value_error" and isinstance(raw, DomainError):
+            # A model's own rule names the field it is about (a question's "options").
+            field = f"{field}.{raw.field}" if loc or prefix else raw.field
+            message = raw.message
+        elif kind in ("value_error", "assertion_error"):
             message = str(raw) if raw is not None else err["msg"]
         elif kind == "literal_error" or kind == "enum":
             expected = (err.get("ctx") or {}).get("expected", "")
@@ -81,14 +184,3 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> DomainError
             message = _MESSAGES.get(kind, err["msg"])
         errors.append(DomainError(field, message))
     return DomainErrors(errors)
-
-
-# The type of the refusal an answer gets once its survey round has closed: the pages tell it
-# by this, not by the words of the Danish message.
-ROUND_CLOSED = "RoundClosed"
-
-# The type of the refusal an Update gets when it would change nothing (the same answer sent
-# again): refused in the validator so the history stays as it was, and taken by the client as
-# accepted, with the message saying so.
-UNCHANGED = "Unchanged"
-ANSWER_UNCHANGED = "Dit svar er gemt – det er det samme som før."

@@ -22,7 +22,7 @@ from schemas.business_days import (
     on_or_before,
 )
 from schemas.danish_format import date_long
-from schemas.errors import DomainError
+from schemas.errors import DomainError, LateOrder
 from schemas.order import OrderRequest
 from schemas.package_process import Process
 from schemas.steps import Step
@@ -62,10 +62,6 @@ class Timeline(BaseModel):
     consultation_escalation: datetime
     survey_reminder: datetime
     meeting_escalation: datetime
-
-
-class LateOrder(DomainError):
-    """The meeting is less than 8 weeks away and no operator allowed it."""
 
 
 def weeks_missing(now: datetime, meeting: datetime) -> int:

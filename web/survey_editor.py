@@ -100,10 +100,10 @@ def template_from(values: dict[str, str]) -> SurveyTemplate:
             questions.append(Question.model_validate(data))
         except ValidationError as exc:
             for error in from_validation_error(exc).errors:
-                part = error.field if error.field in PARTS else "text"
+                # The question's own rules name their part ("options"); pydantic's the field.
+                last = error.field.rsplit(".", 1)[-1]
+                part = last if last in PARTS else "text"
                 message = re.sub(r"^spørgsmål '[^']*': ", "", error.message)
-                if "svarmulighed" in message:
-                    part = "options"
                 errors.append(DomainError(f"q{n}_{part}", message))
     if not questions and not errors:
         errors.append(DomainError("q0_text", "spørgeskemaet skal have mindst ét spørgsmål"))

@@ -63,12 +63,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.cluster_year import ClusterYearRules, Duty, Reminder
     from schemas.commands import StepAccepted
+    from schemas.errors import Failure
     from schemas.order import COPENHAGEN
     from schemas.people import Person
     from workflows import activity_options, search_attributes
     from workflows.waiting import timer_for
 
-REFUSED = "StepRefused"
+REFUSED = Failure.STEP_REFUSED.value
 
 
 def _refuse(message: str) -> ApplicationError:

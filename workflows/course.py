@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
@@ -47,9 +46,10 @@ with workflow.unsafe.imports_passed_through():
         split_groups,
     )
     from schemas.danish_format import date_long, datetime_long
-    from schemas.errors import DomainError
+    from schemas.errors import DomainError, Failure
     from schemas.people import Person
     from workflows import activity_options, search_attributes
+    from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_queue
     from workflows.waiting import REPLAY_SAFE, timer_for
 
@@ -57,8 +57,7 @@ INTRO, GROUPS, FOLLOW_UP = "introduktionsmail", "grupper", "opfoelgningsmail"
 Teacher = Literal["jobcenter", "praksiskonsulent", "begge"]
 
 
-def _refuse(message: str) -> ApplicationError:
-    return ApplicationError(message, type="StepRefused", non_retryable=True)
+_refuse = refuse
 
 
 @workflow.defn
@@ -105,7 +104,7 @@ class CourseWorkflow:
                 on_business_days=workflow.patched("course-tasks-on-business-days"),
             )
         except DomainError as exc:
-            raise ApplicationError(str(exc), type="InvalidCourse", non_retryable=True) from None
+            raise invalid(exc, Failure.INVALID_COURSE) from None
         self._definition, self._tasks = definition, tasks
         self._program = await workflow.execute_activity_method(
             RenderActivities.render_course_program,

@@ -13,8 +13,10 @@ with workflow.unsafe.imports_passed_through():
         ExtractCheckResult,
     )
     from schemas.commands import ExtractAccepted, ExtractSubmit
+    from schemas.errors import Failure
     from schemas.state import UploadPage
     from workflows import activity_options
+    from workflows.refusals import refuse
 
 
 class ExtractIntake:
@@ -60,20 +62,20 @@ class ExtractIntake:
             raise ApplicationError(
                 "Datatrækket blev ikke modtaget – ret disse fejl og send hele filen igen:\n"
                 + "\n".join(f"- {line}" for line in result.problems),
-                type="InvalidInput",
+                type=Failure.INVALID_INPUT.value,
                 non_retryable=True,
             )
         # The file was read while other things happened: accept only if still welcome.
         refusal = self._intake_refusal()
         if refusal is not None:
-            raise ApplicationError(refusal, type="StepRefused", non_retryable=True)
+            raise refuse(refusal)
         return self._intake_keep(cmd, result)
 
     @extract_submit.validator
     def _check_extract_submit(self, cmd: ExtractSubmit) -> None:
         refusal = self._intake_refusal()
         if refusal is not None:
-            raise ApplicationError(refusal, type="StepRefused", non_retryable=True)
+            raise refuse(refusal)
 
     @workflow.query(name="upload_page")
     def upload_page(self) -> UploadPage:

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
     from schemas.danish_format import date_long
     from schemas.documents import DocumentFacts
+    from schemas.errors import Failure
     from schemas.extract import AnonymisedExtract
     from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
     from schemas.package_process import extract_columns, partner_contacts
@@ -159,7 +160,7 @@ class FollowUpMeeting(ExtractIntake):
         if self._render_failed is None:
             raise ApplicationError(
                 "Ingen dokumenter venter på at blive lavet igen.",
-                type="StepRefused",
+                type=Failure.STEP_REFUSED.value,
                 non_retryable=True,
             )
 

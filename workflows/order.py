@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, ChildWorkflowError
+from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         LateDecision,
         OrderInput,
     )
-    from schemas.errors import DomainError
+    from schemas.errors import DomainError, Failure, LateOrder
     from schemas.events import (
         AgreementOverdue,
         AgreementReminderSent,
@@ -55,12 +55,13 @@ with workflow.unsafe.imports_passed_through():
     from schemas.state import OrderState, OrderStatus
     from schemas.steps import Step, StepState
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
-    from schemas.timeline import LateOrder, plan
+    from schemas.timeline import plan
     from workflows import activity_options
     from workflows.follow_up_meeting import FollowUpMeeting
     from workflows.order_base import _Cancelled
     from workflows.order_requests import OrderRequests
     from workflows.order_steps import OrderSteps
+    from workflows.refusals import invalid
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE
 
@@ -143,8 +144,8 @@ class OrderWorkflow(OrderRequests, OrderSteps):
         try:
             timeline = plan(self._order, accepted, allow_late=allow_late, process=self._pkg.process)
         except DomainError as exc:
-            kind = "LateOrder" if isinstance(exc, LateOrder) else "InvalidOrder"
-            raise ApplicationError(str(exc), type=kind, non_retryable=True) from None
+            kind = Failure.LATE_ORDER if isinstance(exc, LateOrder) else Failure.INVALID_ORDER
+            raise invalid(exc, kind) from None
         self._record(OrderPlaced(at=self._now(), timeline=timeline))
         jobcenter: asyncio.Future[None] | None = None
         try:

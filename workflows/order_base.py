@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         Reschedule,
     )
     from schemas.documents import DocumentFacts
-    from schemas.errors import DomainError, DomainErrors
+    from schemas.errors import DomainError
     from schemas.events import (
         ChildFailed,
         ChildSignalDropped,
@@ -46,9 +46,13 @@ with workflow.unsafe.imports_passed_through():
     from schemas.timeline import Timeline, plan
     from workflows import activity_options, search_attributes
     from workflows.failures import failure_text
+    from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_documents
     from workflows.survey_round import SurveyRound
     from workflows.waiting import timer_for
+
+# The order's parts refuse and reject input the way every workflow does (workflows/refusals).
+_refuse, _domain = refuse, invalid
 
 
 # Patch: upsert the search attributes only when one of them changed.
@@ -57,14 +61,6 @@ SEARCH_ATTRIBUTES_ON_CHANGE = "search-attributes-on-change"
 
 class _Cancelled(Exception):
     """Raised inside a stage when the order was cancelled while it waited."""
-
-
-def _refuse(message: str) -> ApplicationError:
-    return ApplicationError(message, type="StepRefused", non_retryable=True)
-
-
-def _domain(exc: DomainError | DomainErrors) -> ApplicationError:
-    return ApplicationError(str(exc), type="InvalidInput", non_retryable=True)
 
 
 class OrderBase:

@@ -10,7 +10,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.rendering import RenderActivities, RenderRequest
     from schemas.artifacts import ArtifactRef
     from schemas.catalog import Package
-    from schemas.documents import PACKAGE_CHANGED, DocumentFacts, DocumentSource, package_ref
+    from schemas.documents import DocumentFacts, DocumentSource, package_ref
+    from schemas.errors import Failure
     from schemas.task_queues import render_queue_of
     from workflows import activity_options
 
@@ -34,7 +35,7 @@ async def render_documents(
         return await _render(request)
     except ActivityError as exc:
         cause = exc.cause
-        if not (isinstance(cause, ApplicationError) and cause.type == PACKAGE_CHANGED):
+        if not (isinstance(cause, ApplicationError) and cause.type == Failure.PACKAGE_CHANGED):
             raise
     whole = DocumentSource(package=package, **dict(facts))
     return await _render(RenderRequest(kinds=kinds, source=whole))

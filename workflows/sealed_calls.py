@@ -28,6 +28,8 @@ from temporalio.worker import (
     WorkflowOutboundInterceptor,
 )
 
+from schemas.errors import Failure
+
 HEADER = "klyngepakke-sealed"
 # Set by the payload codec on a payload that arrived without encryption.
 UNSEALED_MARK = "klyngepakke-unsealed"
@@ -86,7 +88,7 @@ class SealedInbound(WorkflowInboundInterceptor):
         if not is_sealed(workflow.payload_converter(), call, input.args, input.headers):
             raise ApplicationError(
                 f"Afvist: '{input.update}' er ikke sendt med klyngepakkes nøgle (ukrypteret).",
-                type="UnsealedCall",
+                type=Failure.UNSEALED_CALL.value,
                 non_retryable=True,
             )
         super().handle_update_validator(input)

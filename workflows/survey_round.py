@@ -17,13 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.survey_results import AggregateRequest, aggregate_answers
     from schemas.catalog import SurveyTemplate
     from schemas.commands import StepAccepted
-    from schemas.errors import (
-        ANSWER_UNCHANGED,
-        ROUND_CLOSED,
-        UNCHANGED,
-        DomainError,
-        DomainErrors,
-    )
+    from schemas.errors import ANSWER_UNCHANGED, DomainError, DomainErrors, Failure
     from schemas.order import OrderRequest
     from schemas.survey import SurveyResponse, check_response
     from schemas.survey_round import (
@@ -37,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         SurveyForm,
     )
     from workflows import activity_options
+    from workflows.refusals import invalid, refuse
     from workflows.waiting import REPLAY_SAFE, timer_for
 
 
@@ -48,8 +43,7 @@ def round_id(order_id: str, number: int) -> str:
     return f"{order_id}--spoergeskema-{number}"
 
 
-def _refuse(message: str, kind: str = "StepRefused") -> ApplicationError:
-    return ApplicationError(message, type=kind, non_retryable=True)
+_refuse = refuse
 
 
 @workflow.defn
@@ -150,17 +144,17 @@ class SurveyRound:
         if not self._dispatched:
             raise _refuse("Spørgeskemaet er ikke sendt ud endnu.")
         if self._closed or self._close_requested:
-            raise _refuse("Spørgeskemaet er lukket.", ROUND_CLOSED)
+            raise _refuse("Spørgeskemaet er lukket.", Failure.ROUND_CLOSED)
         if not 0 <= submission.member < len(self._members) or submission.member in self._left:
             raise _refuse("Linket passer ikke til denne runde.")
         if self._answers.get(submission.member) == submission.response:
             # Sent twice (a double click, the back button): refused in the validator, so it
             # adds nothing to the history; the client tells the member it is saved.
-            raise _refuse(ANSWER_UNCHANGED, UNCHANGED)
+            raise _refuse(ANSWER_UNCHANGED, Failure.UNCHANGED)
         try:
             check_response(self._template, submission.response, "svar")
         except (DomainError, DomainErrors) as exc:
-            raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from None
+            raise invalid(exc) from None
 
     @workflow.update(name="edit_questions")
     def edit_questions(self, template: SurveyTemplate) -> StepAccepted:

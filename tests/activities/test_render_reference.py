@@ -8,7 +8,8 @@ from temporalio.exceptions import ApplicationError
 
 from activities.rendering import RenderActivities, RenderRequest
 from catalog import Catalog
-from schemas.documents import PACKAGE_CHANGED, DocumentFacts, package_ref
+from schemas.documents import DocumentFacts, package_ref
+from schemas.errors import Failure
 from storage.artifact_store import FolderArtifactStore
 from tests.renderers.test_documents import source
 
@@ -46,7 +47,7 @@ def test_a_catalog_with_another_version_of_the_package_is_refused_as_changed(tmp
         render.render_documents(
             RenderRequest(kinds=["deck"], source=_facts(), package=package_ref(changed))
         )
-    assert refused.value.type == PACKAGE_CHANGED and refused.value.non_retryable
+    assert refused.value.type == Failure.PACKAGE_CHANGED and refused.value.non_retryable
 
 
 def test_the_same_package_content_gives_the_same_reference():

@@ -17,10 +17,11 @@ import pytest
 from temporalio.service import RPCError
 
 from bench.stack import Worker, bench_settings, environment, running_stack
-from klyngepakke.client import OrdersClient, UnknownOrder
+from klyngepakke.client import OrdersClient
 from klyngepakke.demo import demo_order_id, run_demo
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
+from schemas.errors import UnknownOrder
 from tests.conftest import TEST_PAYLOAD_KEYS, free_port
 from tests.eventually import eventually
 from web.server import server as web_server

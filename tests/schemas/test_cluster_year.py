@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog import CatalogError, load_cluster_year
+from catalog import load_cluster_year
 from schemas.business_days import is_business_day
 from schemas.cluster_year import (
     assembly_reminders,
@@ -20,6 +20,7 @@ from schemas.cluster_year import (
     payout_deadline,
     payout_reminders,
 )
+from schemas.errors import CatalogError
 from schemas.order import COPENHAGEN
 
 RULES = load_cluster_year()

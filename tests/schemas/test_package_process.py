@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalog import Catalog, CatalogError, required_mails
-from schemas.errors import DomainError
+from catalog import Catalog, required_mails
+from schemas.errors import CatalogError, DomainError
 from schemas.events import ExtractMissing, OrderPlaced, StepOverdue
 from schemas.order import COPENHAGEN, OrderRequest
 from schemas.package_process import Process

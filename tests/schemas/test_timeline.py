@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.business_days import is_business_day
-from schemas.errors import DomainError
+from schemas.errors import DomainError, LateOrder
 from schemas.order import COPENHAGEN
 from schemas.steps import Step
-from schemas.timeline import LateOrder, plan
+from schemas.timeline import plan
 from tests import factories
 
 ORDERED_PLACED = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)

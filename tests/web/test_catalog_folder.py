@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog import CatalogError
 from klyngepakke.settings import Settings
 from schemas.commands import ConsultationDone
+from schemas.errors import CatalogError
 from schemas.order import ContactBy
 from tests.eventually import eventually
 from tests.web.people import body, order_form_values, web_for

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from catalog import Catalog
-from klyngepakke.client import StepRejected
 from schemas.commands import StepAccepted
+from schemas.errors import Failure, StepRejected
 from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
 from schemas.survey import SurveyResponse
@@ -49,7 +49,7 @@ class FakeRound:
         self, workflow_id: str, member: int, response: SurveyResponse
     ) -> StepAccepted:
         if not self.open:
-            raise StepRejected("Spørgeskemaet er lukket.", closed=True)
+            raise StepRejected("Spørgeskemaet er lukket.", Failure.ROUND_CLOSED)
         self.answers[member] = response
         return StepAccepted(
             message="Tak for dit svar. Du kan ændre det, indtil spørgeskemaet lukker."

@@ -8,9 +8,8 @@ from datetime import date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from klyngepakke.client import StepRejected
 from schemas.commands import MeetingRecord, StepAccepted
-from schemas.errors import DomainError
+from schemas.errors import DomainError, StepRejected
 from schemas.links import LinkSigner
 from schemas.minutes import check_minutes
 from schemas.order import COPENHAGEN

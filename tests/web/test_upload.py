@@ -12,10 +12,9 @@ from fastapi.testclient import TestClient
 from activities.extract_check import problem_lines
 from activities.extract_file import parse_extract
 from catalog import Catalog
-from klyngepakke.client import StepRejected
 from schemas.artifacts import ArtifactRef
 from schemas.commands import ExtractAccepted
-from schemas.errors import DomainError, DomainErrors
+from schemas.errors import DomainError, DomainErrors, StepRejected
 from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
 from schemas.state import UploadPage

@@ -21,10 +21,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from klyngepakke.client import OrdersClient, StepRejected
+from klyngepakke.client import OrdersClient
 from klyngepakke.settings import Settings
 from klyngepakke.smtp_sink import SmtpSink
 from schemas.commands import ExtractAccepted
+from schemas.errors import StepRejected
 from schemas.extract import ParsedExtract
 from schemas.follow_up import follow_up_id
 from schemas.order import OrderRequest

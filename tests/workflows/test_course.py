@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from temporalio.client import WorkflowFailureError
 
-from klyngepakke.client import StepRejected
 from klyngepakke.course_client import CoursesClient
 from schemas.business_days import is_business_day, on_or_after, on_or_before
 from schemas.course import (
@@ -20,7 +19,7 @@ from schemas.course import (
     Participant,
     ParticipantsCommand,
 )
-from schemas.errors import DomainError
+from schemas.errors import DomainError, StepRejected
 from schemas.order import COPENHAGEN
 from tests.workflows.harness import running, save_history
 from workflows.course import CourseWorkflow

@@ -14,7 +14,6 @@ from temporalio.api.enums.v1 import ParentClosePolicy
 from temporalio.client import WorkflowExecutionStatus
 
 from catalog import Catalog
-from klyngepakke.client import StepRejected
 from schemas.business_days import (
     add_business_days,
     at_workday_start,
@@ -27,6 +26,7 @@ from schemas.commands import (
     MeetingRecord,
     SurveyImport,
 )
+from schemas.errors import StepRejected
 from schemas.follow_up import follow_up_id
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import COPENHAGEN, ContactBy

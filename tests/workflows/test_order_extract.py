@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from klyngepakke.client import StepRejected
 from schemas.commands import ConsultationDone, MeetingRecord
+from schemas.errors import StepRejected
 from schemas.order import ContactBy
 from schemas.steps import Step
 from tests import factories

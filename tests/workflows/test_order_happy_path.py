@@ -10,7 +10,6 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from catalog import Catalog
-from klyngepakke.client import StepRejected
 from schemas.commands import (
     ConsultationDone,
     MeetingRecord,
@@ -18,6 +17,7 @@ from schemas.commands import (
     PremeetingSchedule,
     SurveyImport,
 )
+from schemas.errors import StepRejected
 from schemas.order import ContactBy
 from schemas.program import ProgramChanges
 from schemas.steps import Step

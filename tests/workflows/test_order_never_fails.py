@@ -23,7 +23,8 @@ from schemas.commands import (
     RetryRender,
     SurveyImport,
 )
-from schemas.documents import PACKAGE_CHANGED, DocumentFacts, DocumentSource, package_ref
+from schemas.documents import DocumentFacts, DocumentSource, package_ref
+from schemas.errors import Failure
 from schemas.follow_up import follow_up_id
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import ContactBy
@@ -280,7 +281,9 @@ async def test_a_render_whose_worker_has_another_package_version_sends_the_packa
     def render_after_deploy(request: RenderRequest) -> RenderResult:
         seen.append(request)
         if request.package is not None:  # this worker's catalog has a newer text
-            raise ApplicationError("changed", type=PACKAGE_CHANGED, non_retryable=True)
+            raise ApplicationError(
+                "changed", type=Failure.PACKAGE_CHANGED.value, non_retryable=True
+            )
         return real["render_documents"](request)
 
     activities = [a for name, a in real.items() if name != "render_documents"]

@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowFailureError
 
-from klyngepakke.client import StepRejected
 from schemas.business_days import add_business_days
 from schemas.commands import Cancel, ConsultationDone, OrderInput, Reschedule
-from schemas.errors import DomainError
+from schemas.errors import DomainError, StepRejected
 from schemas.order import ContactBy
 from schemas.steps import Step
 from tests import factories

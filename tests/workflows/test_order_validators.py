@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from catalog import Catalog
-from klyngepakke.client import StepRejected
 from schemas.commands import (
     Cancel,
     ConsultationDone,
@@ -17,6 +16,7 @@ from schemas.commands import (
     PremeetingSchedule,
     SurveyImport,
 )
+from schemas.errors import StepRejected
 from schemas.minutes import Agreement, Minutes
 from schemas.order import ContactBy
 from schemas.survey import SurveyResponse

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from klyngepakke.client import StepRejected
 from schemas.commands import ConsultationDone, MeetingRecord, PremeetingSchedule, SurveyImport
+from schemas.errors import StepRejected
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import ContactBy
 from schemas.steps import Step

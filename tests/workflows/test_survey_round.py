@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from catalog import Catalog
-from klyngepakke.client import StepRejected
 from schemas.commands import Cancel, ConsultationDone
 from schemas.danish_format import date_long
+from schemas.errors import StepRejected
 from schemas.order import ContactBy
 from schemas.steps import Step
 from schemas.survey_round import round_plan

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from klyngepakke.client import StepRejected
 from schemas.agreements import AgreementView
 from schemas.commands import AgreementDoneCommand
+from schemas.errors import StepRejected
 from schemas.links import AGREEMENT
 from schemas.state import OrderStatus
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from klyngepakke.client import StepRejected
 from schemas.cluster import (
     AssemblySet,
     CoordinatorChange,
@@ -23,7 +22,7 @@ from schemas.cluster import (
     PayoutReported,
 )
 from schemas.cluster_view import ClusterPage
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
 from schemas.extract import MAX_BYTES
 from schemas.links import CLUSTER
 from schemas.member_list import parse_member_lines, parse_member_list

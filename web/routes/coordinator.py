@@ -12,9 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from klyngepakke.client import StepRejected
 from schemas.commands import AgreementDoneCommand, Cancel, MembersChange, Reschedule
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
 from schemas.member_list import parse_member_lines
 from schemas.overview import STATE_DA
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink

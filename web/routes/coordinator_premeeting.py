@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from klyngepakke.client import StepRejected
 from schemas.catalog import ProgramVariant
 from schemas.commands import PremeetingDone, PremeetingSchedule
-from schemas.errors import DomainError
+from schemas.errors import DomainError, StepRejected
 from schemas.overview import CoordinatorView
 from schemas.program import ProgramChanges, adjusted, schedule
 from web.config import WebConfig

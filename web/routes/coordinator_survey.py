@@ -12,9 +12,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from klyngepakke.client import StepRejected
 from schemas.commands import SurveyImport
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
 from schemas.extract import MAX_BYTES
 from schemas.overview import CoordinatorView
 from schemas.survey import parse_survey_export

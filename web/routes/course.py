@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from klyngepakke.client import StepRejected
 from schemas.course import CourseNoteCommand, CourseStatus, ParticipantsCommand
-from schemas.errors import DomainError, DomainErrors
+from schemas.errors import DomainError, DomainErrors, StepRejected
 from schemas.extract import MAX_BYTES
 from schemas.links import COURSE
 from schemas.participant_list import parse_participants

@@ -11,9 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from klyngepakke.client import StepRejected
 from schemas.commands import MeetingRecord
-from schemas.errors import DomainErrors, from_validation_error
+from schemas.errors import DomainErrors, StepRejected, from_validation_error
 from schemas.links import MINUTES
 from schemas.minutes import Minutes
 from schemas.state import MinutesPage

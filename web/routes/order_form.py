@@ -18,15 +18,21 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from temporalio.service import RPCError
 
-from klyngepakke.client import StepRejected, UnknownOrder
 from schemas.cluster import MeetingNote
 from schemas.cluster_view import ClusterPage
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.errors import (
+    DomainError,
+    DomainErrors,
+    LateOrder,
+    StepRejected,
+    UnknownOrder,
+    from_validation_error,
+)
 from schemas.extract import MAX_BYTES
 from schemas.links import CLUSTER
 from schemas.member_list import member_lines, parse_member_lines, parse_member_list
 from schemas.order import COPENHAGEN, MeetingMode, OrderRequest, Region
-from schemas.timeline import LateOrder, plan
+from schemas.timeline import plan
 from web.config import WebConfig
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values

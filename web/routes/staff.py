@@ -15,9 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from klyngepakke.client import StepRejected, UnknownOrder
 from schemas.commands import Cancel, ConsultationDone, LateDecision, Reschedule, RetryRender
-from schemas.errors import from_validation_error
+from schemas.errors import StepRejected, UnknownOrder, from_validation_error
 from schemas.order import COPENHAGEN, ContactBy, MeetingMode, Region
 from schemas.overview import STATE_DA
 from schemas.steps import Step

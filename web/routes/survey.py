@@ -9,9 +9,8 @@ from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from klyngepakke.client import StepRejected
 from schemas.catalog import QuestionType, SurveyTemplate
-from schemas.errors import DomainErrors
+from schemas.errors import DomainErrors, StepRejected
 from schemas.links import SURVEY
 from schemas.survey import MAX_FREE_TEXT, SurveyResponse, check_response
 from schemas.survey_round import SurveyForm

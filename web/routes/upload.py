@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
-from klyngepakke.client import StepRejected
+from schemas.errors import StepRejected
 from schemas.extract import MAX_BYTES
 from schemas.links import UPLOAD
 from schemas.state import UploadPage
