@@ -159,7 +159,7 @@ async def run_worker(
     settings: Settings, stop: asyncio.Event | None = None, render: bool = False
 ) -> None:
     """The workflow worker, or with ``render`` the render worker, until ``stop`` is set."""
-    from klyngepakke.client import connect
+    from klyngepakke.temporal_calls import connect
 
     client = await connect(settings, metrics_runtime(settings.metrics_port))
     threads = settings.render_slots if render else WORKFLOW_THREADS

@@ -25,7 +25,7 @@ from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, free_port, running_stack
 from klyngepakke.client import OrdersClient
 from klyngepakke.demo import run_demo
-from schemas.state import OrderStatus
+from schemas.order_status import OrderStatus
 from web.server import server as web_server
 
 GOAL_P99_MS = 1000

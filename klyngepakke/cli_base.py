@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from temporalio.service import RPCError
 
-from klyngepakke.client import connect
 from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.settings import Settings, get_settings
+from klyngepakke.temporal_calls import connect
 from schemas.errors import (
     DomainError,
     DomainErrors,

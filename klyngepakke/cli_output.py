@@ -13,7 +13,7 @@ from schemas.commands import StepAccepted
 from schemas.course import CourseStatus
 from schemas.danish_format import date_short, datetime_long, number
 from schemas.extract import ParsedExtract
-from schemas.state import OrderStatus
+from schemas.order_status import OrderStatus
 
 console = Console()
 _STATE_DA = {

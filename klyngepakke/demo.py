@@ -26,7 +26,7 @@ from schemas.business_days import add_business_days, on_or_after
 from schemas.commands import ConsultationDone
 from schemas.minutes import Agreement, FollowUpChoices, Minutes
 from schemas.order import COPENHAGEN, ContactBy, OrderRequest, default_order_id
-from schemas.state import OrderStatus
+from schemas.order_status import OrderStatus
 from schemas.steps import Step, StepState
 from schemas.survey import parse_survey_export
 

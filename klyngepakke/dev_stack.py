@@ -111,7 +111,7 @@ async def wait_for_http(url: str, seconds: float = 30) -> None:
 
 
 async def wait_for_server(settings: Settings, seconds: float = 60) -> Client:
-    from klyngepakke.client import connect
+    from klyngepakke.temporal_calls import connect
 
     deadline = asyncio.get_running_loop().time() + seconds
     while True:

@@ -7,23 +7,19 @@ the package's own per item, for the meeting leader."""
 
 from __future__ import annotations
 
-import io
 from typing import ClassVar
 
-import segno
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Inches, Pt
 from pydantic import BaseModel, Field
 
-from renderers.chart_data import TextOnlyChartData
+from renderers.deck_charts import chart_slide, extract_slides, free_text_slides, qr_png
 from renderers.registry import RenderedDocument, register
 from renderers.slides import (
     FACILITATION,
     PPTX,
     VIRTUAL,
-    bar_chart,
     bullets,
     house_style,
     new_presentation,
@@ -33,9 +29,8 @@ from renderers.slides import (
     text_box,
     title_only,
     title_slide,
-    valid_axis_ids,
 )
-from renderers.text import clean_text, grouped_answers
+from renderers.text import clean_text
 from schemas.catalog import QuestionType, SlideKind
 from schemas.danish_format import clock, date_long, percent
 from schemas.documents import DocumentSource
@@ -43,9 +38,7 @@ from schemas.extract import AnonymisedExtract
 from schemas.order import MeetingMode
 from schemas.package_process import ExtractTexts
 from schemas.program import schedule
-from schemas.survey import QuestionResult, SurveyResults
-
-FREE_TEXTS_PER_SLIDE = 8
+from schemas.survey import SurveyResults
 
 
 class ProgramRow(BaseModel):
@@ -104,120 +97,10 @@ class DeckContext(BaseModel):
     stamp: str
 
 
-def counted(option: str, count: int, answered: int) -> str:
-    """'Godt (2 af 4)': a share is never shown without the count it stands for."""
-    return f"{option} ({count} af {answered})"
-
-
-def _chart_slide(prs: PresentationType, result: QuestionResult, note: str) -> None:
-    several = result.type == QuestionType.MULTIPLE_CHOICE
-    slide = title_only(prs, result.text)
-    data = TextOnlyChartData(number_format="0 %")
-    data.categories = [counted(o.option, o.count, result.answered) for o in result.options]
-    data.add_series("Andel af dem, der svarede", [o.share for o in result.options])
-    frame = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(4.8), data
-    )
-    chart = frame.chart
-    valid_axis_ids(chart)
-    chart.has_title = False  # the slide's title is the question
-    chart.has_legend = False
-    plot = chart.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = "0 %"
-    plot.data_labels.number_format_is_linked = False
-    plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    plot.data_labels.font.size = Pt(14)
-    chart.category_axis.reverse_order = True
-    chart.category_axis.tick_labels.font.size = Pt(14)
-    axis = chart.value_axis
-    axis.maximum_scale = 1.0
-    axis.minimum_scale = 0.0
-    axis.has_major_gridlines = False
-    axis.tick_labels.font.size = Pt(12)
-    axis.tick_labels.number_format = "0 %"
-    axis.tick_labels.number_format_is_linked = False
-    axis.has_title = True
-    axis.axis_title.text_frame.text = "Andel af dem, der svarede på spørgsmålet"
-    axis.axis_title.text_frame.paragraphs[0].font.size = Pt(12)
-    footer = f"{result.answered} svarede på spørgsmålet"
-    if several:
-        footer += " · flere svar mulige (andelene giver over 100 % tilsammen)"
-    if result.dont_know_share is not None:
-        footer += f" · Ved ikke: {percent(result.dont_know_share)}"
-    if result.answered < 3:
-        footer += " · færre end 3 svar: tolk varsomt"
-    text_box(slide, footer, top=6.35, size=15)
-    notes(slide, note)
-
-
-def _extract_slides(
-    prs: PresentationType,
-    extract: AnonymisedExtract,
-    note: str,
-    words: ExtractTexts,
-    partner: str,
-) -> None:
-    """Charts of the partner's figures; practices only by label, never provider number.
-    A figure the partner did not give is a gap, never a 0. The words are the package's."""
-    given = [p for p in extract.practices if p.received is not None]
-    slide = title_only(prs, words.per_practice_title)
-    series: dict[str, list[float | None]] = {words.count_series: [p.received for p in given]}
-    if any(p.requests is not None for p in given):
-        series[words.requests_series] = [p.requests for p in given]
-    bar_chart(slide, [p.label for p in given], series, "0", axis_title=words.count_axis)
-    missing = [f"alle tal for {label}" for label in extract.missing]
-    if words.requests_series in series:
-        missing += [f"anmodninger for {p.label}" for p in given if p.requests is None]
-    if missing:
-        text_box(slide, f"Ikke oplyst af {partner}: " + ", ".join(missing), top=6.45, size=14)
-    notes(slide, note + " Praksis er anonymiseret; hver praksis kender kun sit eget bogstav.")
-    if extract.types:
-        slide = title_only(prs, words.by_type_title)
-        bar_chart(
-            slide,
-            [t.certificate_type for t in extract.types],
-            {words.count_series: [t.received for t in extract.types]},
-            "0",
-            axis_title=words.count_axis,
-        )
-        notes(slide, words.by_type_note)
-    timed = [p for p in given if p.median_days is not None]
-    if timed:
-        slide = title_only(prs, "Svartid pr. praksis (median, dage)")
-        bar_chart(
-            slide,
-            [p.label for p in timed],
-            {"Dage": [p.median_days for p in timed]},
-            "0.0",
-            axis_title=words.days_axis,
-        )
-        notes(slide, "Variation i svartid: hvad gør de hurtige anderledes?")
-
-
-def _free_text_slides(prs: PresentationType, result: QuestionResult, note: str) -> None:
-    texts = grouped_answers(result.free_texts) or ["Ingen skrev et svar på dette spørgsmål."]
-    chunks = [
-        texts[i : i + FREE_TEXTS_PER_SLIDE] for i in range(0, len(texts), FREE_TEXTS_PER_SLIDE)
-    ]
-    for number, chunk in enumerate(chunks, start=1):
-        suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
-        shown = [t if len(t) <= 160 else t[:157] + "…" for t in chunk]
-        slide = bullets(prs, result.text + suffix, shown, size=18)
-        notes(slide, note + " Svarene er vist uden navne. Spørg: Genkender I det?")
-
-
 def _quality_unit(source: DocumentSource) -> str:
     unit = source.package.quality_unit(source.order.cluster.region)
     contact = " · ".join(c for c in (unit.email, unit.phone) if c)
     return f"{unit.name} ({contact})" if contact else unit.name
-
-
-def _qr_png(url: str) -> io.BytesIO:
-    picture = io.BytesIO()
-    segno.make(url, error="m").save(picture, kind="png", scale=12, border=2)
-    picture.seek(0)
-    return picture
 
 
 class Deck:
@@ -409,9 +292,9 @@ class Deck:
             if wanted and number not in wanted:
                 continue
             if result.type == QuestionType.FREE_TEXT:
-                _free_text_slides(prs, result, item.notes)
+                free_text_slides(prs, result, item.notes)
             else:
-                _chart_slide(prs, result, item.notes)
+                chart_slide(prs, result, item.notes)
 
     def _item_slide(
         self, prs: PresentationType, ctx: DeckContext, item: ItemSlides, kind: SlideKind
@@ -433,7 +316,7 @@ class Deck:
                 )
                 notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.")
             else:
-                _extract_slides(prs, ctx.extract, item.notes, words, partner)
+                extract_slides(prs, ctx.extract, item.notes, words, partner)
             return
         if kind == "topics":
             if ctx.added_topics:
@@ -451,7 +334,7 @@ class Deck:
                 height=3.5,
             )
             slide.shapes.add_picture(
-                _qr_png(item.video.url), Inches(8.9), Inches(1.7), Inches(3.6), Inches(3.6)
+                qr_png(item.video.url), Inches(8.9), Inches(1.7), Inches(3.6), Inches(3.6)
             )
             if item.details:
                 text_box(slide, " · ".join(item.details), top=5.7, size=18)

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from schemas.danish_format import date_long, datetime_long
 from schemas.follow_up import FollowUpStatus
 from schemas.order import OrderRequest
+from schemas.order_status import OrderStatus
 from schemas.program import ProgramChanges
-from schemas.state import OrderStatus
 from schemas.steps import Step, StepState
 from schemas.survey_round import RoundEditor
 from schemas.timeline import Timeline

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from schemas.danish_format import date_long, datetime_long, percent
-from schemas.state import OrderState, problems_of
+from schemas.order_status import problems_of
+from schemas.state import OrderState
 from schemas.steps import Step, StepState
 from schemas.survey_round import RoundProgress
 

@@ -9,10 +9,10 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from klyngepakke.client import connect
 from klyngepakke.cluster_client import ClustersClient
 from klyngepakke.payload_codec import EncryptionCodec
 from klyngepakke.settings import Settings
+from klyngepakke.temporal_calls import connect
 from schemas.links import LinkSigner
 from web.app import create_app
 from web.codec import create_codec_app

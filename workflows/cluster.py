@@ -67,6 +67,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order import COPENHAGEN
     from schemas.people import Person
     from workflows import activity_options, search_attributes
+    from workflows.published import Published
     from workflows.waiting import timer_for
 
 REFUSED = Failure.STEP_REFUSED.value
@@ -89,7 +90,7 @@ class ClusterWorkflow:
         self._state = inp.carried or ClusterState()
         self._rules: ClusterYearRules | None = None
         self._changes = 0
-        self._published: tuple[object, ...] | None = None
+        self._published = Published()
 
     def _now(self) -> datetime:
         return self._clock.planned(workflow.now())
@@ -152,10 +153,7 @@ class ClusterWorkflow:
             if deadline is None
             else search_attributes.NEXT_DUE.value_set(deadline),
         ]
-        values = tuple((u.key.name, u.value) for u in updates)
-        if values != self._published:
-            self._published = values
-            workflow.upsert_search_attributes(updates)
+        self._published.upsert(updates)
 
     async def _send_due(self) -> None:
         rules = self._rules

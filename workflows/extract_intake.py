@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.commands import ExtractAccepted, ExtractSubmit
     from schemas.errors import Failure
-    from schemas.state import UploadPage
+    from schemas.order_status import UploadPage
     from workflows import activity_options
     from workflows.refusals import refuse
 

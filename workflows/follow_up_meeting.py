@@ -31,9 +31,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import Failure
     from schemas.extract import AnonymisedExtract
     from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
+    from schemas.order_status import ExtractUploadView, UploadPage
     from schemas.package_process import extract_columns, partner_contacts
     from schemas.people import Person
-    from schemas.state import ExtractUploadView, UploadPage
     from schemas.steps import Step
     from schemas.survey import SurveyResults
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress

@@ -1,25 +1,24 @@
 """The order workflow: one order of a cluster package, stage by stage (DESIGN.md's table).
 
 Each stage is a short method that waits on a due date from the timeline planner or on a
-person's Update. Decisions live in schemas/; side effects in activities/; the human steps are
-in workflows/order_steps.py, the shared plumbing in workflows/order_base.py.
+person's Update. Decisions live in schemas/; side effects in activities/. The stages with the
+partner organisation are in workflows/order_partner.py, those after the meeting in
+workflows/order_after_meeting.py, the human steps in workflows/order_steps.py (their rules in
+schemas/order_refusals.py), the shared plumbing in workflows/order_base.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ChildWorkflowError
-from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
+from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
-    from schemas.agreements import AgreementState, ReminderKind, reminder_envelopes, schedule
-    from schemas.business_days import add_business_days, at_workday_start
     from schemas.catalog import Package, SurveyTemplate
     from schemas.clock import OrderClock
     from schemas.commands import (
@@ -28,16 +27,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.errors import DomainError, Failure, LateOrder
     from schemas.events import (
-        AgreementOverdue,
-        AgreementReminderSent,
         ArtifactsDelivered,
         ArtifactsRendered,
         ConsultationEscalated,
         DomainEvent,
         ExtractMissing,
-        ExtractReminderSent,
-        FollowUpMeetingStarted,
-        FollowUpSummarySent,
         InvitationSent,
         JobcenterGuideSent,
         MaterialSent,
@@ -49,18 +43,20 @@ with workflow.unsafe.imports_passed_through():
         SurveyReminderSent,
         SurveyResultsImported,
     )
-    from schemas.extract import UPLOAD_QUIET
-    from schemas.follow_up import FollowUpInput, FollowUpStatus, follow_up_id
+    from schemas.follow_up import FollowUpStatus
     from schemas.order import ContactBy, OrderRequest
-    from schemas.state import OrderState, OrderStatus
-    from schemas.steps import Step, StepState
+    from schemas.order_status import OrderStatus
+    from schemas.state import OrderState
+    from schemas.steps import Step
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import plan
     from workflows import activity_options
-    from workflows.follow_up_meeting import FollowUpMeeting
+    from workflows.order_after_meeting import AfterMeeting
     from workflows.order_base import _Cancelled
+    from workflows.order_partner import PartnerStages
     from workflows.order_requests import OrderRequests
     from workflows.order_steps import OrderSteps
+    from workflows.published import Published
     from workflows.refusals import invalid
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE
@@ -69,24 +65,8 @@ with workflow.unsafe.imports_passed_through():
 WORKBENCH = "workbench-attributes"
 
 
-def _numbered(envelopes: list[list[Any]]) -> list[list[int]]:
-    """Envelopes of people as indexes into their flattened list."""
-    groups, start = [], 0
-    for envelope in envelopes:
-        groups.append(list(range(start, start + len(envelope))))
-        start += len(envelope)
-    return groups
-
-
-_WAKE_DA = {
-    ReminderKind.WEEK_BEFORE: "påmindelse en uge før fristen",
-    ReminderKind.DUE: "påmindelse på dagen",
-    ReminderKind.OVERDUE: "overskredet, hvis ikke udført",
-}
-
-
 @workflow.defn
-class OrderWorkflow(OrderRequests, OrderSteps):
+class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
     @workflow.init
     def __init__(self, inp: OrderInput) -> None:
         self._input = inp
@@ -117,6 +97,7 @@ class OrderWorkflow(OrderRequests, OrderSteps):
         self._late_decision: LateDecision | None = None
         self._replay_safe = False
         self._workbench = False
+        self._published = Published()
 
     # ---- the stages -------------------------------------------------------------------
 
@@ -353,123 +334,6 @@ class OrderWorkflow(OrderRequests, OrderSteps):
             )
             self._record(ArtifactsDelivered(at=self._now(), version=version, roles=list(roles)))
 
-    async def _jobcenter(self) -> None:
-        """The extract: one reminder at its due date; after the deck, each new upload until
-        the meeting gives the documents a new version."""
-        received = lambda: self._state.extract_received  # noqa: E731
-        if not await self._wait_until(
-            lambda: self._timeline.due[Step.JOBCENTER], received, "Venter på jobcenterets datatræk"
-        ):
-            self._record(StepOverdue(at=self._now(), step=Step.JOBCENTER))
-            await self._mail(
-                "extract_reminder", "extract_reminder", "jobcenter", "coordinator", upload_link=True
-            )
-            self._record(ExtractReminderSent(at=self._now()))
-        while await self._wait_until(
-            lambda: self._timeline.meeting, self._extract_news, "Venter på et nyt datatræk"
-        ):
-            if self._labels_due():
-                self._labels_told = True
-                await self._mail(
-                    "practice_label", "practice_label", "members", practice_labels=True
-                )
-            if self._newer_extract():
-                # Orders that took uploads before this rendered each one at once.
-                if workflow.patched("coalesce-extract-uploads"):
-                    await self._until_uploads_pause()
-                await self._deliver_documents(
-                    "coordinator",
-                    "jobcenter",
-                    why=f"Jobcenterets datatræk (version {self._state.extract_version}) er"
-                    " kommet med.",
-                )
-
-    async def _until_uploads_pause(self) -> None:
-        """Until no new extract has come for UPLOAD_QUIET: five files in two minutes make one
-        new version of the documents."""
-        while await self._another_upload_soon():
-            pass
-
-    async def _another_upload_soon(self) -> bool:
-        """Whether another extract comes within UPLOAD_QUIET (never past the meeting)."""
-        seen = self._state.extract_version
-        pause_ends = min(self._now() + UPLOAD_QUIET, self._timeline.meeting)
-        return await self._wait_until(
-            lambda: pause_ends,
-            lambda: self._state.extract_version != seen,
-            "Venter på flere filer",
-        )
-
-    def _newer_extract(self) -> bool:
-        """An extract the delivered documents do not show yet."""
-        return (
-            self._state.is_done(Step.ARTIFACTS)
-            and self._state.extract_version > self._extract_rendered
-        )
-
-    def _labels_due(self) -> bool:
-        consultation = self._state.consultation
-        wanted = consultation is not None and consultation.practice_labels_by_mail
-        return wanted and self._state.extract_received and not self._labels_told
-
-    def _extract_news(self) -> bool:
-        return self._newer_extract() or self._labels_due()
-
-    async def _premeeting(self) -> None:
-        """Announce each scheduling of the pre-meeting; flag it overdue at its due date and
-        skip it at the meeting if it was never held."""
-        while True:
-            await self._wait_until(
-                self._premeeting_deadline, self._premeeting_news, "Venter på formødet"
-            )
-            if self._premeetings_scheduled != self._premeetings_announced:
-                self._premeetings_announced = self._premeetings_scheduled
-                await self._announce_premeeting(self._premeetings_announced)
-                continue
-            if self._state.is_done(Step.PREMEETING):
-                # Orders that held their pre-meeting before this existed did not re-render.
-                if workflow.patched("rerender-after-premeeting"):
-                    await self._deliver_documents(
-                        "coordinator", "jobcenter", why="Programmet blev ændret på formødet."
-                    )
-                return
-            if self._state.state_of(Step.PREMEETING) != StepState.OVERDUE:
-                self._record(StepOverdue(at=self._now(), step=Step.PREMEETING))
-                continue
-            reason = "formødet blev ikke registreret før klyngemødet"
-            self._record(StepSkipped(at=self._now(), step=Step.PREMEETING, reason=reason))
-            return
-
-    def _premeeting_deadline(self) -> datetime:
-        if self._state.state_of(Step.PREMEETING) == StepState.OVERDUE:
-            return self._timeline.meeting
-        return self._timeline.due[Step.PREMEETING]
-
-    def _premeeting_news(self) -> bool:
-        return (
-            self._state.is_done(Step.PREMEETING)
-            or self._premeetings_scheduled != self._premeetings_announced
-        )
-
-    async def _announce_premeeting(self, number: int) -> None:
-        at = self._state.premeeting_at
-        assert at is not None
-        invite = self._invite(
-            "premeeting",
-            f"Formøde: klyngemøde om {self._about}",
-            at,
-            60,
-            sequence=number - 1,
-            attendees=("coordinator", "jobcenter"),
-        )
-        await self._mail(
-            "premeeting_scheduled",
-            f"premeeting_scheduled-{number}",
-            "coordinator",
-            "jobcenter",
-            calendar=invite,
-        )
-
     async def _invitation(self) -> None:
         await self._wait_until(
             lambda: self._timeline.due[Step.INVITATION], None, "Venter til invitationen skal sendes"
@@ -502,116 +366,6 @@ class OrderWorkflow(OrderRequests, OrderSteps):
                 "meeting_escalation", "meeting_escalation", "coordinator", minutes_link=True
             )
             await self._wait_until(None, recorded, "Venter på referatet (rykket)")
-
-    async def _follow_up(self) -> None:
-        recorded_at = self._state.steps[Step.MEETING].done_at
-        minutes = self._state.minutes
-        assert recorded_at is not None and minutes is not None
-        # Orders recorded before agreements were followed up end with the summary mail.
-        following = workflow.patched("agreements-follow-up")
-        if following and minutes.follow_up.follow_up_meeting is not None:
-            await self._start_follow_up_meeting(minutes.follow_up.follow_up_meeting)
-        send_at = at_workday_start(add_business_days(recorded_at.date(), 1))
-        await self._wait_until(lambda: send_at, None, "Venter til opsummeringen sendes")
-        if not following:
-            await self._mail("follow_up_summary", "follow_up_summary", "members", "jobcenter")
-            self._record(FollowUpSummarySent(at=self._now()))
-            return
-        documents = await self._render(["meeting_summary", "practice_sheet"])
-        await self._mail(
-            "follow_up_summary",
-            "follow_up_summary",
-            "members",
-            "jobcenter",
-            attachments=documents,
-        )
-        self._record(FollowUpSummarySent(at=self._now(), artifacts=documents))
-        await self._agreements(recorded_at)
-
-    async def _agreements(self, recorded_at: datetime) -> None:
-        """Remind each open agreement's owner a week before and on its date; flag it overdue
-        the business day after. Ends when every agreement is done or overdue."""
-        minutes = self._state.minutes
-        assert minutes is not None
-        for wake in schedule(minutes.agreements, recorded_at):
-            settled = lambda: self._state.agreements_settled  # noqa: E731
-            summary = f"Aftale {wake.number}: {_WAKE_DA[wake.kind]}"
-            if await self._wait_until(lambda w=wake: w.at, settled, summary):  # type: ignore[misc]
-                return
-            view = self._state.agreement_views()[wake.number - 1]
-            if view.state != AgreementState.OPEN:
-                continue
-            if wake.kind == ReminderKind.OVERDUE:
-                self._record(AgreementOverdue(at=self._now(), number=wake.number))
-                await self._tell_follow_up()
-                continue
-            agreement = minutes.agreements[wake.number - 1]
-            envelopes = reminder_envelopes(agreement, self._order)
-            await self._mail(
-                "agreement_reminder",
-                f"agreement-{wake.number}-{wake.kind.value}",
-                to=[person for envelope in envelopes for person in envelope],
-                groups=_numbered(envelopes),
-                agreement=view,
-                reminder=wake.kind.value,
-            )
-            self._record(
-                AgreementReminderSent(at=self._now(), number=wake.number, kind=wake.kind.value)
-            )
-
-    async def _start_follow_up_meeting(self, meeting: datetime) -> None:
-        order_id = workflow.info().workflow_id
-        state = self._state
-        assert state.minutes is not None
-        moved = self._order.meeting.model_copy(update={"start": meeting})
-        handle = await workflow.start_child_workflow(
-            FollowUpMeeting.run,
-            FollowUpInput(
-                order_id=order_id,
-                order=self._order.model_copy(update={"meeting": moved}),
-                consultant=self._input.consultant,
-                timeline=self._timeline,
-                clock=self._clock,
-                meeting=meeting,
-                minutes=state.minutes,
-                agreements=state.agreement_views(),
-                template=self._asked or self._pkg.survey,
-                first_results=state.survey_results,
-                first_invited=self._survey_progress.invited if self._survey_progress else None,
-                first_extract=state.extract,
-            ),
-            id=follow_up_id(order_id),
-            parent_close_policy=ParentClosePolicy.ABANDON,
-            static_summary=f"Opfølgende klyngemøde: {self._order.cluster.name}",
-        )
-        self._follow_up_meeting = handle
-        handle.add_done_callback(self._follow_up_ended)
-        self._record(FollowUpMeetingStarted(at=self._now(), workflow_id=handle.id, meeting=meeting))
-        # A callback may not issue commands; this waits for what it notes and reports it.
-        self._follow_up_watch = asyncio.ensure_future(self._report_follow_up_failure())
-
-    def _follow_up_ended(self, finished: asyncio.Future[Any]) -> None:
-        self._follow_up_finished = True
-        if not finished.cancelled() and isinstance(finished.exception(), ChildWorkflowError):
-            self._follow_up_error = finished.exception()  # type: ignore[assignment]
-
-    async def _report_follow_up_failure(self) -> None:
-        await workflow.wait_condition(lambda: self._follow_up_error is not None)
-        assert self._follow_up_meeting is not None and self._follow_up_error is not None
-        if self._state.status == "active":
-            await self._child_failed(
-                self._follow_up_meeting.id, "Det opfølgende klyngemøde", self._follow_up_error
-            )
-
-    async def _tell_follow_up(self) -> None:
-        """The follow-up meeting's deck shows what became of the agreements."""
-        meeting = self._follow_up_meeting
-        if meeting is not None and not self._follow_up_finished:
-            await self._tell_child(
-                meeting.id,
-                "agreements",
-                meeting.signal(FollowUpMeeting.agreements, self._state.agreement_views()),
-            )
 
     async def _notify_cancelled(self) -> None:
         roles = [

@@ -17,7 +17,7 @@ from temporalio.workflow import ChildWorkflowHandle
 with workflow.unsafe.imports_passed_through():
     from activities.calendar_invite import CalendarInvite
     from activities.mail import MailActivities, MailContext, MailRequest
-    from schemas.agreements import AgreementState, AgreementView
+    from schemas.agreements import AgreementView
     from schemas.artifacts import ArtifactRef
     from schemas.catalog import Package, SurveyTemplate
     from schemas.clock import OrderClock
@@ -37,17 +37,20 @@ with workflow.unsafe.imports_passed_through():
         Role,
     )
     from schemas.order import OrderRequest
+    from schemas.order_refusals import refuse_inactive
     from schemas.package_process import partner_contacts
     from schemas.people import Person
     from schemas.state import OrderState, apply
-    from schemas.steps import Step, StepState
+    from schemas.steps import Step
     from schemas.summary import current_details
     from schemas.survey_round import RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import Timeline, plan
-    from workflows import activity_options, search_attributes
+    from workflows import activity_options
     from workflows.failures import failure_text
+    from workflows.published import Published
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_documents
+    from workflows.search_attributes import order_attributes
     from workflows.survey_round import SurveyRound
     from workflows.waiting import timer_for
 
@@ -82,8 +85,7 @@ class OrderBase:
     _asked: SurveyTemplate | None
     _replay_safe: bool
     _workbench: bool
-    # The search attributes last upserted (compared, not read back: no personal data).
-    _published: tuple[Any, ...] | None = None
+    _published: Published
 
     async def _tell_follow_up(self) -> None:
         raise NotImplementedError
@@ -117,15 +119,15 @@ class OrderBase:
         )
 
     def _require_active(self, starting_ok: bool = False) -> None:
-        if self._state.awaiting_approval and not starting_ok:
-            raise _refuse("Bestillingen venter på KiAPs svar på den sene bestilling.")
-        if self._state.timeline is None and not starting_ok:
-            raise _refuse("Ordren er ved at starte; prøv igen om et øjeblik.")
-        if self._state.status != "active" or self._cancel_requested:
-            raise _refuse(
-                f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
-                " og kan ikke ændres."
-            )
+        self._refuse_if(
+            refuse_inactive(self._state, cancelling=self._cancel_requested, starting_ok=starting_ok)
+        )
+
+    @staticmethod
+    def _refuse_if(reason: str | None) -> None:
+        """A validator raises what a rule of schemas/order_refusals.py answered, if anything."""
+        if reason is not None:
+            raise _refuse(reason)
 
     def _moved(self, cmd: Reschedule) -> OrderRequest:
         meeting = self._order.meeting.model_copy(update={"start": cmd.meeting})
@@ -148,61 +150,10 @@ class OrderBase:
         self._publish()
 
     def _publish(self) -> None:
-        state = self._state
-        meeting = state.timeline.meeting if state.timeline else self._order.meeting.start
         self._show_details()
-        updates = [
-            search_attributes.PACKAGE.value_set(self._order.package),
-            search_attributes.CLUSTER.value_set(self._order.cluster.name),
-            search_attributes.REGION.value_set(self._order.cluster.region.value),
-            *(
-                [search_attributes.MUNICIPALITY.value_set(self._order.municipality.name)]
-                if self._order.municipality is not None
-                else []
-            ),
-            search_attributes.CURRENT_STEP.value_set(
-                state.status
-                if state.status != "active"
-                else "late_request"
-                if state.awaiting_approval
-                else state.current_step.value
-            ),
-            search_attributes.MEETING_DATE.value_set(meeting),
-            search_attributes.OVERDUE.value_set(state.overdue),
-            search_attributes.OVERDUE_AGREEMENTS.value_set(
-                sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
-            ),
-            *self._task_attributes(),
-        ]
-        values = tuple(
-            (u.key.name, tuple(u.value) if isinstance(u.value, list) else u.value) for u in updates
-        )
-        # An upsert is an event: most events change no attribute (36 of a happy path's 251
-        # events were upserts). Orders from before keep theirs, so their histories replay.
-        if values == self._published and workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE):
-            return
-        self._published = values
-        workflow.upsert_search_attributes(updates)
-
-    def _task_attributes(self) -> list[Any]:
-        """What the staff workbench lists tasks by. Orders placed before these existed keep
-        their old upserts, so their histories replay."""
-        if not self._workbench:
-            return []
-        state = self._state
-        overdue = [s.value for s, p in state.steps.items() if p.state == StepState.OVERDUE]
-        due = None
-        if state.timeline is not None and state.status == "active":
-            due = state.timeline.due.get(state.current_step)
-        # NextDue keeps its last value once nothing is due: the task list reads running
-        # orders only, and an unset Datetime reads back as null on the time-skipping server.
-        return [
-            *([search_attributes.NEXT_DUE.value_set(due)] if due is not None else []),
-            search_attributes.OVERDUE_STEPS.value_set(overdue),
-            search_attributes.ATTENTION.value_set(
-                bool(state.child_failures) or state.render_failed is not None
-            ),
-        ]
+        updates = order_attributes(self._order, self._state, workbench=self._workbench)
+        # Orders from before upserted on every event; they keep doing so, and replay.
+        self._published.upsert(updates, lambda: workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE))
 
     def _show_details(self) -> None:
         """What the UI shows above the history; a query answers it, so it is no command."""

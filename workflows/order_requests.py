@@ -15,8 +15,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import DomainError, from_validation_error
     from schemas.events import LateOrderDecided, LateOrderRequested, MembersChanged
     from schemas.order import OrderRequest
+    from schemas.order_refusals import refuse_members_change
     from schemas.overview import OrderOverview
-    from schemas.steps import Step
     from schemas.survey_round import RoundMembers
     from schemas.timeline import plan, weeks_missing
     from workflows.order_base import OrderBase, _refuse
@@ -75,7 +75,7 @@ class OrderRequests(OrderBase):
             raise _refuse("reason: skriv en begrundelse til koordinatoren.")
         if cmd.approve:
             try:
-                plan(self._order, self._now(), allow_late=True)
+                plan(self._order, self._now(), allow_late=True, process=self._pkg.process)
             except DomainError as exc:
                 raise _refuse(f"{exc.field}: {exc.message}") from None
 
@@ -123,13 +123,7 @@ class OrderRequests(OrderBase):
     @change_members.validator
     def _check_change_members(self, cmd: MembersChange) -> None:
         self._require_active()
-        if self._state.is_done(Step.SURVEY):
-            raise _refuse(
-                "Spørgeskemaet er lukket; medlemslisten til denne bestilling kan ikke længere"
-                " ændres. Skriv til KiAP, hvis der er en fejl."
-            )
-        if not cmd.add and not cmd.remove:
-            raise _refuse("Ingen ændringer: tilføj eller fjern et medlem.")
+        self._refuse_if(refuse_members_change(self._state, cmd))
         try:
             self._changed_members(cmd)
         except DomainError as exc:

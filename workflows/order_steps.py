@@ -3,8 +3,6 @@ history), the survey progress signal and the status query."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -40,10 +38,20 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.minutes import check_minutes
     from schemas.order import ContactBy
+    from schemas.order_refusals import (
+        refuse_agreement_done,
+        refuse_consultation,
+        refuse_extract,
+        refuse_meeting_record,
+        refuse_premeeting_done,
+        refuse_premeeting_schedule,
+        refuse_reschedule,
+        refuse_survey_import,
+    )
+    from schemas.order_status import MinutesPage, OrderStatus, UploadPage, status_of, upload_views
     from schemas.package_process import extract_columns
     from schemas.program import adjusted
-    from schemas.state import MinutesPage, OrderStatus, UploadPage, status_of, upload_views
-    from schemas.steps import Step, StepState
+    from schemas.steps import Step
     from schemas.survey import aggregate, check_response
     from schemas.survey_round import RoundProgress
     from workflows.extract_intake import ExtractIntake
@@ -80,11 +88,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @consultation_done.validator
     def _check_consultation(self, cmd: ConsultationDone) -> None:
         self._require_active(starting_ok=True)
-        if self._state.is_done(Step.CONSULTATION):
-            done = self._state.consultation
-            who = f" af {done.actor.name}" if done and done.actor else ""
-            when = f" {datetime_long(done.at)}" if done else ""
-            raise _refuse(f"Telefonkonsultationen er allerede registreret{who}{when}.")
+        self._refuse_if(refuse_consultation(self._state))
 
     @workflow.update(name="survey_import")
     def survey_import(self, cmd: SurveyImport) -> StepAccepted:
@@ -97,16 +101,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @survey_import.validator
     def _check_survey_import(self, cmd: SurveyImport) -> None:
         self._require_active()
-        state = self._state.state_of(Step.SURVEY)
-        if state == StepState.PENDING:
-            raise _refuse(
-                "Spørgeskemaet er ikke sendt ud endnu: telefonkonsultationen og "
-                "materialemailen kommer først."
-            )
-        if state == StepState.DONE:
-            raise _refuse("Svarene er allerede indlæst.")
-        if state == StepState.SKIPPED:
-            raise _refuse("PowerPointen er allerede lavet uden svarene; kontakt KiAP.")
+        self._refuse_if(refuse_survey_import(self._state))
         for index, response in enumerate(cmd.responses):
             try:
                 check_response(self._pkg.survey, response, f"responses[{index}]")
@@ -116,24 +111,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     # ---- the extract (the Update and the page's query: workflows/extract_intake.py) ------
 
     def _intake_refusal(self) -> str | None:
-        state = self._state
-        if state.timeline is None:
-            return "Ordren er ved at starte; prøv igen om et øjeblik."
-        if state.status != "active" or self._cancel_requested:
-            return (
-                f"Ordren er {'annulleret' if self._cancel_requested else 'afsluttet'}"
-                " og kan ikke ændres."
-            )
-        if not state.has(Step.JOBCENTER):
-            return "Klyngepakken har intet datatræk; der er intet at uploade til denne ordre."
-        if state.state_of(Step.JOBCENTER) == StepState.PENDING:
-            return (
-                "Jobcenteret har ikke fået skabelonen endnu: telefonkonsultationen og "
-                "materialemailen kommer først."
-            )
-        if state.is_done(Step.MEETING) or self._now() >= self._timeline.meeting:
-            return "Klyngemødet er holdt; datatrækket kan ikke længere komme med i materialet."
-        return None
+        return refuse_extract(self._state, self._now(), cancelling=self._cancel_requested)
 
     def _intake_practices(self) -> list[str]:
         return self._order.practices
@@ -195,23 +173,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @premeeting_schedule.validator
     def _check_premeeting_schedule(self, cmd: PremeetingSchedule) -> None:
         self._require_active()
-        self._require_premeeting()
-        if not self._state.is_done(Step.ARTIFACTS):
-            raise _refuse(
-                "Formødet planlægges, når PowerPointen er leveret (senest "
-                f"{datetime_long(self._timeline.due[Step.ARTIFACTS])})."
-            )
-        if self._state.is_done(Step.PREMEETING):
-            raise _refuse("Formødet er allerede holdt og registreret.")
-        if not self._now() < cmd.at < self._timeline.meeting:
-            raise _refuse(
-                "at: formødet skal ligge mellem nu og klyngemødet "
-                f"({datetime_long(self._timeline.meeting)})."
-            )
-
-    def _require_premeeting(self) -> None:
-        if not self._state.has(Step.PREMEETING):
-            raise _refuse("Klyngepakken har intet formøde; der er intet at planlægge.")
+        self._refuse_if(refuse_premeeting_schedule(self._state, cmd, self._now()))
 
     @workflow.update(name="premeeting_done")
     def premeeting_done(self, cmd: PremeetingDone) -> StepAccepted:
@@ -221,12 +183,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @premeeting_done.validator
     def _check_premeeting_done(self, cmd: PremeetingDone) -> None:
         self._require_active()
-        self._require_premeeting()
-        at = self._state.premeeting_at
-        if at is None:
-            raise _refuse("Formødet er ikke planlagt: brug først premeeting_schedule.")
-        if self._state.state_of(Step.PREMEETING) in (StepState.DONE, StepState.SKIPPED):
-            raise _refuse("Formødet er allerede afsluttet.")
+        self._refuse_if(refuse_premeeting_done(self._state, self._now()))
         if cmd.program is not None:
             source_variant = cmd.program.variant or self._order.meeting.program_variant
             try:
@@ -236,10 +193,6 @@ class OrderSteps(ExtractIntake, OrderBase):
                 raise _refuse(f"program.variant: ukendt variant – brug en af: {known}") from None
             except DomainError as exc:
                 raise _domain(exc) from None
-        if self._now() < at:
-            raise _refuse(
-                f"Formødet er sat til {datetime_long(at)} og kan først registreres bagefter."
-            )
 
     @workflow.update(name="meeting_record")
     def meeting_record(self, cmd: MeetingRecord) -> StepAccepted:
@@ -252,8 +205,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @meeting_record.validator
     def _check_meeting_record(self, cmd: MeetingRecord) -> None:
         self._require_active()
-        if self._state.is_done(Step.MEETING):
-            raise _refuse("Referatet er allerede registreret.")
+        self._refuse_if(refuse_meeting_record(self._state))
         try:
             check_minutes(cmd.minutes, self._timeline.meeting, self._now())
             check_owners(cmd.minutes.agreements, self._order)
@@ -274,16 +226,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @agreement_done.validator
     def _check_agreement_done(self, cmd: AgreementDoneCommand) -> None:
         self._require_active()
-        minutes = self._state.minutes
-        if minutes is None:
-            raise _refuse("Referatet er ikke registreret endnu; aftalerne kommer med det.")
-        if cmd.number > len(minutes.agreements):
-            raise _refuse(
-                f"number: referatet har {len(minutes.agreements)} aftaler – brug et nummer"
-                f" fra 1 til {len(minutes.agreements)}."
-            )
-        if cmd.number in self._state.agreements_done:
-            raise _refuse(f"Aftale {cmd.number} er allerede markeret som udført.")
+        self._refuse_if(refuse_agreement_done(self._state, cmd))
 
     @workflow.update(name="reschedule")
     async def reschedule(self, cmd: Reschedule) -> StepAccepted:
@@ -318,10 +261,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @reschedule.validator
     def _check_reschedule(self, cmd: Reschedule) -> None:
         self._require_active()
-        if self._state.is_done(Step.MEETING) or self._now() >= self._timeline.meeting:
-            raise _refuse("Klyngemødet er holdt og kan ikke flyttes.")
-        if cmd.meeting - self._now() <= timedelta(days=14):
-            raise _refuse("meeting: det nye mødetidspunkt skal ligge mindst 2 uger ude.")
+        self._refuse_if(refuse_reschedule(self._state, cmd, self._now()))
         self._replan(cmd)
 
     @workflow.update(name="cancel")

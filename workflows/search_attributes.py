@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from temporalio.common import SearchAttributeKey
+from typing import Any
+
+from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
+
+from schemas.agreements import AgreementState
+from schemas.order import OrderRequest
+from schemas.state import OrderState
+from schemas.steps import StepState
 
 PACKAGE = SearchAttributeKey.for_keyword("Package")
 CLUSTER = SearchAttributeKey.for_keyword("Cluster")
@@ -50,4 +57,46 @@ def dev_server_flags() -> list[str]:
         arg
         for key in ALL
         for arg in ("--search-attribute", f"{key.name}={kinds[key.indexed_value_type.name]}")
+    ]
+
+
+def order_attributes(
+    order: OrderRequest, state: OrderState, *, workbench: bool
+) -> list[SearchAttributeUpdate[Any]]:
+    """What operations filter an order by, from its request and the fold of its events.
+    ``workbench``: the task list's attributes too (orders placed before it existed have
+    none, so their histories replay)."""
+    meeting = state.timeline.meeting if state.timeline else order.meeting.start
+    current = (
+        state.status
+        if state.status != "active"
+        else "late_request"
+        if state.awaiting_approval
+        else state.current_step.value
+    )
+    updates: list[SearchAttributeUpdate[Any]] = [
+        PACKAGE.value_set(order.package),
+        CLUSTER.value_set(order.cluster.name),
+        REGION.value_set(order.cluster.region.value),
+        *([MUNICIPALITY.value_set(order.municipality.name)] if order.municipality else []),
+        CURRENT_STEP.value_set(current),
+        MEETING_DATE.value_set(meeting),
+        OVERDUE.value_set(state.overdue),
+        OVERDUE_AGREEMENTS.value_set(
+            sum(1 for a in state.agreement_views() if a.state == AgreementState.OVERDUE)
+        ),
+    ]
+    if not workbench:
+        return updates
+    overdue = [s.value for s, p in state.steps.items() if p.state == StepState.OVERDUE]
+    due = None
+    if state.timeline is not None and state.status == "active":
+        due = state.timeline.due.get(state.current_step)
+    # NextDue keeps its last value once nothing is due: the task list reads running orders
+    # only, and an unset Datetime reads back as null on the time-skipping server.
+    return [
+        *updates,
+        *([NEXT_DUE.value_set(due)] if due is not None else []),
+        OVERDUE_STEPS.value_set(overdue),
+        ATTENTION.value_set(bool(state.child_failures) or state.render_failed is not None),
     ]

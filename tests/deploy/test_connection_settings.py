@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from temporalio.service import TLSConfig
 
-from klyngepakke.client import tls_config
 from klyngepakke.settings import Settings
+from klyngepakke.temporal_calls import tls_config
 from schemas.errors import DomainError
 
 

@@ -13,7 +13,7 @@ from schemas.errors import DomainError, StepRejected
 from schemas.links import LinkSigner
 from schemas.minutes import check_minutes
 from schemas.order import COPENHAGEN
-from schemas.state import MinutesPage
+from schemas.order_status import MinutesPage
 from web.app import create_app
 
 SIGNER = LinkSigner(b"a test secret of enough length!!")

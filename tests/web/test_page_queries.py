@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from temporalio.service import RPCError, RPCStatusCode
 
-from klyngepakke.client import PAGE_QUERY_TIMEOUT, OrdersClient
+from klyngepakke.client import OrdersClient
 from klyngepakke.settings import Settings
+from klyngepakke.temporal_calls import PAGE_QUERY_TIMEOUT
 from schemas.links import MINUTES, UPLOAD, LinkSigner
 from web.app import create_app
 

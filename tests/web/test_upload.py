@@ -17,7 +17,7 @@ from schemas.commands import ExtractAccepted
 from schemas.errors import DomainError, DomainErrors, StepRejected
 from schemas.links import LinkSigner
 from schemas.order import COPENHAGEN
-from schemas.state import UploadPage
+from schemas.order_status import UploadPage
 from storage.artifact_store import FolderArtifactStore
 from tests import factories
 from web.app import create_app

@@ -7,7 +7,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from schemas.commands import OrderInput
-    from schemas.state import OrderStatus
+    from schemas.order_status import OrderStatus
     from workflows.order import OrderWorkflow
 
 

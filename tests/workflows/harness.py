@@ -29,7 +29,7 @@ from schemas.errors import StepRejected
 from schemas.extract import ParsedExtract
 from schemas.follow_up import follow_up_id
 from schemas.order import OrderRequest
-from schemas.state import OrderStatus
+from schemas.order_status import OrderStatus
 from storage.artifact_store import FolderArtifactStore
 from storage.uploads import UploadRefused, read_receipt, store_extract_upload
 from tests.eventually import TIMEOUT, eventually

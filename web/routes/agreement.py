@@ -13,7 +13,7 @@ from schemas.agreements import AgreementView
 from schemas.commands import AgreementDoneCommand
 from schemas.errors import StepRejected
 from schemas.links import AGREEMENT
-from schemas.state import OrderStatus
+from schemas.order_status import OrderStatus
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import form_values
 from web.pages import Pages

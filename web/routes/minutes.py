@@ -15,7 +15,7 @@ from schemas.commands import MeetingRecord
 from schemas.errors import DomainErrors, StepRejected, from_validation_error
 from schemas.links import MINUTES
 from schemas.minutes import Minutes
-from schemas.state import MinutesPage
+from schemas.order_status import MinutesPage
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
 from web.pages import Pages

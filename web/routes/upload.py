@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from schemas.errors import StepRejected
 from schemas.extract import MAX_BYTES
 from schemas.links import UPLOAD
-from schemas.state import UploadPage
+from schemas.order_status import UploadPage
 from storage.uploads import UploadRefused, quarantined_extract, read_receipt
 from web.deps import Backend, ConfigDep, Link, PagesDep, UnknownLink, signed
 from web.pages import Pages
