@@ -53,9 +53,11 @@ class Worker:
         env: dict[str, str],
         name: str = "worker",
         command: list[str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.env = env
         self.command = command or [CLI, "worker"]
+        self.cwd = cwd  # another checkout of the code (a deploy test's old release)
         self.log_path = settings.var_dir / f"{name}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = self.log_path.open("ab")
@@ -66,7 +68,7 @@ class Worker:
         self.log.flush()
         self._started_at = self.log_path.stat().st_size
         self.process = subprocess.Popen(
-            self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+            self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.cwd
         )
 
     async def ready(self, timeout: float = 180) -> None:
