@@ -26,16 +26,34 @@ with workflow.unsafe.imports_passed_through():
     from schemas.artifacts import ArtifactRef
     from schemas.catalog import Package
     from schemas.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
-    from schemas.danish_format import date_long
     from schemas.documents import DocumentFacts
     from schemas.errors import Failure
-    from schemas.extract import AnonymisedExtract
     from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
+    from schemas.follow_up_state import (
+        AgreementsChanged,
+        DeckDelivered,
+        ExtractReceived,
+        ExtractReminded,
+        ExtractRequested,
+        FollowUpEvent,
+        FollowUpState,
+        InvitationSent,
+        MeetingHeld,
+        Planned,
+        ProblemRecorded,
+        ProgressChanged,
+        RenderFailed,
+        RenderRetried,
+        SecondRoundClosed,
+        SecondRoundStarted,
+        apply,
+        details,
+        status_of,
+    )
     from schemas.order_status import ExtractUploadView, UploadPage
     from schemas.package_process import extract_columns, partner_contacts
     from schemas.people import Person
     from schemas.steps import Step
-    from schemas.survey import SurveyResults
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress
     from schemas.timeline import Timeline
     from workflows import activity_options
@@ -53,18 +71,10 @@ class FollowUpMeeting(ExtractIntake):
     @workflow.init
     def __init__(self, inp: FollowUpInput) -> None:
         self._inp = inp
-        self._agreements: list[AgreementView] = list(inp.agreements)
-        self._plan: FollowUpPlan | None = None
         self._package: Package | None = None
-        self._extract: AnonymisedExtract | None = None
-        self._uploads: list[ExtractUploadView] = []
-        self._results: SurveyResults | None = None
-        self._progress: RoundProgress | None = None
-        self._deck: ArtifactRef | None = None
-        self._happened: list[str] = []
-        self._finished = False
-        self._render_failed: str | None = None
-        self._problems: list[str] = []
+        # The meeting's state is only the fold of its events (schemas/follow_up_state.py).
+        self._events: list[FollowUpEvent] = []
+        self._state = FollowUpState(agreements=list(inp.agreements))
         self._replay_safe = False
 
     @workflow.run
@@ -81,8 +91,7 @@ class FollowUpMeeting(ExtractIntake):
         # A package without an extract asks its partner for none, whatever the minutes say.
         new_extract = choices.new_extract and self._package.process.extract
         plan = follow_up_plan(inp.meeting, self._now(), choices.repeat_survey, new_extract)
-        self._plan = plan
-        self._details()
+        self._record(Planned(at=self._now(), plan=plan))
         await self._mail("follow_up_started", "started", ["coordinator"])
         if workflow.patched("follow-up-invitation"):
             # The follow-up meeting in the members' and the job centre's calendars, as the
@@ -93,7 +102,7 @@ class FollowUpMeeting(ExtractIntake):
                 ["members", "jobcenter"],
                 calendar=self._invite(),
             )
-            self._note("Invitation til det opfølgende møde sendt")
+            self._record(InvitationSent(at=self._now()))
         survey: ChildWorkflowHandle[Any, RoundOutcome] | None = None
         if plan.survey is not None:
             survey = await workflow.start_child_workflow(
@@ -110,21 +119,23 @@ class FollowUpMeeting(ExtractIntake):
                 id=round_id(inp.order_id, ROUND),
                 static_summary=f"Spørgeskema, runde 2: {inp.order.cluster.name}",
             )
-            self._note("Spørgeskemaets 2. runde er startet")
+            self._record(SecondRoundStarted(at=self._now()))
         if plan.extract_request is not None and plan.extract_due is not None:
             await self._until(plan.extract_request, None, "Venter til datatrækket bestilles")
             template = (await self._render(["extract_template"]))[0]
             await self._mail(
                 "follow_up_extract_request", "extract-request", ["jobcenter"], [template], True
             )
-            self._note("Nyt datatræk bestilt hos jobcenteret")
+            texts = self._package.texts
+            partner = texts.partner.definite if texts and texts.partner else None
+            self._record(ExtractRequested(at=self._now(), partner=partner))
             if not await self._until(
-                plan.extract_due, lambda: self._extract is not None, "Venter på datatrækket"
+                plan.extract_due, lambda: self._state.extract is not None, "Venter på datatrækket"
             ):
                 await self._mail(
                     "extract_reminder", "extract-reminder", ["jobcenter", "coordinator"], [], True
                 )
-                self._note("Påmindelse om datatrækket sendt")
+                self._record(ExtractReminded(at=self._now()))
         await self._until(plan.deck, None, "Venter til PowerPointen skal laves")
         if survey is not None:
             try:
@@ -133,17 +144,15 @@ class FollowUpMeeting(ExtractIntake):
                 # The comparison goes ahead with the first round alone; the consultant is told.
                 await self._problem("child_failed", f"Spørgeskemaets 2. runde: {failure_text(exc)}")
             else:
-                self._results = outcome.results if outcome.results.respondents else None
-                self._progress = outcome.progress
-                self._note(f"Spørgeskemaets 2. runde lukket: {outcome.progress.answered} svar")
-        self._deck = (await self._render(["comparison_deck"]))[0]
-        await self._mail(
-            "follow_up_deck", "deck", ["coordinator", "jobcenter"], [self._deck], False
-        )
-        self._note("Sammenligningen er leveret")
+                results = outcome.results if outcome.results.respondents else None
+                self._record(
+                    SecondRoundClosed(at=self._now(), results=results, progress=outcome.progress)
+                )
+        deck = (await self._render(["comparison_deck"]))[0]
+        await self._mail("follow_up_deck", "deck", ["coordinator", "jobcenter"], [deck], False)
+        self._record(DeckDelivered(at=self._now(), deck=deck))
         await self._until(inp.meeting, None, "Venter på det opfølgende møde")
-        self._finished = True
-        self._note("Det opfølgende møde er holdt")
+        self._record(MeetingHeld(at=self._now()))
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
 
@@ -151,13 +160,12 @@ class FollowUpMeeting(ExtractIntake):
 
     @workflow.update(name="retry_render")
     def retry_render(self, cmd: RetryRender) -> StepAccepted:
-        self._render_failed = None
-        self._note(f"Dokumenterne laves igen ({cmd.by})")
+        self._record(RenderRetried(at=self._now(), by=cmd.by))
         return StepAccepted(message="Sammenligningen forsøges lavet igen nu.")
 
     @retry_render.validator
     def _check_retry_render(self, cmd: RetryRender) -> None:
-        if self._render_failed is None:
+        if self._state.render_failed is None:
             raise ApplicationError(
                 "Ingen dokumenter venter på at blive lavet igen.",
                 type=Failure.STEP_REFUSED.value,
@@ -167,27 +175,16 @@ class FollowUpMeeting(ExtractIntake):
     @workflow.signal(name="agreements")
     def agreements(self, views: list[AgreementView]) -> None:
         """The order tells each change: an agreement done or overdue."""
-        self._agreements = views
-        self._details()
+        self._record(AgreementsChanged(at=self._now(), agreements=views))
 
     @workflow.signal(name="survey_progress")
     def survey_progress(self, progress: RoundProgress) -> None:
-        self._progress = progress
-        self._details()
+        self._record(ProgressChanged(at=self._now(), progress=progress))
 
     @workflow.query(name="status")
     def status(self) -> FollowUpStatus:
-        return FollowUpStatus(
-            id=workflow.info().workflow_id,
-            order_id=self._inp.order_id,
-            meeting=self._inp.meeting,
-            status="completed" if self._finished else "active",
-            survey=self._results,
-            extract_versions=len(self._uploads),
-            agreements=self._agreements,
-            deck=self._deck.name if self._deck else None,
-            events=list(self._happened),
-            problems=list(self._problems),
+        return status_of(
+            self._state, workflow.info().workflow_id, self._inp.order_id, self._inp.meeting
         )
 
     # ---- the extract: workflows/extract_intake.py --------------------------------------
@@ -198,7 +195,7 @@ class FollowUpMeeting(ExtractIntake):
             return "Det opfølgende møde er ved at starte; prøv igen om et øjeblik."
         if plan.extract_request is None:
             return "Der er ikke bestilt et nyt datatræk til det opfølgende møde."
-        if self._finished or self._now() >= self._inp.meeting:
+        if self._state.finished or self._now() >= self._inp.meeting:
             return "Det opfølgende møde er holdt; datatrækket kan ikke længere komme med."
         return None
 
@@ -213,19 +210,16 @@ class FollowUpMeeting(ExtractIntake):
 
     def _intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
         assert result.receipt is not None and result.anonymised is not None
-        version = len(self._uploads) + 1
-        self._extract = result.anonymised
-        self._uploads.append(
-            ExtractUploadView(
-                version=version,
-                at=self._now(),
-                uploaded_by=cmd.uploaded_by,
-                filename=cmd.upload.name,
-                rows=result.rows,
-                missing=result.missing,
-            )
+        version = len(self._state.uploads) + 1
+        upload = ExtractUploadView(
+            version=version,
+            at=self._now(),
+            uploaded_by=cmd.uploaded_by,
+            filename=cmd.upload.name,
+            rows=result.rows,
+            missing=result.missing,
         )
-        self._note(f"Nyt datatræk modtaget (version {version})")
+        self._record(ExtractReceived(at=self._now(), extract=result.anonymised, upload=upload))
         return ExtractAccepted(
             message=accepted_message(version, result)
             + " Tallene kommer med i sammenligningen til det opfølgende møde.",
@@ -243,7 +237,7 @@ class FollowUpMeeting(ExtractIntake):
             due=plan.extract_due if plan and plan.extract_due else self._inp.meeting,
             meeting=self._inp.meeting,
             open=accepting,
-            uploads=list(self._uploads),
+            uploads=list(self._state.uploads),
             columns=extract_columns(self._package.extract if self._package else None),
         )
 
@@ -252,26 +246,18 @@ class FollowUpMeeting(ExtractIntake):
     def _now(self) -> datetime:
         return self._inp.clock.planned(workflow.now())
 
-    def _note(self, what: str) -> None:
-        self._happened.append(f"{date_long(self._now())}: {what}")
-        self._details()
+    @property
+    def _plan(self) -> FollowUpPlan | None:
+        return self._state.plan
 
-    def _details(self) -> None:
-        done = sum(1 for a in self._agreements if a.state == "done")
-        lines = [
-            f"**Opfølgende klyngemøde** · {self._inp.order.cluster.name}",
-            f"Møde: {date_long(self._inp.meeting)}",
-            f"Aftaler: {done} af {len(self._agreements)} gennemført",
-        ]
-        if self._progress is not None and self._progress.dispatched:
-            lines.append(
-                f"Spørgeskema, 2. runde: {self._progress.answered} af {self._progress.invited}"
-                " har svaret"
-            )
-        lines += [f"⚠ {problem}" for problem in self._problems]
-        if self._happened:
-            lines.append("Senest: " + self._happened[-1])
-        workflow.set_current_details("\n\n".join(lines))
+    def _record(self, event: FollowUpEvent) -> None:
+        """Keep ``event``, fold it in and show the result above the history (a query answers
+        the details, so this is no command: signal handlers may call it)."""
+        self._events.append(event)
+        self._state = apply(self._state, event)
+        workflow.set_current_details(
+            details(self._state, self._inp.order.cluster.name, self._inp.meeting)
+        )
 
     async def _until(
         self, when: datetime, condition: Callable[[], bool] | None, summary: str
@@ -343,7 +329,7 @@ class FollowUpMeeting(ExtractIntake):
                 minutes=inp.minutes,
                 follow_up=self._plan,
                 first_meeting=inp.timeline.meeting,
-                extract_received=self._extract is not None,
+                extract_received=self._state.extract is not None,
                 problem=problem,
             ),
         )
@@ -358,9 +344,9 @@ class FollowUpMeeting(ExtractIntake):
 
     async def _problem(self, mail: str, problem: str) -> None:
         """Something failed that the meeting goes on without: noted, shown, mailed to KiAP."""
-        self._problems.append(problem)
-        self._note(f"Fejl: {problem}")
-        await self._mail(mail, f"{mail}-{len(self._problems)}", ["consultant"], problem=problem)
+        self._record(ProblemRecorded(at=self._now(), problem=problem))
+        count = len(self._state.problems)
+        await self._mail(mail, f"{mail}-{count}", ["consultant"], problem=problem)
 
     async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
         """As the order's: a render that still fails after its retries waits for an
@@ -369,12 +355,13 @@ class FollowUpMeeting(ExtractIntake):
             try:
                 return await self._render_once(kinds)
             except ActivityError as exc:
-                self._render_failed = failure_text(exc)
+                message = failure_text(exc)
+                self._record(RenderFailed(at=self._now(), message=message))
                 await self._problem(
                     "render_failed",
-                    f"Dokumenterne ({', '.join(kinds)}) kunne ikke laves: {self._render_failed}",
+                    f"Dokumenterne ({', '.join(kinds)}) kunne ikke laves: {message}",
                 )
-                await workflow.wait_condition(lambda: self._render_failed is None)
+                await workflow.wait_condition(lambda: self._state.render_failed is None)
 
     async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
         inp = self._inp
@@ -384,13 +371,15 @@ class FollowUpMeeting(ExtractIntake):
             order=inp.order,
             consultant=inp.consultant,
             timeline=self._timeline(),
-            survey_results=self._results,
+            survey_results=self._state.results,
             minutes=inp.minutes,
-            extract=self._extract,
+            extract=self._state.extract,
             first_round=inp.first_results,
             first_round_invited=inp.first_invited,
-            second_round_invited=self._progress.invited if self._progress is not None else None,
+            second_round_invited=(
+                self._state.progress.invited if self._state.progress is not None else None
+            ),
             first_extract=inp.first_extract,
-            agreements=self._agreements,
+            agreements=self._state.agreements,
         )
         return await render_documents(kinds, facts, self._package)
