@@ -3,8 +3,6 @@ sent exactly once per recipient through the same delivery and sent-ledger as ord
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 from temporalio import activity
 
@@ -14,6 +12,7 @@ from catalog.mail_templates import MailBody
 from schemas.artifacts import ArtifactRef
 from schemas.course import (
     RESPONSIBLE_DA,
+    CourseNote,
     CourseRequest,
     Groups,
     PlannedTask,
@@ -24,12 +23,6 @@ from schemas.people import Person
 
 # A teacher's number in their course link.
 TEACHERS = ("jobcenter", "praksiskonsulent")
-
-
-class CourseNote(BaseModel):
-    at: datetime
-    text: str = Field(min_length=1, max_length=2000)
-    good_example: bool = False
 
 
 class CourseMailContext(BaseModel):

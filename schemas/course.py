@@ -159,6 +159,10 @@ def check_request(request: CourseRequest, definition: CourseDefinition) -> None:
 # ---- the checklist as dated tasks ------------------------------------------------------
 
 
+# The tasks the course does itself on their dates (the rest are the teachers').
+INTRO, GROUPS, FOLLOW_UP = "introduktionsmail", "grupper", "opfoelgningsmail"
+
+
 class TaskState(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -329,6 +333,14 @@ class TaskDone(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     task: str = Field(min_length=1, max_length=60, description="Opgavens id, fx forberedelse")
+
+
+class CourseNote(BaseModel):
+    """A topic, point or good request a teacher noted during the course."""
+
+    at: datetime
+    text: str = Field(min_length=1, max_length=2000)
+    good_example: bool = False
 
 
 class CourseNoteCommand(BaseModel):

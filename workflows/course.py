@@ -21,7 +21,6 @@ with workflow.unsafe.imports_passed_through():
         CourseMailActivities,
         CourseMailContext,
         CourseMailRequest,
-        CourseNote,
     )
     from activities.rendering import CourseProgramRequest, RenderActivities
     from schemas.artifacts import ArtifactRef
@@ -29,21 +28,41 @@ with workflow.unsafe.imports_passed_through():
     from schemas.clock import OrderClock
     from schemas.commands import StepAccepted
     from schemas.course import (
+        FOLLOW_UP,
+        GROUPS,
+        INTRO,
         CourseDefinition,
         CourseInput,
+        CourseNote,
         CourseNoteCommand,
         CourseStatus,
-        Groups,
-        Participant,
         ParticipantsCommand,
         PlannedTask,
         TaskDone,
-        TaskState,
-        TaskView,
         check_request,
         plan_tasks,
         program_rows,
         split_groups,
+    )
+    from schemas.course_state import (
+        Closing,
+        ClosingSent,
+        CourseEvent,
+        CourseState,
+        FollowUpSent,
+        GroupsMade,
+        GroupsSent,
+        IntroSent,
+        NoteTaken,
+        ParticipantsSet,
+        Planned,
+        ProgramRendered,
+        Reminded,
+        Started,
+        TaskMarkedDone,
+        apply,
+        says,
+        status_of,
     )
     from schemas.danish_format import date_long, datetime_long
     from schemas.errors import DomainError, Failure
@@ -53,7 +72,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.render_queue import render_queue
     from workflows.waiting import REPLAY_SAFE, timer_for
 
-INTRO, GROUPS, FOLLOW_UP = "introduktionsmail", "grupper", "opfoelgningsmail"
 Teacher = Literal["jobcenter", "praksiskonsulent", "begge"]
 
 
@@ -71,14 +89,9 @@ class CourseWorkflow:
             seconds_per_day=inp.seconds_per_day,
         )
         self._definition: CourseDefinition | None = None
-        self._tasks: list[PlannedTask] = []
-        self._done: dict[str, datetime] = {}
-        self._participants: list[Participant] = list(inp.course.participants)
-        self._notes: list[CourseNote] = []
-        self._groups: Groups | None = None
-        self._program: ArtifactRef | None = None
-        self._happened: list[tuple[datetime, str]] = []
-        self._closed = False
+        # The course's state is only the fold of its events (schemas/course_state.py).
+        self._events: list[CourseEvent] = []
+        self._state = CourseState(participants=list(inp.course.participants))
         self._replay_safe = False
 
     @workflow.run
@@ -105,8 +118,9 @@ class CourseWorkflow:
             )
         except DomainError as exc:
             raise invalid(exc, Failure.INVALID_COURSE) from None
-        self._definition, self._tasks = definition, tasks
-        self._program = await workflow.execute_activity_method(
+        self._definition = definition
+        self._record(Planned(at=self._now(), tasks=tasks))
+        program = await workflow.execute_activity_method(
             RenderActivities.render_course_program,
             CourseProgramRequest(
                 course_id=workflow.info().workflow_id,
@@ -120,10 +134,9 @@ class CourseWorkflow:
             heartbeat_timeout=activity_options.RENDER_HEARTBEAT,
             retry_policy=activity_options.COURSE_RENDER_RETRY,
         )
-        await self._mail("course_started", "started", self._teachers("begge"), [self._program])
-        self._note_event(
-            "Kurset er oprettet; underviserne har fået tjeklisten og programmet", at=created
-        )
+        self._record(ProgramRendered(at=self._now(), program=program))
+        await self._mail("course_started", "started", self._teachers("begge"), [program])
+        self._record(Started(at=created))
 
         closing = at_workday_start(on_or_after(inp.course.start.date() + timedelta(weeks=2)))
         intro: asyncio.Future[None] | None = None
@@ -137,22 +150,19 @@ class CourseWorkflow:
                 await self._make_groups()
             elif task.id == FOLLOW_UP:
                 await self._follow_up_mail()
-            elif task.id not in self._done:
+            elif task.id not in self._state.done:
                 await self._remind(task)
         await self._until(closing, "Venter til kurset afsluttes")
-        self._closed = True
+        self._record(Closing(at=self._now()))
         if intro is not None and not intro.done():
             intro.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await intro
-        open_tasks = [t.id for t in tasks if t.id not in self._done]
+        open_tasks = [t.id for t in tasks if t.id not in self._state.done]
         await self._mail(
             "course_closing", "closing", self._teachers("begge"), open_tasks=open_tasks
         )
-        self._note_event(
-            "Kurset er afsluttet"
-            + (f"; ikke gjort: {', '.join(open_tasks)}" if open_tasks else "; alt er gjort")
-        )
+        self._record(ClosingSent(at=self._now(), open_tasks=open_tasks))
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
 
@@ -161,33 +171,30 @@ class CourseWorkflow:
     async def _intro(self) -> None:
         """The intro goes when there are participants; until then the job centre's teacher
         is reminded that the list is missing."""
-        if not self._participants:
-            await self._remind(self._task(INTRO), missing_participants=True)
-            await workflow.wait_condition(lambda: bool(self._participants))
+        if not self._state.participants:
+            await self._remind(self._state.task(INTRO), missing_participants=True)
+            await workflow.wait_condition(lambda: bool(self._state.participants))
         await self._send_intro()
 
     async def _send_intro(self) -> None:
         # One key for every sending: the sent-ledger skips those who already have it.
         await self._mail("course_intro", "intro", self._participant_people())
-        if INTRO not in self._done:
-            self._done[INTRO] = self._now()
-            self._note_event(f"Introduktionsmail sendt til {len(self._participants)} deltagere")
+        if INTRO not in self._state.done:
+            self._record(IntroSent(at=self._now(), participants=len(self._state.participants)))
         self._publish()
 
     async def _make_groups(self) -> None:
-        self._groups = split_groups(
-            self._participants, self._inp.course.mode, workflow.info().workflow_id
+        groups = split_groups(
+            self._state.participants, self._inp.course.mode, workflow.info().workflow_id
         )
+        self._record(GroupsMade(at=self._now(), groups=groups))
         await self._mail("course_groups", "groups", self._teachers("begge"))
-        self._done[GROUPS] = self._now()
-        sizes = ", ".join(str(len(g)) for g in self._groups.groups) or "ingen"
-        self._note_event(f"Grupper sendt til underviserne ({sizes})")
+        self._record(GroupsSent(at=self._now(), sizes=[len(g) for g in groups.groups]))
 
     async def _follow_up_mail(self) -> None:
-        if self._participants:
+        if self._state.participants:
             await self._mail("course_follow_up", "follow-up", self._participant_people())
-            self._done[FOLLOW_UP] = self._now()
-            self._note_event(f"Opfølgningsmail sendt med {len(self._notes)} noter")
+            self._record(FollowUpSent(at=self._now(), notes=len(self._state.notes)))
 
     async def _remind(self, task: PlannedTask, missing_participants: bool = False) -> None:
         await self._mail(
@@ -196,56 +203,57 @@ class CourseWorkflow:
             self._teachers(task.responsible),
             task=task,
         )
-        what = "deltagerlisten mangler" if missing_participants else "påmindelse sendt"
-        self._note_event(f"{task.title}: {what}")
+        self._record(
+            Reminded(at=self._now(), title=task.title, missing_participants=missing_participants)
+        )
 
     # ---- what teachers do --------------------------------------------------------------
 
     @workflow.update(name="task_done")
     def task_done(self, cmd: TaskDone) -> StepAccepted:
-        self._done[cmd.task] = self._now()
-        task = self._task(cmd.task)
-        self._note_event(f"Udført: {task.title}")
+        task = self._state.task(cmd.task)
+        self._record(TaskMarkedDone(at=self._now(), task=task.id, title=task.title))
         return StepAccepted(message=f"'{task.title}' er markeret som udført.")
 
     @task_done.validator
     def _check_task_done(self, cmd: TaskDone) -> None:
         self._require_open()
-        known = {t.id: t for t in self._tasks}
+        known = {t.id: t for t in self._state.tasks}
         task = known.get(cmd.task)
         if task is None:
             raise _refuse(f"task: ukendt opgave – brug en af: {', '.join(known)}")
         if task.automatic:
             raise _refuse(f"task: '{task.title}' klarer kurset selv på sin dato.")
-        if cmd.task in self._done:
+        if cmd.task in self._state.done:
             raise _refuse(f"'{task.title}' er allerede markeret som udført.")
 
     @workflow.update(name="course_note")
     def course_note(self, cmd: CourseNoteCommand) -> StepAccepted:
-        self._notes.append(CourseNote(at=self._now(), text=cmd.text, good_example=cmd.good_example))
+        note = CourseNote(at=self._now(), text=cmd.text, good_example=cmd.good_example)
+        self._record(NoteTaken(at=note.at, note=note))
         kind = "god anmodning" if cmd.good_example else "note"
         return StepAccepted(
-            message=f"Din {kind} er gemt ({len(self._notes)} i alt) og kommer med i"
+            message=f"Din {kind} er gemt ({len(self._state.notes)} i alt) og kommer med i"
             " opfølgningsmailen."
         )
 
     @course_note.validator
     def _check_note(self, cmd: CourseNoteCommand) -> None:
         self._require_open()
-        if FOLLOW_UP in self._done:
+        if FOLLOW_UP in self._state.done:
             raise _refuse("Opfølgningsmailen er sendt; noten kan ikke længere komme med.")
 
     @workflow.update(name="course_participants")
     async def course_participants(self, cmd: ParticipantsCommand) -> StepAccepted:
-        self._participants = list(cmd.participants)
+        self._record(ParticipantsSet(at=self._now(), participants=list(cmd.participants)))
         self._publish()
-        if INTRO in self._done:
+        if INTRO in self._state.done:
             await self._send_intro()
             return StepAccepted(
                 message=f"{len(cmd.participants)} deltagere; nye deltagere har fået "
                 "introduktionsmailen nu."
             )
-        due = self._task(INTRO).due
+        due = self._state.task(INTRO).due
         when = "nu" if self._now() >= due else date_long(due)
         return StepAccepted(
             message=f"{len(cmd.participants)} deltagere; de får introduktionsmailen {when}."
@@ -259,18 +267,9 @@ class CourseWorkflow:
 
     @workflow.query(name="status")
     def status(self) -> CourseStatus:
-        return CourseStatus(
-            id=workflow.info().workflow_id,
-            course=self._inp.course.course,
-            status="completed" if self._closed else "active",
-            start=self._inp.course.start,
-            mode=self._inp.course.mode,
-            participants=len(self._participants),
-            tasks=[self._view(t) for t in self._tasks],
-            groups=[len(g) for g in self._groups.groups] if self._groups else [],
-            notes=len(self._notes),
-            program=self._program.path if self._program else None,
-            events=[f"{date_long(at)}: {what}" for at, what in self._happened],
+        course = self._inp.course
+        return status_of(
+            self._state, workflow.info().workflow_id, course.course, course.start, course.mode
         )
 
     # ---- plumbing ----------------------------------------------------------------------
@@ -281,28 +280,16 @@ class CourseWorkflow:
     def _require_open(self) -> None:
         if self._definition is None:
             raise _refuse("Kurset er ved at starte; prøv igen om et øjeblik.")
-        if self._closed:
+        if self._state.closed:
             raise _refuse("Kurset er afsluttet og kan ikke ændres.")
 
-    def _task(self, task_id: str) -> PlannedTask:
-        return next(t for t in self._tasks if t.id == task_id)
-
-    def _view(self, task: PlannedTask) -> TaskView:
-        if task.id in self._done:
-            state = TaskState.DONE
-        elif self._closed:
-            state = TaskState.NOT_DONE
-        else:
-            state = TaskState.OPEN
-        return TaskView(
-            id=task.id,
-            title=task.title,
-            responsible=task.responsible,
-            due=task.due,
-            automatic=task.automatic,
-            state=state,
-            done_at=self._done.get(task.id),
-        )
+    def _record(self, event: CourseEvent) -> None:
+        """Keep ``event`` and fold it in; one that adds to the course's log is shown (and
+        the search attributes upserted) at once, as every logged step always was."""
+        self._events.append(event)
+        self._state = apply(self._state, event)
+        if says(event) is not None:
+            self._publish()
 
     def _teachers(self, who: Teacher) -> list[Person]:
         teachers = self._inp.course.teachers
@@ -313,24 +300,17 @@ class CourseWorkflow:
         }[who]
 
     def _participant_people(self) -> list[Person]:
-        return [Person(name=p.name or p.email, email=p.email) for p in self._participants]
-
-    def _note_event(self, what: str, at: datetime | None = None) -> None:
-        # Stamped with the planned time it happened; a teacher may tick a task while the
-        # program is still rendering, so the creation event is dated when the course began.
-        self._happened.append((at or self._now(), what))
-        self._happened.sort(key=lambda event: event[0])
-        self._publish()
+        return [Person(name=p.name or p.email, email=p.email) for p in self._state.participants]
 
     def _publish(self) -> None:
-        course = self._inp.course
+        course, state = self._inp.course, self._state
         upcoming = next(
-            (t for t in self._tasks if t.id not in self._done and not self._closed), None
+            (t for t in state.tasks if t.id not in state.done and not state.closed), None
         )
         overdue = [
             t.title
-            for t in self._tasks
-            if t.id not in self._done and not t.automatic and t.due <= self._now()
+            for t in state.tasks
+            if t.id not in state.done and not t.automatic and t.due <= self._now()
         ]
         workflow.upsert_search_attributes(
             [
@@ -338,22 +318,22 @@ class CourseWorkflow:
                 search_attributes.MUNICIPALITY.value_set(course.municipality),
                 search_attributes.MEETING_DATE.value_set(course.start),
                 search_attributes.CURRENT_STEP.value_set(
-                    "completed" if self._closed else (upcoming.id if upcoming else "course")
+                    "completed" if state.closed else (upcoming.id if upcoming else "course")
                 ),
-                search_attributes.OVERDUE.value_set(bool(overdue) and not self._closed),
+                search_attributes.OVERDUE.value_set(bool(overdue) and not state.closed),
             ]
         )
         lines = [
             f"**Kursus** · {course.municipality}",
             f"{datetime_long(course.start)} · {course.mode.value}: {course.place}",
-            f"Deltagere: {len(self._participants)} · noter: {len(self._notes)}",
+            f"Deltagere: {len(state.participants)} · noter: {len(state.notes)}",
         ]
         if upcoming is not None:
             lines.append(f"Næste opgave: {upcoming.title} ({date_long(upcoming.due)})")
-        if overdue and not self._closed:
+        if overdue and not state.closed:
             lines.append("Ikke gjort endnu: " + "; ".join(overdue))
-        if self._happened:
-            at, what = self._happened[-1]
+        if state.happened:
+            at, what = state.happened[-1]
             lines.append(f"Senest: {date_long(at)}: {what}")
         workflow.set_current_details("\n\n".join(lines))
 
@@ -383,11 +363,11 @@ class CourseWorkflow:
             context=CourseMailContext(
                 course_id=workflow.info().workflow_id,
                 course=self._inp.course,
-                tasks=self._tasks,
+                tasks=self._state.tasks,
                 open_tasks=open_tasks or [],
                 task=task,
-                groups=self._groups,
-                notes=self._notes,
+                groups=self._state.groups,
+                notes=self._state.notes,
                 program=program_rows(definition, self._inp.course.start, self._inp.course.slides),
             ),
         )

@@ -1,0 +1,66 @@
+"""The course's state is the fold of its events: tasks done, the log and the status, without
+Temporal."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from schemas.course import INTRO, CourseMode, CourseNote, Participant, PlannedTask, TaskState
+from schemas.course_state import (
+    Closing,
+    ClosingSent,
+    IntroSent,
+    NoteTaken,
+    ParticipantsSet,
+    Planned,
+    Started,
+    TaskMarkedDone,
+    fold,
+    status_of,
+)
+from schemas.order import COPENHAGEN
+
+START = datetime(2027, 2, 1, 9, 0, tzinfo=COPENHAGEN)
+TASKS = [
+    PlannedTask(
+        id="forberedelse", title="Forberedelse", responsible="begge", automatic=False, due=START
+    ),
+    PlannedTask(
+        id=INTRO, title="Introduktionsmail", responsible="jobcenter", automatic=True, due=START
+    ),
+]
+
+
+def test_the_log_is_in_planned_time_and_the_status_follows_the_events():
+    events = [
+        Planned(at=START, tasks=TASKS),
+        # Ticked while the program rendered: it comes after the creation in the log.
+        TaskMarkedDone(at=START + timedelta(hours=2), task="forberedelse", title="Forberedelse"),
+        Started(at=START),
+        ParticipantsSet(at=START, participants=[Participant(email="a@example.dk")]),
+        IntroSent(at=START + timedelta(days=1), participants=1),
+        NoteTaken(at=START, note=CourseNote(at=START, text="Gode spørgsmål")),
+    ]
+    state = fold(events, [])
+    status = status_of(state, "kursus-1", "jobcenterpakke", START, CourseMode.PHYSICAL)
+    assert status.events[0].endswith(
+        "Kurset er oprettet; underviserne har fået tjeklisten og programmet"
+    )
+    assert status.events[1].endswith("Udført: Forberedelse")
+    assert status.participants == 1 and status.notes == 1 and status.status == "active"
+    assert [t.state for t in status.tasks] == [TaskState.DONE, TaskState.DONE]
+
+
+def test_a_closed_course_shows_what_was_not_done():
+    state = fold(
+        [
+            Planned(at=START, tasks=TASKS),
+            Closing(at=START),
+            ClosingSent(at=START, open_tasks=[INTRO]),
+        ],
+        [],
+    )
+    status = status_of(state, "kursus-1", "jobcenterpakke", START, CourseMode.PHYSICAL)
+    assert status.status == "completed"
+    assert [t.state for t in status.tasks] == [TaskState.NOT_DONE, TaskState.NOT_DONE]
+    assert status.events[-1].endswith(f"Kurset er afsluttet; ikke gjort: {INTRO}")
