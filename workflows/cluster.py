@@ -5,7 +5,6 @@ reminders once it is done, and continues as new at each new year so its history 
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -67,8 +66,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order import COPENHAGEN
     from schemas.people import Person
     from workflows import activity_options, search_attributes
-    from workflows.published import Published
-    from workflows.waiting import timer_for
+    from workflows.kernel import Kernel
 
 REFUSED = Failure.STEP_REFUSED.value
 
@@ -90,10 +88,11 @@ class ClusterWorkflow:
         self._state = inp.carried or ClusterState()
         self._rules: ClusterYearRules | None = None
         self._changes = 0
-        self._published = Published()
+        # A cluster started after the replay-safe waits existed: always on that path.
+        self._kernel = Kernel(self._clock, replay_safe=True)
 
     def _now(self) -> datetime:
-        return self._clock.planned(workflow.now())
+        return self._kernel.now()
 
     def _today(self) -> datetime:
         return self._now().astimezone(COPENHAGEN)
@@ -153,7 +152,7 @@ class ClusterWorkflow:
             if deadline is None
             else search_attributes.NEXT_DUE.value_set(deadline),
         ]
-        self._published.upsert(updates)
+        self._kernel.publish(None, updates)
 
     async def _send_due(self) -> None:
         rules = self._rules
@@ -181,13 +180,8 @@ class ClusterWorkflow:
             for d in unreported_deadlines(rules, self._state)
         ]
         due = min([*later, *(p for p in passing if p > now), new_year])
-        delay = timer_for(self._clock, workflow.now(), due, replay_safe=True)
-        assert delay is not None
         seen = self._changes
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(
-                lambda: self._changes != seen, timeout=delay, timeout_summary="Næste påmindelse"
-            )
+        await self._kernel.wait_once(due, lambda: self._changes != seen, "Næste påmindelse")
 
     def _coordinator(self) -> Person:
         return self._state.coordinator or self._inp.coordinator
@@ -227,13 +221,8 @@ class ClusterWorkflow:
                 **extra,
             ),
         )
-        await workflow.execute_activity_method(
-            ClusterMailActivities.send_cluster_mail,
-            request,
-            summary=f"Mail: {mail} til koordinatoren",
-            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
-            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
-            retry_policy=activity_options.MAIL_RETRY,
+        await self._kernel.send_mail(
+            ClusterMailActivities.send_cluster_mail, request, f"Mail: {mail} til koordinatoren"
         )
 
     # --- What the coordinator records ----------------------------------------------------

@@ -68,9 +68,10 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import DomainError, Failure
     from schemas.people import Person
     from workflows import activity_options, search_attributes
+    from workflows.kernel import Kernel
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_queue
-    from workflows.waiting import REPLAY_SAFE, timer_for
+    from workflows.waiting import REPLAY_SAFE
 
 Teacher = Literal["jobcenter", "praksiskonsulent", "begge"]
 
@@ -93,10 +94,11 @@ class CourseWorkflow:
         self._events: list[CourseEvent] = []
         self._state = CourseState(participants=list(inp.course.participants))
         self._replay_safe = False
+        self._kernel = Kernel(self._clock)
 
     @workflow.run
     async def run(self, inp: CourseInput) -> CourseStatus:
-        self._replay_safe = workflow.patched(REPLAY_SAFE)
+        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
         created = self._now()
         definition = await workflow.execute_activity_method(
             CatalogActivities.load_course,
@@ -275,7 +277,7 @@ class CourseWorkflow:
     # ---- plumbing ----------------------------------------------------------------------
 
     def _now(self) -> datetime:
-        return self._clock.planned(workflow.now())
+        return self._kernel.now()
 
     def _require_open(self) -> None:
         if self._definition is None:
@@ -338,9 +340,7 @@ class CourseWorkflow:
         workflow.set_current_details("\n\n".join(lines))
 
     async def _until(self, when: datetime, summary: str) -> None:
-        delay = timer_for(self._clock, workflow.now(), when, self._replay_safe)
-        if delay is not None:
-            await workflow.sleep(delay, summary=summary)
+        await self._kernel.sleep_until(when, summary)
 
     async def _mail(
         self,
@@ -371,11 +371,6 @@ class CourseWorkflow:
                 program=program_rows(definition, self._inp.course.start, self._inp.course.slides),
             ),
         )
-        await workflow.execute_activity_method(
-            CourseMailActivities.send_course_mail,
-            request,
-            summary=f"Mail: {mail} ({len(recipients)})",
-            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
-            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
-            retry_policy=activity_options.MAIL_RETRY,
+        await self._kernel.send_mail(
+            CourseMailActivities.send_course_mail, request, f"Mail: {mail} ({len(recipients)})"
         )

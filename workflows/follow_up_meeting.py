@@ -8,7 +8,6 @@ change). Its id is derived from the order's, so it is started once.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -59,9 +58,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows import activity_options
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
+    from workflows.kernel import Kernel
     from workflows.render_queue import render_documents
     from workflows.survey_round import SurveyRound, round_id
-    from workflows.waiting import REPLAY_SAFE, timer_for
+    from workflows.waiting import REPLAY_SAFE
 
 ROUND = 2
 
@@ -76,10 +76,11 @@ class FollowUpMeeting(ExtractIntake):
         self._events: list[FollowUpEvent] = []
         self._state = FollowUpState(agreements=list(inp.agreements))
         self._replay_safe = False
+        self._kernel = Kernel(inp.clock)
 
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpStatus:
-        self._replay_safe = workflow.patched(REPLAY_SAFE)
+        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
         self._package = await workflow.execute_activity_method(
             CatalogActivities.load_package,
             inp.order.package,
@@ -244,7 +245,7 @@ class FollowUpMeeting(ExtractIntake):
     # ---- plumbing ----------------------------------------------------------------------
 
     def _now(self) -> datetime:
-        return self._inp.clock.planned(workflow.now())
+        return self._kernel.now()
 
     @property
     def _plan(self) -> FollowUpPlan | None:
@@ -262,12 +263,7 @@ class FollowUpMeeting(ExtractIntake):
     async def _until(
         self, when: datetime, condition: Callable[[], bool] | None, summary: str
     ) -> bool:
-        met = condition or (lambda: False)
-        delay = timer_for(self._inp.clock, workflow.now(), when, self._replay_safe)
-        if delay is not None and not met():
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(met, timeout=delay, timeout_summary=summary)
-        return met()
+        return await self._kernel.wait_once(when, condition, summary)
 
     def _recipients(self, roles: list[str]) -> list[Person]:
         order = self._inp.order
@@ -333,13 +329,8 @@ class FollowUpMeeting(ExtractIntake):
                 problem=problem,
             ),
         )
-        await workflow.execute_activity_method(
-            MailActivities.send_mail,
-            request,
-            summary=f"Mail: {mail} til {', '.join(roles)}",
-            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
-            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
-            retry_policy=activity_options.MAIL_RETRY,
+        await self._kernel.send_mail(
+            MailActivities.send_mail, request, f"Mail: {mail} til {', '.join(roles)}"
         )
 
     async def _problem(self, mail: str, problem: str) -> None:

@@ -51,12 +51,12 @@ with workflow.unsafe.imports_passed_through():
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import plan
     from workflows import activity_options
+    from workflows.kernel import Kernel
     from workflows.order_after_meeting import AfterMeeting
     from workflows.order_base import _Cancelled
     from workflows.order_partner import PartnerStages
     from workflows.order_requests import OrderRequests
     from workflows.order_steps import OrderSteps
-    from workflows.published import Published
     from workflows.refusals import invalid
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE
@@ -97,13 +97,13 @@ class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
         self._late_decision: LateDecision | None = None
         self._replay_safe = False
         self._workbench = False
-        self._published = Published()
+        self._kernel = Kernel(self._clock)
 
     # ---- the stages -------------------------------------------------------------------
 
     @workflow.run
     async def run(self, inp: OrderInput) -> OrderStatus:
-        self._replay_safe = workflow.patched(REPLAY_SAFE)
+        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
         self._workbench = workflow.patched(WORKBENCH)
         self._package = await workflow.execute_activity_method(
             CatalogActivities.load_package,

@@ -5,7 +5,6 @@ are written on top of it."""
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -45,14 +44,12 @@ with workflow.unsafe.imports_passed_through():
     from schemas.summary import current_details
     from schemas.survey_round import RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import Timeline, plan
-    from workflows import activity_options
     from workflows.failures import failure_text
-    from workflows.published import Published
+    from workflows.kernel import Cancelled, Kernel
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_documents
     from workflows.search_attributes import order_attributes
     from workflows.survey_round import SurveyRound
-    from workflows.waiting import timer_for
 
 # The order's parts refuse and reject input the way every workflow does (workflows/refusals).
 _refuse, _domain = refuse, invalid
@@ -62,8 +59,8 @@ _refuse, _domain = refuse, invalid
 SEARCH_ATTRIBUTES_ON_CHANGE = "search-attributes-on-change"
 
 
-class _Cancelled(Exception):
-    """Raised inside a stage when the order was cancelled while it waited."""
+# Raised inside a stage when the order was cancelled while it waited.
+_Cancelled = Cancelled
 
 
 class OrderBase:
@@ -85,7 +82,7 @@ class OrderBase:
     _asked: SurveyTemplate | None
     _replay_safe: bool
     _workbench: bool
-    _published: Published
+    _kernel: Kernel
 
     async def _tell_follow_up(self) -> None:
         raise NotImplementedError
@@ -102,7 +99,7 @@ class OrderBase:
         return self._package
 
     def _now(self) -> datetime:
-        return self._clock.planned(workflow.now())
+        return self._kernel.now()
 
     @property
     def _about(self) -> str:
@@ -150,21 +147,23 @@ class OrderBase:
         self._publish()
 
     def _publish(self) -> None:
-        self._show_details()
         updates = order_attributes(self._order, self._state, workbench=self._workbench)
         # Orders from before upserted on every event; they keep doing so, and replay.
-        self._published.upsert(updates, lambda: workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE))
+        self._kernel.publish(
+            self._details(), updates, lambda: workflow.patched(SEARCH_ATTRIBUTES_ON_CHANGE)
+        )
 
     def _show_details(self) -> None:
         """What the UI shows above the history; a query answers it, so it is no command."""
-        workflow.set_current_details(
-            current_details(
-                self._order.cluster.name,
-                self._order.municipality.name if self._order.municipality else None,
-                self._state,
-                self._now(),
-                self._survey_progress,
-            )
+        workflow.set_current_details(self._details())
+
+    def _details(self) -> str:
+        return current_details(
+            self._order.cluster.name,
+            self._order.municipality.name if self._order.municipality else None,
+            self._state,
+            self._now(),
+            self._survey_progress,
         )
 
     async def _wait_until(
@@ -172,28 +171,13 @@ class OrderBase:
     ) -> bool:
         """Wait for ``condition`` or the planned time ``due()``; a reschedule re-reads ``due``.
         Returns whether the condition held. Raises _Cancelled when the order is cancelled."""
-        met = condition or (lambda: False)
-        while True:
-            if self._cancel_requested:
-                raise _Cancelled()
-            if met():
-                return True
-            seen = self._replans
-            woken = functools.partial(self._woken, met, seen)
-            if due is None:
-                await workflow.wait_condition(woken)
-                continue
-            delay = timer_for(self._clock, workflow.now(), due(), self._replay_safe)
-            if delay is None:
-                return met()
-            try:
-                await workflow.wait_condition(woken, timeout=delay, timeout_summary=summary)
-            except TimeoutError:
-                if self._replay_safe and self._replans == seen:
-                    return met()  # the time has come (workflows/waiting.py)
-
-    def _woken(self, met: Callable[[], bool], replans_seen: int) -> bool:
-        return met() or self._cancel_requested or self._replans != replans_seen
+        return await self._kernel.wait(
+            due,
+            condition,
+            summary,
+            replans=lambda: self._replans,
+            cancelled=lambda: self._cancel_requested,
+        )
 
     def _recipients(self, *roles: Role) -> list[Person]:
         people: dict[Role, list[Person]] = {
@@ -300,14 +284,10 @@ class OrderBase:
                 problem=problem,
             ),
         )
-        result = await workflow.execute_activity_method(
+        result = await self._kernel.send_mail(
             MailActivities.send_mail,
             request,
-            summary=f"Mail: {mail} til "
-            + (", ".join(roles) if to is None else f"{len(to)} ansvarlige"),
-            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
-            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
-            retry_policy=activity_options.MAIL_RETRY,
+            f"Mail: {mail} til " + (", ".join(roles) if to is None else f"{len(to)} ansvarlige"),
         )
         self._record(
             MailSent(

@@ -31,8 +31,9 @@ with workflow.unsafe.imports_passed_through():
         SurveyForm,
     )
     from workflows import activity_options
+    from workflows.kernel import Kernel
     from workflows.refusals import invalid, refuse
-    from workflows.waiting import REPLAY_SAFE, timer_for
+    from workflows.waiting import REPLAY_SAFE
 
 
 QUIET_PROGRESS = "survey-progress-on-change"
@@ -61,6 +62,7 @@ class SurveyRound:
         self._plan = inp.plan
         self._replans = 0
         self._replay_safe = False
+        self._kernel = Kernel(inp.clock)
         # The order hears of the round only when its progress changes (patch quiet-progress;
         # rounds from before signal on every answer).
         self._quiet = False
@@ -75,7 +77,7 @@ class SurveyRound:
 
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
-        self._replay_safe = workflow.patched(REPLAY_SAFE)
+        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
         self._quiet = workflow.patched(QUIET_PROGRESS)
         await self._until(
             lambda: self._plan.dispatch_at,
@@ -280,25 +282,7 @@ class SurveyRound:
     async def _until(self, when: Callable[[], datetime], condition: Callable[[], bool]) -> bool:
         """Wait for ``condition`` or the order clock's ``when()`` (re-read after a replan);
         whether the condition held."""
-        while True:
-            if condition():
-                return True
-            delay = timer_for(self._inp.clock, workflow.now(), when(), self._replay_safe)
-            if delay is None:
-                return condition()
-            seen = self._replans
-            try:
-                await workflow.wait_condition(
-                    functools.partial(self._woken, condition, seen),
-                    timeout=delay,
-                    timeout_summary="Venter",
-                )
-            except TimeoutError:
-                if self._replay_safe and self._replans == seen:
-                    return condition()  # the time has come (workflows/waiting.py)
-
-    def _woken(self, condition: Callable[[], bool], replans_seen: int) -> bool:
-        return condition() or self._replans != replans_seen
+        return await self._kernel.wait(when, condition, "Venter", replans=lambda: self._replans)
 
     async def _report(self) -> None:
         parent = workflow.info().parent
@@ -331,11 +315,6 @@ class SurveyRound:
                 survey_close=self._plan.close_at,
             ),
         )
-        await workflow.execute_activity_method(
-            MailActivities.send_mail,
-            request,
-            summary=f"Mail: {mail} til {len(members)} medlemmer",
-            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
-            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
-            retry_policy=activity_options.MAIL_RETRY,
+        await self._kernel.send_mail(
+            MailActivities.send_mail, request, f"Mail: {mail} til {len(members)} medlemmer"
         )

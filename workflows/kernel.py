@@ -1,0 +1,145 @@
+"""What every workflow needs from Temporal, as one helper each workflow holds (``self._kernel``)
+rather than a base class: the planned clock and ``now``, the replay-safe waits (one that
+re-reads its due date after a re-planning), sending a mail, refusing an Update, and publishing
+the current details and search attributes only when they change.
+
+The waits are written once here, each as the workflows used them before, so every history
+recorded before they moved replays with the same commands (workflows/waiting.py says why a
+wait always starts its timer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.clock import OrderClock
+    from schemas.errors import DomainError, DomainErrors, Failure
+    from workflows import activity_options
+    from workflows.published import Published
+    from workflows.refusals import invalid, refuse
+    from workflows.waiting import timer_for
+
+
+class Cancelled(Exception):
+    """Raised inside a wait when the workflow was cancelled while it waited."""
+
+
+class Kernel:
+    def __init__(self, clock: OrderClock, replay_safe: bool = False) -> None:
+        self.clock = clock
+        # Set at the start of run from workflow.patched(REPLAY_SAFE) (workflows/waiting.py).
+        self.replay_safe = replay_safe
+        self._published = Published()
+
+    # ---- time ---------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The planned (order-clock) time of this workflow task."""
+        return self.clock.planned(workflow.now())
+
+    async def wait(
+        self,
+        due: Callable[[], datetime] | None,
+        condition: Callable[[], bool] | None,
+        summary: str,
+        *,
+        replans: Callable[[], int] = lambda: 0,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> bool:
+        """Wait for ``condition`` or the planned time ``due()``; a re-planning (``replans()``
+        changed) re-reads ``due``. Whether the condition held; raises Cancelled once
+        ``cancelled()``. ``due`` None: for the condition alone."""
+        met = condition or (lambda: False)
+        while True:
+            if cancelled():
+                raise Cancelled()
+            if met():
+                return True
+            seen = replans()
+            woken = functools.partial(_woken, met, cancelled, replans, seen)
+            if due is None:
+                await workflow.wait_condition(woken)
+                continue
+            delay = timer_for(self.clock, workflow.now(), due(), self.replay_safe)
+            if delay is None:
+                return met()
+            try:
+                await workflow.wait_condition(woken, timeout=delay, timeout_summary=summary)
+            except TimeoutError:
+                if self.replay_safe and replans() == seen:
+                    return met()  # the time has come (workflows/waiting.py)
+
+    async def wait_once(
+        self, when: datetime, condition: Callable[[], bool] | None, summary: str
+    ) -> bool:
+        """One timer to ``when`` that ``condition`` may cut short; whether it held."""
+        met = condition or (lambda: False)
+        delay = timer_for(self.clock, workflow.now(), when, self.replay_safe)
+        if delay is not None and not met():
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(met, timeout=delay, timeout_summary=summary)
+        return met()
+
+    async def sleep_until(self, when: datetime, summary: str) -> None:
+        """A plain timer to the planned time ``when`` (nothing can cut it short)."""
+        delay = timer_for(self.clock, workflow.now(), when, self.replay_safe)
+        if delay is not None:
+            await workflow.sleep(delay, summary=summary)
+
+    # ---- side effects -------------------------------------------------------------------
+
+    async def send_mail(self, activity: Any, request: Any, summary: str) -> Any:
+        """A mail activity with the mail's timeouts and retries (each workflow builds its own
+        request: the order's, the course's, the cluster's)."""
+        return await workflow.execute_activity_method(
+            activity,
+            request,
+            summary=summary,
+            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
+            retry_policy=activity_options.MAIL_RETRY,
+        )
+
+    @staticmethod
+    def refuse(message: str, kind: Failure = Failure.STEP_REFUSED) -> ApplicationError:
+        """An Update's refusal (workflows/refusals.py)."""
+        return refuse(message, kind)
+
+    @staticmethod
+    def invalid(
+        exc: DomainError | DomainErrors, kind: Failure = Failure.INVALID_INPUT
+    ) -> ApplicationError:
+        return invalid(exc, kind)
+
+    # ---- what operations see ------------------------------------------------------------
+
+    def publish(
+        self,
+        details: str | None,
+        attributes: Sequence[SearchAttributeUpdate[Any]],
+        skip_unchanged: Callable[[], bool] = lambda: True,
+    ) -> None:
+        """The UI's current details (a query, no command) and the search attributes, upserted
+        only when one changed unless ``skip_unchanged()`` says this workflow's history
+        upserted every time (workflows/published.py)."""
+        if details is not None:
+            workflow.set_current_details(details)
+        self._published.upsert(attributes, skip_unchanged)
+
+
+def _woken(
+    met: Callable[[], bool],
+    cancelled: Callable[[], bool],
+    replans: Callable[[], int],
+    seen: int,
+) -> bool:
+    return met() or cancelled() or replans() != seen
