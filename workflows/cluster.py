@@ -65,7 +65,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.errors import Failure
     from schemas.order import COPENHAGEN
     from schemas.people import Person
-    from workflows import activity_options, search_attributes
+    from workflows import search_attributes
     from workflows.kernel import Kernel
 
 REFUSED = Failure.STEP_REFUSED.value
@@ -103,11 +103,8 @@ class ClusterWorkflow:
 
     @workflow.run
     async def run(self, inp: ClusterInput) -> ClusterState:
-        self._rules = await workflow.execute_activity_method(
-            CatalogActivities.load_cluster_year,
-            summary="Hent klyngens årshjul fra kataloget",
-            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
-            retry_policy=activity_options.LOOKUP_RETRY,
+        self._rules = await self._kernel.look_up(
+            CatalogActivities.load_cluster_year, summary="Hent klyngens årshjul fra kataloget"
         )
         if inp.carried is None:
             joined = len(inp.members)

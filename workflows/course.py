@@ -100,12 +100,8 @@ class CourseWorkflow:
     async def run(self, inp: CourseInput) -> CourseStatus:
         self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
         created = self._now()
-        definition = await workflow.execute_activity_method(
-            CatalogActivities.load_course,
-            inp.course.course,
-            summary="Hent kurset fra kataloget",
-            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
-            retry_policy=activity_options.LOOKUP_RETRY,
+        definition = await self._kernel.look_up(
+            CatalogActivities.load_course, inp.course.course, summary="Hent kurset fra kataloget"
         )
         try:
             check_request(inp.course, definition)

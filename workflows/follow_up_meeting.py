@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
+from temporalio.exceptions import ApplicationError, ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
@@ -55,11 +55,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas.steps import Step
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress
     from schemas.timeline import Timeline
-    from workflows import activity_options
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
     from workflows.kernel import Kernel
-    from workflows.render_queue import render_documents
     from workflows.survey_round import SurveyRound, round_id
     from workflows.waiting import REPLAY_SAFE
 
@@ -81,12 +79,8 @@ class FollowUpMeeting(ExtractIntake):
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpStatus:
         self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
-        self._package = await workflow.execute_activity_method(
-            CatalogActivities.load_package,
-            inp.order.package,
-            summary="Hent pakken fra kataloget",
-            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
-            retry_policy=activity_options.LOOKUP_RETRY,
+        self._package = await self._kernel.look_up(
+            CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
         choices = inp.minutes.follow_up
         # A package without an extract asks its partner for none, whatever the minutes say.
@@ -342,22 +336,18 @@ class FollowUpMeeting(ExtractIntake):
     async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
         """As the order's: a render that still fails after its retries waits for an
         operator's ``retry_render`` instead of failing the follow-up meeting."""
-        while True:
-            try:
-                return await self._render_once(kinds)
-            except ActivityError as exc:
-                message = failure_text(exc)
-                self._record(RenderFailed(at=self._now(), message=message))
-                await self._problem(
-                    "render_failed",
-                    f"Dokumenterne ({', '.join(kinds)}) kunne ikke laves: {message}",
-                )
-                await workflow.wait_condition(lambda: self._state.render_failed is None)
-
-    async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
-        inp = self._inp
         assert self._package is not None
-        facts = DocumentFacts(
+        return await self._kernel.render(kinds, self._facts, self._package, self._render_failed)
+
+    async def _render_failed(self, kinds: list[str], message: str) -> None:
+        self._record(RenderFailed(at=self._now(), message=message))
+        what = f"Dokumenterne ({', '.join(kinds)}) kunne ikke laves: {message}"
+        await self._problem("render_failed", what)
+        await workflow.wait_condition(lambda: self._state.render_failed is None)
+
+    def _facts(self) -> DocumentFacts:
+        inp = self._inp
+        return DocumentFacts(
             order_id=inp.order_id,
             order=inp.order,
             consultant=inp.consultant,
@@ -373,4 +363,3 @@ class FollowUpMeeting(ExtractIntake):
             first_extract=inp.first_extract,
             agreements=self._state.agreements,
         )
-        return await render_documents(kinds, facts, self._package)

@@ -12,20 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from schemas.artifacts import ArtifactRef
+    from schemas.catalog import Package
     from schemas.clock import OrderClock
+    from schemas.documents import DocumentFacts
     from schemas.errors import DomainError, DomainErrors, Failure
     from workflows import activity_options
+    from workflows.failures import failure_text
     from workflows.published import Published
     from workflows.refusals import invalid, refuse
+    from workflows.render_queue import render_documents
     from workflows.waiting import timer_for
 
 
@@ -96,6 +101,32 @@ class Kernel:
             await workflow.sleep(delay, summary=summary)
 
     # ---- side effects -------------------------------------------------------------------
+
+    async def look_up(self, activity: Any, *args: Any, summary: str) -> Any:
+        """A look-up in this worker's catalog (the package, the course, the cluster year)."""
+        return await workflow.execute_activity_method(
+            activity,
+            *args,
+            summary=summary,
+            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
+            retry_policy=activity_options.LOOKUP_RETRY,
+        )
+
+    async def render(
+        self,
+        kinds: list[str],
+        facts: Callable[[], DocumentFacts],
+        package: Package,
+        failed: Callable[[list[str], str], Awaitable[None]],
+    ) -> list[ArtifactRef]:
+        """Render ``kinds`` from the workflow's current ``facts()``; a render that still fails
+        after its retries is reported by ``failed`` (which waits for an operator's retry) and
+        tried again, so no render failure fails a workflow."""
+        while True:
+            try:
+                return await render_documents(kinds, facts(), package)
+            except ActivityError as exc:
+                await failed(kinds, failure_text(exc))
 
     async def send_mail(self, activity: Any, request: Any, summary: str) -> Any:
         """A mail activity with the mail's timeouts and retries (each workflow builds its own

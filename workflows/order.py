@@ -50,7 +50,6 @@ with workflow.unsafe.imports_passed_through():
     from schemas.steps import Step
     from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
     from schemas.timeline import plan
-    from workflows import activity_options
     from workflows.kernel import Kernel
     from workflows.order_after_meeting import AfterMeeting
     from workflows.order_base import _Cancelled
@@ -105,12 +104,8 @@ class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
     async def run(self, inp: OrderInput) -> OrderStatus:
         self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
         self._workbench = workflow.patched(WORKBENCH)
-        self._package = await workflow.execute_activity_method(
-            CatalogActivities.load_package,
-            inp.order.package,
-            summary="Hent pakken fra kataloget",
-            start_to_close_timeout=activity_options.LOOKUP_TIMEOUT,
-            retry_policy=activity_options.LOOKUP_RETRY,
+        self._package = await self._kernel.look_up(
+            CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
         # Planned from the moment the client accepted the order (its checks ran then), not from
         # this first task, which a busy or restarting worker may run minutes later.

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
+from temporalio.exceptions import ApplicationError, ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
@@ -47,7 +47,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.failures import failure_text
     from workflows.kernel import Cancelled, Kernel
     from workflows.refusals import invalid, refuse
-    from workflows.render_queue import render_documents
     from workflows.search_attributes import order_attributes
     from workflows.survey_round import SurveyRound
 
@@ -308,11 +307,7 @@ class OrderBase:
     async def _render(self, kinds: list[str]) -> list[ArtifactRef]:
         """Render ``kinds``; when a render still fails after its retries, the order tells the
         consultant and waits for an operator's ``retry_render`` instead of failing."""
-        while True:
-            try:
-                return await self._render_once(kinds)
-            except ActivityError as exc:
-                await self._render_failed(kinds, failure_text(exc))
+        return await self._kernel.render(kinds, self._facts, self._pkg, self._render_failed)
 
     async def _render_failed(self, kinds: list[str], message: str) -> None:
         self._record(RenderFailed(at=self._now(), kinds=kinds, message=message))
@@ -325,9 +320,9 @@ class OrderBase:
             None, lambda: self._state.render_failed is None, "Venter på retry_render"
         )
 
-    async def _render_once(self, kinds: list[str]) -> list[ArtifactRef]:
+    def _facts(self) -> DocumentFacts:
         state = self._state
-        facts = DocumentFacts(
+        return DocumentFacts(
             order_id=workflow.info().workflow_id,
             order=self._order,
             consultant=self._input.consultant,
@@ -339,7 +334,6 @@ class OrderBase:
             program_changes=state.program_changes,
             extract=state.extract,
         )
-        return await render_documents(kinds, facts, self._pkg)
 
     async def _replan_survey_round(self, timeline: Timeline) -> None:
         """A moved meeting moves the running round's reminders and close with it."""
