@@ -116,6 +116,7 @@ CourseEvent = (
 
 
 class CourseState(BaseModel):
+    planned: bool = Field(default=False, description="The course is loaded and planned")
     tasks: list[PlannedTask] = Field(default_factory=list)
     program: ArtifactRef | None = None
     done: dict[str, datetime] = Field(default_factory=dict)
@@ -181,7 +182,7 @@ def apply(state: CourseState, event: CourseEvent) -> CourseState:
     line = says(event)
     match event:
         case Planned():
-            s = s.model_copy(update={"tasks": list(event.tasks)})
+            s = s.model_copy(update={"planned": True, "tasks": list(event.tasks)})
         case ProgramRendered():
             s = s.model_copy(update={"program": event.program})
         case IntroSent():
@@ -231,3 +232,44 @@ def status_of(
         program=state.program.path if state.program else None,
         events=[f"{date_long(at)}: {what}" for at, what in state.happened],
     )
+
+
+# ---- the rules that refuse a teacher's step (the course's Update validators) ---------------
+
+
+def refuse_closed(state: CourseState) -> str | None:
+    if not state.planned:
+        return "Kurset er ved at starte; prøv igen om et øjeblik."
+    if state.closed:
+        return "Kurset er afsluttet og kan ikke ændres."
+    return None
+
+
+def refuse_task_done(state: CourseState, task_id: str) -> str | None:
+    if (reason := refuse_closed(state)) is not None:
+        return reason
+    known = {t.id: t for t in state.tasks}
+    task = known.get(task_id)
+    if task is None:
+        return f"task: ukendt opgave – brug en af: {', '.join(known)}"
+    if task.automatic:
+        return f"task: '{task.title}' klarer kurset selv på sin dato."
+    if task_id in state.done:
+        return f"'{task.title}' er allerede markeret som udført."
+    return None
+
+
+def refuse_note(state: CourseState) -> str | None:
+    if (reason := refuse_closed(state)) is not None:
+        return reason
+    if FOLLOW_UP in state.done:
+        return "Opfølgningsmailen er sendt; noten kan ikke længere komme med."
+    return None
+
+
+def refuse_participants(state: CourseState, now: datetime, start: datetime) -> str | None:
+    if (reason := refuse_closed(state)) is not None:
+        return reason
+    if now >= start:
+        return "Kurset er begyndt; deltagerlisten kan ikke længere ændres."
+    return None

@@ -61,6 +61,9 @@ with workflow.unsafe.imports_passed_through():
         Started,
         TaskMarkedDone,
         apply,
+        refuse_note,
+        refuse_participants,
+        refuse_task_done,
         says,
         status_of,
     )
@@ -215,15 +218,7 @@ class CourseWorkflow:
 
     @task_done.validator
     def _check_task_done(self, cmd: TaskDone) -> None:
-        self._require_open()
-        known = {t.id: t for t in self._state.tasks}
-        task = known.get(cmd.task)
-        if task is None:
-            raise _refuse(f"task: ukendt opgave – brug en af: {', '.join(known)}")
-        if task.automatic:
-            raise _refuse(f"task: '{task.title}' klarer kurset selv på sin dato.")
-        if cmd.task in self._state.done:
-            raise _refuse(f"'{task.title}' er allerede markeret som udført.")
+        self._refuse_if(refuse_task_done(self._state, cmd.task))
 
     @workflow.update(name="course_note")
     def course_note(self, cmd: CourseNoteCommand) -> StepAccepted:
@@ -237,9 +232,7 @@ class CourseWorkflow:
 
     @course_note.validator
     def _check_note(self, cmd: CourseNoteCommand) -> None:
-        self._require_open()
-        if FOLLOW_UP in self._state.done:
-            raise _refuse("Opfølgningsmailen er sendt; noten kan ikke længere komme med.")
+        self._refuse_if(refuse_note(self._state))
 
     @workflow.update(name="course_participants")
     async def course_participants(self, cmd: ParticipantsCommand) -> StepAccepted:
@@ -259,9 +252,7 @@ class CourseWorkflow:
 
     @course_participants.validator
     def _check_participants(self, cmd: ParticipantsCommand) -> None:
-        self._require_open()
-        if self._now() >= self._inp.course.start:
-            raise _refuse("Kurset er begyndt; deltagerlisten kan ikke længere ændres.")
+        self._refuse_if(refuse_participants(self._state, self._now(), self._inp.course.start))
 
     @workflow.query(name="status")
     def status(self) -> CourseStatus:
@@ -275,11 +266,11 @@ class CourseWorkflow:
     def _now(self) -> datetime:
         return self._kernel.now()
 
-    def _require_open(self) -> None:
-        if self._definition is None:
-            raise _refuse("Kurset er ved at starte; prøv igen om et øjeblik.")
-        if self._state.closed:
-            raise _refuse("Kurset er afsluttet og kan ikke ændres.")
+    @staticmethod
+    def _refuse_if(reason: str | None) -> None:
+        """A validator raises what a rule of schemas/course_state.py answered, if anything."""
+        if reason is not None:
+            raise _refuse(reason)
 
     def _record(self, event: CourseEvent) -> None:
         """Keep ``event`` and fold it in; one that adds to the course's log is shown (and

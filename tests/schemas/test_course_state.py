@@ -64,3 +64,22 @@ def test_a_closed_course_shows_what_was_not_done():
     assert status.status == "completed"
     assert [t.state for t in status.tasks] == [TaskState.NOT_DONE, TaskState.NOT_DONE]
     assert status.events[-1].endswith(f"Kurset er afsluttet; ikke gjort: {INTRO}")
+
+
+def test_a_teachers_step_is_refused_before_the_plan_after_the_close_and_twice():
+    from schemas.course_state import refuse_note, refuse_participants, refuse_task_done
+
+    assert "ved at starte" in (refuse_task_done(fold([], []), "forberedelse") or "")
+    planned = fold([Planned(at=START, tasks=TASKS)], [])
+    assert refuse_task_done(planned, "forberedelse") is None
+    assert "klarer kurset selv" in (refuse_task_done(planned, INTRO) or "")
+    assert (refuse_task_done(planned, "x") or "").startswith("task: ukendt opgave")
+    done = fold(
+        [Planned(at=START, tasks=TASKS), TaskMarkedDone(at=START, task="forberedelse", title="F")],
+        [],
+    )
+    assert "allerede markeret" in (refuse_task_done(done, "forberedelse") or "")
+    assert refuse_note(planned) is None
+    assert "begyndt" in (refuse_participants(planned, START, START) or "")
+    closed = fold([Planned(at=START, tasks=TASKS), Closing(at=START)], [])
+    assert "afsluttet" in (refuse_note(closed) or "")
