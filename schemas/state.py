@@ -85,6 +85,10 @@ class OrderState(BaseModel):
     awaiting_approval: bool = Field(
         default=False, description="A late order from the form, waiting for KiAP's answer"
     )
+    reschedules: int = Field(default=0, description="How many times the meeting moved")
+    premeetings_scheduled: int = Field(
+        default=0, description="How many times the pre-meeting was set (each is announced)"
+    )
 
     def agreement_views(self) -> list[AgreementView]:
         agreements = self.minutes.agreements if self.minutes else []
@@ -226,7 +230,10 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
                 invitation=StepState.ACTIVE,
             )
         case PremeetingScheduled():
-            s = s.model_copy(update={"premeeting_at": event.premeeting_at})
+            scheduled = s.premeetings_scheduled + 1
+            s = s.model_copy(
+                update={"premeeting_at": event.premeeting_at, "premeetings_scheduled": scheduled}
+            )
         case PremeetingCompleted():
             s = s.model_copy(update={"program_changes": event.program})
             s = _set(s, at, premeeting=StepState.DONE)
@@ -254,7 +261,7 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case StepSkipped():
             s = _set(s, at, **{event.step.value: StepState.SKIPPED})
         case OrderRescheduled():
-            s = s.model_copy(update={"timeline": event.timeline})
+            s = s.model_copy(update={"timeline": event.timeline, "reschedules": s.reschedules + 1})
             s = _reopen_overdue(s, event.timeline, at)
         case OrderCancelled():
             s = s.model_copy(update={"status": "cancelled", "cancel_reason": event.reason})

@@ -78,9 +78,7 @@ class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
         self._events: list[DomainEvent] = []
         self._state = OrderState()
         self._package: Package | None = None
-        self._replans = 0
         self._cancel_requested = False
-        self._premeetings_scheduled = 0
         self._premeetings_announced = 0
         self._round: ChildWorkflowHandle[Any, RoundOutcome] | None = None
         self._survey_progress: RoundProgress | None = None
@@ -336,7 +334,7 @@ class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
         # The job centre gives two talks at the meeting: it is invited with the members.
         await self._mail(
             "invitation",
-            f"invitation-{self._replans}",
+            f"invitation-{self._replans_made}",
             "members",
             "jobcenter",
             calendar=self._meeting_invite(),
@@ -344,7 +342,7 @@ class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
         self._record(InvitationSent(at=self._now(), invited=len(self._order.members)))
         await self._mail(
             "practical_checklist",
-            f"practical_checklist-{self._replans}",
+            f"practical_checklist-{self._replans_made}",
             "coordinator",
             minutes_link=True,
         )

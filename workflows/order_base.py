@@ -71,9 +71,7 @@ class OrderBase:
     _events: list[DomainEvent]
     _state: OrderState
     _package: Package | None
-    _replans: int
     _cancel_requested: bool
-    _premeetings_scheduled: int
     _premeetings_announced: int
     _round: ChildWorkflowHandle[Any, RoundOutcome] | None
     _survey_progress: RoundProgress | None
@@ -99,6 +97,11 @@ class OrderBase:
 
     def _now(self) -> datetime:
         return self._kernel.now()
+
+    @property
+    def _replans_made(self) -> int:
+        """How many times the meeting moved: waits re-read their due dates when it changes."""
+        return self._state.reschedules
 
     @property
     def _about(self) -> str:
@@ -174,7 +177,7 @@ class OrderBase:
             due,
             condition,
             summary,
-            replans=lambda: self._replans,
+            replans=lambda: self._replans_made,
             cancelled=lambda: self._cancel_requested,
         )
 
@@ -204,7 +207,7 @@ class OrderBase:
             start=start,
             minutes=minutes,
             location=location,
-            sequence=self._replans if sequence is None else sequence,
+            sequence=self._replans_made if sequence is None else sequence,
             attendees=self._recipients(*attendees),
             cancelled=cancelled,
         )
@@ -219,7 +222,7 @@ class OrderBase:
             self._order.meeting.start,
             program.minutes,
             location=self._order.meeting.location,
-            sequence=self._replans + (1 if cancelled else 0),
+            sequence=self._replans_made + (1 if cancelled else 0),
             attendees=("members", "jobcenter"),
             cancelled=cancelled,
         )

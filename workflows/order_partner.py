@@ -21,7 +21,6 @@ with workflow.unsafe.imports_passed_through():
 
 
 class PartnerStages(OrderBase):
-    _premeetings_scheduled: int
     _premeetings_announced: int
     _extract_rendered: int
     _labels_told: bool
@@ -98,8 +97,8 @@ class PartnerStages(OrderBase):
             await self._wait_until(
                 self._premeeting_deadline, self._premeeting_news, "Venter på formødet"
             )
-            if self._premeetings_scheduled != self._premeetings_announced:
-                self._premeetings_announced = self._premeetings_scheduled
+            if self._state.premeetings_scheduled != self._premeetings_announced:
+                self._premeetings_announced = self._state.premeetings_scheduled
                 await self._announce_premeeting(self._premeetings_announced)
                 continue
             if self._state.is_done(Step.PREMEETING):
@@ -124,7 +123,7 @@ class PartnerStages(OrderBase):
     def _premeeting_news(self) -> bool:
         return (
             self._state.is_done(Step.PREMEETING)
-            or self._premeetings_scheduled != self._premeetings_announced
+            or self._state.premeetings_scheduled != self._premeetings_announced
         )
 
     async def _announce_premeeting(self, number: int) -> None:

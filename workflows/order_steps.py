@@ -164,7 +164,6 @@ class OrderSteps(ExtractIntake, OrderBase):
     @workflow.update(name="premeeting_schedule")
     def premeeting_schedule(self, cmd: PremeetingSchedule) -> StepAccepted:
         self._record(PremeetingScheduled(at=self._now(), premeeting_at=cmd.at))
-        self._premeetings_scheduled += 1
         return StepAccepted(
             message=f"Formødet er sat til {datetime_long(cmd.at)}; koordinator "
             "og jobcenter får en kalenderinvitation."
@@ -238,7 +237,6 @@ class OrderSteps(ExtractIntake, OrderBase):
                 at=self._now(), actor=cmd.actor, previous_meeting=previous, timeline=timeline
             )
         )
-        self._replans += 1
         await self._replan_survey_round(timeline)
         roles = [
             r
@@ -247,7 +245,7 @@ class OrderSteps(ExtractIntake, OrderBase):
         ]
         await self._mail(
             "rescheduled",
-            f"rescheduled-{self._replans}",
+            f"rescheduled-{self._replans_made}",
             *roles,
             previous_meeting=previous,
             # Where the invitation went out, the calendars move the meeting (same UID).
