@@ -175,6 +175,11 @@ class Package(BaseModel):
     meeting_documents: list[str] = Field(
         min_length=1, description="Renderer kinds delivered before the meeting"
     )
+    # The default is what every order sent before packages named these.
+    after_meeting_documents: list[str] = Field(
+        default_factory=lambda: ["meeting_summary", "practice_sheet"],
+        description="Renderer kinds sent with the summary the business day after the meeting",
+    )
     # Packages recorded in histories before ``extract`` held it; package.yaml no longer has it.
     certificate_types: list[str] = Field(default_factory=list)
     process: Process = Field(

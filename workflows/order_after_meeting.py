@@ -62,7 +62,7 @@ class AfterMeeting(OrderBase):
             await self._mail("follow_up_summary", "follow_up_summary", "members", "jobcenter")
             self._record(FollowUpSummarySent(at=self._now()))
             return
-        documents = await self._render(["meeting_summary", "practice_sheet"])
+        documents = await self._render(list(self._pkg.after_meeting_documents))
         await self._mail(
             "follow_up_summary",
             "follow_up_summary",

@@ -119,3 +119,14 @@ def test_a_missing_stage_mail_is_named(tmp_path):
     _rewrite(folder, {"texts": data["texts"] | {"partner": words}})
     with pytest.raises(CatalogError, match="jobcenter_guide"):
         Catalog(tmp_path)
+
+
+def test_a_document_no_renderer_makes_stops_the_worker_naming_file_and_field(tmp_path):
+    from activities.rendering import check_documents
+
+    folder = _copy(tmp_path)
+    _rewrite(folder, {"after_meeting_documents": ["meeting_summary", "referat"]})
+    with pytest.raises(CatalogError) as caught:
+        check_documents(Catalog(tmp_path))
+    assert caught.value.field.endswith("package.yaml: after_meeting_documents")
+    assert "ukendt dokument referat" in caught.value.message
