@@ -371,6 +371,7 @@ class CourseStatus(BaseModel):
 
     id: str
     course: str
+    title: str | None = Field(default=None, description="The course's title from its catalog")
     status: Literal["active", "completed"]
     start: datetime
     mode: CourseMode

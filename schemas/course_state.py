@@ -217,11 +217,17 @@ def fold(events: list[CourseEvent], participants: list[Participant]) -> CourseSt
 
 
 def status_of(
-    state: CourseState, course_id: str, course: str, start: datetime, mode: CourseMode
+    state: CourseState,
+    course_id: str,
+    course: str,
+    start: datetime,
+    mode: CourseMode,
+    title: str | None = None,
 ) -> CourseStatus:
     return CourseStatus(
         id=course_id,
         course=course,
+        title=title,
         status="completed" if state.closed else "active",
         start=start,
         mode=mode,

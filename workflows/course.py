@@ -257,8 +257,14 @@ class CourseWorkflow:
     @workflow.query(name="status")
     def status(self) -> CourseStatus:
         course = self._inp.course
+        title = self._definition.title if self._definition else None
         return status_of(
-            self._state, workflow.info().workflow_id, course.course, course.start, course.mode
+            self._state,
+            workflow.info().workflow_id,
+            course.course,
+            course.start,
+            course.mode,
+            title,
         )
 
     # ---- plumbing ----------------------------------------------------------------------
