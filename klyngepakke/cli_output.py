@@ -85,7 +85,7 @@ def show_status(status: OrderStatus) -> None:
 
 def show_receipt(receipt: ParsedExtract) -> None:
     """What the order accepted from the file, row by row, for the person who sent it."""
-    table = Table("Ydernummer", "Attesttype", "Modtagne", "Anmodninger", "Median svartid")
+    table = Table("Ydernummer", "Type", "Modtagne", "Anmodninger", "Median svartid")
     for row in receipt.extract.rows:
         table.add_row(
             row.ydernummer,
