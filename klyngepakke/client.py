@@ -47,6 +47,7 @@ from schemas.follow_up import FollowUpStatus, follow_up_id
 from schemas.order import OrderRequest, default_order_id
 from schemas.order_status import MinutesPage, OrderStatus, UploadPage
 from schemas.overview import CoordinatorView, OrderOverview
+from schemas.package_process import PartnerTexts
 from schemas.survey import SurveyResponse
 from schemas.survey_round import AnswerSubmission, RoundEditor, RoundProgress, SurveyForm
 from schemas.timeline import plan
@@ -252,7 +253,8 @@ class OrdersClient(WorkflowCalls):
             return None
         # A query answers as of the order's last task; the page needs the order's time now.
         now = overview.status.clock.planned(await self.clock())
-        overview = overview.model_copy(update={"now": now})
+        partner = self.partner_words(overview.order.package)
+        overview = overview.model_copy(update={"now": now, "partner": partner})
         survey: RoundEditor | None = await self._page_query(
             round_id(order_id, 1), SurveyRound.editor
         )
@@ -264,7 +266,16 @@ class OrdersClient(WorkflowCalls):
     async def minutes_page(self, order_id: str) -> MinutesPage | None:
         """What the minutes page shows, or None for an order that does not run (any more)."""
         page: MinutesPage | None = await self._page_query(order_id, OrderWorkflow.minutes_page)
-        return page
+        if page is None:
+            return None
+        # The package's words for its partner, from the catalog the pages read.
+        partner = self.partner_words(page.package) if page.package else None
+        return page.model_copy(update={"partner": partner.definite if partner else None})
+
+    def partner_words(self, package_id: str) -> PartnerTexts | None:
+        """How a package names its partner (None: it has none, or the catalog lacks it)."""
+        package = self.settings.catalog().packages.get(package_id)
+        return package.texts.partner if package is not None and package.texts else None
 
     # ---- the job centre's extract ---------------------------------------------------------
 

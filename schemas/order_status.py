@@ -12,6 +12,7 @@ from schemas.agreements import AgreementView
 from schemas.artifacts import ArtifactRef
 from schemas.clock import OrderClock
 from schemas.events import DomainEvent
+from schemas.package_process import PartnerTexts, step_label
 from schemas.state import OrderState, OrderStatusName, fold
 from schemas.steps import Step, StepState
 from schemas.survey_round import RoundProgress
@@ -85,6 +86,8 @@ class MinutesPage(BaseModel):
 
     cluster: str
     municipality: str | None = None
+    package: str | None = Field(default=None, description="The order's package")
+    partner: str | None = Field(default=None, description="The partner, as 'jobcenteret'")
     meeting: datetime
     open: bool = Field(description="The meeting has started and no minutes are recorded")
     recorded: bool
@@ -165,18 +168,19 @@ def status_of(
     as_of: datetime,
     clock: OrderClock,
     progress: RoundProgress | None = None,
+    partner: PartnerTexts | None = None,
 ) -> OrderStatus:
     state = fold(events)
     timeline = state.timeline
     steps = [
         StepView(
             name=step,
-            label=step.label,
-            state=progress.state,
+            label=step_label(step, partner),
+            state=step_progress.state,
             due=timeline.due.get(step) if timeline else None,
-            done_at=progress.done_at,
+            done_at=step_progress.done_at,
         )
-        for step, progress in state.steps.items()
+        for step, step_progress in state.steps.items()
     ]
     survey = None
     if progress is not None and progress.dispatched:

@@ -11,6 +11,7 @@ from schemas.danish_format import date_long, datetime_long
 from schemas.follow_up import FollowUpStatus
 from schemas.order import OrderRequest
 from schemas.order_status import OrderStatus
+from schemas.package_process import PartnerTexts
 from schemas.program import ProgramChanges
 from schemas.steps import Step, StepState
 from schemas.survey_round import RoundEditor
@@ -29,6 +30,9 @@ class OrderOverview(BaseModel):
     cancel_reason: str | None
     now: datetime = Field(description="The order's clock now (the client sets it)")
     cluster_id: str | None = Field(default=None, description="The cluster it was placed from")
+    partner: PartnerTexts | None = Field(
+        default=None, description="How the package names its partner; None: it has none"
+    )
 
 
 class CoordinatorView(BaseModel):
@@ -60,6 +64,10 @@ def _state(view: CoordinatorView, step: Step) -> StepState:
     return next((s.state for s in view.overview.status.steps if s.name == step), StepState.SKIPPED)
 
 
+def _definite(partner: PartnerTexts | None) -> str:
+    return partner.definite if partner is not None else "samarbejdspartneren"
+
+
 def _has(view: CoordinatorView, step: Step) -> bool:
     return any(s.name == step for s in view.overview.status.steps)
 
@@ -78,11 +86,12 @@ def next_step(view: CoordinatorView) -> Next:
             coming="KiAP ser på din sene bestilling og giver dig svar på mail snarest.",
         )
     due = timeline.due
+    partner = overview.partner
     if _state(view, Step.CONSULTATION) in (StepState.ACTIVE, StepState.OVERDUE):
         return Next(
             you="Hav kalenderen klar: I aftaler pakken, jeres ønsker og hvem der kontakter"
-            " jobcenteret."
-            if order.municipality is not None
+            f" {partner.definite}."
+            if partner is not None
             else "Hav kalenderen klar: I aftaler pakken og jeres ønsker til mødet.",
             coming=f"En konsulent fra KiAP ringer til dig {datetime_long(order.call_at)}.",
         )
@@ -101,8 +110,8 @@ def next_step(view: CoordinatorView) -> Next:
         )
     if not any(s.name == Step.ARTIFACTS and s.state == StepState.DONE for s in status.steps):
         return Next(
-            you="Aftal et formøde med jobcenteret efter, at I har fået PowerPointen."
-            if _has(view, Step.PREMEETING)
+            you=f"Aftal et formøde med {partner.definite} efter, at I har fået PowerPointen."
+            if partner is not None and _has(view, Step.PREMEETING)
             else None,
             coming=f"KiAP sender PowerPoint, uddelingskopier og praksisark senest"
             f" {date_long(due[Step.ARTIFACTS])}.",
@@ -110,7 +119,7 @@ def next_step(view: CoordinatorView) -> Next:
     if _state(view, Step.PREMEETING) in (StepState.ACTIVE, StepState.OVERDUE):
         if overview.premeeting_at is None:
             return Next(
-                you="Sæt tidspunktet for formødet med jobcenteret, så får I begge en"
+                you=f"Sæt tidspunktet for formødet med {_definite(partner)}, så får I begge en"
                 " kalenderinvitation.",
                 coming=f"Formødet bør holdes senest {date_long(due[Step.PREMEETING])}.",
             )
@@ -127,7 +136,7 @@ def next_step(view: CoordinatorView) -> Next:
         return Next(
             you="Udfyld referatet med aftalerne fra mødet.",
             coming="Opsummeringen sendes til medlemmerne"
-            + (" og jobcenteret" if order.municipality is not None else "")
+            + (f" og {partner.definite}" if partner is not None else "")
             + " dagen efter.",
         )
     open_agreements = [a for a in status.agreements if a.state == "open"]

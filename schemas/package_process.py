@@ -61,10 +61,12 @@ class Process(BaseModel):
 
 
 class PartnerTexts(BaseModel):
-    """How documents name the partner organisation (lower case, as inside a sentence)."""
+    """How documents, pages and mails name the partner organisation (lower case, as inside
+    a sentence)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    name: str = Field(min_length=1, description="Ubestemt form, fx 'jobcenter'")
     definite: str = Field(min_length=1, description="Bestemt form, fx 'jobcenteret'")
     organisation: str = Field(
         min_length=1, description="Hvad bestilleren skriver navnet på, fx 'kommune'"
@@ -72,6 +74,16 @@ class PartnerTexts(BaseModel):
     contact: str = Field(
         min_length=1, description="Kontaktpersonens felt i bestillingen, fx 'kontakt i jobcenteret'"
     )
+
+    @property
+    def the(self) -> str:
+        """'Jobcenteret', at the start of a sentence or as an owner of agreements."""
+        return self.definite[:1].upper() + self.definite[1:]
+
+    @property
+    def of(self) -> str:
+        """The genitive: 'jobcenterets'."""
+        return self.definite + "s"
 
 
 class ExtractTexts(BaseModel):
@@ -210,3 +222,13 @@ def extract_columns(spec: ExtractSpec | None) -> list[str]:
     if spec is None:
         return []
     return [spec.label(key) for key in get_args(ExtractField)]
+
+
+def step_label(step: Step, partner: PartnerTexts | None) -> str:
+    """A stage's Danish label; the partner's stages name the package's partner (an order
+    recorded before packages named theirs keeps the job centre's labels)."""
+    if partner is not None and step == Step.JOBCENTER:
+        return f"{partner.name[:1].upper()}{partner.name[1:]}: drejebog og datatræk"
+    if partner is not None and step == Step.PREMEETING:
+        return f"Formøde med {partner.definite}"
+    return step.label

@@ -99,6 +99,13 @@ class OrderBase:
         return self._kernel.now()
 
     @property
+    def _partner_definite(self) -> str:
+        """The partner in a sentence, as the package names it."""
+        texts = self._package.texts if self._package is not None else None
+        partner = texts.partner if texts is not None else None
+        return partner.definite if partner is not None else "samarbejdspartneren"
+
+    @property
     def _replans_made(self) -> int:
         """How many times the meeting moved: waits re-read their due dates when it changes."""
         return self._state.reschedules

@@ -55,8 +55,8 @@ class PartnerStages(OrderBase):
                 await self._deliver_documents(
                     "coordinator",
                     "jobcenter",
-                    why=f"Jobcenterets datatræk (version {self._state.extract_version}) er"
-                    " kommet med.",
+                    why=f"{self._partner_definite.capitalize()}s datatræk (version"
+                    f" {self._state.extract_version}) er kommet med.",
                 )
 
     async def _until_uploads_pause(self) -> None:

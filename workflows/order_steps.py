@@ -165,8 +165,8 @@ class OrderSteps(ExtractIntake, OrderBase):
     def premeeting_schedule(self, cmd: PremeetingSchedule) -> StepAccepted:
         self._record(PremeetingScheduled(at=self._now(), premeeting_at=cmd.at))
         return StepAccepted(
-            message=f"Formødet er sat til {datetime_long(cmd.at)}; koordinator "
-            "og jobcenter får en kalenderinvitation."
+            message=f"Formødet er sat til {datetime_long(cmd.at)}; du og "
+            f"{self._partner_definite} får en kalenderinvitation."
         )
 
     @premeeting_schedule.validator
@@ -307,6 +307,7 @@ class OrderSteps(ExtractIntake, OrderBase):
         started = self._clock.planned(workflow.now()) >= self._timeline.meeting
         return MinutesPage(
             cluster=self._order.cluster.name,
+            package=self._order.package,
             municipality=self._order.municipality.name if self._order.municipality else None,
             meeting=self._timeline.meeting,
             open=state.status == "active"
@@ -329,4 +330,5 @@ class OrderSteps(ExtractIntake, OrderBase):
             self._now(),
             self._clock,
             self._survey_progress,
+            partner=self._package.texts.partner if self._package and self._package.texts else None,
         )

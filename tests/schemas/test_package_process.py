@@ -95,7 +95,12 @@ def test_partner_words_for_a_package_without_partner_are_refused(tmp_path):
     folder = _copy(tmp_path)
     data = yaml.safe_load((folder / "package.yaml").read_text("utf-8"))
     texts = data["texts"] | {
-        "partner": {"definite": "regionen", "organisation": "region", "contact": "kontakt"}
+        "partner": {
+            "name": "region",
+            "definite": "regionen",
+            "organisation": "region",
+            "contact": "kontakt",
+        }
     }
     _rewrite(folder, {"texts": texts})
     with pytest.raises(CatalogError, match=r"texts\.partner: processen har ingen partner"):
@@ -115,7 +120,12 @@ def test_a_missing_stage_mail_is_named(tmp_path):
     folder = _copy(tmp_path)
     _rewrite(folder, {"process": {"partner": True, "premeeting": False, "extract": False}})
     data = yaml.safe_load((folder / "package.yaml").read_text("utf-8"))
-    words = {"definite": "regionen", "organisation": "region", "contact": "kontakt i regionen"}
+    words = {
+        "name": "region",
+        "definite": "regionen",
+        "organisation": "region",
+        "contact": "kontakt i regionen",
+    }
     _rewrite(folder, {"texts": data["texts"] | {"partner": words}})
     with pytest.raises(CatalogError, match="jobcenter_guide"):
         Catalog(tmp_path)

@@ -72,7 +72,7 @@ async def test_a_consultant_records_the_call_from_their_task_list(
 
         missing = await web.post(f"/konsulent/ordre/{order_id}/samtale", data={"notes": "Noter"})
         assert missing.status_code == 422
-        assert "hvem der kontakter jobcenteret" in field_errors(missing)["f-contact-by"]
+        assert "hvem der tager den første kontakt" in field_errors(missing)["f-contact-by"]
         assert "Noter" in missing.text  # what was typed stays
 
         done = await web.post(

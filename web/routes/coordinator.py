@@ -16,6 +16,7 @@ from schemas.commands import AgreementDoneCommand, Cancel, MembersChange, Resche
 from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
 from schemas.member_list import parse_member_lines
 from schemas.overview import STATE_DA
+from schemas.package_process import PartnerTexts
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
 from web.routes.coordinator_base import (
@@ -31,10 +32,19 @@ DOCUMENTS = {
     "deck": "PowerPoint til klyngemødet",
     "handouts": "Uddelingskopi til deltagerne",
     "practice_sheet": "Praksisark",
-    "jobcenter_guide": "Drejebog til jobcenteret",
-    "extract_template": "Skabelon til jobcenterets datatræk",
+    "jobcenter_guide": "Drejebog til samarbejdspartneren",
+    "extract_template": "Skabelon til datatrækket",
     "meeting_summary": "Opsummering af mødet",
 }
+
+
+def document_label(kind: str, partner: PartnerTexts | None) -> str:
+    """What the page calls a document; the partner's documents name the package's partner."""
+    if partner is not None and kind == "jobcenter_guide":
+        return f"Drejebog til {partner.definite}"
+    if partner is not None and kind == "extract_template":
+        return f"Skabelon til {partner.of} datatræk"
+    return DOCUMENTS[kind]
 
 
 @router.get("/k/{token}", response_class=HTMLResponse)
@@ -48,7 +58,9 @@ async def overview(
 ) -> Any:
     view = await load_view(link, backend)
     documents = [
-        (DOCUMENTS[a.kind], a) for a in view.overview.status.artifacts if a.kind in DOCUMENTS
+        (document_label(a.kind, view.overview.partner), a)
+        for a in view.overview.status.artifacts
+        if a.kind in DOCUMENTS
     ]
     minutes_link = config.signer.minutes_link("", link.target)
     cluster = view.overview.cluster_id

@@ -243,7 +243,7 @@ async def consultation(
             actor=user.actor,
         )
     except ValueError:
-        return await desk.refuse({"contact_by": "Vælg, hvem der kontakter jobcenteret"}, values)
+        return await desk.refuse({"contact_by": "Vælg, hvem der tager den første kontakt"}, values)
     return await desk.act("consultation_done", backend.consultation_done(order_id, cmd), values)
 
 
