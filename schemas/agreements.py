@@ -18,10 +18,14 @@ from schemas.business_days import add_business_days, at_workday_start, on_or_bef
 from schemas.errors import DomainError
 from schemas.minutes import Agreement
 from schemas.order import OrderRequest
+from schemas.package_process import PartnerTexts
 from schemas.people import Person
 
 CLUSTER = ("klyngen", "klynge", "klyngekoordinatoren", "koordinatoren", "bestyrelsen")
+# The partner as orders recorded before packages named theirs wrote it (the job centre was the
+# only partner then); a package's own words (texts.partner) replace these.
 JOBCENTER = ("jobcenteret", "jobcenter", "kommunen")
+LEGACY_PARTNER = "Jobcenteret"
 PRACTICES = ("alle praksisser", "alle praksis", "hver praksis", "praksisserne", "alle læger")
 
 
@@ -58,9 +62,17 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
-    """Who gets the agreement's reminders. Raises DomainError (field ``owner``) when the
-    owner cannot be reached."""
+def _partner_keys(partner: PartnerTexts | None) -> tuple[str, ...]:
+    if partner is None:
+        return JOBCENTER
+    return (_key(partner.definite), _key(partner.name), _key(partner.organisation + "en"))
+
+
+def owners_of(
+    agreement: Agreement, order: OrderRequest, partner: PartnerTexts | None = None
+) -> list[Person]:
+    """Who gets the agreement's reminders (``partner``: how the package names its partner).
+    Raises DomainError (field ``owner``) when the owner cannot be reached."""
     if agreement.owner_email is not None:
         member = next((m for m in order.members if m.email == agreement.owner_email), None)
         return [member or Person(name=agreement.owner, email=agreement.owner_email)]
@@ -69,7 +81,7 @@ def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
         return [order.coordinator]
     municipality = order.municipality
     if municipality is not None and (
-        key in JOBCENTER
+        key in _partner_keys(partner)
         or key
         in (
             _key(municipality.jobcenter_contact.name),
@@ -87,7 +99,8 @@ def owners_of(agreement: Agreement, order: OrderRequest) -> list[Person]:
         return [named[0]]
     raise DomainError(
         "owner",
-        f"ukendt ansvarlig – vælg en af: {', '.join(known_owners(order)[:8])} …, eller skriv"
+        f"ukendt ansvarlig – vælg en af: {', '.join(known_owners(order, partner)[:8])} …,"
+        " eller skriv"
         " den ansvarliges e-mail",
     )
 
@@ -100,21 +113,24 @@ def owner_in_sentence(owner: str) -> str:
     return owner
 
 
-def known_owners(order: OrderRequest) -> list[str]:
+def known_owners(order: OrderRequest, partner: PartnerTexts | None = None) -> list[str]:
     """The owners an agreement can have, as the minutes page offers them."""
-    partner = order.municipality
-    names = ["Klyngen", *(["Jobcenteret"] if partner else []), "Alle praksisser"]
+    organisation = order.municipality
+    group = partner.the if partner is not None else LEGACY_PARTNER
+    names = ["Klyngen", *([group] if organisation else []), "Alle praksisser"]
     names.append(order.coordinator.name)
-    if partner is not None:
-        names += [partner.jobcenter_contact.name, partner.name]
+    if organisation is not None:
+        names += [organisation.jobcenter_contact.name, organisation.name]
     names += [m.name for m in order.members]
     return list(dict.fromkeys(names))
 
 
-def reminder_envelopes(agreement: Agreement, order: OrderRequest) -> list[list[Person]]:
+def reminder_envelopes(
+    agreement: Agreement, order: OrderRequest, partner: PartnerTexts | None = None
+) -> list[list[Person]]:
     """Who gets one reminder message together: for "Alle praksisser" one message per
     practice with its doctors on it, otherwise one per owner."""
-    owners = owners_of(agreement, order)
+    owners = owners_of(agreement, order, partner)
     if agreement.owner_email is None and _key(agreement.owner) in PRACTICES:
         practices: dict[str, list[Person]] = {}
         for member in order.members:
@@ -123,10 +139,12 @@ def reminder_envelopes(agreement: Agreement, order: OrderRequest) -> list[list[P
     return [[owner] for owner in owners]
 
 
-def check_owners(agreements: list[Agreement], order: OrderRequest) -> None:
+def check_owners(
+    agreements: list[Agreement], order: OrderRequest, partner: PartnerTexts | None = None
+) -> None:
     for index, agreement in enumerate(agreements):
         try:
-            owners_of(agreement, order)
+            owners_of(agreement, order, partner)
         except DomainError as exc:
             raise DomainError(f"agreements[{index}].{exc.field}", exc.message) from None
 

@@ -91,7 +91,7 @@ class AfterMeeting(OrderBase):
                 await self._tell_follow_up()
                 continue
             agreement = minutes.agreements[wake.number - 1]
-            envelopes = reminder_envelopes(agreement, self._order)
+            envelopes = reminder_envelopes(agreement, self._order, self._partner_words)
             await self._mail(
                 "agreement_reminder",
                 f"agreement-{wake.number}-{wake.kind.value}",

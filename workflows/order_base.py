@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.order import OrderRequest
     from schemas.order_refusals import refuse_inactive
-    from schemas.package_process import partner_contacts
+    from schemas.package_process import PartnerTexts, partner_contacts
     from schemas.people import Person
     from schemas.state import OrderState, apply
     from schemas.steps import Step
@@ -99,10 +99,16 @@ class OrderBase:
         return self._kernel.now()
 
     @property
+    def _partner_words(self) -> PartnerTexts | None:
+        """How the package names its partner (None: it has none, or it was recorded before
+        packages named theirs)."""
+        texts = self._package.texts if self._package is not None else None
+        return texts.partner if texts is not None else None
+
+    @property
     def _partner_definite(self) -> str:
         """The partner in a sentence, as the package names it."""
-        texts = self._package.texts if self._package is not None else None
-        partner = texts.partner if texts is not None else None
+        partner = self._partner_words
         return partner.definite if partner is not None else "samarbejdspartneren"
 
     @property

@@ -207,7 +207,7 @@ class OrderSteps(ExtractIntake, OrderBase):
         self._refuse_if(refuse_meeting_record(self._state))
         try:
             check_minutes(cmd.minutes, self._timeline.meeting, self._now())
-            check_owners(cmd.minutes.agreements, self._order)
+            check_owners(cmd.minutes.agreements, self._order, self._partner_words)
         except DomainError as exc:
             raise _domain(exc) from None
 
@@ -316,7 +316,7 @@ class OrderSteps(ExtractIntake, OrderBase):
             and not recorded,
             recorded=recorded,
             members=[m.name for m in self._order.members],
-            owners=known_owners(self._order),
+            owners=known_owners(self._order, self._partner_words),
         )
 
     @workflow.query(name="status")
@@ -330,5 +330,5 @@ class OrderSteps(ExtractIntake, OrderBase):
             self._now(),
             self._clock,
             self._survey_progress,
-            partner=self._package.texts.partner if self._package and self._package.texts else None,
+            partner=self._partner_words,
         )

@@ -10,6 +10,7 @@ import pytest
 from schemas.agreements import (
     ReminderKind,
     check_owners,
+    known_owners,
     owner_in_sentence,
     owners_of,
     schedule,
@@ -99,3 +100,17 @@ def test_a_group_owner_reads_as_a_common_noun_inside_a_sentence():
     assert owner_in_sentence("Klyngen") == "klyngen"
     assert owner_in_sentence("Mette Ærø") == "Mette Ærø"
     assert owner_in_sentence("Aalborg Kommune") == "Aalborg Kommune"
+
+
+def test_a_package_names_its_own_partner_as_an_owner():
+    from schemas.package_process import PartnerTexts
+
+    region = PartnerTexts(
+        name="region", definite="regionen", organisation="region", contact="kontakt i regionen"
+    )
+    offered = known_owners(ORDER, region)
+    assert "Regionen" in offered and "Jobcenteret" not in offered
+    contact = ORDER.municipality.jobcenter_contact  # type: ignore[union-attr]
+    assert owners_of(agreement("Regionen"), ORDER, region) == [contact]
+    with pytest.raises(DomainError, match="ukendt ansvarlig"):
+        owners_of(agreement("Jobcenteret"), ORDER, region)
