@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from klyngepakke.client import OrderSummary
+from klyngepakke.order_list import OrderSummary
 from schemas.commands import StepAccepted
 from schemas.course import CourseStatus
 from schemas.danish_format import date_short, datetime_long, number

@@ -3,8 +3,6 @@ app and the demo talk to Temporal only through this module."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
 from temporalio.client import (
     WorkflowExecutionStatus,
@@ -13,6 +11,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from klyngepakke.order_list import OrderSummary, list_orders
 from klyngepakke.repair import Repaired, repair
 from klyngepakke.temporal_calls import WorkflowCalls, connect
 from schemas.artifacts import ArtifactRef
@@ -55,28 +54,6 @@ from workflows import search_attributes
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
 from workflows.survey_round import SurveyRound, round_id
-
-
-class OrderSummary(BaseModel):
-    """An order as Temporal's visibility lists it (search attributes: no personal data)."""
-
-    id: str
-    status: str
-    cluster: str | None
-    current_step: str | None
-    meeting: datetime | None
-    overdue: bool | None
-    region: str | None = None
-    municipality: str | None = None
-    next_due: datetime | None = None
-    overdue_steps: list[str] = []
-    overdue_agreements: int = 0
-    attention: bool = False
-
-
-def _quoted(value: str) -> str:
-    """A value for a visibility query: quotes and backslashes cannot end the string."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 class OrdersClient(WorkflowCalls):
@@ -378,35 +355,8 @@ class OrdersClient(WorkflowCalls):
         conditions: list[str] | None = None,
         running: bool = False,
     ) -> list[OrderSummary]:
-        """Orders from Temporal's visibility, filtered on search attributes: ``where`` maps a
-        name to the value it must have (quoted here), ``conditions`` are written by code."""
-        query = ["WorkflowType = 'OrderWorkflow'", *(conditions or [])]
-        if running:
-            query.append("ExecutionStatus = 'Running'")
-        query += [f"{name} = {_quoted(value)}" for name, value in (where or {}).items()]
-        out: list[OrderSummary] = []
-        async for execution in self.client.list_workflows(" AND ".join(query), limit=limit):
-            attrs = execution.typed_search_attributes
-            status = execution.status
-            out.append(
-                OrderSummary(
-                    id=execution.id,
-                    status=(status.name.lower() if status else "unknown")
-                    if status != WorkflowExecutionStatus.RUNNING
-                    else "active",
-                    cluster=attrs.get(search_attributes.CLUSTER),
-                    current_step=attrs.get(search_attributes.CURRENT_STEP),
-                    meeting=attrs.get(search_attributes.MEETING_DATE),
-                    overdue=attrs.get(search_attributes.OVERDUE),
-                    region=attrs.get(search_attributes.REGION),
-                    municipality=attrs.get(search_attributes.MUNICIPALITY),
-                    next_due=attrs.get(search_attributes.NEXT_DUE),
-                    overdue_steps=list(attrs.get(search_attributes.OVERDUE_STEPS) or []),
-                    overdue_agreements=attrs.get(search_attributes.OVERDUE_AGREEMENTS) or 0,
-                    attention=bool(attrs.get(search_attributes.ATTENTION)),
-                )
-            )
-        return out
+        """Orders from Temporal's visibility (klyngepakke/order_list.py)."""
+        return await list_orders(self.client, limit, where, conditions, running)
 
     async def result(self, order_id: str) -> OrderStatus:
         handle = self.client.get_workflow_handle(order_id, result_type=OrderStatus)
