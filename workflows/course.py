@@ -218,7 +218,7 @@ class CourseWorkflow:
 
     @task_done.validator
     def _check_task_done(self, cmd: TaskDone) -> None:
-        self._refuse_if(refuse_task_done(self._state, cmd.task))
+        self._kernel.refuse_if(refuse_task_done(self._state, cmd.task))
 
     @workflow.update(name="course_note")
     def course_note(self, cmd: CourseNoteCommand) -> StepAccepted:
@@ -232,7 +232,7 @@ class CourseWorkflow:
 
     @course_note.validator
     def _check_note(self, cmd: CourseNoteCommand) -> None:
-        self._refuse_if(refuse_note(self._state))
+        self._kernel.refuse_if(refuse_note(self._state))
 
     @workflow.update(name="course_participants")
     async def course_participants(self, cmd: ParticipantsCommand) -> StepAccepted:
@@ -252,7 +252,9 @@ class CourseWorkflow:
 
     @course_participants.validator
     def _check_participants(self, cmd: ParticipantsCommand) -> None:
-        self._refuse_if(refuse_participants(self._state, self._now(), self._inp.course.start))
+        self._kernel.refuse_if(
+            refuse_participants(self._state, self._now(), self._inp.course.start)
+        )
 
     @workflow.query(name="status")
     def status(self) -> CourseStatus:
@@ -271,12 +273,6 @@ class CourseWorkflow:
 
     def _now(self) -> datetime:
         return self._kernel.now()
-
-    @staticmethod
-    def _refuse_if(reason: str | None) -> None:
-        """A validator raises what a rule of schemas/course_state.py answered, if anything."""
-        if reason is not None:
-            raise _refuse(reason)
 
     def _record(self, event: CourseEvent) -> None:
         """Keep ``event`` and fold it in; one that adds to the course's log is shown (and

@@ -146,6 +146,13 @@ class Kernel:
         return refuse(message, kind)
 
     @staticmethod
+    def refuse_if(reason: str | None) -> None:
+        """A validator raises what a pure rule (``refuse_*`` in schemas/) answered, if
+        anything."""
+        if reason is not None:
+            raise refuse(reason)
+
+    @staticmethod
     def invalid(
         exc: DomainError | DomainErrors, kind: Failure = Failure.INVALID_INPUT
     ) -> ApplicationError:

@@ -131,15 +131,9 @@ class OrderBase:
         )
 
     def _require_active(self, starting_ok: bool = False) -> None:
-        self._refuse_if(
+        self._kernel.refuse_if(
             refuse_inactive(self._state, cancelling=self._cancel_requested, starting_ok=starting_ok)
         )
-
-    @staticmethod
-    def _refuse_if(reason: str | None) -> None:
-        """A validator raises what a rule of schemas/order_refusals.py answered, if anything."""
-        if reason is not None:
-            raise _refuse(reason)
 
     def _moved(self, cmd: Reschedule) -> OrderRequest:
         meeting = self._order.meeting.model_copy(update={"start": cmd.meeting})

@@ -123,7 +123,7 @@ class OrderRequests(OrderBase):
     @change_members.validator
     def _check_change_members(self, cmd: MembersChange) -> None:
         self._require_active()
-        self._refuse_if(refuse_members_change(self._state, cmd))
+        self._kernel.refuse_if(refuse_members_change(self._state, cmd))
         try:
             self._changed_members(cmd)
         except DomainError as exc:

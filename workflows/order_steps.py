@@ -88,7 +88,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @consultation_done.validator
     def _check_consultation(self, cmd: ConsultationDone) -> None:
         self._require_active(starting_ok=True)
-        self._refuse_if(refuse_consultation(self._state))
+        self._kernel.refuse_if(refuse_consultation(self._state))
 
     @workflow.update(name="survey_import")
     def survey_import(self, cmd: SurveyImport) -> StepAccepted:
@@ -101,7 +101,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @survey_import.validator
     def _check_survey_import(self, cmd: SurveyImport) -> None:
         self._require_active()
-        self._refuse_if(refuse_survey_import(self._state))
+        self._kernel.refuse_if(refuse_survey_import(self._state))
         for index, response in enumerate(cmd.responses):
             try:
                 check_response(self._pkg.survey, response, f"responses[{index}]")
@@ -172,7 +172,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @premeeting_schedule.validator
     def _check_premeeting_schedule(self, cmd: PremeetingSchedule) -> None:
         self._require_active()
-        self._refuse_if(refuse_premeeting_schedule(self._state, cmd, self._now()))
+        self._kernel.refuse_if(refuse_premeeting_schedule(self._state, cmd, self._now()))
 
     @workflow.update(name="premeeting_done")
     def premeeting_done(self, cmd: PremeetingDone) -> StepAccepted:
@@ -182,7 +182,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @premeeting_done.validator
     def _check_premeeting_done(self, cmd: PremeetingDone) -> None:
         self._require_active()
-        self._refuse_if(refuse_premeeting_done(self._state, self._now()))
+        self._kernel.refuse_if(refuse_premeeting_done(self._state, self._now()))
         if cmd.program is not None:
             source_variant = cmd.program.variant or self._order.meeting.program_variant
             try:
@@ -204,7 +204,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @meeting_record.validator
     def _check_meeting_record(self, cmd: MeetingRecord) -> None:
         self._require_active()
-        self._refuse_if(refuse_meeting_record(self._state))
+        self._kernel.refuse_if(refuse_meeting_record(self._state))
         try:
             check_minutes(cmd.minutes, self._timeline.meeting, self._now())
             check_owners(cmd.minutes.agreements, self._order, self._partner_words)
@@ -225,7 +225,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @agreement_done.validator
     def _check_agreement_done(self, cmd: AgreementDoneCommand) -> None:
         self._require_active()
-        self._refuse_if(refuse_agreement_done(self._state, cmd))
+        self._kernel.refuse_if(refuse_agreement_done(self._state, cmd))
 
     @workflow.update(name="reschedule")
     async def reschedule(self, cmd: Reschedule) -> StepAccepted:
@@ -259,7 +259,7 @@ class OrderSteps(ExtractIntake, OrderBase):
     @reschedule.validator
     def _check_reschedule(self, cmd: Reschedule) -> None:
         self._require_active()
-        self._refuse_if(refuse_reschedule(self._state, cmd, self._now()))
+        self._kernel.refuse_if(refuse_reschedule(self._state, cmd, self._now()))
         self._replan(cmd)
 
     @workflow.update(name="cancel")

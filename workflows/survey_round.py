@@ -166,7 +166,7 @@ class SurveyRound:
 
     @edit_questions.validator
     def _check_edit(self, template: SurveyTemplate) -> None:
-        self._refuse_if(refuse_edit(self._state))
+        self._kernel.refuse_if(refuse_edit(self._state))
 
     @workflow.update(name="dispatch")
     def dispatch(self) -> StepAccepted:
@@ -175,7 +175,7 @@ class SurveyRound:
 
     @dispatch.validator
     def _check_dispatch(self) -> None:
-        self._refuse_if(refuse_dispatch(self._state))
+        self._kernel.refuse_if(refuse_dispatch(self._state))
 
     @workflow.update(name="close")
     def close(self) -> StepAccepted:
@@ -184,7 +184,7 @@ class SurveyRound:
 
     @close.validator
     def _check_close(self) -> None:
-        self._refuse_if(refuse_close(self._state))
+        self._kernel.refuse_if(refuse_close(self._state))
 
     @workflow.signal(name="replan")
     def replan(self, plan: RoundPlan) -> None:
@@ -251,11 +251,6 @@ class SurveyRound:
 
     def _record(self, event: RoundEvent) -> None:
         self._state = apply(self._state, event)
-
-    @staticmethod
-    def _refuse_if(reason: str | None) -> None:
-        if reason is not None:
-            raise _refuse(reason)
 
     def _next_wake(self, reminders_sent: int) -> datetime:
         """The next reminder not yet sent, or the close when all planned ones went out."""
