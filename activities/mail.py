@@ -22,6 +22,7 @@ from schemas.follow_up import FollowUpPlan
 from schemas.links import LinkSigner
 from schemas.minutes import Minutes
 from schemas.order import OrderRequest
+from schemas.package_process import step_label
 from schemas.people import Person
 from schemas.steps import Step
 from schemas.survey import SurveyResults
@@ -177,7 +178,10 @@ class MailActivities:
         package = self.catalog.package(ctx.order.package)
         timeline = ctx.timeline
         plan_rows = [
-            {"label": step.label, "due": due}
+            {
+                "label": step_label(step, package.texts.partner if package.texts else None),
+                "due": due,
+            }
             for step, due in (timeline.due.items() if timeline is not None else ())
             if step not in (Step.ORDER, Step.FOLLOW_UP)
         ]

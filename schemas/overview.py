@@ -11,7 +11,7 @@ from schemas.danish_format import date_long, datetime_long
 from schemas.follow_up import FollowUpStatus
 from schemas.order import OrderRequest
 from schemas.order_status import OrderStatus
-from schemas.package_process import PartnerTexts
+from schemas.package_process import PartnerTexts, partner_definite
 from schemas.program import ProgramChanges
 from schemas.steps import Step, StepState
 from schemas.survey_round import RoundEditor
@@ -33,6 +33,10 @@ class OrderOverview(BaseModel):
     partner: PartnerTexts | None = Field(
         default=None, description="How the package names its partner; None: it has none"
     )
+
+    @property
+    def partner_definite(self) -> str:
+        return partner_definite(self.partner)
 
 
 class CoordinatorView(BaseModel):
@@ -62,10 +66,6 @@ class Next(BaseModel):
 def _state(view: CoordinatorView, step: Step) -> StepState:
     # A stage the package leaves out is, for the coordinator, one that never comes.
     return next((s.state for s in view.overview.status.steps if s.name == step), StepState.SKIPPED)
-
-
-def _definite(partner: PartnerTexts | None) -> str:
-    return partner.definite if partner is not None else "samarbejdspartneren"
 
 
 def _has(view: CoordinatorView, step: Step) -> bool:
@@ -119,8 +119,8 @@ def next_step(view: CoordinatorView) -> Next:
     if _state(view, Step.PREMEETING) in (StepState.ACTIVE, StepState.OVERDUE):
         if overview.premeeting_at is None:
             return Next(
-                you=f"Sæt tidspunktet for formødet med {_definite(partner)}, så får I begge en"
-                " kalenderinvitation.",
+                you=f"Sæt tidspunktet for formødet med {overview.partner_definite}, så får I"
+                " begge en kalenderinvitation.",
                 coming=f"Formødet bør holdes senest {date_long(due[Step.PREMEETING])}.",
             )
         return Next(

@@ -224,6 +224,12 @@ def extract_columns(spec: ExtractSpec | None) -> list[str]:
     return [spec.label(key) for key in get_args(ExtractField)]
 
 
+def partner_definite(partner: PartnerTexts | None) -> str:
+    """The partner inside a sentence; a generic word where the package's words are unknown
+    (an order recorded before packages named their partner)."""
+    return partner.definite if partner is not None else "samarbejdspartneren"
+
+
 def step_label(step: Step, partner: PartnerTexts | None) -> str:
     """A stage's Danish label; the partner's stages name the package's partner (an order
     recorded before packages named theirs keeps the job centre's labels)."""

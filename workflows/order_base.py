@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.order import OrderRequest
     from schemas.order_refusals import refuse_inactive
-    from schemas.package_process import PartnerTexts, partner_contacts
+    from schemas.package_process import PartnerTexts, partner_contacts, partner_definite
     from schemas.people import Person
     from schemas.state import OrderState, apply
     from schemas.steps import Step
@@ -108,8 +108,7 @@ class OrderBase:
     @property
     def _partner_definite(self) -> str:
         """The partner in a sentence, as the package names it."""
-        partner = self._partner_words
-        return partner.definite if partner is not None else "samarbejdspartneren"
+        return partner_definite(self._partner_words)
 
     @property
     def _replans_made(self) -> int:
