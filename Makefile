@@ -73,6 +73,7 @@ lint: install
 bench: install system-deps
 	$(BIN)/python -m bench.lifecycle --orders $(or $(ORDERS),10) --record
 	$(BIN)/python -m bench.burst --orders 10,30,100 --record
+	$(BIN)/python -m bench.burst --floor --orders 100 --record
 	$(BIN)/python -m bench.cost --orders 10 --record
 	$(BIN)/python -m bench.latency --answers 200 --record
 	$(BIN)/python -m bench.render --record

@@ -5,6 +5,13 @@ worker's own SDK metrics (p50, p99), and the deadlines the orders missed in plan
 StepOverdue event the order recorded itself).
 
     .venv/bin/python -m bench.burst [--orders 10,30,100] [--seconds-per-day 1] [--record]
+
+With ``--floor`` the same burst runs Temporal's floor instead (bench/floor.py: the counted work
+of a demo order – its activities, timers and updates – with nothing inside, no renders, no
+people, no web app) on one floor worker: what this machine gives before any of the project's
+own work.
+
+    .venv/bin/python -m bench.burst --floor [--orders 100] [--record]
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.lifecycle import Run, floor_run, floor_worker_for
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, free_port, running_stack
 from klyngepakke.client import OrdersClient
@@ -63,7 +71,9 @@ def missed(final: OrderStatus) -> int:
     return sum(1 for e in final.events if e.type == "StepOverdue")
 
 
-async def burst(orders: int, seconds_per_day: float, var: Path) -> list[tuple[str, object]]:
+async def burst(
+    orders: int, seconds_per_day: float, var: Path, look_every: float | None = None
+) -> list[tuple[str, object]]:
     settings = bench_settings(var, task_queue="burst")
     settings.payload_key_set()
     metrics_port = free_port()
@@ -86,7 +96,7 @@ async def burst(orders: int, seconds_per_day: float, var: Path) -> list[tuple[st
                         seconds_per_day,
                         lambda _: None,
                         label,
-                        seconds_per_day / 2,
+                        look_every or seconds_per_day / 2,
                     )
                     for label in labels
                 ),
@@ -123,6 +133,46 @@ async def burst(orders: int, seconds_per_day: float, var: Path) -> list[tuple[st
     ]
 
 
+# A demo order's counted work (bench.cost: activities / timers / updates) and its own
+# duration in planned days, for the floor burst.
+DEMO_WORK = Counter({"activities": 26, "timers": 21, "updates": 10})
+DEMO_DAYS = 86
+
+
+async def floor_burst(orders: int, seconds_per_day: float, var: Path) -> list[tuple[str, object]]:
+    settings = bench_settings(var, task_queue="burst-floor")
+    metrics_port = free_port()
+    async with running_stack(settings, render_workers=0) as stack:
+        worker = floor_worker_for(settings, settings.task_queue)
+        worker.env["KLYNGEPAKKE_METRICS_PORT"] = str(metrics_port)
+        try:
+            worker.start()
+            await worker.ready()
+            like = Run(orders, 0.0, DEMO_WORK, DEMO_DAYS * seconds_per_day)
+            done = await floor_run(stack.client, settings.task_queue, like, spread=True)
+            async with httpx.AsyncClient() as http:
+                metrics = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+        finally:
+            worker.stop()
+    p50, tasks = quantile_ms(metrics, 0.50)
+    p99, _ = quantile_ms(metrics, 0.99)
+    work = DEMO_WORK
+    return [
+        ("floor workflows started in the same second", orders),
+        (
+            "each: activities / timers / updates (a demo order's)",
+            f"{work['activities']} / {work['timers']} / {work['updates']}",
+        ),
+        ("all done after", f"{done.seconds:.0f} s"),
+        ("workflow tasks", tasks),
+        ("workflow task schedule-to-start p50", f"≤ {p50:g} ms"),
+        (
+            "workflow task schedule-to-start p99",
+            f"≤ {p99:g} ms (goal < {GOAL_P99_MS} ms: {'met' if p99 < GOAL_P99_MS else 'not met'})",
+        ),
+    ]
+
+
 def _late(finals: list[OrderStatus]) -> str:
     late = [missed(f) for f in finals]
     return f"{sum(late)} in {sum(1 for n in late if n)} of {len(finals)} orders"
@@ -132,16 +182,34 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", default="10,30,100", help="comma-separated sizes")
     parser.add_argument("--seconds-per-day", type=float, default=1.0)
+    parser.add_argument(
+        "--look-every",
+        type=float,
+        default=None,
+        help="seconds between a person's looks at the order (default: half a planned day)",
+    )
+    parser.add_argument("--floor", action="store_true", help="Temporal's floor, not the project")
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args(argv)
     for size in (int(n) for n in args.orders.split(",")):
         with tempfile.TemporaryDirectory(prefix="burst-") as folder:
-            rows = asyncio.run(burst(size, args.seconds_per_day, Path(folder) / "var"))
-        text = table(["burst, one workflow worker + one render worker", "value"], rows)
+            var = Path(folder) / "var"
+            if args.floor:
+                rows = asyncio.run(floor_burst(size, args.seconds_per_day, var))
+            else:
+                rows = asyncio.run(burst(size, args.seconds_per_day, var, args.look_every))
+        heading = (
+            "burst of Temporal's floor, one floor worker"
+            if args.floor
+            else "burst, one workflow worker + one render worker"
+        )
+        text = table([heading, "value"], rows)
         print(text, flush=True)
         if args.record:
             command = f".venv/bin/python -m bench.burst --orders {size}"
-            record("burst", command, text)
+            command += " --floor" if args.floor else ""
+            command += f" --look-every {args.look_every:g}" if args.look_every else ""
+            record("burst floor" if args.floor else "burst", command, text)
     return 0
 
 

@@ -66,10 +66,16 @@ class Floor:
 async def run_worker() -> None:
     from klyngepakke.dev_stack import wait_for_server
     from klyngepakke.settings import get_settings
+    from worker import metrics_runtime
 
     settings = get_settings()
     await wait_for_server(settings, seconds=90)
-    client = await Client.connect(settings.temporal_address, data_converter=pydantic_data_converter)
+    client = await Client.connect(
+        settings.temporal_address,
+        data_converter=pydantic_data_converter,
+        # The SDK's metrics, as the project's worker exposes them (bench.burst --floor).
+        runtime=metrics_runtime(settings.metrics_port),
+    )
     async with Worker(
         client, task_queue=settings.task_queue, workflows=[Floor], activities=[nothing]
     ):

@@ -110,7 +110,9 @@ async def project_run(
     return Run(orders, seconds, per_order, order_seconds), follow_ups
 
 
-async def floor_run(client: Client, task_queue: str, like: Run) -> Run:
+async def floor_run(client: Client, task_queue: str, like: Run, spread: bool = False) -> Run:
+    """``like``'s orders done again by the floor; with ``spread`` each workflow's updates come
+    through its duration, as an order's people send theirs, rather than all at its start."""
     floor = Client(
         client.service_client, namespace=client.namespace, data_converter=pydantic_data_converter
     )
@@ -127,6 +129,8 @@ async def floor_run(client: Client, task_queue: str, like: Run) -> Run:
             Floor.run, script, id=f"floor-{n:03d}-{stamp}", task_queue=task_queue
         )
         for _ in range(script.updates):
+            if spread:
+                await asyncio.sleep(like.order_seconds / max(1, script.updates))
             await handle.execute_update(Floor.step)
         await handle.result()
 
