@@ -18,6 +18,7 @@ COPY catalog catalog
 COPY klyngepakke klyngepakke
 COPY web web
 COPY storage storage
+COPY client client
 COPY worker.py ./
 RUN pip install --no-cache-dir . && useradd --create-home klyngepakke \
     && mkdir -p /data && chown klyngepakke /data

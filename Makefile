@@ -65,7 +65,10 @@ test-fast: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web storage bench worker.py
+	$(BIN)/mypy schemas workflows activities renderers catalog klyngepakke web storage client bench worker.py
+	# The web tests' fakes are held to the protocols the pages depend on (web/backend.py).
+	$(BIN)/mypy --strict tests/web/fakes.py
+	$(BIN)/lint-imports
 
 # The measurements of bench/ (about an hour; not tests): each prints its table and appends it
 # to bench/RESULTS.md with the machine and the date. The chaos runs kill two workflow workers

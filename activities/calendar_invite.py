@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress, vText
 from pydantic import BaseModel, Field
 
-from schemas.people import Person
+from schemas.shared.people import Person
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 

@@ -6,10 +6,10 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from catalog import Catalog
-from schemas.catalog import Package
-from schemas.cluster_year import ClusterYearRules
-from schemas.course import CourseDefinition
-from schemas.errors import CatalogError, Failure
+from schemas.cluster.year import ClusterYearRules
+from schemas.course.definition import CourseDefinition
+from schemas.package.model import Package
+from schemas.shared.errors import CatalogError, Failure
 
 
 class CatalogActivities:

@@ -12,11 +12,11 @@ from temporalio import activity
 from activities.mail_delivery import Delivery, MailResult
 from catalog import Catalog
 from catalog.mail_templates import MailBody
-from schemas.cluster import Payout
-from schemas.cluster_year import YEARLY, Reminder
-from schemas.links import LinkSigner
-from schemas.order import Cluster
-from schemas.people import Person
+from schemas.cluster.state import Payout
+from schemas.cluster.year import YEARLY, Reminder
+from schemas.order.request import Cluster
+from schemas.shared.links import LinkSigner
+from schemas.shared.people import Person
 
 
 class ClusterMailContext(BaseModel):

@@ -9,17 +9,12 @@ from temporalio import activity
 from activities.mail_delivery import Delivery, MailResult
 from catalog import Catalog
 from catalog.mail_templates import MailBody
-from schemas.artifacts import ArtifactRef
-from schemas.course import (
-    RESPONSIBLE_DA,
-    CourseNote,
-    CourseRequest,
-    Groups,
-    PlannedTask,
-    ProgramRow,
-)
-from schemas.links import LinkSigner
-from schemas.people import Person
+from schemas.course.commands import CourseNote
+from schemas.course.plan import RESPONSIBLE_DA, Groups, PlannedTask, ProgramRow
+from schemas.course.request import CourseRequest
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.links import LinkSigner
+from schemas.shared.people import Person
 
 # A teacher's number in their course link.
 TEACHERS = ("jobcenter", "praksiskonsulent")

@@ -15,10 +15,10 @@ from temporalio.exceptions import ApplicationError
 from activities.extract_file import parse_extract
 from activities.practice_labels import PracticeLabeller
 from catalog import Catalog
-from schemas.artifacts import ArtifactRef
-from schemas.errors import DomainError, DomainErrors
-from schemas.extract import AnonymisedExtract, ParsedExtract, anonymise
-from schemas.package_process import ExtractSpec
+from schemas.order.extract import AnonymisedExtract, ParsedExtract, anonymise
+from schemas.package.process import ExtractSpec
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.errors import DomainError, DomainErrors
 from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)

@@ -14,16 +14,10 @@ from typing import Any, get_args
 
 import pandas as pd
 
-from schemas.errors import DomainError, DomainErrors
-from schemas.extract import (
-    MAX_BYTES,
-    ExtractRow,
-    JobcenterExtract,
-    ParsedExtract,
-    SkippedRow,
-)
-from schemas.package_process import ExtractField, ExtractSpec
-from schemas.spreadsheet import DELIMITERS, decode_text, is_xlsx, read_csv_rows, xlsx_rows
+from schemas.order.extract import MAX_BYTES, ExtractRow, JobcenterExtract, ParsedExtract, SkippedRow
+from schemas.package.process import ExtractField, ExtractSpec
+from schemas.shared.errors import DomainError, DomainErrors
+from schemas.shared.spreadsheet import DELIMITERS, decode_text, is_xlsx, read_csv_rows, xlsx_rows
 
 MAX_ROWS = 5000
 SHEET = "Datatræk"

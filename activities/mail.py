@@ -15,18 +15,18 @@ from activities.mail_delivery import Delivery, MailResult, SmtpSettings, message
 from activities.practice_labels import PracticeLabeller
 from catalog import Catalog
 from catalog.mail_templates import MailBody
-from schemas.agreements import AgreementView
-from schemas.artifacts import ArtifactRef
-from schemas.events import ConsultationCompleted
-from schemas.follow_up import FollowUpPlan
-from schemas.links import LinkSigner
-from schemas.minutes import Minutes
-from schemas.order import OrderRequest
-from schemas.package_process import step_label
-from schemas.people import Person
-from schemas.steps import Step
-from schemas.survey import SurveyResults
-from schemas.timeline import Timeline
+from schemas.follow_up.meeting import FollowUpPlan
+from schemas.order.agreements import AgreementView
+from schemas.order.events import ConsultationCompleted
+from schemas.order.minutes import Minutes
+from schemas.order.partner import step_label
+from schemas.order.request import OrderRequest
+from schemas.order.steps import Step
+from schemas.order.timeline import Timeline
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.links import LinkSigner
+from schemas.shared.people import Person
+from schemas.survey.answers import SurveyResults
 
 __all__ = [
     "MailActivities",

@@ -29,8 +29,8 @@ from temporalio import activity
 
 from activities.heartbeat import heartbeating_async
 from catalog.mail_templates import MailBody
-from schemas.artifacts import ArtifactRef
-from schemas.people import Person
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.people import Person
 from storage.artifact_store import ArtifactStore
 from storage.outbox import Claim, Outbox
 

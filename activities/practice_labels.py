@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from schemas.extract import practice_labels
+from schemas.order.extract import practice_labels
 
 
 class PracticeLabeller:

@@ -16,15 +16,11 @@ from activities.pdf_conversion import PdfConverter
 from catalog import Catalog
 from renderers import RenderedDocument
 from renderers.course_program import CourseProgram
-from schemas.artifacts import ArtifactRef
-from schemas.course import CourseDefinition, CourseRequest
-from schemas.documents import (
-    DocumentFacts,
-    DocumentSource,
-    PackageRef,
-    package_ref,
-)
-from schemas.errors import CatalogError, Failure
+from schemas.course.definition import CourseDefinition
+from schemas.course.request import CourseRequest
+from schemas.order.documents import DocumentFacts, DocumentSource, PackageRef, package_ref
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.errors import CatalogError, Failure
 from storage.artifact_store import ArtifactStore
 
 log = structlog.get_logger(__name__)

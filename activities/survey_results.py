@@ -6,8 +6,8 @@ import pandas as pd
 from pydantic import BaseModel
 from temporalio import activity
 
-from schemas.catalog import SurveyTemplate
-from schemas.survey import (
+from schemas.package.model import SurveyTemplate
+from schemas.survey.answers import (
     QuestionResult,
     SurveyResponse,
     SurveyResults,

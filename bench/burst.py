@@ -31,10 +31,10 @@ import httpx
 from bench.lifecycle import Run, floor_run, floor_worker_for
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, free_port, running_stack
-from klyngepakke.client import OrdersClient
-from klyngepakke.demo import run_demo
-from schemas.order_status import OrderStatus
-from web.server import server as web_server
+from klyngepakke import bootstrap
+from klyngepakke.bootstrap import web_server
+from klyngepakke.demo.order import run_demo
+from schemas.order.status import OrderStatus
 
 GOAL_P99_MS = 1000
 _BUCKET = re.compile(
@@ -96,7 +96,7 @@ async def burst(
     orders: int, seconds_per_day: float, var: Path, look_every: float | None = None
 ) -> list[tuple[str, object]]:
     settings = bench_settings(var, task_queue="burst")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     metrics_port = free_port()
     env = {**environment(settings), "KLYNGEPAKKE_METRICS_PORT": str(metrics_port)}
     async with running_stack(settings, web_server(settings)) as stack:
@@ -104,7 +104,7 @@ async def burst(
         try:
             worker.start()
             await worker.ready()
-            client_orders = OrdersClient(stack.client, settings)
+            client_orders = bootstrap.klyngepakke_client(settings, stack.client)
             # No six-digit run in a label: the logs mask those as provider numbers.
             stamp = f"{datetime.now(UTC):%H-%M-%S}"
             labels = [f"burst-{n:03d}-{stamp}" for n in range(orders)]

@@ -39,13 +39,13 @@ from temporalio.worker import Replayer
 from bench.postgres import running_postgres
 from bench.results import record
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
-from klyngepakke.client import OrdersClient
-from klyngepakke.demo import demo_order_id, run_demo
-from klyngepakke.payload_codec import PayloadKeys
-from klyngepakke.repair import repair
-from klyngepakke.sealed_calls import SealedCalls
-from schemas.links import LinkSigner
-from web.server import server as web_server
+from client.payload_codec import PayloadKeys
+from client.repair import repair
+from client.sealed_calls import SealedCalls
+from klyngepakke import bootstrap
+from klyngepakke.bootstrap import web_server
+from klyngepakke.demo.order import demo_order_id, run_demo
+from schemas.shared.links import LinkSigner
 from worker import WORKFLOWS
 from workflows.sandbox import workflow_runner
 
@@ -169,7 +169,7 @@ async def run_chaos(
                 "payload_keys": _setting(PayloadKeys.generate()),
             }
         )
-    settings.payload_key_set()  # made once, before workers and web app read it
+    bootstrap.payload_keys(settings)  # made once, before workers and web app read it
     machines = [
         settings.model_copy(update={"var_dir": var / f"machine-{n}"})
         if database_url is not None
@@ -181,7 +181,7 @@ async def run_chaos(
     )
     began = asyncio.get_running_loop().time()
     web = web_server(settings)
-    confirmed = ConfirmedAnswers(web.config.app, LinkSigner(settings.link_secret()))
+    confirmed = ConfirmedAnswers(web.config.app, LinkSigner(bootstrap.link_secret(settings)))
     web.config.app = confirmed
     worker_kills = server_restarts = repaired = 0
     async with running_stack(settings, web, render_settings=render_machine) as stack:
@@ -195,7 +195,7 @@ async def run_chaos(
                 worker.start()
             for worker in pool:
                 await worker.ready()
-            client_orders = OrdersClient(client, settings)
+            client_orders = bootstrap.klyngepakke_client(settings, client)
             labels = [f"chaos-{n:03d}-{datetime.now(UTC):%H-%M-%S}" for n in range(orders)]
             ids = [demo_order_id(label) for label in labels]
             # A demo stops when its order dies (WorkflowDied); the budget is for a hung stack.

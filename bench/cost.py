@@ -22,7 +22,8 @@ from bench.cpu import cpu_seconds
 from bench.lifecycle import floor_run, floor_worker_for, project_run
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, running_stack
-from web.server import server as web_server
+from klyngepakke import bootstrap
+from klyngepakke.bootstrap import web_server
 
 
 def _cpu(worker: Worker) -> float:
@@ -38,7 +39,7 @@ def _own_cpu() -> float:
 
 async def measure(orders: int, seconds_per_day: float, var: Path) -> list[tuple[str, object]]:
     settings = bench_settings(var, task_queue="cost")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     async with running_stack(settings, web_server(settings)) as stack:
         client = stack.client
         (render,) = stack.renders

@@ -64,8 +64,8 @@ class Floor:
 
 
 async def run_worker() -> None:
-    from klyngepakke.dev_stack import wait_for_server
-    from klyngepakke.settings import get_settings
+    from klyngepakke.config import get_settings
+    from klyngepakke.dev.stack import wait_for_server
     from worker import metrics_runtime
 
     settings = get_settings()

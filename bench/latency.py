@@ -20,15 +20,16 @@ import httpx
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, running_stack
 from catalog import Catalog
+from klyngepakke import bootstrap
+from klyngepakke.bootstrap import web_server
+from klyngepakke.config import PROJECT_ROOT
 from klyngepakke.order_file import load_order
-from klyngepakke.settings import PROJECT_ROOT
-from schemas.clock import OrderClock
-from schemas.links import LinkSigner
-from schemas.order import COPENHAGEN
-from schemas.survey import SurveyResponse
-from schemas.survey_round import AnswerSubmission, RoundInput, RoundPlan
-from schemas.timeline import plan
-from web.server import server as web_server
+from schemas.order.timeline import plan
+from schemas.shared.clock import OrderClock
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.links import LinkSigner
+from schemas.survey.answers import SurveyResponse
+from schemas.survey_round.round import AnswerSubmission, RoundInput, RoundPlan
 from workflows.survey_round import SurveyRound
 
 FORM = {
@@ -54,7 +55,7 @@ def percentile(values: list[float], share: float) -> float:
 
 async def measure(answers: int, var: Path) -> tuple[list[float], list[float]]:
     settings = bench_settings(var, task_queue="latency")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     async with running_stack(settings, web_server(settings)) as stack:
         client = stack.client
         worker = Worker(settings, environment(settings))
@@ -98,7 +99,7 @@ async def measure(answers: int, var: Path) -> tuple[list[float], list[float]]:
                 if (await handle.query(SurveyRound.form, 0)).dispatched:
                     break
                 await asyncio.sleep(0.5)
-            signer = LinkSigner(settings.link_secret())
+            signer = LinkSigner(bootstrap.link_secret(settings))
             form_ms: list[float] = []
             bare_ms: list[float] = []
             async with httpx.AsyncClient(base_url=settings.public_base_url, timeout=30) as http:

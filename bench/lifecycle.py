@@ -29,10 +29,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from bench.floor import Floor, Script
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, failed_workflows, running_stack
-from klyngepakke.client import OrdersClient
-from klyngepakke.demo import demo_order_id, run_demo
-from schemas.errors import WorkflowDied
-from web.server import server as web_server
+from klyngepakke import bootstrap
+from klyngepakke.bootstrap import web_server
+from klyngepakke.demo.order import demo_order_id, run_demo
+from schemas.shared.errors import WorkflowDied
 
 GOAL = 0.7
 COUNTED = {
@@ -73,7 +73,7 @@ async def work_of(client: Client, order_id: str) -> tuple[Counter[str], float]:
 async def project_run(
     client: Client, settings: Any, orders: int, seconds_per_day: float
 ) -> tuple[Run, list[str]]:
-    client_orders = OrdersClient(client, settings)
+    client_orders = bootstrap.klyngepakke_client(settings, client)
     # The people look at their order about twice a planned day: a status query is real work
     # for the worker (the demo's eight looks a day would measure queries, not orders).
     look_every = seconds_per_day / 2
@@ -148,7 +148,7 @@ def floor_worker_for(settings: Any, task_queue: str) -> Worker:
 
 async def measure(orders: int, seconds_per_day: float, var: Path) -> tuple[Run, Run]:
     settings = bench_settings(var, task_queue="lifecycle")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     async with running_stack(settings, web_server(settings)) as stack:
         client = stack.client
         worker = Worker(settings, environment(settings))

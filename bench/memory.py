@@ -15,11 +15,11 @@ from pathlib import Path
 
 from bench.results import record, table
 from bench.stack import Worker, bench_settings, environment, running_stack
-from klyngepakke.client import OrdersClient
+from klyngepakke import bootstrap
+from klyngepakke.config import PROJECT_ROOT
 from klyngepakke.order_file import load_order
-from klyngepakke.settings import PROJECT_ROOT
-from schemas.business_days import add_business_days, at_workday_start
-from schemas.order import COPENHAGEN
+from schemas.shared.business_days import add_business_days, at_workday_start
+from schemas.shared.copenhagen import COPENHAGEN
 
 GOAL_MB = 400
 
@@ -33,7 +33,7 @@ def rss_mb(pid: int) -> float:
 
 async def measure(orders: int, var: Path) -> tuple[float, float, int]:
     settings = bench_settings(var, task_queue="memory")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     async with running_stack(settings) as stack:
         client = stack.client
         worker = Worker(settings, environment(settings))
@@ -52,12 +52,12 @@ async def measure(orders: int, var: Path) -> tuple[float, float, int]:
                     "call_at": at_workday_start(add_business_days(now.date(), 2)),
                 }
             )
-            client_orders = OrdersClient(client, settings)
+            client_orders = bootstrap.klyngepakke_client(settings, client)
             batch = 25
             for first in range(0, orders, batch):
                 await asyncio.gather(
                     *(
-                        client_orders.start(order, order_id=f"memory-{n:04d}")
+                        client_orders.orders.start(order, order_id=f"memory-{n:04d}")
                         for n in range(first, min(first + batch, orders))
                     )
                 )

@@ -26,15 +26,16 @@ from activities.pdf_conversion import LongLivedLibreOffice, PdfConverter
 from activities.rendering import RenderActivities, RenderRequest
 from bench.results import record, table
 from catalog import Catalog
+from klyngepakke.config import PROJECT_ROOT, Settings
 from klyngepakke.order_file import load_order
-from klyngepakke.settings import PROJECT_ROOT, Settings
-from schemas.catalog import QuestionType
-from schemas.documents import DocumentSource
-from schemas.events import ConsultationCompleted
-from schemas.extract import ExtractRow, JobcenterExtract, anonymise
-from schemas.order import COPENHAGEN, ContactBy, MeetingMode
-from schemas.survey import SurveyResponse, aggregate
-from schemas.timeline import plan
+from schemas.order.documents import DocumentSource
+from schemas.order.events import ConsultationCompleted
+from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
+from schemas.order.request import ContactBy, MeetingMode
+from schemas.order.timeline import plan
+from schemas.package.model import QuestionType
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.survey.answers import SurveyResponse, aggregate
 from storage.artifact_store import FolderArtifactStore
 
 DOCTORS = 71  # seed 003: the largest cluster, 71 doctors

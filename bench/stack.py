@@ -17,12 +17,12 @@ from pathlib import Path
 import uvicorn
 from temporalio.client import Client
 
-from klyngepakke.client import OrdersClient
-from klyngepakke.dev_stack import start_dev_server, wait_for_server
-from klyngepakke.search_attribute_setup import register_search_attributes
-from klyngepakke.settings import Settings
-from klyngepakke.smtp_sink import SmtpSink
-from schemas.errors import WorkflowDied
+from client.search_attribute_setup import register_search_attributes
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from klyngepakke.dev.smtp_sink import SmtpSink
+from klyngepakke.dev.stack import start_dev_server, wait_for_server
+from schemas.shared.errors import WorkflowDied
 
 CLI = str(Path(sys.executable).with_name("klyngepakke"))
 
@@ -205,7 +205,7 @@ async def running_stack(
 async def failed_workflows(client: Client, settings: Settings) -> list[WorkflowDied]:
     """Every workflow of the run that ended failed or timed out, with its decoded failure
     (terminations are left out: a repair terminates the run it replaces)."""
-    orders = OrdersClient(client, settings)
+    orders = bootstrap.klyngepakke_client(settings, client)
     found: list[WorkflowDied] = []
     query = "ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut'"
     async for execution in client.list_workflows(query):

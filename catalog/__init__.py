@@ -17,11 +17,11 @@ from jinja2 import TemplateError
 from pydantic import ValidationError
 
 from catalog.mail_templates import MailTemplateError, MailTemplates
-from schemas.catalog import Package
-from schemas.cluster_year import ClusterYearRules
-from schemas.course import CourseDefinition
-from schemas.errors import CatalogError, from_validation_error
-from schemas.package_process import Process
+from schemas.cluster.year import ClusterYearRules
+from schemas.course.definition import CourseDefinition
+from schemas.package.model import Package
+from schemas.package.process import Process
+from schemas.shared.errors import CatalogError, from_validation_error
 
 DEFAULT_DIR = Path(__file__).resolve().parent
 # The mails every package writes, and those only a package with the stage writes.

@@ -19,9 +19,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
 from markupsafe import Markup
 
-from schemas.agreements import owner_in_sentence
-from schemas.danish_format import date_long, date_short, datetime_long
-from schemas.errors import DomainError
+from schemas.order.agreements import owner_in_sentence
+from schemas.shared.danish_format import date_long, date_short, datetime_long
+from schemas.shared.errors import DomainError
 
 _URL = re.compile(r"(?<![\"'=])(https?://[^\s<]+[^\s<.,;:!?)])")
 BUTTON_STYLE = (

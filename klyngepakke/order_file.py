@@ -9,14 +9,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from schemas.catalog import SurveyTemplate
-from schemas.cluster import ClusterInput, refuse_members
-from schemas.course import CourseRequest
-from schemas.errors import DomainError, from_validation_error
-from schemas.member_list import parse_member_list
-from schemas.minutes import Minutes
-from schemas.order import OrderRequest
-from schemas.participant_list import parse_participants
+from schemas.cluster.input import ClusterInput
+from schemas.cluster.refusals import refuse_members
+from schemas.course.participants import parse_participants
+from schemas.course.request import CourseRequest
+from schemas.order.minutes import Minutes
+from schemas.order.request import OrderRequest
+from schemas.package.model import SurveyTemplate
+from schemas.shared.errors import DomainError, from_validation_error
+from schemas.shared.member_list import parse_member_list
 
 
 def read_yaml(path: Path, what: str) -> dict[str, Any]:

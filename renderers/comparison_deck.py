@@ -22,12 +22,12 @@ from renderers.slides import (
 )
 from renderers.slides import title_slide as add_title_slide
 from renderers.text import clean_text
-from schemas.agreements import AgreementState, AgreementView
-from schemas.catalog import QuestionType
-from schemas.danish_format import date_long, percent
-from schemas.documents import DocumentSource
-from schemas.extract import AnonymisedExtract
-from schemas.survey import SurveyResults
+from schemas.order.agreements import AgreementState, AgreementView
+from schemas.order.documents import DocumentSource
+from schemas.order.extract import AnonymisedExtract
+from schemas.package.model import QuestionType
+from schemas.shared.danish_format import date_long, percent
+from schemas.survey.answers import SurveyResults
 
 FIRST, SECOND = "1. runde", "2. runde"
 _STATE_DA = {

@@ -13,8 +13,10 @@ from renderers.docx_page import DOCX
 from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument
 from renderers.text import clean_text
-from schemas.course import CourseDefinition, CourseRequest, ProgramRow, program_rows
-from schemas.danish_format import datetime_long
+from schemas.course.definition import CourseDefinition
+from schemas.course.plan import ProgramRow, program_rows
+from schemas.course.request import CourseRequest
+from schemas.shared.danish_format import datetime_long
 
 TEMPLATE = Path(__file__).with_name("templates") / "course_program.docx"
 

@@ -31,14 +31,14 @@ from renderers.slides import (
     title_slide,
 )
 from renderers.text import clean_text
-from schemas.catalog import QuestionType, SlideKind
-from schemas.danish_format import clock, date_long, percent
-from schemas.documents import DocumentSource
-from schemas.extract import AnonymisedExtract
-from schemas.order import MeetingMode
-from schemas.package_process import ExtractTexts
-from schemas.program import schedule
-from schemas.survey import SurveyResults
+from schemas.order.documents import DocumentSource
+from schemas.order.extract import AnonymisedExtract
+from schemas.order.request import MeetingMode
+from schemas.package.model import QuestionType, SlideKind
+from schemas.package.process import ExtractTexts
+from schemas.package.program import schedule
+from schemas.shared.danish_format import clock, date_long, percent
+from schemas.survey.answers import SurveyResults
 
 
 class ProgramRow(BaseModel):

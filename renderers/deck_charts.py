@@ -13,11 +13,11 @@ from pptx.util import Inches, Pt
 from renderers.chart_data import TextOnlyChartData
 from renderers.slides import bar_chart, bullets, notes, text_box, title_only, valid_axis_ids
 from renderers.text import grouped_answers
-from schemas.catalog import QuestionType
-from schemas.danish_format import percent
-from schemas.extract import AnonymisedExtract
-from schemas.package_process import ExtractTexts
-from schemas.survey import QuestionResult
+from schemas.order.extract import AnonymisedExtract
+from schemas.package.model import QuestionType
+from schemas.package.process import ExtractTexts
+from schemas.shared.danish_format import percent
+from schemas.survey.answers import QuestionResult
 
 FREE_TEXTS_PER_SLIDE = 8
 

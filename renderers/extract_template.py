@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from renderers.house_colours import PALE
 from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument, register
-from schemas.danish_format import date_long
-from schemas.documents import DocumentSource
-from schemas.package_process import ExtractField, ExtractSpec
-from schemas.spreadsheet import neutral
-from schemas.steps import Step
+from schemas.order.documents import DocumentSource
+from schemas.order.steps import Step
+from schemas.package.process import ExtractField, ExtractSpec
+from schemas.shared.danish_format import date_long
+from schemas.shared.spreadsheet import neutral
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "Datatræk"

@@ -10,10 +10,10 @@ from pydantic import BaseModel
 from renderers.docx_page import DOCX, new_page, to_bytes
 from renderers.registry import RenderedDocument, register
 from renderers.text import clean_text, grouped_answers
-from schemas.catalog import QuestionType
-from schemas.danish_format import date_long, percent
-from schemas.documents import DocumentSource
-from schemas.survey import SurveyResults
+from schemas.order.documents import DocumentSource
+from schemas.package.model import QuestionType
+from schemas.shared.danish_format import date_long, percent
+from schemas.survey.answers import SurveyResults
 
 MAX_FREE_TEXTS = 6
 

@@ -12,11 +12,11 @@ from pydantic import BaseModel, Field
 from renderers.office_zip import normalise
 from renderers.registry import RenderedDocument, register
 from renderers.text import clean_text
-from schemas.danish_format import clock, date_long, datetime_long
-from schemas.documents import DocumentSource
-from schemas.order import ContactBy
-from schemas.program import schedule
-from schemas.steps import Step
+from schemas.order.documents import DocumentSource
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.package.program import schedule
+from schemas.shared.danish_format import clock, date_long, datetime_long
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from renderers.docx_page import DOCX, new_page, to_bytes
 from renderers.registry import RenderedDocument, register
 from renderers.text import clean_text
-from schemas.danish_format import date_long
-from schemas.documents import DocumentSource
+from schemas.order.documents import DocumentSource
+from schemas.shared.danish_format import date_long
 
 
 class SheetLink(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
-from schemas.documents import DocumentSource
+from schemas.order.documents import DocumentSource
 
 ENTRY_POINT_GROUP = "klyngepakke.renderers"
 _BUILT_INS = (

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from psycopg import Connection
 
-from schemas.artifacts import ArtifactRef
+from schemas.shared.artifacts import ArtifactRef
 from storage.artifact_store import ArtifactStore, Manifest
 from storage.postgres import Database
 

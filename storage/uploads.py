@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from schemas.artifacts import ArtifactRef
-from schemas.extract import MAX_BYTES, ParsedExtract
-from schemas.spreadsheet import is_xlsx
+from schemas.order.extract import MAX_BYTES, ParsedExtract
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.spreadsheet import is_xlsx
 from storage.artifact_store import ArtifactStore
 
 UPLOAD_TYPES = {

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from temporalio.testing import WorkflowEnvironment
 
-from klyngepakke.payload_codec import PayloadKeys, encrypted_converter
-from klyngepakke.search_attribute_setup import register_search_attributes
-from klyngepakke.settings import Settings
-from klyngepakke.smtp_sink import SmtpSink
+from client.payload_codec import PayloadKeys, encrypted_converter
+from client.search_attribute_setup import register_search_attributes
+from klyngepakke.config import Settings
+from klyngepakke.dev.smtp_sink import SmtpSink
 
 # `make test` draws the same examples on every run, so a red CI is a real finding, never the
 # luck of the draw; `HYPOTHESIS_PROFILE=explore` searches wider and differently each time

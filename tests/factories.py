@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from schemas.business_days import add_business_days, on_or_after
-from schemas.catalog import SurveyTemplate
-from schemas.minutes import Agreement, FollowUpChoices, Minutes
-from schemas.order import COPENHAGEN, OrderRequest
-from schemas.survey import SurveyResponse
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes
+from schemas.order.request import OrderRequest
+from schemas.package.model import SurveyTemplate
+from schemas.shared.business_days import add_business_days, on_or_after
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.survey.answers import SurveyResponse
 
 MEMBERS = [
     {"name": "Søren Ærø", "email": "soren@example.dk", "ydernummer": "012345"},

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,8 +14,9 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from schemas.links import LinkSigner
+from schemas.shared.links import LinkSigner
 from web import staff_auth
+from web.backend import Backend as BackendPort
 from web.body_limit import BodyLimit
 from web.config import WebConfig
 from web.deps import UnknownLink
@@ -58,7 +58,7 @@ ROUTERS = (
 
 
 def create_app(
-    backend: Callable[[], Awaitable[Any]],
+    backend: Callable[[], Awaitable[BackendPort]],
     signer: LinkSigner,
     limits: RateLimits | None = None,
     config: WebConfig | None = None,

@@ -4,10 +4,11 @@ configuration, and the signed link of each kind, checked once for every route.""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, NamedTuple
 
 from fastapi import Depends, Request
 
+from web.backend import Backend as BackendPort
 from web.config import WebConfig
 from web.pages import Pages
 
@@ -21,8 +22,8 @@ class Link(NamedTuple):
     number: int = 0
 
 
-async def _backend(request: Request) -> Any:
-    factory: Callable[[], Awaitable[Any]] = request.app.state.backend
+async def _backend(request: Request) -> BackendPort:
+    factory: Callable[[], Awaitable[BackendPort]] = request.app.state.backend
     return await factory()
 
 
@@ -36,9 +37,9 @@ def _config(request: Request) -> WebConfig:
     return config
 
 
-# The backend is klyngepakke.client's CoursesClient in production; tests pass fakes with the
-# methods their pages use.
-Backend = Annotated[Any, Depends(_backend)]
+# The backend is client/facade.py's KlyngepakkeClient in production; the tests' fakes
+# implement the same protocols (web/backend.py).
+Backend = Annotated[BackendPort, Depends(_backend)]
 PagesDep = Annotated[Pages, Depends(_pages)]
 ConfigDep = Annotated[WebConfig, Depends(_config)]
 

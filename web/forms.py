@@ -8,7 +8,7 @@ import re
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from schemas.errors import DomainError, DomainErrors
+from schemas.shared.errors import DomainError, DomainErrors
 
 MAX_VALUE = 4000
 # Control characters no one types (NUL, VT, ESC, …): invalid in HTML and XML documents, and a

@@ -16,7 +16,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from schemas.extract import MAX_BYTES
+from schemas.order.extract import MAX_BYTES
 from web.body_limit import BodyTooLarge
 from web.config import WebConfig
 from web.pages import Pages

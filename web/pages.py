@@ -11,8 +11,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from schemas.danish_format import clock, date_long, date_short, datetime_long, number, percent
-from schemas.event_labels import event_label
+from schemas.order.event_labels import event_label
+from schemas.shared.danish_format import (
+    clock,
+    date_long,
+    date_short,
+    datetime_long,
+    number,
+    percent,
+)
 
 HERE = Path(__file__).resolve().parent
 # What a date, time or date-time input may show back: anything else it cannot hold (and the

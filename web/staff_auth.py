@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, TimestampSigner
 from pydantic import BaseModel
 
-from schemas.people import Actor
+from schemas.shared.people import Actor
 from web.pages import Pages
 
 KONSULENT, DRIFT = "konsulent", "drift"

@@ -10,8 +10,8 @@ import unicodedata
 
 from pydantic import ValidationError
 
-from schemas.catalog import Question, QuestionType, SurveyTemplate
-from schemas.errors import DomainError, DomainErrors, from_validation_error
+from schemas.package.model import Question, QuestionType, SurveyTemplate
+from schemas.shared.errors import DomainError, DomainErrors, from_validation_error
 
 TYPES = {
     QuestionType.RATING: "Skala (én af flere, i rækkefølge)",

@@ -19,33 +19,30 @@ with workflow.unsafe.imports_passed_through():
         ClusterMailContext,
         ClusterMailRequest,
     )
-    from schemas.clock import OrderClock
-    from schemas.cluster import (
-        AssemblyScheduled,
+    from schemas.cluster.commands import (
         AssemblySet,
-        ClusterEvent,
-        ClusterInput,
-        ClusterState,
         CoordinatorChange,
-        CoordinatorChanged,
         DutyConfirm,
-        DutyConfirmed,
         HandoverConfirm,
-        HandoverConfirmed,
         MeetingNote,
+        MembersReplace,
+        PayoutRecord,
+        PayoutReported,
+    )
+    from schemas.cluster.events import (
+        AssemblyScheduled,
+        ClusterEvent,
+        CoordinatorChanged,
+        DutyConfirmed,
+        HandoverConfirmed,
         MeetingNoted,
         MembersChanged,
-        MembersReplace,
         PayoutMarkedReported,
-        PayoutRecord,
         PayoutRecorded,
-        PayoutReported,
         ReminderSent,
-        apply,
-        due_now,
-        member_changes,
-        open_handover,
-        planned_reminders,
+    )
+    from schemas.cluster.input import ClusterInput
+    from schemas.cluster.refusals import (
         refuse_change,
         refuse_confirm,
         refuse_handover,
@@ -53,19 +50,28 @@ with workflow.unsafe.imports_passed_through():
         refuse_payout,
         refuse_reported,
     )
-    from schemas.cluster_view import (
+    from schemas.cluster.state import (
+        ClusterState,
+        apply,
+        due_now,
+        member_changes,
+        open_handover,
+        planned_reminders,
+    )
+    from schemas.cluster.view import (
         ClusterPage,
         ClusterSummary,
         cluster_page,
         summary,
         unreported_deadlines,
     )
-    from schemas.cluster_year import ClusterYearRules, Duty, Reminder
-    from schemas.commands import StepAccepted
-    from schemas.errors import Failure
-    from schemas.order import COPENHAGEN
-    from schemas.people import Person
-    from workflows import search_attributes
+    from schemas.cluster.year import ClusterYearRules, Duty, Reminder
+    from schemas.order.commands import StepAccepted
+    from schemas.shared.clock import OrderClock
+    from schemas.shared.copenhagen import COPENHAGEN
+    from schemas.shared.errors import Failure
+    from schemas.shared.people import Person
+    from workflows import names, search_attributes
     from workflows.kernel import Kernel
 
 REFUSED = Failure.STEP_REFUSED.value
@@ -75,7 +81,7 @@ def _refuse(message: str) -> ApplicationError:
     return ApplicationError(message, type=REFUSED, non_retryable=True)
 
 
-@workflow.defn
+@workflow.defn(name=names.CLUSTER)
 class ClusterWorkflow:
     @workflow.init
     def __init__(self, inp: ClusterInput) -> None:

@@ -23,32 +23,12 @@ with workflow.unsafe.imports_passed_through():
         CourseMailRequest,
     )
     from activities.rendering import CourseProgramRequest, RenderActivities
-    from schemas.artifacts import ArtifactRef
-    from schemas.business_days import at_workday_start, on_or_after
-    from schemas.clock import OrderClock
-    from schemas.commands import StepAccepted
-    from schemas.course import (
-        FOLLOW_UP,
-        GROUPS,
-        INTRO,
-        CourseDefinition,
-        CourseInput,
-        CourseNote,
-        CourseNoteCommand,
-        CourseStatus,
-        ParticipantsCommand,
-        PlannedTask,
-        TaskDone,
-        check_request,
-        plan_tasks,
-        program_rows,
-        split_groups,
-    )
-    from schemas.course_state import (
+    from schemas.course.commands import CourseNote, CourseNoteCommand, ParticipantsCommand, TaskDone
+    from schemas.course.definition import CourseDefinition
+    from schemas.course.events import (
         Closing,
         ClosingSent,
         CourseEvent,
-        CourseState,
         FollowUpSent,
         GroupsMade,
         GroupsSent,
@@ -60,17 +40,28 @@ with workflow.unsafe.imports_passed_through():
         Reminded,
         Started,
         TaskMarkedDone,
-        apply,
-        refuse_note,
-        refuse_participants,
-        refuse_task_done,
-        says,
-        status_of,
     )
-    from schemas.danish_format import date_long, datetime_long
-    from schemas.errors import DomainError, Failure
-    from schemas.people import Person
-    from workflows import activity_options, search_attributes
+    from schemas.course.plan import (
+        FOLLOW_UP,
+        GROUPS,
+        INTRO,
+        PlannedTask,
+        plan_tasks,
+        program_rows,
+        split_groups,
+    )
+    from schemas.course.refusals import refuse_note, refuse_participants, refuse_task_done
+    from schemas.course.request import CourseInput, check_request
+    from schemas.course.state import CourseState, apply, says, status_of
+    from schemas.course.status import CourseStatus
+    from schemas.order.commands import StepAccepted
+    from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.business_days import at_workday_start, on_or_after
+    from schemas.shared.clock import OrderClock
+    from schemas.shared.danish_format import date_long, datetime_long
+    from schemas.shared.errors import DomainError, Failure
+    from schemas.shared.people import Person
+    from workflows import activity_options, names, search_attributes
     from workflows.kernel import Kernel
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_queue
@@ -82,7 +73,7 @@ Teacher = Literal["jobcenter", "praksiskonsulent", "begge"]
 _refuse = refuse
 
 
-@workflow.defn
+@workflow.defn(name=names.COURSE)
 class CourseWorkflow:
     @workflow.init
     def __init__(self, inp: CourseInput) -> None:

@@ -12,9 +12,9 @@ with workflow.unsafe.imports_passed_through():
         ExtractCheckRequest,
         ExtractCheckResult,
     )
-    from schemas.commands import ExtractAccepted, ExtractSubmit
-    from schemas.errors import Failure
-    from schemas.order_status import UploadPage
+    from schemas.order.commands import ExtractAccepted, ExtractSubmit
+    from schemas.order.status import UploadPage
+    from schemas.shared.errors import Failure
     from workflows import activity_options
     from workflows.refusals import refuse
 

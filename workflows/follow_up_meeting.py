@@ -21,21 +21,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
     from activities.extract_check import ExtractCheckResult, accepted_message
     from activities.mail import MailActivities, MailContext, MailRequest
-    from schemas.agreements import AgreementView
-    from schemas.artifacts import ArtifactRef
-    from schemas.catalog import Package
-    from schemas.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
-    from schemas.documents import DocumentFacts
-    from schemas.errors import Failure
-    from schemas.follow_up import FollowUpInput, FollowUpPlan, FollowUpStatus, follow_up_plan
-    from schemas.follow_up_state import (
+    from schemas.follow_up.events import (
         AgreementsChanged,
         DeckDelivered,
         ExtractReceived,
         ExtractReminded,
         ExtractRequested,
         FollowUpEvent,
-        FollowUpState,
         InvitationSent,
         MeetingHeld,
         Planned,
@@ -45,26 +37,39 @@ with workflow.unsafe.imports_passed_through():
         RenderRetried,
         SecondRoundClosed,
         SecondRoundStarted,
-        apply,
-        details,
-        status_of,
     )
-    from schemas.order_status import ExtractUploadView, UploadPage
-    from schemas.package_process import extract_columns, partner_contacts
-    from schemas.people import Person
-    from schemas.steps import Step
-    from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress
-    from schemas.timeline import Timeline
+    from schemas.follow_up.meeting import (
+        FollowUpInput,
+        FollowUpPlan,
+        FollowUpStatus,
+        follow_up_plan,
+    )
+    from schemas.follow_up.state import FollowUpState, apply, details, status_of
+    from schemas.order.agreements import AgreementView
+    from schemas.order.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
+    from schemas.order.documents import DocumentFacts
+    from schemas.order.partner import partner_contacts
+    from schemas.order.status import ExtractUploadView, UploadPage
+    from schemas.order.steps import Step
+    from schemas.order.timeline import Timeline
+    from schemas.package.model import Package
+    from schemas.package.process import extract_columns
+    from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.errors import Failure
+    from schemas.shared.people import Person
+    from schemas.survey.progress import RoundProgress
+    from schemas.survey_round.round import RoundInput, RoundOutcome, round_id
+    from workflows import names
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
     from workflows.kernel import Kernel
-    from workflows.survey_round import SurveyRound, round_id
+    from workflows.survey_round import SurveyRound
     from workflows.waiting import REPLAY_SAFE
 
 ROUND = 2
 
 
-@workflow.defn
+@workflow.defn(name=names.FOLLOW_UP_MEETING)
 class FollowUpMeeting(ExtractIntake):
     @workflow.init
     def __init__(self, inp: FollowUpInput) -> None:

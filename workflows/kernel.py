@@ -21,11 +21,11 @@ from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.artifacts import ArtifactRef
-    from schemas.catalog import Package
-    from schemas.clock import OrderClock
-    from schemas.documents import DocumentFacts
-    from schemas.errors import DomainError, DomainErrors, Failure
+    from schemas.order.documents import DocumentFacts
+    from schemas.package.model import Package
+    from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.clock import OrderClock
+    from schemas.shared.errors import DomainError, DomainErrors, Failure
     from workflows import activity_options
     from workflows.failures import failure_text
     from workflows.published import Published

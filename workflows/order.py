@@ -19,14 +19,9 @@ from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
-    from schemas.catalog import Package, SurveyTemplate
-    from schemas.clock import OrderClock
-    from schemas.commands import (
-        LateDecision,
-        OrderInput,
-    )
-    from schemas.errors import DomainError, Failure, LateOrder
-    from schemas.events import (
+    from schemas.follow_up.meeting import FollowUpStatus
+    from schemas.order.commands import LateDecision, OrderInput
+    from schemas.order.events import (
         ArtifactsDelivered,
         ArtifactsRendered,
         ConsultationEscalated,
@@ -43,13 +38,17 @@ with workflow.unsafe.imports_passed_through():
         SurveyReminderSent,
         SurveyResultsImported,
     )
-    from schemas.follow_up import FollowUpStatus
-    from schemas.order import ContactBy, OrderRequest
-    from schemas.order_status import OrderStatus
-    from schemas.state import OrderState
-    from schemas.steps import Step
-    from schemas.survey_round import RoundInput, RoundOutcome, RoundProgress, round_plan
-    from schemas.timeline import plan
+    from schemas.order.request import ContactBy, OrderRequest
+    from schemas.order.state import OrderState
+    from schemas.order.status import OrderStatus
+    from schemas.order.steps import Step
+    from schemas.order.timeline import plan
+    from schemas.package.model import Package, SurveyTemplate
+    from schemas.shared.clock import OrderClock
+    from schemas.shared.errors import DomainError, Failure, LateOrder
+    from schemas.survey.progress import RoundProgress
+    from schemas.survey_round.round import RoundInput, RoundOutcome, round_id, round_plan
+    from workflows import names
     from workflows.kernel import Kernel
     from workflows.order_after_meeting import AfterMeeting
     from workflows.order_base import _Cancelled
@@ -57,14 +56,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows.order_requests import OrderRequests
     from workflows.order_steps import OrderSteps
     from workflows.refusals import invalid
-    from workflows.survey_round import SurveyRound, round_id
+    from workflows.survey_round import SurveyRound
     from workflows.waiting import REPLAY_SAFE
 
 # Orders started from here on upsert the workbench's search attributes too.
 WORKBENCH = "workbench-attributes"
 
 
-@workflow.defn
+@workflow.defn(name=names.ORDER)
 class OrderWorkflow(OrderRequests, OrderSteps, PartnerStages, AfterMeeting):
     @workflow.init
     def __init__(self, inp: OrderInput) -> None:

@@ -12,16 +12,16 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.agreements import AgreementState, ReminderKind, reminder_envelopes, schedule
-    from schemas.business_days import add_business_days, at_workday_start
-    from schemas.events import (
+    from schemas.follow_up.meeting import FollowUpInput, FollowUpStatus, follow_up_id
+    from schemas.order.agreements import AgreementState, ReminderKind, reminder_envelopes, schedule
+    from schemas.order.events import (
         AgreementOverdue,
         AgreementReminderSent,
         FollowUpMeetingStarted,
         FollowUpSummarySent,
     )
-    from schemas.follow_up import FollowUpInput, FollowUpStatus, follow_up_id
-    from schemas.steps import Step
+    from schemas.order.steps import Step
+    from schemas.shared.business_days import add_business_days, at_workday_start
     from workflows.follow_up_meeting import FollowUpMeeting
     from workflows.order_base import OrderBase
 

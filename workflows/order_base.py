@@ -16,17 +16,10 @@ from temporalio.workflow import ChildWorkflowHandle
 with workflow.unsafe.imports_passed_through():
     from activities.calendar_invite import CalendarInvite
     from activities.mail import MailActivities, MailContext, MailRequest
-    from schemas.agreements import AgreementView
-    from schemas.artifacts import ArtifactRef
-    from schemas.catalog import Package, SurveyTemplate
-    from schemas.clock import OrderClock
-    from schemas.commands import (
-        OrderInput,
-        Reschedule,
-    )
-    from schemas.documents import DocumentFacts
-    from schemas.errors import DomainError
-    from schemas.events import (
+    from schemas.order.agreements import AgreementView
+    from schemas.order.commands import OrderInput, Reschedule
+    from schemas.order.documents import DocumentFacts
+    from schemas.order.events import (
         ChildFailed,
         ChildSignalDropped,
         DomainEvent,
@@ -35,15 +28,21 @@ with workflow.unsafe.imports_passed_through():
         RenderFailed,
         Role,
     )
-    from schemas.order import OrderRequest
-    from schemas.order_refusals import refuse_inactive
-    from schemas.package_process import PartnerTexts, partner_contacts, partner_definite
-    from schemas.people import Person
-    from schemas.state import OrderState, apply
-    from schemas.steps import Step
-    from schemas.summary import current_details
-    from schemas.survey_round import RoundOutcome, RoundProgress, round_plan
-    from schemas.timeline import Timeline, plan
+    from schemas.order.partner import partner_contacts
+    from schemas.order.refusals import refuse_inactive
+    from schemas.order.request import OrderRequest
+    from schemas.order.state import OrderState, apply
+    from schemas.order.steps import Step
+    from schemas.order.summary import current_details
+    from schemas.order.timeline import Timeline, plan
+    from schemas.package.model import Package, SurveyTemplate
+    from schemas.package.process import PartnerTexts, partner_definite
+    from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.clock import OrderClock
+    from schemas.shared.errors import DomainError
+    from schemas.shared.people import Person
+    from schemas.survey.progress import RoundProgress
+    from schemas.survey_round.round import RoundOutcome, round_plan
     from workflows.failures import failure_text
     from workflows.kernel import Cancelled, Kernel
     from workflows.refusals import invalid, refuse

@@ -9,14 +9,9 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.events import (
-        ExtractReminderSent,
-        Role,
-        StepOverdue,
-        StepSkipped,
-    )
-    from schemas.extract import UPLOAD_QUIET
-    from schemas.steps import Step, StepState
+    from schemas.order.events import ExtractReminderSent, Role, StepOverdue, StepSkipped
+    from schemas.order.extract import UPLOAD_QUIET
+    from schemas.order.steps import Step, StepState
     from workflows.order_base import OrderBase
 
 

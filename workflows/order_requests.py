@@ -11,14 +11,14 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from schemas.commands import LateDecision, MembersChange, StepAccepted
-    from schemas.errors import DomainError, from_validation_error
-    from schemas.events import LateOrderDecided, LateOrderRequested, MembersChanged
-    from schemas.order import OrderRequest
-    from schemas.order_refusals import refuse_members_change
-    from schemas.overview import OrderOverview
-    from schemas.survey_round import RoundMembers
-    from schemas.timeline import plan, weeks_missing
+    from schemas.order.commands import LateDecision, MembersChange, StepAccepted
+    from schemas.order.events import LateOrderDecided, LateOrderRequested, MembersChanged
+    from schemas.order.overview import OrderOverview
+    from schemas.order.refusals import refuse_members_change
+    from schemas.order.request import OrderRequest
+    from schemas.order.timeline import plan, weeks_missing
+    from schemas.shared.errors import DomainError, from_validation_error
+    from schemas.survey_round.round import RoundMembers
     from workflows.order_base import OrderBase, _refuse
     from workflows.survey_round import SurveyRound
 

@@ -7,8 +7,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.extract_check import ExtractCheckResult, accepted_message
-    from schemas.agreements import AgreementState, check_owners, known_owners
-    from schemas.commands import (
+    from schemas.order.agreements import AgreementState, check_owners, known_owners
+    from schemas.order.commands import (
         AgreementDoneCommand,
         Cancel,
         ConsultationDone,
@@ -22,9 +22,7 @@ with workflow.unsafe.imports_passed_through():
         StepAccepted,
         SurveyImport,
     )
-    from schemas.danish_format import datetime_long
-    from schemas.errors import DomainError, DomainErrors
-    from schemas.events import (
+    from schemas.order.events import (
         AgreementDone,
         ConsultationCompleted,
         ExtractReceived,
@@ -36,9 +34,8 @@ with workflow.unsafe.imports_passed_through():
         RenderRetried,
         SurveyResultsImported,
     )
-    from schemas.minutes import check_minutes
-    from schemas.order import ContactBy
-    from schemas.order_refusals import (
+    from schemas.order.minutes import check_minutes
+    from schemas.order.refusals import (
         refuse_agreement_done,
         refuse_consultation,
         refuse_extract,
@@ -48,12 +45,15 @@ with workflow.unsafe.imports_passed_through():
         refuse_reschedule,
         refuse_survey_import,
     )
-    from schemas.order_status import MinutesPage, OrderStatus, UploadPage, status_of, upload_views
-    from schemas.package_process import extract_columns
-    from schemas.program import adjusted
-    from schemas.steps import Step
-    from schemas.survey import aggregate, check_response
-    from schemas.survey_round import RoundProgress
+    from schemas.order.request import ContactBy
+    from schemas.order.status import MinutesPage, OrderStatus, UploadPage, status_of, upload_views
+    from schemas.order.steps import Step
+    from schemas.package.process import extract_columns
+    from schemas.package.program import adjusted
+    from schemas.shared.danish_format import datetime_long
+    from schemas.shared.errors import DomainError, DomainErrors
+    from schemas.survey.answers import aggregate, check_response
+    from schemas.survey.progress import RoundProgress
     from workflows.extract_intake import ExtractIntake
     from workflows.order_base import OrderBase, _domain, _refuse
 

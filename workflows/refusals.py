@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from temporalio.exceptions import ApplicationError
 
-from schemas.errors import DomainError, DomainErrors, Failure
+from schemas.shared.errors import DomainError, DomainErrors, Failure
 
 
 def refuse(message: str, kind: Failure = Failure.STEP_REFUSED) -> ApplicationError:

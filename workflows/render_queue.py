@@ -1,5 +1,10 @@
 """Where a workflow sends its renders, and what it sends: the render workers' queue beside its
-own, the order's facts with the package by reference."""
+own, the order's facts with the package by reference.
+
+Workflows, mail and look-ups run on the workflow queue (``klyngepakke``); rendering and PDF
+conversion on its own queue beside it (``klyngepakke-render``), served by render workers with
+a bounded number of slots, so a burst of renders never holds the GIL of the process that runs
+workflow tasks."""
 
 from __future__ import annotations
 
@@ -8,12 +13,19 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.rendering import RenderActivities, RenderRequest
-    from schemas.artifacts import ArtifactRef
-    from schemas.catalog import Package
-    from schemas.documents import DocumentFacts, DocumentSource, package_ref
-    from schemas.errors import Failure
-    from schemas.task_queues import render_queue_of
+    from schemas.order.documents import DocumentFacts, DocumentSource, package_ref
+    from schemas.package.model import Package
+    from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.errors import Failure
     from workflows import activity_options
+
+
+RENDER_SUFFIX = "-render"
+
+
+def render_queue_of(workflow_queue: str) -> str:
+    """The render queue that belongs to a workflow queue (a test's own queue has its own)."""
+    return workflow_queue + RENDER_SUFFIX
 
 
 def render_queue() -> str:

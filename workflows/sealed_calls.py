@@ -28,7 +28,7 @@ from temporalio.worker import (
     WorkflowOutboundInterceptor,
 )
 
-from schemas.errors import Failure
+from schemas.shared.errors import Failure
 
 HEADER = "klyngepakke-sealed"
 # Set by the payload codec on a payload that arrived without encryption.

@@ -6,10 +6,10 @@ from typing import Any
 
 from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
 
-from schemas.agreements import AgreementState
-from schemas.order import OrderRequest
-from schemas.state import OrderState
-from schemas.steps import StepState
+from schemas.order.agreements import AgreementState
+from schemas.order.request import OrderRequest
+from schemas.order.state import OrderState
+from schemas.order.steps import StepState
 
 PACKAGE = SearchAttributeKey.for_keyword("Package")
 CLUSTER = SearchAttributeKey.for_keyword("Cluster")

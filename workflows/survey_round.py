@@ -15,22 +15,13 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.mail import MailActivities, MailContext, MailRequest
     from activities.survey_results import AggregateRequest, aggregate_answers
-    from schemas.catalog import SurveyTemplate
-    from schemas.commands import StepAccepted
-    from schemas.errors import DomainError, DomainErrors
-    from schemas.order import OrderRequest
-    from schemas.survey import check_response
-    from schemas.survey_round import (
-        AnswerSubmission,
-        RoundEditor,
-        RoundInput,
-        RoundMembers,
-        RoundOutcome,
-        RoundPlan,
-        RoundProgress,
-        SurveyForm,
-    )
-    from schemas.survey_round_state import (
+    from schemas.order.commands import StepAccepted
+    from schemas.order.request import OrderRequest
+    from schemas.package.model import SurveyTemplate
+    from schemas.shared.errors import DomainError, DomainErrors
+    from schemas.survey.answers import check_response
+    from schemas.survey.progress import RoundProgress
+    from schemas.survey_round.events import (
         Answered,
         Closed,
         CloseRequested,
@@ -42,14 +33,24 @@ with workflow.unsafe.imports_passed_through():
         Reminded,
         Replanned,
         RoundEvent,
-        RoundState,
-        apply,
+    )
+    from schemas.survey_round.refusals import (
         refuse_answer,
         refuse_close,
         refuse_dispatch,
         refuse_edit,
     )
-    from workflows import activity_options
+    from schemas.survey_round.round import (
+        AnswerSubmission,
+        RoundEditor,
+        RoundInput,
+        RoundMembers,
+        RoundOutcome,
+        RoundPlan,
+        SurveyForm,
+    )
+    from schemas.survey_round.state import RoundState, apply
+    from workflows import activity_options, names
     from workflows.kernel import Kernel
     from workflows.refusals import invalid, refuse
     from workflows.waiting import REPLAY_SAFE
@@ -58,15 +59,10 @@ with workflow.unsafe.imports_passed_through():
 QUIET_PROGRESS = "survey-progress-on-change"
 
 
-def round_id(order_id: str, number: int) -> str:
-    """The child's workflow id: derived from the order's, no personal data."""
-    return f"{order_id}--spoergeskema-{number}"
-
-
 _refuse = refuse
 
 
-@workflow.defn
+@workflow.defn(name=names.SURVEY_ROUND)
 class SurveyRound:
     @workflow.init
     def __init__(self, inp: RoundInput) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from schemas.clock import OrderClock
+from schemas.shared.clock import OrderClock
 
 REPLAY_SAFE = "replay-safe-waits"
 # Long enough to be a real timer, short enough that nobody notices it.

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from activities.calendar_invite import CalendarInvite, build_ics
-from schemas.people import Person
+from schemas.shared.people import Person
 from tests.checkers import calendars
 
 pytestmark = pytest.mark.skipif(calendars.missing() is not None, reason=str(calendars.missing()))

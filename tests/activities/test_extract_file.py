@@ -15,8 +15,8 @@ from openpyxl import Workbook, load_workbook
 import renderers
 from activities.extract_file import parse_extract
 from catalog import Catalog
-from schemas.errors import DomainError, DomainErrors
-from schemas.extract import ExtractRow
+from schemas.order.extract import ExtractRow
+from schemas.shared.errors import DomainError, DomainErrors
 from tests.renderers.test_documents import source
 
 FILES = Path(__file__).resolve().parent / "extract_files"

@@ -10,8 +10,9 @@ from activities.mail import MailActivities, MailContext, MailRequest
 from activities.mail_delivery import Delivery
 from catalog import Catalog
 from catalog.mail_templates import MailBody
-from schemas.order import COPENHAGEN
-from schemas.timeline import plan
+from klyngepakke import bootstrap
+from schemas.order.timeline import plan
+from schemas.shared.copenhagen import COPENHAGEN
 from storage.artifact_store import FolderArtifactStore
 from storage.outbox import SqliteOutbox
 from tests import factories
@@ -31,7 +32,7 @@ def request(key: str = "invitation") -> MailRequest:
 
 def delivery(settings) -> Delivery:
     return Delivery(
-        settings.smtp,
+        bootstrap.smtp(settings),
         SqliteOutbox(settings.var_dir / "sent.sqlite"),
         FolderArtifactStore(settings.artifact_dir),
     )
@@ -93,8 +94,8 @@ async def test_a_long_danish_subject_arrives_with_every_space(settings, sink):
     passed."""
     from datetime import timedelta
 
-    from schemas.danish_format import date_long
-    from schemas.people import Person
+    from schemas.shared.danish_format import date_long
+    from schemas.shared.people import Person
 
     post = delivery(settings)
     subjects = [

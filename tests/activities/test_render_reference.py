@@ -8,8 +8,8 @@ from temporalio.exceptions import ApplicationError
 
 from activities.rendering import RenderActivities, RenderRequest
 from catalog import Catalog
-from schemas.documents import DocumentFacts, package_ref
-from schemas.errors import Failure
+from schemas.order.documents import DocumentFacts, package_ref
+from schemas.shared.errors import Failure
 from storage.artifact_store import FolderArtifactStore
 from tests.renderers.test_documents import source
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from activities.survey_results import aggregate_with_pandas
 from catalog import Catalog
-from schemas.survey import SurveyResponse, aggregate
+from schemas.survey.answers import SurveyResponse, aggregate
 from tests import factories
 
 TEMPLATE = Catalog().package("attester-i-almen-praksis").survey

@@ -17,12 +17,12 @@ import pytest
 import yaml
 from temporalio.testing import WorkflowEnvironment
 
-from klyngepakke.settings import Settings
-from schemas.order import COPENHAGEN
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from schemas.shared.copenhagen import COPENHAGEN
 from tests import factories
 from tests.conftest import TEST_PAYLOAD_KEYS
 from tests.eventually import eventually
-from worker import build_render_worker, build_worker
 
 CLI = str(Path(sys.executable).with_name("klyngepakke"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -96,8 +96,8 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
     order_id = f"cli-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with (
-            build_worker(env.client, settings, executor),
-            build_render_worker(env.client, settings, executor),
+            bootstrap.workflow_worker(settings, env.client, executor),
+            bootstrap.render_worker(settings, env.client, executor),
         ):
             code, out, err = await klyngepakke(
                 "order", "start", str(order_file), "--id", order_id, "--json", env=variables
@@ -206,8 +206,8 @@ async def test_a_course_is_started_and_worked_from_the_shell(dev_server, setting
     course_id = f"kursus-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with (
-            build_worker(env.client, settings, executor),
-            build_render_worker(env.client, settings, executor),
+            bootstrap.workflow_worker(settings, env.client, executor),
+            bootstrap.render_worker(settings, env.client, executor),
         ):
             code, out, err = await klyngepakke(
                 "course", "start", str(course_file), "--id", course_id, "--json", env=variables

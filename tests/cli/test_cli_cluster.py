@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 import yaml
 
-from schemas.order import COPENHAGEN
+from klyngepakke import bootstrap
+from schemas.shared.copenhagen import COPENHAGEN
 from tests.cli.test_cli import EXAMPLES, dev_server, klyngepakke  # noqa: F401 (fixture)
-from worker import build_worker
 
 MEMBERS = (EXAMPLES / "medlemmer.csv").read_bytes()
 
@@ -52,7 +52,7 @@ async def test_an_operator_starts_a_cluster_and_records_its_year(
     path = _cluster_file(tmp_path, f"Klynge Test {uuid.uuid4().hex[:6]}")
     today = (await env.get_current_time()).astimezone(COPENHAGEN).date()
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with build_worker(env.client, settings, executor):
+        async with bootstrap.workflow_worker(settings, env.client, executor):
             code, out, err = await klyngepakke(
                 "cluster", "start", str(path), "--json", env=variables
             )

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from klyngepakke.demo_mailbox import FRESH, Mailbox
+from klyngepakke.demo.mailbox import FRESH, Mailbox
 
 
 class Clock:

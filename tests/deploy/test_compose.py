@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from klyngepakke.settings import Settings
+from klyngepakke.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

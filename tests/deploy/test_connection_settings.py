@@ -6,23 +6,27 @@ from __future__ import annotations
 import pytest
 from temporalio.service import TLSConfig
 
-from klyngepakke.settings import Settings
-from klyngepakke.temporal_calls import tls_config
-from schemas.errors import DomainError
+from client.connection import tls_config
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from schemas.shared.errors import DomainError
+from tests.conftest import TEST_PAYLOAD_KEYS
 
 
 def settings(**values) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, payload_keys=TEST_PAYLOAD_KEYS, **values)  # type: ignore[call-arg]
+
+
+def tls(**values):
+    return tls_config(bootstrap.temporal(settings(**values)))
 
 
 def test_the_dev_server_is_plain_an_api_key_means_tls_and_certificates_mean_mtls(tmp_path):
-    assert tls_config(settings()) is False
-    assert tls_config(settings(temporal_api_key="nøgle")) is True
+    assert tls() is False
+    assert tls(temporal_api_key="nøgle") is True
     (tmp_path / "c.pem").write_bytes(b"CERT")
     (tmp_path / "k.pem").write_bytes(b"KEY")
-    mtls = tls_config(
-        settings(temporal_tls_cert=tmp_path / "c.pem", temporal_tls_key=tmp_path / "k.pem")
-    )
+    mtls = tls(temporal_tls_cert=tmp_path / "c.pem", temporal_tls_key=tmp_path / "k.pem")
     assert isinstance(mtls, TLSConfig)
     assert (mtls.client_cert, mtls.client_private_key, mtls.server_root_ca_cert) == (
         b"CERT",
@@ -34,5 +38,5 @@ def test_the_dev_server_is_plain_an_api_key_means_tls_and_certificates_mean_mtls
 def test_a_certificate_without_its_key_is_refused_by_name(tmp_path):
     (tmp_path / "c.pem").write_bytes(b"CERT")
     with pytest.raises(DomainError) as refused:
-        tls_config(settings(temporal_tls_cert=tmp_path / "c.pem"))
+        tls(temporal_tls_cert=tmp_path / "c.pem")
     assert refused.value.field == "temporal_tls_key"

@@ -11,14 +11,15 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 from bench.stack import bench_settings, running_stack
-from klyngepakke.dev_stack import wait_for_server
+from klyngepakke import bootstrap
+from klyngepakke.dev.stack import wait_for_server
 
 pytestmark = pytest.mark.slow
 
 
 async def test_a_started_workflow_survives_the_server_being_killed(tmp_path):
     settings = bench_settings(tmp_path / "var", task_queue="server-killed")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     store = settings.var_dir / "temporal.sqlite"
     async with running_stack(settings, render_workers=0) as stack:
         # No worker polls this queue: the workflow just waits, as an order between two steps.

@@ -17,21 +17,22 @@ import pytest
 from temporalio.service import RPCError
 
 from bench.stack import Worker, bench_settings, environment, running_stack
-from klyngepakke.client import OrdersClient
-from klyngepakke.demo import demo_order_id, run_demo
-from klyngepakke.settings import Settings
-from klyngepakke.smtp_sink import SmtpSink
-from schemas.errors import UnknownOrder
+from client.facade import KlyngepakkeClient
+from klyngepakke import bootstrap
+from klyngepakke.bootstrap import web_server
+from klyngepakke.config import Settings
+from klyngepakke.demo.order import demo_order_id, run_demo
+from klyngepakke.dev.smtp_sink import SmtpSink
+from schemas.shared.errors import UnknownOrder
 from tests.conftest import TEST_PAYLOAD_KEYS, free_port
 from tests.eventually import eventually
-from web.server import server as web_server
 
 pytestmark = pytest.mark.slow
 
 
-async def all_past_material(orders: OrdersClient, ids: list[str]) -> bool:
+async def all_past_material(orders: KlyngepakkeClient, ids: list[str]) -> bool:
     try:
-        statuses = [await orders.status(order_id) for order_id in ids]
+        statuses = [await orders.orders.status(order_id) for order_id in ids]
     except (RPCError, UnknownOrder):
         return False  # not started yet
     return all(any(e.type == "MaterialSent" for e in s.events) for s in statuses)
@@ -96,7 +97,7 @@ async def test_a_second_machine_finishes_what_a_killed_one_started(tmp_path, dat
         try:
             first.start()
             second.start()
-            orders = OrdersClient(stack.client, settings)
+            orders = bootstrap.klyngepakke_client(settings, stack.client)
             labels = [f"two-workers-{n}-{datetime.now(UTC):%H-%M-%S}" for n in range(3)]
             ids = [demo_order_id(label) for label in labels]
             demos = [
@@ -130,7 +131,7 @@ async def test_a_second_machine_finishes_what_a_killed_one_started(tmp_path, dat
     # Every document the orders list is readable from the shared store, from any machine
     # (the first machine rendered none: renders are the render machine's), and no machine kept
     # documents, uploads or its outbox on its own disk.
-    store = settings.artifact_store()
+    store = bootstrap.artifact_store(settings)
     for final in finals:
         assert {a.kind for a in final.artifacts} >= {"deck", "handouts", "practice_sheet"}
         for artifact in final.artifacts:

@@ -22,11 +22,11 @@ import yaml
 from temporalio.worker import Replayer
 
 from bench.stack import Worker, bench_settings, environment, running_stack
-from klyngepakke.client import OrdersClient
-from klyngepakke.smtp_sink import SmtpSink
-from schemas.commands import MeetingRecord, SurveyImport
-from schemas.minutes import Agreement, FollowUpChoices, Minutes
-from schemas.order_status import OrderStatus
+from klyngepakke import bootstrap
+from klyngepakke.dev.smtp_sink import SmtpSink
+from schemas.order.commands import MeetingRecord, SurveyImport
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes
+from schemas.order.status import OrderStatus
 from tests import factories
 from tests.eventually import eventually
 from worker import WORKFLOWS
@@ -99,10 +99,10 @@ async def test_an_order_started_on_the_old_release_finishes_on_the_new(tmp_path)
         )
         order_id = started["id"]
         old_cli(code, env, "consultation", "done", order_id, "--contact-by", "kiap")
-        orders = OrdersClient(stack.client, settings)
+        orders = bootstrap.klyngepakke_client(settings, stack.client)
 
         async def material_sent() -> bool:
-            status = await orders.status(order_id)
+            status = await orders.orders.status(order_id)
             return any(e.type == "MaterialSent" for e in status.events)
 
         await eventually("the material mail, sent by the old code", material_sent)
@@ -124,17 +124,17 @@ async def test_an_order_started_on_the_old_release_finishes_on_the_new(tmp_path)
         try:
             for worker in new:
                 await worker.ready()
-            template = settings.catalog().package(data["package"]).survey
-            await orders.survey_import(
+            template = bootstrap.catalog(settings).package(data["package"]).survey
+            await orders.orders.survey_import(
                 order_id,
                 SurveyImport(source="svar.csv", responses=factories.responses(template)),
             )
-            status = await orders.status(order_id)
+            status = await orders.orders.status(order_id)
             meeting = status.meeting
             assert meeting is not None
 
             async def meeting_begun() -> bool:
-                status = await orders.status(order_id)
+                status = await orders.orders.status(order_id)
                 return status.clock.planned(datetime.now(UTC)) > meeting
 
             await eventually("the meeting's start on the order clock", meeting_begun)
@@ -150,13 +150,13 @@ async def test_an_order_started_on_the_old_release_finishes_on_the_new(tmp_path)
                 ],
                 follow_up=FollowUpChoices(),
             )
-            await orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
+            await orders.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
 
             async def completed() -> bool:
-                return (await orders.status(order_id)).status == "completed"
+                return (await orders.orders.status(order_id)).status == "completed"
 
             await eventually("the order's completion on the new code", completed, timeout=300)
-            final: OrderStatus = await orders.status(order_id)
+            final: OrderStatus = await orders.orders.status(order_id)
             history = await stack.client.get_workflow_handle(order_id).fetch_history()
         finally:
             for worker in new:

@@ -9,13 +9,14 @@ import signal
 import pytest
 
 from bench.stack import Worker, bench_settings, environment, running_stack
+from klyngepakke import bootstrap
 
 pytestmark = pytest.mark.slow
 
 
 async def test_sigterm_stops_the_worker_cleanly(tmp_path):
     settings = bench_settings(tmp_path / "var", task_queue="stopping")
-    settings.payload_key_set()
+    bootstrap.payload_keys(settings)
     async with running_stack(settings):
         worker = Worker(settings, environment(settings))
         worker.start()

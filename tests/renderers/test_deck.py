@@ -12,8 +12,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from schemas.danish_format import percent
-from schemas.program import ProgramChanges
+from schemas.package.program import ProgramChanges
+from schemas.shared.danish_format import percent
 from tests.renderers.test_documents import PACKAGE, render, source
 
 
@@ -230,7 +230,7 @@ def test_a_large_clusters_charts_do_not_print_figures_on_top_of_each_other():
 
 
 def _with_small_extract():
-    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+    from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
 
     rows = [
         ExtractRow(ydernummer="012345", certificate_type="LÆ 265", received=12, requests=14),

@@ -14,12 +14,13 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 import renderers
 from catalog import Catalog
-from schemas.documents import DocumentSource
-from schemas.events import ConsultationCompleted
-from schemas.minutes import FollowUpChoices
-from schemas.order import COPENHAGEN, ContactBy, MeetingMode
-from schemas.survey import aggregate
-from schemas.timeline import plan
+from schemas.order.documents import DocumentSource
+from schemas.order.events import ConsultationCompleted
+from schemas.order.minutes import FollowUpChoices
+from schemas.order.request import ContactBy, MeetingMode
+from schemas.order.timeline import plan
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.survey.answers import aggregate
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
@@ -148,7 +149,7 @@ def test_the_summary_lists_every_agreement_with_owner_and_date_and_the_follow_up
 
 
 def test_the_extract_is_charted_by_label_and_never_by_provider_number():
-    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+    from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
 
     src = source()
     practices = src.order.practices

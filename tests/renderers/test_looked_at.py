@@ -32,7 +32,7 @@ FILES = {
 
 
 def with_extract():
-    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+    from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
 
     src = source()
     rows = [

@@ -9,8 +9,8 @@ import zxingcpp
 from docx import Document
 from PIL import Image
 
-from schemas.minutes import Agreement, Minutes
-from schemas.program import ProgramChanges
+from schemas.order.minutes import Agreement, Minutes
+from schemas.package.program import ProgramChanges
 from tests.renderers.test_documents import render, source, xml_text
 
 

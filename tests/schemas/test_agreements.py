@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from schemas.agreements import (
+from schemas.follow_up.meeting import follow_up_plan
+from schemas.order.agreements import (
     ReminderKind,
     check_owners,
     known_owners,
@@ -15,10 +16,9 @@ from schemas.agreements import (
     owners_of,
     schedule,
 )
-from schemas.errors import DomainError
-from schemas.follow_up import follow_up_plan
-from schemas.minutes import Agreement, FollowUpChoices, Minutes, check_minutes
-from schemas.order import COPENHAGEN
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes, check_minutes
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import DomainError
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
@@ -103,7 +103,7 @@ def test_a_group_owner_reads_as_a_common_noun_inside_a_sentence():
 
 
 def test_a_package_names_its_own_partner_as_an_owner():
-    from schemas.package_process import PartnerTexts
+    from schemas.package.process import PartnerTexts
 
     region = PartnerTexts(
         name="region", definite="regionen", organisation="region", contact="kontakt i regionen"

@@ -6,19 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from catalog import load_cluster_year
-from schemas.cluster import (
-    ClusterState,
-    PayoutMarkedReported,
-    PayoutRecorded,
-    ReminderSent,
-    apply,
-    due_now,
-    planned_reminders,
-    refuse_members,
-)
-from schemas.cluster_year import Duty
-from schemas.order import COPENHAGEN
-from schemas.people import Member
+from schemas.cluster.events import PayoutMarkedReported, PayoutRecorded, ReminderSent
+from schemas.cluster.refusals import refuse_members
+from schemas.cluster.state import ClusterState, apply, due_now, planned_reminders
+from schemas.cluster.year import Duty
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.people import Member
 
 RULES = load_cluster_year()
 

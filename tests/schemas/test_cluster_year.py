@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog import load_cluster_year
-from schemas.business_days import is_business_day
-from schemas.cluster_year import (
+from schemas.cluster.year import (
     assembly_reminders,
     grant_checks,
     member_list_reminders,
@@ -20,8 +19,9 @@ from schemas.cluster_year import (
     payout_deadline,
     payout_reminders,
 )
-from schemas.errors import CatalogError
-from schemas.order import COPENHAGEN
+from schemas.shared.business_days import is_business_day
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import CatalogError
 
 RULES = load_cluster_year()
 YEARS = st.integers(min_value=2026, max_value=2058)
@@ -111,6 +111,6 @@ def test_a_broken_rule_names_the_file_and_the_field(tmp_path: Path):
 
 
 def test_every_duty_has_its_rule_with_a_title_in_the_catalog():
-    from schemas.cluster_year import Duty
+    from schemas.cluster.year import Duty
 
     assert all(RULES.rule(duty).title for duty in Duty)

@@ -17,17 +17,12 @@ from hypothesis import strategies as st
 from catalog import load_course
 from klyngepakke.order_file import load_course_file
 from renderers.course_program import CourseProgram
-from schemas.business_days import is_business_day
-from schemas.course import (
-    CourseMode,
-    Participant,
-    group_sizes,
-    plan_tasks,
-    program_rows,
-    split_groups,
-)
-from schemas.errors import DomainError
-from schemas.order import COPENHAGEN
+from schemas.course.definition import CourseMode
+from schemas.course.plan import group_sizes, plan_tasks, program_rows, split_groups
+from schemas.course.request import Participant
+from schemas.shared.business_days import is_business_day
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import DomainError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEFINITION = load_course("jobcenterpakke")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from schemas.course import INTRO, CourseMode, CourseNote, Participant, PlannedTask, TaskState
-from schemas.course_state import (
+from schemas.course.commands import CourseNote
+from schemas.course.definition import CourseMode
+from schemas.course.events import (
     Closing,
     ClosingSent,
     IntroSent,
@@ -15,10 +16,11 @@ from schemas.course_state import (
     Planned,
     Started,
     TaskMarkedDone,
-    fold,
-    status_of,
 )
-from schemas.order import COPENHAGEN
+from schemas.course.plan import INTRO, PlannedTask, TaskState
+from schemas.course.request import Participant
+from schemas.course.state import fold, status_of
+from schemas.shared.copenhagen import COPENHAGEN
 
 START = datetime(2027, 2, 1, 9, 0, tzinfo=COPENHAGEN)
 TASKS = [
@@ -67,7 +69,7 @@ def test_a_closed_course_shows_what_was_not_done():
 
 
 def test_a_teachers_step_is_refused_before_the_plan_after_the_close_and_twice():
-    from schemas.course_state import refuse_note, refuse_participants, refuse_task_done
+    from schemas.course.refusals import refuse_note, refuse_participants, refuse_task_done
 
     assert "ved at starte" in (refuse_task_done(fold([], []), "forberedelse") or "")
     planned = fold([Planned(at=START, tasks=TASKS)], [])

@@ -2,8 +2,8 @@
 
 from typing import get_args
 
-from schemas.event_labels import EVENT_LABELS, event_label
-from schemas.events import DomainEvent
+from schemas.order.event_labels import EVENT_LABELS, event_label
+from schemas.order.events import DomainEvent
 
 
 def test_every_domain_event_has_a_danish_label() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.extract import ExtractRow, JobcenterExtract, anonymise, practice_labels
+from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise, practice_labels
 
 PRACTICES = ["012345", "023456", "034567", "045678"]
 
@@ -61,7 +61,7 @@ def test_sums_per_practice_and_type_and_missing_practices_are_not_zero():
 
 
 def test_a_request_count_left_empty_makes_the_practice_total_unknown_not_smaller():
-    from schemas.extract import ExtractRow, JobcenterExtract, anonymise
+    from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
 
     rows = [
         ExtractRow(ydernummer="012345", certificate_type="LÆ 265", received=12, requests=14),

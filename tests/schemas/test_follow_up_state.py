@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from schemas.artifacts import ArtifactRef
-from schemas.extract import AnonymisedExtract, PracticeFigures
-from schemas.follow_up import follow_up_plan
-from schemas.follow_up_state import (
+from schemas.follow_up.events import (
     DeckDelivered,
     ExtractReceived,
     ExtractRequested,
@@ -18,12 +15,14 @@ from schemas.follow_up_state import (
     RenderFailed,
     RenderRetried,
     SecondRoundClosed,
-    fold,
-    status_of,
 )
-from schemas.order import COPENHAGEN
-from schemas.order_status import ExtractUploadView
-from schemas.survey_round import RoundProgress
+from schemas.follow_up.meeting import follow_up_plan
+from schemas.follow_up.state import fold, status_of
+from schemas.order.extract import AnonymisedExtract, PracticeFigures
+from schemas.order.status import ExtractUploadView
+from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.survey.progress import RoundProgress
 
 START = datetime(2027, 3, 4, 9, 0, tzinfo=COPENHAGEN)
 MEETING = datetime(2027, 5, 3, 16, 0, tzinfo=COPENHAGEN)

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from schemas.errors import DomainError, DomainErrors
-from schemas.member_list import parse_member_list
+from schemas.shared.errors import DomainError, DomainErrors
+from schemas.shared.member_list import parse_member_list
 
 
 def test_cp1252_semicolon_export_with_danish_letters():

@@ -7,8 +7,9 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
-from schemas.errors import from_validation_error
-from schemas.order import COPENHAGEN, OrderRequest, default_order_id
+from schemas.order.request import OrderRequest, default_order_id
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import from_validation_error
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from schemas.commands import AgreementDoneCommand, MembersChange, PremeetingSchedule, Reschedule
-from schemas.events import (
+from schemas.order.commands import (
+    AgreementDoneCommand,
+    MembersChange,
+    PremeetingSchedule,
+    Reschedule,
+)
+from schemas.order.events import (
     AgreementDone,
     ArtifactsDelivered,
     ConsultationCompleted,
@@ -18,8 +23,7 @@ from schemas.events import (
     PremeetingCompleted,
     PremeetingScheduled,
 )
-from schemas.order import COPENHAGEN, ContactBy, MeetingMode
-from schemas.order_refusals import (
+from schemas.order.refusals import (
     refuse_agreement_done,
     refuse_consultation,
     refuse_extract,
@@ -31,10 +35,12 @@ from schemas.order_refusals import (
     refuse_reschedule,
     refuse_survey_import,
 )
-from schemas.package_process import Process
-from schemas.state import OrderState, fold
-from schemas.steps import Step
-from schemas.timeline import plan
+from schemas.order.request import ContactBy, MeetingMode
+from schemas.order.state import OrderState, fold
+from schemas.order.steps import Step
+from schemas.order.timeline import plan
+from schemas.package.process import Process
+from schemas.shared.copenhagen import COPENHAGEN
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)

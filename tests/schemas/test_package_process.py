@@ -10,13 +10,14 @@ import pytest
 import yaml
 
 from catalog import Catalog, required_mails
-from schemas.errors import CatalogError, DomainError
-from schemas.events import ExtractMissing, OrderPlaced, StepOverdue
-from schemas.order import COPENHAGEN, OrderRequest
-from schemas.package_process import Process
-from schemas.state import apply, fold
-from schemas.steps import Step, StepState
-from schemas.timeline import plan
+from schemas.order.events import ExtractMissing, OrderPlaced, StepOverdue
+from schemas.order.request import OrderRequest
+from schemas.order.state import apply, fold
+from schemas.order.steps import Step, StepState
+from schemas.order.timeline import plan
+from schemas.package.process import Process
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import CatalogError, DomainError
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from schemas.events import (
+from schemas.order.events import (
     ConsultationCompleted,
     MaterialSent,
     OrderCancelled,
@@ -12,11 +12,12 @@ from schemas.events import (
     OrderRescheduled,
     StepOverdue,
 )
-from schemas.order import COPENHAGEN, ContactBy, MeetingMode
-from schemas.state import fold
-from schemas.steps import Step, StepState
-from schemas.summary import current_details
-from schemas.timeline import plan
+from schemas.order.request import ContactBy, MeetingMode
+from schemas.order.state import fold
+from schemas.order.steps import Step, StepState
+from schemas.order.summary import current_details
+from schemas.order.timeline import plan
+from schemas.shared.copenhagen import COPENHAGEN
 from tests import factories
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)

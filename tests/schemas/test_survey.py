@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog import Catalog
-from schemas.errors import DomainError, DomainErrors
-from schemas.survey import aggregate, parse_survey_export
+from schemas.shared.errors import DomainError, DomainErrors
+from schemas.survey.answers import aggregate, parse_survey_export
 from tests import factories
 
 TEMPLATE = Catalog().package("attester-i-almen-praksis").survey

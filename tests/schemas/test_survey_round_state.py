@@ -7,23 +7,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from catalog import Catalog
-from schemas.errors import Failure
-from schemas.order import COPENHAGEN
-from schemas.people import Member
-from schemas.survey import SurveyResponse
-from schemas.survey_round import AnswerSubmission, RoundPlan
-from schemas.survey_round_state import (
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import Failure
+from schemas.shared.people import Member
+from schemas.survey.answers import SurveyResponse
+from schemas.survey_round.events import (
     Answered,
     CloseRequested,
     Dispatched,
     MembersChanged,
     Replanned,
-    RoundState,
-    apply,
-    refuse_answer,
-    refuse_dispatch,
-    refuse_edit,
 )
+from schemas.survey_round.refusals import refuse_answer, refuse_dispatch, refuse_edit
+from schemas.survey_round.round import AnswerSubmission, RoundPlan
+from schemas.survey_round.state import RoundState, apply
 from tests import factories
 
 AT = datetime(2026, 12, 8, 9, 0, tzinfo=COPENHAGEN)

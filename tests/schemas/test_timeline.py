@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.business_days import is_business_day
-from schemas.errors import DomainError, LateOrder
-from schemas.order import COPENHAGEN
-from schemas.steps import Step
-from schemas.timeline import plan
+from schemas.order.steps import Step
+from schemas.order.timeline import plan
+from schemas.shared.business_days import is_business_day
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import DomainError, LateOrder
 from tests import factories
 
 ORDERED_PLACED = datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN)
@@ -93,7 +93,7 @@ def test_a_call_on_a_holiday_is_refused_by_name():
 def test_plan_invariants(days_ahead, call_offset, placed_day, allow_late):
     """Whatever the dates: steps in order, nothing due after the meeting, no holiday dues."""
     placed = datetime.combine(placed_day, time(10, 0), COPENHAGEN)
-    from schemas.business_days import add_business_days
+    from schemas.shared.business_days import add_business_days
 
     call_at = datetime.combine(add_business_days(placed_day, call_offset), time(10), COPENHAGEN)
     order = factories.make_order(placed, weeks=days_ahead / 7, call_at=call_at.isoformat())

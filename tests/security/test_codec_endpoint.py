@@ -8,7 +8,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from klyngepakke.payload_codec import EncryptionCodec, PayloadKeys
+from client.payload_codec import EncryptionCodec, PayloadKeys
 from web.codec import create_codec_app
 
 UI = "http://localhost:8233"

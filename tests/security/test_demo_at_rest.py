@@ -23,10 +23,10 @@ from pptx import Presentation
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
-from klyngepakke.demo_people import staff_login
+from klyngepakke.config import PROJECT_ROOT, Settings
+from klyngepakke.demo.people import staff_login
+from klyngepakke.dev.smtp_sink import SmtpSink
 from klyngepakke.order_file import load_course_file, load_order
-from klyngepakke.settings import PROJECT_ROOT, Settings
-from klyngepakke.smtp_sink import SmtpSink
 from tests.conftest import TEST_PAYLOAD_KEYS, free_port
 from tests.mail_checks import mail_problems
 

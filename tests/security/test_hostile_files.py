@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from klyngepakke.config import PROJECT_ROOT
 from klyngepakke.order_file import load_course_file, load_minutes, load_order, load_questions
-from klyngepakke.settings import PROJECT_ROOT
-from schemas.errors import DomainError, DomainErrors
-from schemas.member_list import parse_member_list
+from schemas.shared.errors import DomainError, DomainErrors
+from schemas.shared.member_list import parse_member_list
 
 EXAMPLES = PROJECT_ROOT / "examples"
 SIDE_FILES = ("medlemmer.csv", "deltagere.csv")

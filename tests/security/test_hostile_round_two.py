@@ -20,9 +20,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from schemas.extract import ExtractRow, JobcenterExtract, anonymise
-from schemas.links import COORDINATOR, SURVEY, UPLOAD, LinkSigner
-from schemas.spreadsheet import FileTooLarge, neutral, xlsx_rows
+from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
+from schemas.shared.links import COORDINATOR, SURVEY, UPLOAD, LinkSigner
+from schemas.shared.spreadsheet import FileTooLarge, neutral, xlsx_rows
 from tests.renderers.test_documents import render, source
 from tests.web.test_upload import FakeOrder, app_for, upload_link
 from web.body_limit import BodyLimit
@@ -110,7 +110,7 @@ def test_a_spreadsheet_bomb_is_refused_naming_the_limit(bomb, limit, tmp_path): 
     path.write_bytes(data)
     probe = (
         "import resource, sys\n"
-        "from schemas.spreadsheet import xlsx_rows, FileTooLarge\n"
+        "from schemas.shared.spreadsheet import xlsx_rows, FileTooLarge\n"
         "data = open(sys.argv[1], 'rb').read()\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n    xlsx_rows(data, 'fil')\nexcept FileTooLarge:\n    pass\n"
@@ -227,7 +227,7 @@ async def test_a_body_that_lies_about_its_length_is_cut_off_at_the_limit():
 
 
 async def test_the_codec_endpoint_counts_a_chunked_body_too():
-    from klyngepakke.payload_codec import EncryptionCodec, PayloadKeys
+    from client.payload_codec import EncryptionCodec, PayloadKeys
     from web.codec import MAX_BODY, create_codec_app
 
     app = create_codec_app(EncryptionCodec(PayloadKeys.generate()), "default", [])
@@ -279,8 +279,8 @@ def test_no_text_we_write_into_a_cell_starts_a_formula(text):
 
 
 def test_forwarded_addresses_are_believed_only_from_a_named_proxy():
-    from klyngepakke.settings import Settings
-    from web.server import server
+    from klyngepakke.bootstrap import web_server as server
+    from klyngepakke.config import Settings
 
     assert server(Settings()).config.proxy_headers is False
     behind = server(Settings(trusted_proxies="10.0.0.5"))
@@ -317,17 +317,15 @@ def test_control_characters_never_reach_an_order_from_a_form():
 
 
 def test_https_pages_ask_for_https_only_and_a_wrong_method_says_which_is_right(tmp_path):
+    from tests.web.fakes import fake_backend
     from web.app import create_app
     from web.config import WebConfig
 
     signer = LinkSigner(b"a test secret of enough length!!")
 
-    async def backend() -> None:
-        return None
-
     def client(base: str) -> TestClient:
         config = WebConfig(signer=signer, public_base_url=base)
-        return TestClient(create_app(backend, signer, config=config))
+        return TestClient(create_app(fake_backend(), signer, config=config))
 
     secure = client("https://klynger.kiap.dk").get("/healthz")
     assert secure.headers["strict-transport-security"].startswith("max-age=")
@@ -341,7 +339,7 @@ def test_https_pages_ask_for_https_only_and_a_wrong_method_says_which_is_right(t
 async def test_a_request_the_server_cannot_parse_gets_the_security_headers_too():
     """uvicorn answers a malformed request itself, before any app: as guarded as a page."""
     from tests.conftest import free_port
-    from web.server import _serve
+    from web.server import serve as _serve
 
     async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         raise AssertionError("a request nobody can parse never reaches the app")

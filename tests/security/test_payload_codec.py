@@ -10,15 +10,16 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 
-from klyngepakke.payload_codec import (
+from client.payload_codec import (
     ENCODING,
     EncryptionCodec,
     PayloadKeyError,
     PayloadKeys,
     encrypted_converter,
 )
-from klyngepakke.settings import Settings
-from schemas.order import OrderRequest
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from schemas.order.request import OrderRequest
 from tests import factories
 from workflows.sealed_calls import UNSEALED_MARK
 
@@ -97,13 +98,13 @@ def test_key_settings_name_what_is_wrong():
 
 def test_the_local_key_file_is_made_once_private_and_read_back(tmp_path):
     settings = Settings(var_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
-    first = settings.payload_key_set()
+    first = bootstrap.payload_keys(settings)
     path = tmp_path / "payload-keys.json"
     assert path.stat().st_mode & 0o777 == 0o600
-    assert settings.payload_key_set() == first
+    assert bootstrap.payload_keys(settings) == first
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(PayloadKeyError, match="not a payload key file"):
-        settings.payload_key_set()
+        bootstrap.payload_keys(settings)
 
 
 async def test_an_order_round_trips_through_the_converter_without_its_names_in_the_bytes():

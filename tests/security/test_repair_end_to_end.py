@@ -17,8 +17,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 
 from bench.stack import DevServer, Worker, bench_settings, environment
-from klyngepakke.dev_stack import wait_for_server
-from klyngepakke.repair import repair
+from client.repair import repair
+from klyngepakke.dev.stack import wait_for_server
 from tests.security.crash_probe import CrashProbe
 
 pytestmark = pytest.mark.slow

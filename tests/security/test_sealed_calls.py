@@ -14,9 +14,9 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import HeaderCodecBehavior
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from klyngepakke.sealed_calls import CONVERTER, SealedCalls
-from schemas.commands import ConsultationDone
-from schemas.order import ContactBy
+from client.sealed_calls import CONVERTER, SealedCalls
+from schemas.order.commands import ConsultationDone
+from schemas.order.request import ContactBy
 from tests import factories
 from tests.conftest import TEST_CONVERTER
 from tests.workflows.harness import running
@@ -74,7 +74,9 @@ async def test_a_plain_update_is_refused_and_a_sealed_one_is_taken(env, settings
         assert not [e for e in status.events if e.type == "ConsultationCompleted"]
 
         # Our own client seals the same step: taken, and the material goes out.
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.settle()
         assert h.mails("material")
 

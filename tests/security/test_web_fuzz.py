@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas.order import COPENHAGEN
-from tests.web import test_form, test_minutes_page, test_upload
+from schemas.order.commands import MeetingRecord, StepAccepted
+from schemas.order.status import MinutesPage
+from schemas.shared.copenhagen import COPENHAGEN
+from tests.web import test_form, test_upload
+from tests.web.fakes import FakeRound, MinutesOrder, UnusedCourses, UploadOrder, fake_backend
 from web.app import SECURITY_HEADERS, create_app
 from web.config import WebConfig
 from web.rate_limit import RateLimits
@@ -24,42 +27,36 @@ ORDER = test_upload.ORDER
 NO_LIMITS = RateLimits(per_token="100000/minute", per_address="100000/minute")
 
 
-class Everything:
-    """One backend behind every page: the survey round, the upload and the minutes."""
+class FuzzOrders(UploadOrder):
+    """One order behind every order page: the upload and the minutes; the coordinator's and
+    the agreement pages find it gone."""
 
     def __init__(self, stores: Path) -> None:
-        self.round = test_form.FakeRound()
-        self.upload = test_upload.FakeOrder(stores)
-        self.minutes = test_minutes_page.FakeOrder(datetime(2027, 3, 4, 9, tzinfo=COPENHAGEN))
-        self.survey_form = self.round.survey_form
-        self.survey_answer = self.round.survey_answer
-        self.upload_page = self.upload.upload_page
-        self.extract_submit = self.upload.extract_submit
-        self.minutes_page = self.minutes.minutes_page
-        self.meeting_record = self.minutes.meeting_record
+        super().__init__(stores)
+        self.minutes = MinutesOrder(datetime(2027, 3, 4, 9, tzinfo=COPENHAGEN))
+
+    async def minutes_page(self, order_id: str) -> MinutesPage | None:
+        return await self.minutes.minutes_page(order_id)
+
+    async def meeting_record(self, order_id: str, cmd: MeetingRecord) -> StepAccepted:
+        return await self.minutes.meeting_record(order_id, cmd)
 
     async def coordinator_view(self, order_id: str) -> None:
-        return None  # the coordinator's, agreement and course pages: an order that is gone
+        return None
 
     async def order_page(self, order_id: str) -> None:
         return None
 
-    async def course_page(self, course_id: str) -> None:
+
+class GoneCourses(UnusedCourses):
+    async def page(self, course_id: str) -> None:
         return None
 
 
 def make_client(limits: RateLimits = NO_LIMITS) -> TestClient:
-    stores = Path(tempfile.mkdtemp(prefix="fuzz-"))
-    backend_ = Everything(stores)
-
-    async def backend() -> Everything:
-        return backend_
-
-    config = WebConfig(
-        signer=SIGNER,
-        upload_dir=backend_.upload.uploads.root,
-        artifact_dir=backend_.upload.artifacts.root,
-    )
+    orders = FuzzOrders(Path(tempfile.mkdtemp(prefix="fuzz-")))
+    backend = fake_backend(orders=orders, surveys=FakeRound(), courses=GoneCourses())
+    config = WebConfig(signer=SIGNER, uploads=orders.uploads, artifacts=orders.artifacts)
     return TestClient(create_app(backend, SIGNER, limits, config), raise_server_exceptions=True)
 
 

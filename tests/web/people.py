@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import uvicorn
 
-from klyngepakke.cluster_client import ClustersClient
-from schemas.links import LinkSigner
+from client.facade import KlyngepakkeClient
+from klyngepakke import bootstrap
+from schemas.shared.links import LinkSigner
 from tests.eventually import eventually
 from tests.workflows.harness import Harness
 from web.app import create_app
@@ -27,18 +28,18 @@ SAME_ORIGIN = {"sec-fetch-site": "same-origin", "origin": BASE}
 
 
 def web_for(h: Harness, staff: StaffConfig | None = None) -> httpx.AsyncClient:
-    settings = h.orders.settings
-    clients = ClustersClient(h.env.client, settings, h.env.get_current_time)
+    settings = h.settings
+    clients = bootstrap.klyngepakke_client(settings, h.env.client, h.env.get_current_time)
 
-    async def backend() -> ClustersClient:
+    async def backend() -> KlyngepakkeClient:
         return clients
 
-    signer = LinkSigner(settings.link_secret())
+    signer = LinkSigner(bootstrap.link_secret(settings))
     config = WebConfig(
         signer=signer,
-        artifact_dir=settings.artifact_dir,
-        upload_dir=settings.upload_dir,
-        catalog=settings.catalog(),
+        artifacts=bootstrap.artifact_store(settings),
+        uploads=bootstrap.upload_store(settings),
+        catalog=bootstrap.catalog(settings),
         public_base_url=BASE,
         staff=staff or StaffConfig(),
     )
@@ -105,19 +106,19 @@ def order_form_values(now: Any, weeks: float = 9, **changes: str) -> dict[str, s
 @contextlib.asynccontextmanager
 async def served(h: Harness, port: int) -> AsyncIterator[str]:
     """The web app on a real port (for a browser), talking to the time-skipping server."""
-    settings = h.orders.settings
-    clients = ClustersClient(h.env.client, settings, h.env.get_current_time)
+    settings = h.settings
+    clients = bootstrap.klyngepakke_client(settings, h.env.client, h.env.get_current_time)
 
-    async def backend() -> ClustersClient:
+    async def backend() -> KlyngepakkeClient:
         return clients
 
-    signer = LinkSigner(settings.link_secret())
+    signer = LinkSigner(bootstrap.link_secret(settings))
     base = f"http://127.0.0.1:{port}"
     config = WebConfig(
         signer=signer,
-        artifact_dir=settings.artifact_dir,
-        upload_dir=settings.upload_dir,
-        catalog=settings.catalog(),
+        artifacts=bootstrap.artifact_store(settings),
+        uploads=bootstrap.upload_store(settings),
+        catalog=bootstrap.catalog(settings),
         public_base_url=base,
     )
     server = uvicorn.Server(

@@ -10,7 +10,8 @@ import pytest
 import uvicorn
 
 from tests.conftest import free_port
-from tests.web.test_form import SIGNER, FakeRound, link
+from tests.web.fakes import FakeRound, fake_backend
+from tests.web.test_form import SIGNER, link
 from web.app import create_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,13 +26,13 @@ async def test_a_member_answers_in_a_real_browser():
 
     survey = FakeRound()
 
-    async def backend() -> FakeRound:
-        return survey
-
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(backend, SIGNER), host="127.0.0.1", port=port, log_level="warning"
+            create_app(fake_backend(surveys=survey), SIGNER),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     serving = asyncio.create_task(server.serve())

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from schemas.commands import ConsultationDone
-from schemas.order import ContactBy
+from schemas.order.commands import ConsultationDone
+from schemas.order.request import ContactBy
 from tests.conftest import free_port
 from tests.eventually import eventually
 from tests.web.people import body, order_form_values, served
@@ -66,7 +66,9 @@ async def test_a_coordinator_orders_and_sends_the_survey_in_a_browser(
         order_id = str(mail["X-Klyngepakke-Order"]).strip()
         h.started.append(order_id)
         own_page = next(line for line in body(mail).splitlines() if "/k/" in line).strip()
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.settle()
 
         await page.goto(own_page)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from klyngepakke.settings import Settings
-from schemas.commands import ConsultationDone
-from schemas.errors import CatalogError
-from schemas.order import ContactBy
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from schemas.order.commands import ConsultationDone
+from schemas.order.request import ContactBy
+from schemas.shared.errors import CatalogError
 from tests.eventually import eventually
 from tests.web.people import body, order_form_values, web_for
 from tests.workflows.harness import running
@@ -53,7 +54,9 @@ async def test_the_form_and_the_mails_come_from_the_folder_the_setting_names(
         await eventually("the order confirmation", confirmed)
         order_id = str(h.mails("order_confirmation")[0]["X-Klyngepakke-Order"]).strip()
         h.started.append(order_id)
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         (material,) = h.mails("material")
         assert OWN_LINE in body(material)
@@ -62,5 +65,5 @@ async def test_the_form_and_the_mails_come_from_the_folder_the_setting_names(
 def test_a_catalog_folder_that_does_not_exist_is_refused_in_danish(tmp_path):
     settings = Settings(catalog_dir=tmp_path / "ingen", _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(CatalogError) as refused:
-        settings.catalog()
+        bootstrap.catalog(settings)
     assert "KLYNGEPAKKE_CATALOG_DIR" in str(refused.value) and "findes ikke" in str(refused.value)

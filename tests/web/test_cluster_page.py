@@ -9,9 +9,9 @@ import re
 import uuid
 from datetime import datetime
 
-from klyngepakke.cluster_client import ClustersClient
-from schemas.cluster import ClusterInput
-from schemas.order import COPENHAGEN
+from klyngepakke import bootstrap
+from schemas.cluster.input import ClusterInput
+from schemas.shared.copenhagen import COPENHAGEN
 from tests import factories
 from tests.web.people import field_errors, link, order_form_values, web_for
 from tests.workflows.harness import running
@@ -22,7 +22,7 @@ MEMBERS = (
 
 
 async def _cluster(h, planned_start: datetime, name: str | None = None) -> str:
-    clusters = ClustersClient(h.env.client, h.orders.settings, h.env.get_current_time)
+    clusters = bootstrap.klyngepakke_client(h.settings, h.env.client, h.env.get_current_time)
     order = factories.make_order(await h.now())
     cluster = order.cluster.model_copy(update={"name": name}) if name else order.cluster
     inp = ClusterInput(
@@ -31,7 +31,7 @@ async def _cluster(h, planned_start: datetime, name: str | None = None) -> str:
         members=order.members,
         accepted_at=planned_start,
     )
-    cluster_id = await clusters.cluster_start(inp)
+    cluster_id = await clusters.clusters.start(inp)
     h.started.append(cluster_id)
     await h.settle()
     return cluster_id
@@ -154,8 +154,8 @@ async def test_an_order_placed_from_the_cluster_page_is_filled_in_and_links_back
         assert receipt.status_code == 200, receipt.text
         await h.settle()
 
-        clusters = ClustersClient(h.env.client, h.orders.settings, h.env.get_current_time)
-        state = await clusters.cluster_state(cluster_id)
+        clusters = bootstrap.klyngepakke_client(h.settings, h.env.client, h.env.get_current_time)
+        state = await clusters.clusters.state(cluster_id)
         ((order_id, meeting),) = state.orders.items()
         h.started.append(order_id)
         await h.settle()  # the order too, now that the test knows its id

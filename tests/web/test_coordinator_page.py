@@ -11,11 +11,12 @@ from datetime import timedelta
 import httpx
 from pptx import Presentation
 
-from schemas.commands import ConsultationDone, MeetingRecord, SurveyImport
-from schemas.links import LinkSigner
-from schemas.minutes import Agreement, FollowUpChoices, Minutes
-from schemas.order import ContactBy
-from schemas.steps import Step
+from klyngepakke import bootstrap
+from schemas.order.commands import ConsultationDone, MeetingRecord, SurveyImport
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.shared.links import LinkSigner
 from tests import factories
 from tests.web.people import BASE, field_errors, link, web_for
 from tests.workflows.harness import running
@@ -29,7 +30,7 @@ async def _placed_with_material(h) -> tuple[object, str, str]:
     """An order past its consultation; the coordinator's page from the material mail."""
     order = factories.make_order(await h.now())
     order_id = await h.start(order, order_id=f"page-{uuid.uuid4()}")
-    await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+    await h.client.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
     await h.sleep(timedelta(hours=1))
     (material,) = h.mails("material")
     page = link(material, "/k/").removesuffix("/spoergeskema")
@@ -138,7 +139,7 @@ async def test_the_premeeting_is_held_with_a_program_change_and_the_new_deck_dow
 ):
     async with running(env, settings, sink, executor) as h, web_for(h) as web:
         order, order_id, page = await _placed_with_material(h)
-        await h.orders.survey_import(
+        await h.client.orders.survey_import(
             order_id,
             SurveyImport(source="svar.csv", responses=factories.responses(h_template())),
         )
@@ -198,7 +199,7 @@ def h_template():
 async def test_an_agreement_is_marked_done_from_its_owners_reminder(env, settings, sink, executor):
     async with running(env, settings, sink, executor) as h, web_for(h) as web:
         order, order_id, page = await _placed_with_material(h)
-        await h.orders.survey_import(
+        await h.client.orders.survey_import(
             order_id, SurveyImport(source="svar.csv", responses=factories.responses(h_template()))
         )
         await h.sleep_until(order.meeting.start)
@@ -215,7 +216,7 @@ async def test_an_agreement_is_marked_done_from_its_owners_reminder(env, setting
             ],
             follow_up=FollowUpChoices(),
         )
-        await h.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
+        await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
         await h.sleep_until(order.meeting.start + timedelta(days=14))
         reminder = next(
             m for m in h.mails("agreement_reminder") if m["To"].addresses[0].username == "jc"
@@ -239,7 +240,7 @@ async def test_other_links_cross_site_posts_and_a_cancelled_order(env, settings,
     async with running(env, settings, sink, executor) as h, web_for(h) as web:
         _, order_id, page = await _placed_with_material(h)
         token = page.removeprefix("/k/")
-        signer = LinkSigner(h.orders.settings.link_secret())
+        signer = LinkSigner(bootstrap.link_secret(h.settings))
         # Another order's page, a minutes token used as a page link, a forged one: one 404.
         for other in (
             signer.coordinator_link("", "some-other-order"),

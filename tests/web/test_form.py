@@ -3,57 +3,20 @@ proper status code, never a 500, and an accepted answer reaches the round."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from fastapi.testclient import TestClient
 
-from catalog import Catalog
-from schemas.commands import StepAccepted
-from schemas.errors import Failure, StepRejected
-from schemas.links import LinkSigner
-from schemas.order import COPENHAGEN
-from schemas.survey import SurveyResponse
-from schemas.survey_round import SurveyForm
+from schemas.shared.links import LinkSigner
+from tests.web.fakes import ROUND, FakeRound, fake_backend
 from web.app import create_app
 
-TEMPLATE = Catalog().package("attester-i-almen-praksis").survey
 SIGNER = LinkSigner(b"a test secret of enough length!!")
-ROUND = "order-1--spoergeskema-1"
 GOOD = {
     "q_kendskab": "I høj grad",
     "q_samarbejde": "Godt",
     "q_fungerer_godt": "Telefonen",
     "q_udfordringer": ["Korte svarfrister", "Andet"],
 }
-
-
-class FakeRound:
-    def __init__(self, open_: bool = True) -> None:
-        self.open = open_
-        self.answers: dict[int, SurveyResponse] = {}
-
-    async def survey_form(self, workflow_id: str, member: int) -> SurveyForm | None:
-        if workflow_id != ROUND:
-            return None
-        return SurveyForm(
-            open=self.open,
-            dispatched=True,
-            cluster="Klynge Aalborg Øst",
-            template=TEMPLATE,
-            previous=self.answers.get(member),
-            close_at=datetime(2027, 1, 20, 9, tzinfo=COPENHAGEN),
-        )
-
-    async def survey_answer(
-        self, workflow_id: str, member: int, response: SurveyResponse
-    ) -> StepAccepted:
-        if not self.open:
-            raise StepRejected("Spørgeskemaet er lukket.", Failure.ROUND_CLOSED)
-        self.answers[member] = response
-        return StepAccepted(
-            message="Tak for dit svar. Du kan ændre det, indtil spørgeskemaet lukker."
-        )
 
 
 @pytest.fixture()
@@ -63,10 +26,9 @@ def survey() -> FakeRound:
 
 @pytest.fixture()
 def client(survey: FakeRound) -> TestClient:
-    async def backend() -> FakeRound:
-        return survey
-
-    return TestClient(create_app(backend, SIGNER), raise_server_exceptions=False)
+    return TestClient(
+        create_app(fake_backend(surveys=survey), SIGNER), raise_server_exceptions=False
+    )
 
 
 def link(member: int = 0) -> str:
@@ -168,13 +130,13 @@ def test_the_backend_failing_is_not_a_stack_trace(survey, client):
     async def broken(*_: object) -> None:
         raise RuntimeError("temporal is down at /srv/secret/path")
 
-    survey.survey_answer = broken  # type: ignore[method-assign]
+    survey.answer = broken  # type: ignore[method-assign]
     page = client.post(link(), data=GOOD)
     assert page.status_code == 503 and "ikke gemt" in page.text
     assert "secret" not in page.text and "Traceback" not in page.text
     assert page.headers["Retry-After"] == "30"
     # Opening the form sent nothing: the page does not say an answer was lost.
-    survey.survey_form = broken  # type: ignore[method-assign]
+    survey.form = broken  # type: ignore[method-assign]
     opened = client.get(link())
     assert opened.status_code == 503 and "Prøv igen om et øjeblik" in opened.text
     assert "ikke gemt" not in opened.text and opened.headers["Retry-After"] == "30"

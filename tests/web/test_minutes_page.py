@@ -8,53 +8,17 @@ from datetime import date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from schemas.commands import MeetingRecord, StepAccepted
-from schemas.errors import DomainError, StepRejected
-from schemas.links import LinkSigner
-from schemas.minutes import check_minutes
-from schemas.order import COPENHAGEN
-from schemas.order_status import MinutesPage
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.links import LinkSigner
+from tests.web.fakes import ORDER, fake_backend
+from tests.web.fakes import MinutesOrder as FakeOrder
 from web.app import create_app
 
 SIGNER = LinkSigner(b"a test secret of enough length!!")
-ORDER = "attester--klynge-aalborg-oest--2027-03-03"
-MEETING = datetime(2027, 3, 3, 16, tzinfo=COPENHAGEN)
-
-
-class FakeOrder:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self.recorded: list[MeetingRecord] = []
-
-    async def minutes_page(self, order_id: str) -> MinutesPage | None:
-        if order_id != ORDER:
-            return None
-        return MinutesPage(
-            cluster="Klynge Aalborg Øst",
-            municipality="Aalborg Kommune",
-            meeting=MEETING,
-            open=self.now >= MEETING and not self.recorded,
-            recorded=bool(self.recorded),
-            members=["Mette Holm", "Søren Ærø"],
-            owners=["Klyngen", "Jobcenteret", "Alle praksisser", "Mette Holm", "Søren Ærø"],
-        )
-
-    async def meeting_record(self, order_id: str, cmd: MeetingRecord) -> StepAccepted:
-        try:
-            check_minutes(cmd.minutes, MEETING, self.now)
-        except DomainError as exc:
-            raise StepRejected(str(exc)) from None
-        self.recorded.append(cmd)
-        return StepAccepted(
-            message=f"Referatet med {len(cmd.minutes.agreements)} aftaler er registreret."
-        )
 
 
 def client_for(order: FakeOrder) -> TestClient:
-    async def backend() -> FakeOrder:
-        return order
-
-    return TestClient(create_app(backend, SIGNER), raise_server_exceptions=False)
+    return TestClient(create_app(fake_backend(orders=order), SIGNER), raise_server_exceptions=False)
 
 
 def link() -> str:

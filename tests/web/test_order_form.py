@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from schemas.commands import LateDecision
+from schemas.order.commands import LateDecision
 from tests.eventually import eventually
 from tests.web.people import body, field_errors, link, order_form_values, web_for
 from tests.workflows.harness import running
@@ -103,7 +103,9 @@ async def test_a_meeting_too_soon_can_be_sent_to_kiap_as_a_late_order(
         assert request["To"].addresses[0].username == "klynger"
         assert not h.mails("order_confirmation")
 
-        accepted = await h.orders.decide_late(order_id, LateDecision(approve=True, by="drift"))
+        accepted = await h.client.orders.decide_late(
+            order_id, LateDecision(approve=True, by="drift")
+        )
         assert "godkendt" in accepted.message
         await h.settle()
         status = await h.status(order_id)

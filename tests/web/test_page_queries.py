@@ -1,6 +1,6 @@
 """A good link while Temporal cannot answer (restarting, no worker running) must say "try
 again", not "this link does not work": the member would give up on a valid link. Only a
-workflow that does not exist makes a link unknown. Through the real OrdersClient."""
+workflow that does not exist makes a link unknown. Through the real KlyngepakkeClient."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from temporalio.service import RPCError, RPCStatusCode
 
-from klyngepakke.client import OrdersClient
-from klyngepakke.settings import Settings
-from klyngepakke.temporal_calls import PAGE_QUERY_TIMEOUT
-from schemas.links import MINUTES, UPLOAD, LinkSigner
+from client.calls import PAGE_QUERY_TIMEOUT
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from schemas.shared.links import MINUTES, UPLOAD, LinkSigner
+from tests.web.fakes import serving
 from web.app import create_app
 
 SIGNER = LinkSigner(b"a test secret of enough length!!")
@@ -24,19 +25,15 @@ class FailingHandle:
         self.status = status
         self.timeouts: list[Any] = []
 
-    async def query(self, *args: Any, rpc_timeout: Any = None) -> Any:
+    async def query(self, *args: Any, rpc_timeout: Any = None, **kwargs: Any) -> Any:
         self.timeouts.append(rpc_timeout)
         raise RPCError("from the server", self.status, b"")
 
 
 def app_with(handle: FailingHandle) -> TestClient:
-    orders = OrdersClient(client=None, settings=Settings(_env_file=None))  # type: ignore[arg-type]
-    orders._handle = lambda workflow_id: handle  # type: ignore[method-assign]
-
-    async def backend() -> OrdersClient:
-        return orders
-
-    return TestClient(create_app(backend, SIGNER), raise_server_exceptions=False)
+    client = bootstrap.klyngepakke_client(Settings(_env_file=None), None)  # type: ignore[arg-type]
+    client._calls.handle = lambda workflow_id: handle  # type: ignore[method-assign]
+    return TestClient(create_app(serving(client), SIGNER), raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(

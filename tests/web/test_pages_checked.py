@@ -12,12 +12,13 @@ from datetime import timedelta
 
 import pytest
 
-from schemas.cluster import ClusterInput
-from schemas.commands import ConsultationDone
-from schemas.course import CourseNoteCommand
-from schemas.links import LinkSigner
-from schemas.order import ContactBy
-from schemas.steps import Step
+from klyngepakke import bootstrap
+from schemas.cluster.input import ClusterInput
+from schemas.course.commands import CourseNoteCommand
+from schemas.order.commands import ConsultationDone
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.shared.links import LinkSigner
 from tests import factories
 from tests.web import checkers
 from tests.web.people import link, order_form_values, web_for
@@ -42,7 +43,7 @@ async def test_every_page_in_every_state_passes_axe_and_the_nu_checker(
             assert response.headers["content-type"].startswith("text/html"), name
             pages[name] = response.text
 
-        signer = LinkSigner(h.orders.settings.link_secret())
+        signer = LinkSigner(bootstrap.link_secret(h.settings))
         now = await h.now()
         await keep("order form", await web.get("/bestil"))
         await keep("order form, errors", await web.post("/bestil", data={"submission": "x"}))
@@ -62,7 +63,9 @@ async def test_every_page_in_every_state_passes_axe_and_the_nu_checker(
         order_id = await h.start(order, order_id=f"checked-{uuid.uuid4()}")
         page = signer.coordinator_link("", order_id)
         await keep("coordinator page, before the call", await web.get(page))
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         await keep("survey editor", await web.get(f"{page}/spoergeskema"))
         await keep(
@@ -165,15 +168,15 @@ async def test_every_page_in_every_state_passes_axe_and_the_nu_checker(
         course_id = f"checked-course-{uuid.uuid4()}"
         courses = web._transport.app.state.backend  # type: ignore[attr-defined]
         client = await courses()
-        await client.course_start(course(await h.now()), course_id=course_id)
+        await client.courses.start(course(await h.now()), course_id=course_id)
         h.started.append(course_id)
         await h.sleep(timedelta(minutes=5))
-        await client.course_note(course_id, CourseNoteCommand(text="En note"))
+        await client.courses.note(course_id, CourseNoteCommand(text="En note"))
         teacher = signer.course_link("", course_id, 0)
         await keep("course page", await web.get(teacher))
         await keep("course page, error", await web.post(teacher, data={"action": "note"}))
 
-        cluster_id = await client.cluster_start(
+        cluster_id = await client.clusters.start(
             ClusterInput(
                 cluster=order.cluster, coordinator=order.coordinator, members=order.members
             )

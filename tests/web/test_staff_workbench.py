@@ -16,7 +16,7 @@ import httpx
 import pytest
 from itsdangerous import TimestampSigner
 
-from klyngepakke.payload_codec import EncryptionCodec, PayloadKeys
+from client.payload_codec import EncryptionCodec, PayloadKeys
 from tests import factories
 from tests.eventually import eventually
 from tests.web import checkers

@@ -3,90 +3,26 @@ file shows what was read, a broken file shows the report, and nothing else gets 
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from activities.extract_check import problem_lines
-from activities.extract_file import parse_extract
-from catalog import Catalog
-from schemas.artifacts import ArtifactRef
-from schemas.commands import ExtractAccepted
-from schemas.errors import DomainError, DomainErrors, StepRejected
-from schemas.links import LinkSigner
-from schemas.order import COPENHAGEN
-from schemas.order_status import UploadPage
-from storage.artifact_store import FolderArtifactStore
+from schemas.shared.links import LinkSigner
 from tests import factories
+from tests.web.fakes import ORDER, fake_backend
+from tests.web.fakes import UploadOrder as FakeOrder
 from web.app import create_app
 from web.config import WebConfig
 
 SIGNER = LinkSigner(b"a test secret of enough length!!")
-ORDER = "attester--klynge-aalborg-oest--2027-03-03"
-PRACTICES = ["012345", "067890", "054321"]
-SPEC = Catalog().package("attester-i-almen-praksis").extract
-assert SPEC is not None
-
-
-class FakeOrder:
-    """Reads the stored upload with the real parser and keeps the receipt, as the worker's
-    activity would."""
-
-    def __init__(self, stores: Path, open_: bool = True) -> None:
-        self.open = open_
-        self.uploads = FolderArtifactStore(stores / "uploads")
-        self.artifacts = FolderArtifactStore(stores / "artifacts")
-        self.received: list[tuple[str, str]] = []
-
-    async def upload_page(self, order_id: str) -> UploadPage | None:
-        if order_id != ORDER:
-            return None
-        return UploadPage(
-            cluster="Klynge Aalborg Øst",
-            municipality="Aalborg Kommune",
-            due=datetime(2027, 2, 10, 8, tzinfo=COPENHAGEN),
-            meeting=datetime(2027, 3, 3, 16, tzinfo=COPENHAGEN),
-            open=self.open,
-            uploads=[],
-        )
-
-    async def extract_submit(
-        self, order_id: str, upload: ArtifactRef, uploaded_by: str
-    ) -> ExtractAccepted:
-        try:
-            parsed = parse_extract(self.uploads.read(upload), upload.name, PRACTICES, SPEC)
-        except (DomainError, DomainErrors) as exc:
-            raise StepRejected(
-                "Datatrækket blev ikke modtaget – ret disse fejl og send hele filen igen:\n"
-                + "\n".join(f"- {line}" for line in problem_lines(exc))
-            ) from None
-        self.received.append((upload.name, uploaded_by))
-        receipt = self.artifacts.put(
-            order_id,
-            "extract",
-            "datatraek.json",
-            "application/json",
-            parsed.model_dump_json().encode(),
-        )
-        return ExtractAccepted(
-            message=f"Datatrækket (version 1) er modtaget: {parsed.rows_read} rækker.",
-            version=1,
-            receipt=receipt,
-        )
 
 
 def app_for(order: FakeOrder) -> TestClient:
-    async def backend() -> FakeOrder:
-        return order
-
-    config = WebConfig(
-        signer=SIGNER,
-        upload_dir=order.uploads.root,
-        artifact_dir=order.artifacts.root,
+    config = WebConfig(signer=SIGNER, uploads=order.uploads, artifacts=order.artifacts)
+    return TestClient(
+        create_app(fake_backend(orders=order), SIGNER, config=config), raise_server_exceptions=False
     )
-    return TestClient(create_app(backend, SIGNER, config=config), raise_server_exceptions=False)
 
 
 @pytest.fixture()

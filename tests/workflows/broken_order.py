@@ -6,8 +6,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.commands import OrderInput
-    from schemas.order_status import OrderStatus
+    from schemas.order.commands import OrderInput
+    from schemas.order.status import OrderStatus
     from workflows.order import OrderWorkflow
 
 

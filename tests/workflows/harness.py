@@ -21,21 +21,22 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from klyngepakke.client import OrdersClient
-from klyngepakke.settings import Settings
-from klyngepakke.smtp_sink import SmtpSink
-from schemas.commands import ExtractAccepted
-from schemas.errors import StepRejected
-from schemas.extract import ParsedExtract
-from schemas.follow_up import follow_up_id
-from schemas.order import OrderRequest
-from schemas.order_status import OrderStatus
+from client.facade import KlyngepakkeClient
+from klyngepakke import bootstrap
+from klyngepakke.config import Settings
+from klyngepakke.dev.smtp_sink import SmtpSink
+from schemas.follow_up.meeting import follow_up_id
+from schemas.order.commands import ExtractAccepted
+from schemas.order.extract import ParsedExtract
+from schemas.order.request import OrderRequest
+from schemas.order.status import OrderStatus
+from schemas.shared.errors import StepRejected
+from schemas.survey_round.round import round_id
 from storage.artifact_store import FolderArtifactStore
 from storage.uploads import UploadRefused, read_receipt, store_extract_upload
 from tests.eventually import TIMEOUT, eventually
-from worker import WORKFLOWS, build_activities, by_queue
+from worker import WORKFLOWS, by_queue
 from workflows.sandbox import workflow_runner
-from workflows.survey_round import round_id
 
 # How much of the skipping clock one sleep call crosses at most (Harness._skip).
 SKIP_STEP = timedelta(days=1)
@@ -84,7 +85,8 @@ def open_work(history: WorkflowHistory) -> list[str]:
 @dataclass
 class Harness:
     env: WorkflowEnvironment
-    orders: OrdersClient
+    client: KlyngepakkeClient
+    settings: Settings
     sink: SmtpSink
     new_worker: Callable[[], Worker]
     worker: Worker | None = None
@@ -104,7 +106,7 @@ class Harness:
             self.worker = await self.new_worker().__aenter__()
 
     async def start(self, order: OrderRequest, **options: Any) -> str:
-        order_id = await self.orders.start(order, **options)
+        order_id = await self.client.orders.start(order, **options)
         self.started.append(order_id)
         return order_id
 
@@ -130,17 +132,17 @@ class Harness:
         return await self.env.get_current_time()
 
     async def status(self, order_id: str) -> OrderStatus:
-        return await self.orders.status(order_id)
+        return await self.client.orders.status(order_id)
 
     async def placed(self, order_id: str) -> OrderStatus:
         """The status once the order has loaded its package and planned its timeline."""
 
         async def has_events() -> bool:
-            return bool((await self.orders.status(order_id)).events)
+            return bool((await self.client.orders.status(order_id)).events)
 
         await eventually("the order's placement (OrderPlaced)", has_events)
         await self.settle()
-        return await self.orders.status(order_id)
+        return await self.client.orders.status(order_id)
 
     async def _skip(self, delta: timedelta) -> None:
         """Cross ``delta`` of the skipping clock a day at a time: one call that crosses weeks
@@ -216,20 +218,20 @@ class Harness:
             skipped += timedelta(days=5)
             if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
                 break
-        return await self.orders.result(order_id)
+        return await self.client.orders.result(order_id)
 
     async def submit_extract(
         self, workflow_id: str, data: bytes, filename: str, uploaded_by: str
     ) -> tuple[ExtractAccepted, ParsedExtract]:
         """As the upload page does: keep the file, let the order check it, read the receipt."""
-        settings = self.orders.settings
+        settings = self.settings
         try:
             upload = store_extract_upload(
                 FolderArtifactStore(settings.upload_dir), workflow_id, data, filename
             )
         except UploadRefused as exc:
             raise StepRejected(exc.message) from None
-        accepted = await self.orders.extract_submit(workflow_id, upload, uploaded_by)
+        accepted = await self.client.orders.extract_submit(workflow_id, upload, uploaded_by)
         return accepted, read_receipt(FolderArtifactStore(settings.artifact_dir), accepted.receipt)
 
     def mails(self, kind: str | None = None) -> list:
@@ -253,12 +255,12 @@ async def running(
     same name). ``cache=False`` makes every workflow task replay the whole history first, as a
     restarted worker would."""
     settings = settings.model_copy(update={"task_queue": f"test-{uuid.uuid4()}"})
-    every = activities or build_activities(settings)
+    every = activities or bootstrap.activities(settings)
     _, render_side = by_queue(every)
     renders: contextlib.AbstractAsyncContextManager[object] = (
         Worker(
             client or env.client,
-            task_queue=settings.render_task_queue,
+            task_queue=bootstrap.render_task_queue(settings),
             activities=render_side,
             activity_executor=executor,
             max_concurrent_activities=settings.render_slots,
@@ -282,7 +284,8 @@ async def running(
 
     harness = Harness(
         env=env,
-        orders=OrdersClient(client or env.client, settings, env.get_current_time),
+        client=bootstrap.klyngepakke_client(settings, client or env.client, env.get_current_time),
+        settings=settings,
         sink=sink,
         new_worker=worker,
     )

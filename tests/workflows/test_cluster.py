@@ -9,20 +9,19 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from schemas.cluster import (
+from schemas.cluster.commands import (
     AssemblySet,
-    ClusterInput,
-    ClusterState,
     CoordinatorChange,
     DutyConfirm,
     HandoverConfirm,
     PayoutRecord,
     PayoutReported,
-    cluster_id,
 )
-from schemas.cluster_year import Duty
-from schemas.order import COPENHAGEN
-from schemas.people import Person
+from schemas.cluster.input import ClusterInput, cluster_id
+from schemas.cluster.state import ClusterState
+from schemas.cluster.year import Duty
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.people import Person
 from tests import factories
 from tests.web.people import body
 from tests.workflows.harness import running, save_history
@@ -65,7 +64,7 @@ async def _start(h, planned_start: datetime) -> Cluster:
     workflow_id = cluster_id(order.cluster)
     real_start = await h.now()
     await h.env.client.start_workflow(
-        ClusterWorkflow.run, inp, id=workflow_id, task_queue=h.orders.settings.task_queue
+        ClusterWorkflow.run, inp, id=workflow_id, task_queue=h.settings.task_queue
     )
     h.started.append(workflow_id)
     await h.settle()
@@ -269,7 +268,7 @@ async def test_the_co_coordinators_get_the_years_mails_too(env, settings, sink, 
         )
         workflow_id = cluster_id(inp.cluster)
         await h.env.client.start_workflow(
-            ClusterWorkflow.run, inp, id=workflow_id, task_queue=h.orders.settings.task_queue
+            ClusterWorkflow.run, inp, id=workflow_id, task_queue=h.settings.task_queue
         )
         h.started.append(workflow_id)
         await h.settle()

@@ -14,9 +14,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from catalog import DEFAULT_DIR, Catalog
-from schemas.commands import ConsultationDone, MeetingRecord, PremeetingDone, PremeetingSchedule
-from schemas.order import ContactBy
-from schemas.steps import Step
+from klyngepakke import bootstrap
+from schemas.order.commands import (
+    ConsultationDone,
+    MeetingRecord,
+    PremeetingDone,
+    PremeetingSchedule,
+)
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
 from tests import factories
 from tests.document_text import document_text, mail_text
 from tests.workflows.harness import running
@@ -81,7 +87,9 @@ async def test_a_copied_package_with_other_words_says_none_of_the_old_topic(
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now(), package=NEW)
         order_id = await h.start(order, order_id=f"kopi-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         # The job centre's own export still says 'LÆ 265': read as the package's 'HV 265'.
         accepted, receipt = await h.submit_extract(
@@ -93,11 +101,11 @@ async def test_a_copied_package_with_other_words_says_none_of_the_old_topic(
         artifacts_due = next(s.due for s in status.steps if s.name == Step.ARTIFACTS)
         await h.sleep_until(artifacts_due)
         premeeting_at = artifacts_due + timedelta(days=2)
-        await h.orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
+        await h.client.orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
         await h.sleep_until(premeeting_at)
-        await h.orders.premeeting_done(order_id, PremeetingDone())
+        await h.client.orders.premeeting_done(order_id, PremeetingDone())
         await h.sleep_until(order.meeting.start)
-        await h.orders.meeting_record(
+        await h.client.orders.meeting_record(
             order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
         )
         final = await h.finish(order_id)
@@ -115,7 +123,7 @@ async def test_a_copied_package_with_other_words_says_none_of_the_old_topic(
         if (found := OLD_TOPIC.search(mail_text(m)))
     ]
     assert leaks == []
-    store = settings.artifact_store()
+    store = bootstrap.artifact_store(settings)
     texts = {a.name: document_text(store.read(a)) for a in final.artifacts}
     leaked = {name: found[0] for name, text in texts.items() if (found := OLD_TOPIC.search(text))}
     assert leaked == {}

@@ -10,17 +10,12 @@ from datetime import datetime, time, timedelta
 import pytest
 from temporalio.client import WorkflowFailureError
 
-from klyngepakke.course_client import CoursesClient
-from schemas.business_days import is_business_day, on_or_after, on_or_before
-from schemas.course import (
-    CourseInput,
-    CourseNoteCommand,
-    CourseRequest,
-    Participant,
-    ParticipantsCommand,
-)
-from schemas.errors import DomainError, StepRejected
-from schemas.order import COPENHAGEN
+from klyngepakke import bootstrap
+from schemas.course.commands import CourseNoteCommand, ParticipantsCommand
+from schemas.course.request import CourseInput, CourseRequest, Participant
+from schemas.shared.business_days import is_business_day, on_or_after, on_or_before
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import DomainError, StepRejected
 from tests.workflows.harness import running, save_history
 from workflows.course import CourseWorkflow
 
@@ -60,12 +55,12 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
     env, settings, sink, executor
 ):
     async with running(env, settings, sink, executor) as h:
-        courses = CoursesClient(env.client, h.orders.settings, env.get_current_time)
+        courses = bootstrap.klyngepakke_client(h.settings, env.client, env.get_current_time)
         request = course(await h.now())
-        course_id = await courses.course_start(request, course_id=f"course-{uuid.uuid4()}")
+        course_id = await courses.courses.start(request, course_id=f"course-{uuid.uuid4()}")
         h.started.append(course_id)
         await h.sleep(timedelta(minutes=5))
-        status = await courses.course_status(course_id)
+        status = await courses.courses.status(course_id)
         dues = {t.id: t.due for t in status.tasks}
         assert all(is_business_day(d.date()) and d.hour == 9 for d in dues.values())
         started = h.mails("course_started")[0]
@@ -73,13 +68,13 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
         assert _to(h.mails("course_started")) == ["hanne", "peter"]
 
         # Done before its date: no reminder for it. Unknown and automatic tasks are refused.
-        await courses.course_task_done(course_id, "form-og-lokale")
+        await courses.courses.task_done(course_id, "form-og-lokale")
         with pytest.raises(StepRejected, match="task: ukendt opgave"):
-            await courses.course_task_done(course_id, "kaffe")
+            await courses.courses.task_done(course_id, "kaffe")
         with pytest.raises(StepRejected, match="klarer kurset selv"):
-            await courses.course_task_done(course_id, "introduktionsmail")
+            await courses.courses.task_done(course_id, "introduktionsmail")
         with pytest.raises(StepRejected, match="allerede markeret"):
-            await courses.course_task_done(course_id, "form-og-lokale")
+            await courses.courses.task_done(course_id, "form-og-lokale")
 
         await h.sleep_until(dues["introduktionsmail"])
         assert len(h.mails("course_intro")) == 9
@@ -92,7 +87,7 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
             "Gennemgå Attestguide, drejebog og præsentation sammen, og drøft budskaberne"
         ]
         assert _to(reminders) == ["hanne", "peter"]
-        await courses.course_task_done(course_id, "forberedelse")
+        await courses.courses.task_done(course_id, "forberedelse")
 
         await h.sleep_until(dues["grupper"])
         (groups_mail,) = [m for m in h.mails("course_groups") if "hanne" in m["To"]]
@@ -101,8 +96,8 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
         assert len(h.mails("course_task_reminder")) == 4  # 'praktisk', to both teachers
 
         await h.sleep_until(request.start + timedelta(minutes=30))
-        await courses.course_note(course_id, CourseNoteCommand(text="Prognosen er vigtigst"))
-        await courses.course_note(
+        await courses.courses.note(course_id, CourseNoteCommand(text="Prognosen er vigtigst"))
+        await courses.courses.note(
             course_id,
             CourseNoteCommand(
                 text="Beskriv borgerens situation og hvad attesten skal bruges til",
@@ -110,7 +105,7 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
             ),
         )
         with pytest.raises(StepRejected, match="Kurset er begyndt"):
-            await courses.course_participants(
+            await courses.courses.participants(
                 course_id, ParticipantsCommand(participants=[Participant(email="ny@example.dk")])
             )
         await h.sleep_until(dues["opfoelgningsmail"])
@@ -121,7 +116,7 @@ async def test_the_course_runs_its_checklist_and_closes_two_weeks_after(
         assert "Gode anmodninger fra kurset" in body and "hvad attesten skal bruges til" in body
 
         await h.sleep(timedelta(days=9))
-        final = await courses.course_result(course_id)
+        final = await courses.courses.result(course_id)
         await save_history(env, course_id, "course")
 
     assert final.status == "completed"
@@ -149,15 +144,15 @@ async def test_a_course_less_than_four_weeks_away_is_refused_unless_forced(
     env, settings, sink, executor
 ):
     async with running(env, settings, sink, executor) as h:
-        courses = CoursesClient(env.client, h.orders.settings, env.get_current_time)
+        courses = bootstrap.klyngepakke_client(h.settings, env.client, env.get_current_time)
         soon = course(await h.now(), weeks=2, participants=0)
         with pytest.raises(DomainError, match="tjeklisten begynder 4 uger før"):
-            await courses.course_start(soon, course_id=f"soon-{uuid.uuid4()}")
+            await courses.courses.start(soon, course_id=f"soon-{uuid.uuid4()}")
         handle = await env.client.start_workflow(
             CourseWorkflow.run,
             CourseInput(course=soon),
             id=f"soon-direct-{uuid.uuid4()}",
-            task_queue=h.orders.settings.task_queue,
+            task_queue=h.settings.task_queue,
         )
         with pytest.raises(WorkflowFailureError) as failure:
             await handle.result()
@@ -165,10 +160,12 @@ async def test_a_course_less_than_four_weeks_away_is_refused_unless_forced(
 
         created = await h.now()
         soon = course(created, weeks=2, participants=0)
-        course_id = await courses.course_start(soon, course_id=f"forced-{uuid.uuid4()}", force=True)
+        course_id = await courses.courses.start(
+            soon, course_id=f"forced-{uuid.uuid4()}", force=True
+        )
         h.started.append(course_id)
         await h.sleep(timedelta(minutes=5))
-        status = await courses.course_status(course_id)
+        status = await courses.courses.status(course_id)
         # Items whose date has passed fall due at once (the next business day's start when
         # today is closed), never in the past.
         today = created.astimezone(COPENHAGEN).date()
@@ -187,7 +184,7 @@ async def test_a_course_less_than_four_weeks_away_is_refused_unless_forced(
         ]
         assert reminder["To"].addresses[0].username == "hanne"
         assert "deltagerlisten" in reminder.get_body().get_content().lower()
-        accepted = await courses.course_participants(
+        accepted = await courses.courses.participants(
             course_id,
             ParticipantsCommand(
                 participants=[Participant(email=f"p{n}@example.dk") for n in range(5)]

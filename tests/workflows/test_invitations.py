@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from schemas.commands import Cancel, ConsultationDone, Reschedule
-from schemas.order import ContactBy
-from schemas.steps import Step
+from schemas.order.commands import Cancel, ConsultationDone, Reschedule
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
 from tests import factories
 from tests.checkers import calendars
 from tests.workflows.harness import running
@@ -28,16 +28,18 @@ async def test_the_meeting_invitation_moves_and_is_cancelled_in_calendars(
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now(), weeks=12)
         order_id = await h.start(order, order_id=f"invite-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         status = await h.status(order_id)
         due = next(s.due for s in status.steps if s.name == Step.INVITATION)
         await h.sleep_until(due)
         invited = h.mails("invitation")
         later = order.meeting.start + timedelta(weeks=2)
-        await h.orders.reschedule(order_id, Reschedule(meeting=later))
+        await h.client.orders.reschedule(order_id, Reschedule(meeting=later))
         await h.settle()
         moved = [m for m in h.mails("rescheduled") if calendars.calendar_files(m)]
-        await h.orders.cancel(order_id, Cancel(reason="Klyngen har aflyst mødet"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Klyngen har aflyst mødet"))
         await h.finish(order_id)
         cancelled = [m for m in h.mails("cancelled") if calendars.calendar_files(m)]
 

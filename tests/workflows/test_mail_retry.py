@@ -11,19 +11,19 @@ from temporalio import activity
 from activities.mail import MailActivities, MailRequest, MailResult
 from activities.mail_delivery import Delivery
 from catalog import Catalog
-from schemas.commands import Cancel, ConsultationDone
-from schemas.order import ContactBy
+from klyngepakke import bootstrap
+from schemas.order.commands import Cancel, ConsultationDone
+from schemas.order.request import ContactBy
 from storage.artifact_store import FolderArtifactStore
 from storage.outbox import SqliteOutbox
 from tests import factories
 from tests.workflows.harness import running
-from worker import build_activities
 
 
 async def test_a_retried_mail_activity_does_not_mail_twice(env, settings, sink, executor):
     real = MailActivities(
         Delivery(
-            settings.smtp,
+            bootstrap.smtp(settings),
             SqliteOutbox(settings.var_dir / "sent-mail.sqlite"),
             FolderArtifactStore(settings.artifact_dir),
         ),
@@ -39,13 +39,17 @@ async def test_a_retried_mail_activity_does_not_mail_twice(env, settings, sink, 
             raise RuntimeError("connection lost after the server accepted the mail")
         return result
 
-    others = [a for a in build_activities(settings) if getattr(a, "__name__", "") != "send_mail"]
+    others = [
+        a for a in bootstrap.activities(settings) if getattr(a, "__name__", "") != "send_mail"
+    ]
     async with running(env, settings, sink, executor, [flaky_send_mail, *others]) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"retry-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(minutes=30))
-        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
 
     assert {"order_confirmation", "material", "cancelled"} <= set(failed_after_sending)

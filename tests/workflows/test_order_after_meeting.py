@@ -14,29 +14,30 @@ from temporalio.api.enums.v1 import ParentClosePolicy
 from temporalio.client import WorkflowExecutionStatus
 
 from catalog import Catalog
-from schemas.business_days import (
-    add_business_days,
-    at_workday_start,
-    is_business_day,
-    on_or_before,
-)
-from schemas.commands import (
+from schemas.follow_up.meeting import follow_up_id
+from schemas.order.commands import (
     AgreementDoneCommand,
     ConsultationDone,
     MeetingRecord,
     SurveyImport,
 )
-from schemas.errors import StepRejected
-from schemas.follow_up import follow_up_id
-from schemas.minutes import Agreement, FollowUpChoices, Minutes
-from schemas.order import COPENHAGEN, ContactBy
-from schemas.survey import SurveyResponse, aggregate
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes
+from schemas.order.request import ContactBy
+from schemas.shared.business_days import (
+    add_business_days,
+    at_workday_start,
+    is_business_day,
+    on_or_before,
+)
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import StepRejected
+from schemas.survey.answers import SurveyResponse, aggregate
+from schemas.survey_round.round import round_id
 from tests import factories
 from tests.checkers.calendars import calendar_files
 from tests.workflows.harness import commands_after_signals, running, save_history
 from workflows import search_attributes
 from workflows.follow_up_meeting import FollowUpMeeting
-from workflows.survey_round import round_id
 
 TEMPLATE = Catalog().package("attester-i-almen-praksis").survey
 
@@ -51,9 +52,9 @@ def _saturday_after(day: date) -> date:
 
 
 async def _to_the_meeting(h, order, order_id: str) -> None:
-    await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+    await h.client.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
     await h.sleep(timedelta(hours=1))
-    await h.orders.survey_import(
+    await h.client.orders.survey_import(
         order_id, SurveyImport(source="svar.csv", responses=factories.responses(TEMPLATE))
     )
     await h.sleep_until(order.meeting.start)
@@ -82,20 +83,20 @@ async def test_reminders_fall_on_business_days_and_stop_when_done(env, settings,
             update={"agreements": [Agreement(text="x", owner="Ukendt Person", due=weekend_due)]}
         )
         with pytest.raises(StepRejected, match=r"agreements\[0\]\.owner: ukendt ansvarlig"):
-            await h.orders.meeting_record(order_id, MeetingRecord(minutes=unknown))
+            await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=unknown))
         with pytest.raises(StepRejected, match="Referatet er ikke registreret"):
-            await h.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
-        await h.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
+            await h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
+        await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
 
         # Agreement 1: reminded a week before, then marked done – no reminder on the day.
         first_week_before = at_workday_start(on_or_before(day + timedelta(days=14)))
         await h.sleep_until(first_week_before)
-        accepted = await h.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
+        accepted = await h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
         assert "1 af 2 aftaler er stadig åbne" in accepted.message
         with pytest.raises(StepRejected, match="allerede markeret som udført"):
-            await h.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
+            await h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
         with pytest.raises(StepRejected, match="number: referatet har 2 aftaler"):
-            await h.orders.agreement_done(order_id, AgreementDoneCommand(number=3))
+            await h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=3))
 
         # Agreement 2 is due on a Saturday: reminded on the business day before (the Friday,
         # or the Wednesday when it is Easter); overdue on the next business day.
@@ -162,7 +163,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
             ),
         )
         with pytest.raises(StepRejected, match="mindst 6 uger efter"):
-            await h.orders.meeting_record(order_id, MeetingRecord(minutes=too_soon))
+            await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=too_soon))
         minutes = Minutes(
             minute_taker="Åse Øberg",
             participants=12,
@@ -173,7 +174,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
                 follow_up_meeting=follow_up_at, repeat_survey=True, new_extract=True
             ),
         )
-        await h.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
+        await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
         await h.sleep(timedelta(hours=1))
         child_id = follow_up_id(order_id)
         assert child_id == f"{order_id}--opfoelgning"
@@ -185,7 +186,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
 
         # Every workflow task of this test replays the history first (no cache), as after a
         # worker restart: the order still starts its follow-up exactly once.
-        await h.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
+        await h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
         order_final = await h.finish(order_id)
         assert order_final.status == "completed"
         assert order_final.follow_up_meeting == child_id
@@ -207,7 +208,7 @@ async def test_the_follow_up_meeting_runs_once_outlives_the_order_and_compares(
             _answers("I høj grad", "Meget godt"),
         ]
         for member, response in enumerate(second):
-            await h.orders.survey_answer(round_id(order_id, 2), member, response)
+            await h.client.surveys.answer(round_id(order_id, 2), member, response)
         accepted, _ = await h.submit_extract(
             child_id, factories.extract_csv(), "nyt.csv", "jobcenter (upload-side)"
         )

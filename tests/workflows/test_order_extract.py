@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from schemas.commands import ConsultationDone, MeetingRecord
-from schemas.errors import StepRejected
-from schemas.order import ContactBy
-from schemas.steps import Step
+from klyngepakke import bootstrap
+from schemas.order.commands import ConsultationDone, MeetingRecord
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.shared.errors import StepRejected
 from tests import factories
 from tests.workflows.harness import running, save_history
 
@@ -41,7 +42,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         with pytest.raises(StepRejected, match="har ikke fået skabelonen endnu"):
             await h.submit_extract(order_id, factories.extract_csv(), "udtraek.csv", "jobcenter")
 
-        await h.orders.consultation_done(
+        await h.client.orders.consultation_done(
             order_id, ConsultationDone(contact_by=ContactBy.KIAP, practice_labels_by_mail=True)
         )
         await h.sleep(timedelta(hours=1))
@@ -84,7 +85,9 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         await h.sleep_until(_due(status, Step.ARTIFACTS))
         status = await h.status(order_id)
         (first_deck,) = [a for a in status.artifacts if a.kind == "deck"]
-        assert "var ikke modtaget" in _package_text(settings.artifact_store().read(first_deck))
+        assert "var ikke modtaget" in _package_text(
+            bootstrap.artifact_store(settings).read(first_deck)
+        )
         assert h.mails("practice_label") == []
 
         # The extract arrives late: a new deck version to coordinator and job centre.
@@ -112,7 +115,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         assert set(labels) == {"soren", "aase", "jens"}
         assert labels["soren"] == labels["aase"] != labels["jens"]
         deck_text = _package_text(
-            settings.artifact_store().read(
+            bootstrap.artifact_store(settings).read(
                 next(a for a in status.artifacts if a.name == "klyngemoede-v2.pptx")
             )
         )
@@ -121,7 +124,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         # No provider number in any rendered document or in the order's history.
         for artifact in status.artifacts:
             if artifact.kind in ("deck", "handouts", "practice_sheet"):
-                data = settings.artifact_store().read(artifact)
+                data = bootstrap.artifact_store(settings).read(artifact)
                 text = _package_text(data) if data[:2] == b"PK" else data.decode("latin-1")
                 assert "012345" not in text and "067890" not in text, artifact.name
 
@@ -144,7 +147,9 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
             "jobcenter-upload.csv",
         ]
         third = next(a for a in status.artifacts if a.name == "klyngemoede-v3.pptx")
-        assert "Ikke oplyst af jobcenteret" in _package_text(settings.artifact_store().read(third))
+        assert "Ikke oplyst af jobcenteret" in _package_text(
+            bootstrap.artifact_store(settings).read(third)
+        )
         assert len(h.mails("practice_label")) == 3  # told once, not per version
 
         # Three files in quick succession (a correction, and a correction of that) make one
@@ -162,7 +167,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         assert "datatræk (version 5) er kommet med" in news[0].get_body().get_content()
 
         await h.sleep_until(order.meeting.start)
-        await h.orders.meeting_record(
+        await h.client.orders.meeting_record(
             order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
         )
         with pytest.raises(StepRejected, match="Klyngemødet er holdt"):

@@ -10,17 +10,17 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from catalog import Catalog
-from schemas.commands import (
+from schemas.order.commands import (
     ConsultationDone,
     MeetingRecord,
     PremeetingDone,
     PremeetingSchedule,
     SurveyImport,
 )
-from schemas.errors import StepRejected
-from schemas.order import ContactBy
-from schemas.program import ProgramChanges
-from schemas.steps import Step
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.package.program import ProgramChanges
+from schemas.shared.errors import StepRejected
 from tests import factories
 from tests.mail_checks import mail_problems
 from tests.workflows.harness import running, save_history
@@ -33,7 +33,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"happy-{uuid.uuid4()}")
 
-        accepted = await h.orders.consultation_done(
+        accepted = await h.client.orders.consultation_done(
             order_id, ConsultationDone(contact_by=ContactBy.KIAP, notes="Ønsker fokus på LÆ 265")
         )
         assert "registreret" in accepted.message
@@ -45,7 +45,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         assert "3 rækker" in accepted_extract.message
         assert receipt.missing == [] and receipt.rows_read == 3
         template = Catalog().package(order.package).survey
-        await h.orders.survey_import(
+        await h.client.orders.survey_import(
             order_id, SurveyImport(source="svar.csv", responses=factories.responses(template))
         )
 
@@ -53,13 +53,13 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         artifacts_due = next(s.due for s in status.steps if s.name == Step.ARTIFACTS)
         await h.sleep_until(artifacts_due)
         premeeting_at = artifacts_due + timedelta(days=2)
-        await h.orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
+        await h.client.orders.premeeting_schedule(order_id, PremeetingSchedule(at=premeeting_at))
         await h.sleep_until(premeeting_at)
         with pytest.raises(StepRejected, match=r"program\.minutes: ukendt punkt 'Frokost'"):
-            await h.orders.premeeting_done(
+            await h.client.orders.premeeting_done(
                 order_id, PremeetingDone(program=ProgramChanges(minutes={"Frokost": 30}))
             )
-        await h.orders.premeeting_done(
+        await h.client.orders.premeeting_done(
             order_id,
             PremeetingDone(
                 notes="Jobcenteret vil gerne have mere tid",
@@ -71,7 +71,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         )
 
         await h.sleep_until(order.meeting.start)
-        await h.orders.meeting_record(
+        await h.client.orders.meeting_record(
             order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
         )
         final = await h.finish(order_id)

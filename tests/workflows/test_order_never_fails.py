@@ -14,8 +14,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.rendering import RenderRequest, RenderResult
 from catalog import Catalog
-from klyngepakke.client import OrdersClient
-from schemas.commands import (
+from klyngepakke import bootstrap
+from schemas.follow_up.meeting import follow_up_id
+from schemas.order.commands import (
     AgreementDoneCommand,
     ConsultationDone,
     MeetingRecord,
@@ -23,16 +24,14 @@ from schemas.commands import (
     RetryRender,
     SurveyImport,
 )
-from schemas.documents import DocumentFacts, DocumentSource, package_ref
-from schemas.errors import Failure
-from schemas.follow_up import follow_up_id
-from schemas.minutes import Agreement, FollowUpChoices, Minutes
-from schemas.order import ContactBy
-from schemas.steps import Step
+from schemas.order.documents import DocumentFacts, DocumentSource, package_ref
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.shared.errors import Failure
+from schemas.survey_round.round import round_id
 from tests import factories
 from tests.workflows.harness import running
-from worker import build_activities
-from workflows.survey_round import round_id
 
 TEMPLATE = Catalog().package("attester-i-almen-praksis").survey
 
@@ -59,8 +58,8 @@ async def test_an_order_whose_workers_were_down_past_its_call_slot_calls_at_once
         async def back_then() -> datetime:
             return accepted
 
-        late_client = OrdersClient(env.client, h.orders.settings, back_then)
-        order_id = await late_client.start(order, order_id=f"late-call-{uuid.uuid4()}")
+        late_client = bootstrap.klyngepakke_client(h.settings, env.client, back_then)
+        order_id = await late_client.orders.start(order, order_id=f"late-call-{uuid.uuid4()}")
         h.started.append(order_id)
         status = await h.placed(order_id)
 
@@ -73,19 +72,21 @@ async def test_an_order_whose_workers_were_down_past_its_call_slot_calls_at_once
         planned = next(s.due for s in status.steps if s.name == Step.ORDER)
         assert planned == accepted
 
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         assert len(h.mails("material")) == 1
 
 
 async def _to_the_agreements(h, order_id: str, order, minutes: Minutes) -> None:
-    await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+    await h.client.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
     await h.sleep(timedelta(hours=1))
-    await h.orders.survey_import(
+    await h.client.orders.survey_import(
         order_id, SurveyImport(source="svar.csv", responses=factories.responses(TEMPLATE))
     )
     await h.sleep_until(order.meeting.start)
-    await h.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
+    await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
     await h.sleep(timedelta(hours=1))
 
 
@@ -115,7 +116,7 @@ async def test_news_for_a_follow_up_meeting_that_has_ended_is_dropped(
         async with h.worker_down():
             await env.client.get_workflow_handle(child).terminate("the meeting was called off")
             done = asyncio.create_task(
-                h.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
+                h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=1))
             )
             await asyncio.sleep(0)
         accepted = await done
@@ -124,7 +125,7 @@ async def test_news_for_a_follow_up_meeting_that_has_ended_is_dropped(
         status = await h.status(order_id)
         assert status.status == "active"
         assert "ChildSignalDropped" in _events(status)
-        await h.orders.agreement_done(order_id, AgreementDoneCommand(number=2))
+        await h.client.orders.agreement_done(order_id, AgreementDoneCommand(number=2))
         final = await h.finish(order_id)
     assert final.status == "completed"
 
@@ -132,7 +133,7 @@ async def test_news_for_a_follow_up_meeting_that_has_ended_is_dropped(
 async def test_a_follow_up_meeting_that_fails_is_reported_and_the_order_goes_on(
     env, settings, sink, executor
 ):
-    real = {getattr(a, "__name__", ""): a for a in build_activities(settings)}
+    real = {getattr(a, "__name__", ""): a for a in bootstrap.activities(settings)}
 
     @activity.defn(name="load_package")
     def package_gone_for_the_follow_up(package_id: str):  # type: ignore[no-untyped-def]
@@ -175,12 +176,14 @@ async def test_a_reschedule_while_the_survey_round_has_just_ended_goes_through(
     async with running(env, settings, sink, executor, cache=False) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"ended-round-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         async with h.worker_down():
             await env.client.get_workflow_handle(round_id(order_id, 1)).terminate("gone")
             moved = asyncio.create_task(
-                h.orders.reschedule(
+                h.client.orders.reschedule(
                     order_id, Reschedule(meeting=order.meeting.start + timedelta(weeks=1))
                 )
             )
@@ -204,14 +207,18 @@ async def test_a_survey_round_that_fails_is_reported_and_the_order_goes_on(
         raise ApplicationError("the answers cannot be counted", non_retryable=True)
 
     activities = [
-        a for a in build_activities(settings) if getattr(a, "__name__", "") != "aggregate_answers"
+        a
+        for a in bootstrap.activities(settings)
+        if getattr(a, "__name__", "") != "aggregate_answers"
     ]
     async with running(env, settings, sink, executor, [broken_aggregate, *activities]) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"failed-round-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
-        await h.orders.survey_close(order_id)
+        await h.client.surveys.close(order_id)
         await h.settle()
         status = await h.status(order_id)
         assert status.status == "active"
@@ -231,7 +238,7 @@ async def test_a_survey_round_that_fails_is_reported_and_the_order_goes_on(
 async def test_a_render_that_keeps_failing_waits_for_an_operator_instead_of_failing(
     env, settings, sink, executor
 ):
-    real = {getattr(a, "__name__", ""): a for a in build_activities(settings)}
+    real = {getattr(a, "__name__", ""): a for a in bootstrap.activities(settings)}
     broken = {"deck": True}
 
     @activity.defn(name="render_documents")
@@ -244,7 +251,9 @@ async def test_a_render_that_keeps_failing_waits_for_an_operator_instead_of_fail
     async with running(env, settings, sink, executor, [flaky_render, *activities]) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"render-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         status = await h.status(order_id)
         artifacts_due = next(s.due for s in status.steps if s.name == Step.ARTIFACTS)
@@ -260,7 +269,7 @@ async def test_a_render_that_keeps_failing_waits_for_an_operator_instead_of_fail
         assert not h.mails("artifacts_delivered")
 
         broken["deck"] = False
-        accepted = await h.orders.retry_render(order_id, RetryRender(by="drift"))
+        accepted = await h.client.orders.retry_render(order_id, RetryRender(by="drift"))
         assert "igen" in accepted.message
         await h.settle()
         status = await h.status(order_id)
@@ -274,7 +283,7 @@ async def test_a_render_whose_worker_has_another_package_version_sends_the_packa
 ):
     """A deploy changed the package while the order ran: the render worker refuses the
     reference, and the order renders again with the package it was made with, in the input."""
-    real = {getattr(a, "__name__", ""): a for a in build_activities(settings)}
+    real = {getattr(a, "__name__", ""): a for a in bootstrap.activities(settings)}
     seen: list[RenderRequest] = []
 
     @activity.defn(name="render_documents")
@@ -290,7 +299,9 @@ async def test_a_render_whose_worker_has_another_package_version_sends_the_packa
     async with running(env, settings, sink, executor, [render_after_deploy, *activities]) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"deploy-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         assert h.mails("material"), "the material mail, with the guide rendered from the package"
         by_reference, inline = seen[0], seen[1]

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowFailureError
 
-from schemas.business_days import add_business_days
-from schemas.commands import Cancel, ConsultationDone, OrderInput, Reschedule
-from schemas.errors import DomainError, StepRejected
-from schemas.order import ContactBy
-from schemas.steps import Step
+from schemas.order.commands import Cancel, ConsultationDone, OrderInput, Reschedule
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.shared.business_days import add_business_days
+from schemas.shared.errors import DomainError, StepRejected
 from tests import factories
 from tests.workflows.harness import running, save_history
 from workflows import search_attributes
@@ -29,7 +29,7 @@ async def test_late_order_is_refused_unless_an_operator_allows_it(env, settings,
             OrderWorkflow.run,
             OrderInput(order=order, consultant=order.consultant),
             id=f"late-direct-{uuid.uuid4()}",
-            task_queue=h.orders.settings.task_queue,
+            task_queue=h.settings.task_queue,
         )
         with pytest.raises(WorkflowFailureError) as failure:
             await handle.result()
@@ -42,7 +42,7 @@ async def test_late_order_is_refused_unless_an_operator_allows_it(env, settings,
         assert status.late
         dues = [s.due for s in status.steps if s.name not in (Step.ORDER, Step.FOLLOW_UP)]
         assert all(d is not None and d <= order.meeting.start for d in dues)
-        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         assert (await h.finish(order_id)).status == "cancelled"
 
 
@@ -68,12 +68,14 @@ async def test_missed_consultation_is_escalated_and_flagged(env, settings, sink,
             described.typed_search_attributes.get(search_attributes.CURRENT_STEP) == "consultation"
         )
 
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         status = await h.status(order_id)
         assert next(s for s in status.steps if s.name == Step.CONSULTATION).state == "done"
         assert len(h.mails("material")) == 1
-        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
         await save_history(env, order_id, "order_escalated")
 
@@ -82,15 +84,17 @@ async def test_reschedule_replans_and_tells_those_already_told(env, settings, si
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"move-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep(timedelta(hours=1))
         before = await h.status(order_id)
         with pytest.raises(StepRejected, match="mindst 2 uger"):
-            await h.orders.reschedule(
+            await h.client.orders.reschedule(
                 order_id, Reschedule(meeting=await h.now() + timedelta(days=5))
             )
         later = order.meeting.start + timedelta(weeks=2)
-        await h.orders.reschedule(order_id, Reschedule(meeting=later))
+        await h.client.orders.reschedule(order_id, Reschedule(meeting=later))
         after = await h.status(order_id)
         assert after.meeting == later
         due = {s.name: s.due for s in after.steps}
@@ -98,7 +102,7 @@ async def test_reschedule_replans_and_tells_those_already_told(env, settings, si
         assert due[Step.ARTIFACTS] > old[Step.ARTIFACTS]
         moved = h.mails("rescheduled")
         assert {m["To"].addresses[0].username for m in moved} == {"mette", "konsulent", "jc"}
-        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
         await save_history(env, order_id, "order_rescheduled")
 
@@ -107,12 +111,14 @@ async def test_cancel_tells_everyone_told_and_ends_the_order(env, settings, sink
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"cancel-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.CLUSTER))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.CLUSTER)
+        )
         await h.sleep(timedelta(hours=1))
-        await h.orders.cancel(order_id, Cancel(reason="Mødet er aflyst af klyngen"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Mødet er aflyst af klyngen"))
         final = await h.finish(order_id)
         with pytest.raises(StepRejected):
-            await h.orders.cancel(order_id, Cancel(reason="igen"))
+            await h.client.orders.cancel(order_id, Cancel(reason="igen"))
     assert final.status == "cancelled"
     cancelled = h.mails("cancelled")
     # The cluster contacts the job centre itself, so KiAP never mailed it: it is not told.

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from catalog import Catalog
-from schemas.commands import (
+from schemas.order.commands import (
     Cancel,
     ConsultationDone,
     MeetingRecord,
@@ -16,10 +16,10 @@ from schemas.commands import (
     PremeetingSchedule,
     SurveyImport,
 )
-from schemas.errors import StepRejected
-from schemas.minutes import Agreement, Minutes
-from schemas.order import ContactBy
-from schemas.survey import SurveyResponse
+from schemas.order.minutes import Agreement, Minutes
+from schemas.order.request import ContactBy
+from schemas.shared.errors import StepRejected
+from schemas.survey.answers import SurveyResponse
 from tests import factories
 from tests.workflows.harness import running, save_history
 
@@ -33,22 +33,26 @@ async def test_out_of_order_steps_are_refused_with_a_reason(env, settings, sink,
         answers = SurveyImport(source="svar.csv", responses=factories.responses(template))
 
         with pytest.raises(StepRejected, match="telefonkonsultationen"):
-            await h.orders.survey_import(order_id, answers)
+            await h.client.orders.survey_import(order_id, answers)
         with pytest.raises(StepRejected, match="PowerPointen er leveret"):
-            await h.orders.premeeting_schedule(
+            await h.client.orders.premeeting_schedule(
                 order_id, PremeetingSchedule(at=order.meeting.start - timedelta(days=3))
             )
         with pytest.raises(StepRejected, match="ikke planlagt"):
-            await h.orders.premeeting_done(order_id, PremeetingDone())
+            await h.client.orders.premeeting_done(order_id, PremeetingDone())
         with pytest.raises(StepRejected, match="ikke begyndt"):
-            await h.orders.meeting_record(
+            await h.client.orders.meeting_record(
                 order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
             )
         events_before = len((await h.status(order_id)).events)
 
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.CLUSTER))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.CLUSTER)
+        )
         with pytest.raises(StepRejected, match="allerede registreret"):
-            await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+            await h.client.orders.consultation_done(
+                order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+            )
 
         await h.sleep(timedelta(hours=1))
         bad = SurveyImport(
@@ -56,14 +60,14 @@ async def test_out_of_order_steps_are_refused_with_a_reason(env, settings, sink,
             responses=[SurveyResponse(answers={"kendskab": "Rigtig meget", "samarbejde": "Godt"})],
         )
         with pytest.raises(StepRejected, match=r"responses\[0\]\.kendskab.*ikke en svarmulighed"):
-            await h.orders.survey_import(order_id, bad)
+            await h.client.orders.survey_import(order_id, bad)
 
         status = await h.status(order_id)
         types = [e.type for e in status.events]
         assert "SurveyResultsImported" not in types
         assert types.count("ConsultationCompleted") == 1
         assert events_before < len(types)
-        await h.orders.cancel(order_id, Cancel(reason="Testen er slut"))
+        await h.client.orders.cancel(order_id, Cancel(reason="Testen er slut"))
         await h.finish(order_id)
         await save_history(env, order_id, "order_rejected_updates")
 
@@ -72,7 +76,9 @@ async def test_minutes_need_agreements_due_after_the_meeting(env, settings, sink
     async with running(env, settings, sink, executor) as h:
         order = factories.make_order(await h.now(), weeks=8.5)
         order_id = await h.start(order, order_id=f"minutes-{uuid.uuid4()}")
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
         await h.sleep_until(order.meeting.start)
         early = Minutes(
             minute_taker="Åse Øberg",
@@ -82,8 +88,8 @@ async def test_minutes_need_agreements_due_after_the_meeting(env, settings, sink
             ],
         )
         with pytest.raises(StepRejected, match=r"agreements\[0\]\.due"):
-            await h.orders.meeting_record(order_id, MeetingRecord(minutes=early))
-        accepted = await h.orders.meeting_record(
+            await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=early))
+        accepted = await h.client.orders.meeting_record(
             order_id, MeetingRecord(minutes=factories.minutes(order.meeting.start.date()))
         )
         assert "1 aftaler" in accepted.message

@@ -8,35 +8,40 @@ import uuid
 from temporalio.api.enums.v1 import EventType
 from temporalio.worker import Worker
 
-from schemas.commands import ConsultationDone
-from schemas.order import ContactBy
-from schemas.steps import Step
+from klyngepakke import bootstrap
+from schemas.order.commands import ConsultationDone
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
 from tests import factories
 from tests.eventually import eventually
 from tests.workflows.harness import running
-from worker import RENDER_ACTIVITIES, build_activities, by_queue, render_activities
+from worker import RENDER_ACTIVITIES, by_queue
 
 
 def test_the_render_worker_serves_the_renders_and_nothing_else(settings):
-    workflow_side, render_side = by_queue(build_activities(settings))
+    workflow_side, render_side = by_queue(bootstrap.activities(settings))
     names = {getattr(fn, "__name__", "") for fn in workflow_side}
     assert not names & RENDER_ACTIVITIES and "send_mail" in names
     assert {getattr(fn, "__name__", "") for fn in render_side} == RENDER_ACTIVITIES
     # What `klyngepakke render-worker` registers.
-    assert {getattr(fn, "__name__", "") for fn in render_activities(settings)} == RENDER_ACTIVITIES
+    assert {
+        getattr(fn, "__name__", "") for fn in bootstrap.render_activities(settings)
+    } == RENDER_ACTIVITIES
 
 
 async def test_an_order_goes_on_answering_while_its_renders_wait_for_a_render_worker(
     env, settings, sink, executor
 ):
-    _, render_side = by_queue(build_activities(settings))
+    _, render_side = by_queue(bootstrap.activities(settings))
     # The workflow worker has the render activities (as in production), no render worker runs.
     async with running(env, settings, sink, executor, render_worker=False) as h:
         order = factories.make_order(await h.now())
         order_id = await h.start(order, order_id=f"render-queue-{uuid.uuid4()}")
         await h.placed(order_id)
-        await h.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
-        render_queue = h.orders.settings.render_task_queue
+        await h.client.orders.consultation_done(
+            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
+        )
+        render_queue = bootstrap.render_task_queue(h.settings)
         handle = env.client.get_workflow_handle(order_id)
 
         async def render_waits_on_the_render_queue() -> bool:
@@ -62,7 +67,7 @@ async def test_an_order_goes_on_answering_while_its_renders_wait_for_a_render_wo
             task_queue=render_queue,
             activities=render_side,
             activity_executor=executor,
-            max_concurrent_activities=h.orders.settings.render_slots,
+            max_concurrent_activities=h.settings.render_slots,
         ):
 
             async def material_sent() -> bool:

@@ -13,7 +13,7 @@ from temporalio.api.history.v1 import (
     WorkflowTaskTimedOutEventAttributes,
 )
 
-from klyngepakke.repair import nondeterminism_at, reset_point
+from client.repair import nondeterminism_at, reset_point
 
 E = EventType
 NDE = (

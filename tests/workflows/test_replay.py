@@ -11,7 +11,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.common import HeaderCodecBehavior
 from temporalio.worker import Replayer
 
-from klyngepakke.sealed_calls import SealedCalls
+from client.sealed_calls import SealedCalls
 from tests.conftest import TEST_CONVERTER
 from tests.workflows.broken_order import DroppedMail
 from worker import WORKFLOWS

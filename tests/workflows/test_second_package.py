@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from schemas.commands import ConsultationDone, MeetingRecord, PremeetingSchedule, SurveyImport
-from schemas.errors import StepRejected
-from schemas.minutes import Agreement, FollowUpChoices, Minutes
-from schemas.order import ContactBy
-from schemas.steps import Step
-from schemas.survey import SurveyResponse
+from klyngepakke import bootstrap
+from schemas.order.commands import ConsultationDone, MeetingRecord, PremeetingSchedule, SurveyImport
+from schemas.order.minutes import Agreement, FollowUpChoices, Minutes
+from schemas.order.request import ContactBy
+from schemas.order.steps import Step
+from schemas.shared.errors import StepRejected
+from schemas.survey.answers import SurveyResponse
 from tests import factories
 from tests.document_text import document_text, mail_text
 from tests.mail_checks import mail_problems
@@ -42,7 +43,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
             s for s in Step if s not in (Step.JOBCENTER, Step.PREMEETING)
         ]
 
-        accepted = await h.orders.consultation_done(
+        accepted = await h.client.orders.consultation_done(
             order_id, ConsultationDone(contact_by=ContactBy.CLUSTER)
         )
         assert accepted.message == (
@@ -57,7 +58,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
         assert not OLD_TOPIC.search(overview.text), OLD_TOPIC.search(overview.text)
         typed = await web.get(f"{page}/formoede")
         assert typed.status_code == 404 and "intet formøde" in typed.text
-        await h.orders.survey_import(
+        await h.client.orders.survey_import(
             order_id,
             SurveyImport(
                 source="svar.csv",
@@ -76,7 +77,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
         await h.sleep_until(artifacts_due)
         # The package has no pre-meeting: the step is refused by what the package says.
         with pytest.raises(StepRejected, match="intet formøde"):
-            await h.orders.premeeting_schedule(
+            await h.client.orders.premeeting_schedule(
                 order_id, PremeetingSchedule(at=artifacts_due + timedelta(days=2))
             )
 
@@ -84,7 +85,9 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
         day = order.meeting.start.date()
         # No partner to own an agreement: the old package's owner is unknown here.
         with pytest.raises(StepRejected, match="ukendt ansvarlig"):
-            await h.orders.meeting_record(order_id, MeetingRecord(minutes=factories.minutes(day)))
+            await h.client.orders.meeting_record(
+                order_id, MeetingRecord(minutes=factories.minutes(day))
+            )
         minutes = Minutes(
             minute_taker="Åse Øberg",
             participants=9,
@@ -97,7 +100,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
             ],
             follow_up=FollowUpChoices(contact_person="Mette Holm"),
         )
-        await h.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
+        await h.client.orders.meeting_record(order_id, MeetingRecord(minutes=minutes))
         final = await h.finish(order_id)
 
     assert final.status == "completed"
@@ -124,7 +127,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
         if (found := OLD_TOPIC.search(mail_text(m)))
     ]
     assert leaks == []
-    store = settings.artifact_store()
+    store = bootstrap.artifact_store(settings)
     for artifact in final.artifacts:
         text = document_text(store.read(artifact))
         assert not OLD_TOPIC.search(text), (artifact.kind, OLD_TOPIC.search(text))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemas.clock import OrderClock
+from schemas.shared.clock import OrderClock
 from workflows.waiting import AT_ONCE, timer_for
 
 ORIGIN = datetime(2026, 11, 2, 9, tzinfo=UTC)

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from schemas.agreements import AgreementView
-from schemas.commands import AgreementDoneCommand
-from schemas.errors import StepRejected
-from schemas.links import AGREEMENT
-from schemas.order_status import OrderStatus
+from schemas.order.agreements import AgreementView
+from schemas.order.commands import AgreementDoneCommand
+from schemas.order.status import OrderStatus
+from schemas.shared.errors import StepRejected
+from schemas.shared.links import AGREEMENT
+from web.backend import Backend as BackendPort
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import form_values
 from web.pages import Pages
@@ -23,8 +24,8 @@ AgreementLink = Annotated[Link, Depends(signed(AGREEMENT))]
 BY_OWNER = "den ansvarlige (link i påmindelsen)"
 
 
-async def _agreement(link: Link, backend: Any) -> tuple[OrderStatus, AgreementView]:
-    status: OrderStatus | None = await backend.order_page(link.target)
+async def _agreement(link: Link, backend: BackendPort) -> tuple[OrderStatus, AgreementView]:
+    status: OrderStatus | None = await backend.orders.order_page(link.target)
     found = [a for a in status.agreements if a.number == link.number] if status else []
     if status is None or not found:
         raise UnknownLink()
@@ -72,7 +73,7 @@ async def mark_done(
         return answer
     await form_values(request, max_fields=2)
     try:
-        accepted = await backend.agreement_done(
+        accepted = await backend.orders.agreement_done(
             link.target, AgreementDoneCommand(number=link.number, by=BY_OWNER)
         )
     except StepRejected as exc:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from schemas.cluster import (
+from schemas.cluster.commands import (
     AssemblySet,
     CoordinatorChange,
     DutyConfirm,
@@ -21,11 +21,12 @@ from schemas.cluster import (
     PayoutRecord,
     PayoutReported,
 )
-from schemas.cluster_view import ClusterPage
-from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
-from schemas.extract import MAX_BYTES
-from schemas.links import CLUSTER
-from schemas.member_list import parse_member_lines, parse_member_list
+from schemas.cluster.view import ClusterPage
+from schemas.order.extract import MAX_BYTES
+from schemas.shared.errors import DomainError, DomainErrors, StepRejected, from_validation_error
+from schemas.shared.links import CLUSTER
+from schemas.shared.member_list import parse_member_lines, parse_member_list
+from web.backend import Backend as BackendPort
 from web.config import WebConfig
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
@@ -45,8 +46,8 @@ LABELS = {
 }
 
 
-async def _view(link: Link, backend: Any) -> ClusterPage:
-    page: ClusterPage | None = await backend.cluster_page(link.target)
+async def _view(link: Link, backend: BackendPort) -> ClusterPage:
+    page: ClusterPage | None = await backend.clusters.page(link.target)
     if page is None:
         raise UnknownLink()
     return page
@@ -132,18 +133,18 @@ async def cluster_action(
                 return _page(request, pages, view, 422, errors={"fil": "Vælg medlemslisten"})
             data = await sent.read(MAX_BYTES + 1)
             cmd = MembersReplace(members=parse_member_list(data, sent.filename))
-            accepted = await backend.members_replace(target, cmd)
+            accepted = await backend.clusters.members_replace(target, cmd)
         elif action == "tilfoej":
             line = ";".join(values.get(k, "").strip() for k in ("name", "email", "ydernummer"))
             added = parse_member_lines(line)
             cmd = MembersReplace(members=[*view.members, *added])
-            accepted = await backend.members_replace(target, cmd)
+            accepted = await backend.clusters.members_replace(target, cmd)
         elif action == "fjern":
             kept = [m for m in view.members if m.email != values.get("remove", "")]
             if len(kept) == len(view.members):
                 raise UnknownLink()
             cmd = MembersReplace(members=kept)
-            accepted = await backend.members_replace(target, cmd)
+            accepted = await backend.clusters.members_replace(target, cmd)
         elif action == "bekraeft":
             confirm = DutyConfirm.model_validate(
                 {
@@ -152,27 +153,27 @@ async def cluster_action(
                     "received": values.get("received", "ja") == "ja",
                 }
             )
-            accepted = await backend.duty_confirm(target, confirm)
+            accepted = await backend.clusters.duty_confirm(target, confirm)
         elif action == "udbetaling":
             record = PayoutRecord(
                 paid_on=_day(values.get("paid_on", ""), "paid_on"),
                 purpose=values.get("purpose", "").strip(),
             )
-            accepted = await backend.payout_record(target, record)
+            accepted = await backend.clusters.payout_record(target, record)
         elif action == "indberettet":
             reported = PayoutReported.model_validate({"payout": values.get("payout", "")})
-            accepted = await backend.payout_reported(target, reported)
+            accepted = await backend.clusters.payout_reported(target, reported)
         elif action == "koordinator":
             change = CoordinatorChange.model_validate(
                 {"new": {"name": values.get("new.name", ""), "email": values.get("new.email", "")}}
             )
-            accepted = await backend.coordinator_change(target, change)
+            accepted = await backend.clusters.coordinator_change(target, change)
         elif action == "overdragelse":
             confirm_side = HandoverConfirm.model_validate({"side": values.get("side", "")})
-            accepted = await backend.handover_confirm(target, confirm_side)
+            accepted = await backend.clusters.handover_confirm(target, confirm_side)
         elif action == "generalforsamling":
             assembly = AssemblySet(on=_day(values.get("on", ""), "on"))
-            accepted = await backend.assembly_set(target, assembly)
+            accepted = await backend.clusters.assembly_set(target, assembly)
         else:
             raise UnknownLink()
     except (DomainError, DomainErrors, ValidationError) as exc:

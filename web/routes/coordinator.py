@@ -12,11 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from schemas.commands import AgreementDoneCommand, Cancel, MembersChange, Reschedule
-from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
-from schemas.member_list import parse_member_lines
-from schemas.overview import STATE_DA
-from schemas.package_process import PartnerTexts
+from schemas.order.commands import AgreementDoneCommand, Cancel, MembersChange, Reschedule
+from schemas.package.process import PartnerTexts
+from schemas.shared.errors import DomainError, DomainErrors, StepRejected, from_validation_error
+from schemas.shared.member_list import parse_member_lines
+from schemas.views.coordinator import STATE_DA
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
 from web.routes.coordinator_base import (
@@ -131,7 +131,7 @@ async def change_members(
             values=values,
         )
     try:
-        accepted = await backend.change_members(link.target, change)
+        accepted = await backend.orders.change_members(link.target, change)
     except StepRejected as exc:
         return _refused(request, pages, view, token, exc, "coordinator_members.html", values)
     view = await load_view(link, backend)
@@ -166,7 +166,7 @@ async def agreement_done(
     if not number.isdigit():
         raise UnknownLink()
     try:
-        accepted = await backend.agreement_done(
+        accepted = await backend.orders.agreement_done(
             link.target, AgreementDoneCommand(number=int(number), by=BY_COORDINATOR)
         )
     except (StepRejected, ValidationError) as exc:
@@ -210,7 +210,7 @@ async def reschedule(
             values=values,
         )
     try:
-        accepted = await backend.reschedule(link.target, cmd)
+        accepted = await backend.orders.reschedule(link.target, cmd)
     except StepRejected as exc:
         message = exc.message.removeprefix("meeting: ")
         return coordinator_page(
@@ -274,7 +274,7 @@ async def cancel(
             confirming=True,
         )
     try:
-        accepted = await backend.cancel(link.target, cmd)
+        accepted = await backend.orders.cancel(link.target, cmd)
     except StepRejected as exc:
         return _refused(request, pages, view, token, exc, "coordinator_cancel.html", values)
     return pages.message(

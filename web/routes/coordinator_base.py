@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
-from schemas.links import COORDINATOR
-from schemas.overview import CoordinatorView, next_step
+from schemas.shared.links import COORDINATOR
+from schemas.views.coordinator import CoordinatorView, next_step
+from web.backend import Backend as BackendPort
 from web.deps import Link, UnknownLink, signed
 from web.pages import Pages
 
@@ -18,8 +19,8 @@ CoordinatorLink = Annotated[Link, Depends(signed(COORDINATOR))]
 BY_COORDINATOR = "koordinatoren (egen side)"
 
 
-async def load_view(link: Link, backend: Any) -> CoordinatorView:
-    view: CoordinatorView | None = await backend.coordinator_view(link.target)
+async def load_view(link: Link, backend: BackendPort) -> CoordinatorView:
+    view: CoordinatorView | None = await backend.orders.coordinator_view(link.target)
     if view is None:
         raise UnknownLink()
     return view

@@ -10,11 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from schemas.catalog import ProgramVariant
-from schemas.commands import PremeetingDone, PremeetingSchedule
-from schemas.errors import DomainError, StepRejected
-from schemas.overview import CoordinatorView
-from schemas.program import ProgramChanges, adjusted, schedule
+from schemas.order.commands import PremeetingDone, PremeetingSchedule
+from schemas.package.model import ProgramVariant
+from schemas.package.program import ProgramChanges, adjusted, schedule
+from schemas.shared.errors import DomainError, StepRejected
+from schemas.views.coordinator import CoordinatorView
 from web.config import WebConfig
 from web.deps import Backend, ConfigDep, PagesDep
 from web.forms import capital, form_values
@@ -138,7 +138,9 @@ async def premeeting_change(
                 when = datetime.fromisoformat(f"{day}T{at}")
             except ValueError:
                 raise DomainError("date", "skriv formødets dato og klokkeslæt") from None
-            accepted = await backend.premeeting_schedule(link.target, PremeetingSchedule(at=when))
+            accepted = await backend.orders.premeeting_schedule(
+                link.target, PremeetingSchedule(at=when)
+            )
         else:
             program = _program(view, config, values.get("variant"))
             if values.get("shown", program.id) != program.id:
@@ -151,7 +153,7 @@ async def premeeting_change(
             if action != "registrer":  # the preview: the new clock times, then confirm
                 preview = schedule(new_program, view.overview.order.meeting.start)
                 return _page(request, pages, config, view, token, values=values, preview=preview)
-            accepted = await backend.premeeting_done(
+            accepted = await backend.orders.premeeting_done(
                 link.target,
                 PremeetingDone(
                     notes=values.get("notes", "").strip()[:2000] or None, program=changes

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from schemas.commands import SurveyImport
-from schemas.errors import DomainError, DomainErrors, StepRejected, from_validation_error
-from schemas.extract import MAX_BYTES
-from schemas.overview import CoordinatorView
-from schemas.survey import parse_survey_export
-from schemas.survey_round import SurveyForm
+from schemas.order.commands import SurveyImport
+from schemas.order.extract import MAX_BYTES
+from schemas.shared.errors import DomainError, DomainErrors, StepRejected, from_validation_error
+from schemas.survey.answers import parse_survey_export
+from schemas.survey_round.round import SurveyForm
+from schemas.views.coordinator import CoordinatorView
 from web.deps import Backend, PagesDep
 from web.forms import capital, form_values
 from web.pages import Pages
@@ -125,9 +125,9 @@ async def change_survey(
         )
     try:
         if action == "luk":
-            accepted = await backend.survey_close(link.target)
+            accepted = await backend.surveys.close(link.target)
         elif action == "send":
-            accepted = await backend.survey_dispatch(link.target)
+            accepted = await backend.surveys.dispatch(link.target)
         else:
             if survey.dispatched:
                 return pages.message(
@@ -143,7 +143,7 @@ async def change_survey(
             except DomainErrors as exc:
                 errors = {e.field: capital(e.message) for e in reversed(exc.errors)}
                 return _page(request, pages, view, token, 422, values, errors)
-            accepted = await backend.survey_edit(link.target, template)
+            accepted = await backend.surveys.edit(link.target, template)
     except StepRejected as exc:
         return _page(request, pages, view, token, 422, values, {"top": exc.message})
     return _page(request, pages, await load_view(link, backend), token, done=accepted.message)
@@ -166,7 +166,7 @@ async def import_answers(
     data = await sent.read(MAX_BYTES + 1)
     try:
         responses = parse_survey_export(template, data)
-        accepted = await backend.survey_import(
+        accepted = await backend.orders.survey_import(
             link.target, SurveyImport(source=sent.filename[:200], responses=responses)
         )
     except (DomainError, DomainErrors, ValidationError) as exc:

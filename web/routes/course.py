@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from schemas.course import CourseNoteCommand, CourseStatus, ParticipantsCommand
-from schemas.errors import DomainError, DomainErrors, StepRejected
-from schemas.extract import MAX_BYTES
-from schemas.links import COURSE
-from schemas.participant_list import parse_participants
+from schemas.course.commands import CourseNoteCommand, ParticipantsCommand
+from schemas.course.participants import parse_participants
+from schemas.course.status import CourseStatus
+from schemas.order.extract import MAX_BYTES
+from schemas.shared.errors import DomainError, DomainErrors, StepRejected
+from schemas.shared.links import COURSE
+from web.backend import Backend as BackendPort
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
 from web.pages import Pages
@@ -25,8 +27,8 @@ STATES = {"open": "Åben", "done": "Udført", "not_done": "Ikke udført"}
 WHO = {"jobcenter": "Jobcenteret", "praksiskonsulent": "Praksiskonsulenten", "begge": "Begge"}
 
 
-async def _status(link: Link, backend: Any) -> CourseStatus:
-    status: CourseStatus | None = await backend.course_page(link.target)
+async def _status(link: Link, backend: BackendPort) -> CourseStatus:
+    status: CourseStatus | None = await backend.courses.page(link.target)
     if status is None:
         raise UnknownLink()
     return status
@@ -75,7 +77,7 @@ async def course_action(
     action = values.get("action", "")
     try:
         if action == "opgave":
-            accepted = await backend.course_task_done(link.target, values.get("task", ""))
+            accepted = await backend.courses.task_done(link.target, values.get("task", ""))
         elif action == "note":
             try:
                 note = CourseNoteCommand(
@@ -91,7 +93,7 @@ async def course_action(
                     errors={"text": "Skriv noten (højst 2000 tegn)"},
                     values=values,
                 )
-            accepted = await backend.course_note(link.target, note)
+            accepted = await backend.courses.note(link.target, note)
         elif action == "deltagere":
             sent = files.get("fil")
             if sent is None or not sent.filename:
@@ -104,7 +106,7 @@ async def course_action(
                 first = exc.errors[0] if isinstance(exc, DomainErrors) else exc
                 text = first.message if isinstance(first, DomainError) else str(first)
                 return _page(request, pages, status, 422, errors={"fil": capital(text)})
-            accepted = await backend.course_participants(link.target, cmd)
+            accepted = await backend.courses.participants(link.target, cmd)
         else:
             raise UnknownLink()
     except StepRejected as exc:

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from schemas.commands import MeetingRecord
-from schemas.errors import DomainErrors, StepRejected, from_validation_error
-from schemas.links import MINUTES
-from schemas.minutes import Minutes
-from schemas.order_status import MinutesPage
+from schemas.order.commands import MeetingRecord
+from schemas.order.minutes import Minutes
+from schemas.order.status import MinutesPage
+from schemas.shared.errors import DomainErrors, StepRejected, from_validation_error
+from schemas.shared.links import MINUTES
+from web.backend import Backend as BackendPort
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
 from web.pages import Pages
@@ -88,8 +89,8 @@ def _field_messages(exc: DomainErrors, rows: list[int]) -> dict[str, str]:
     return messages
 
 
-async def _open(request: Request, link: Link, backend: Any, pages: Pages) -> Any:
-    page: MinutesPage | None = await backend.minutes_page(link.target)
+async def _open(request: Request, link: Link, backend: BackendPort, pages: Pages) -> Any:
+    page: MinutesPage | None = await backend.orders.minutes_page(link.target)
     if page is None:
         raise UnknownLink()
     if page.recorded:
@@ -155,7 +156,7 @@ async def record(request: Request, link: MinutesLink, backend: Backend, pages: P
         problems = from_validation_error(exc)
         return _form(request, pages, page, 422, values, _field_messages(problems, rows))
     try:
-        accepted = await backend.meeting_record(link.target, MeetingRecord(minutes=minutes))
+        accepted = await backend.orders.meeting_record(link.target, MeetingRecord(minutes=minutes))
     except StepRejected as exc:
         field, _, text = exc.message.partition(": ")
         key = _form_key(field, rows) if text else ""

@@ -18,9 +18,12 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from temporalio.service import RPCError
 
-from schemas.cluster import MeetingNote
-from schemas.cluster_view import ClusterPage
-from schemas.errors import (
+from schemas.cluster.commands import MeetingNote
+from schemas.cluster.view import ClusterPage
+from schemas.order.extract import MAX_BYTES
+from schemas.order.request import MeetingMode, OrderRequest
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import (
     DomainError,
     DomainErrors,
     LateOrder,
@@ -28,11 +31,10 @@ from schemas.errors import (
     UnknownOrder,
     from_validation_error,
 )
-from schemas.extract import MAX_BYTES
-from schemas.links import CLUSTER
-from schemas.member_list import member_lines, parse_member_lines, parse_member_list
-from schemas.order import COPENHAGEN, MeetingMode, OrderRequest, Region
-from schemas.timeline import plan
+from schemas.shared.links import CLUSTER
+from schemas.shared.member_list import member_lines, parse_member_lines, parse_member_list
+from schemas.shared.region import Region
+from web.backend import Backend as BackendPort
 from web.config import WebConfig
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
@@ -222,10 +224,10 @@ async def order_form(
     return _page(request, pages, config, 200, values, {})
 
 
-async def _cluster(config: WebConfig, backend: Any, token: str) -> ClusterPage:
+async def _cluster(config: WebConfig, backend: BackendPort, token: str) -> ClusterPage:
     """The cluster a signed cluster link names; an unknown link is refused like any other."""
     found = config.signer.verify(token, CLUSTER)
-    page: ClusterPage | None = await backend.cluster_page(found[0]) if found else None
+    page: ClusterPage | None = await backend.clusters.page(found[0]) if found else None
     if page is None:
         raise UnknownLink()
     return page
@@ -248,31 +250,25 @@ async def place_order(
         _place(from_validation_error(exc), errors)
     if errors or order is None:
         return _page(request, pages, config, 422, values, errors)
-    # The plan's own checks, as the client and the workflow make them.
-    late = False
+    found = config.signer.verify(values["klynge"], CLUSTER) if values.get("klynge") else None
+    cluster_id = found[0] if found else None
     try:
-        plan(order, await backend.clock(), process=config.catalog.package(order.package).process)
-    except LateOrder as exc:
-        if values.get("late_request") != "ja":
-            errors["meeting.date"] = capital(exc.message)
-            return _page(request, pages, config, 422, values, errors, late=True)
-        late = True
-    except DomainError as exc:
-        _place(exc, errors)
-        return _page(request, pages, config, 422, values, errors)
-    try:
-        found = config.signer.verify(values["klynge"], CLUSTER) if values.get("klynge") else None
-        cluster_id = found[0] if found else None
-        order_id = await backend.start(
+        # The client refuses a plan that cannot be made before anything starts (the workflow
+        # plans the same way); a late order is sent to KiAP only when the person asked for it.
+        started = await backend.orders.place(
             order,
-            late_request=late,
+            late_request=values.get("late_request") == "ja",
             submission=values["submission"],
             seconds_per_day=_time_scale(config, values),
             cluster_id=cluster_id,
         )
+    except LateOrder as exc:
+        errors["meeting.date"] = capital(exc.message)
+        return _page(request, pages, config, 422, values, errors, late=True)
     except (DomainError, DomainErrors) as exc:
         _place(exc, errors)
-        return _page(request, pages, config, 422, values, errors, late=late)
+        return _page(request, pages, config, 422, values, errors)
+    order_id, late = started.order_id, started.awaiting_approval
     if cluster_id is not None:
         await _note_meeting(backend, cluster_id, order, order_id)
     return pages.page(
@@ -286,12 +282,14 @@ async def place_order(
     )
 
 
-async def _note_meeting(backend: Any, cluster_id: str, order: OrderRequest, order_id: str) -> None:
+async def _note_meeting(
+    backend: BackendPort, cluster_id: str, order: OrderRequest, order_id: str
+) -> None:
     """The cluster learns of its order's meeting (no nudge to plan one; the order on its page).
     The order stands even if the cluster cannot be told now: it is logged for KiAP."""
     note = MeetingNote(on=order.meeting.start.astimezone(COPENHAGEN).date(), order_id=order_id)
     try:
-        await backend.meeting_note(cluster_id, note)
+        await backend.clusters.meeting_note(cluster_id, note)
     except (StepRejected, UnknownOrder, RPCError) as exc:
         log.warning("cluster_not_told", cluster=cluster_id, error=type(exc).__name__)
 

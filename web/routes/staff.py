@@ -15,11 +15,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from schemas.commands import Cancel, ConsultationDone, LateDecision, Reschedule, RetryRender
-from schemas.errors import StepRejected, UnknownOrder, from_validation_error
-from schemas.order import COPENHAGEN, ContactBy, MeetingMode, Region
-from schemas.overview import STATE_DA
-from schemas.steps import Step
+from schemas.order.commands import Cancel, ConsultationDone, LateDecision, Reschedule, RetryRender
+from schemas.order.request import ContactBy, MeetingMode
+from schemas.order.steps import Step
+from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.errors import StepRejected, UnknownOrder, from_validation_error
+from schemas.shared.region import Region
+from schemas.views.coordinator import STATE_DA
+from web.backend import Backend as BackendPort
+from web.config import WebConfig
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
 from web.pages import Pages
@@ -64,7 +68,9 @@ async def tasks(request: Request, user: Staff, backend: Backend, pages: PagesDep
     listed: set[str] = set()
     rows = []
     for label, condition in TASKS:
-        for order in await backend.list_orders(conditions=[condition], running=True, limit=500):
+        for order in await backend.orders.list_orders(
+            conditions=[condition], running=True, limit=500
+        ):
             if order.id in listed:
                 continue  # under the first, most precise task that names it
             listed.add(order.id)
@@ -108,7 +114,7 @@ async def orders(
         conditions.append(f"MeetingDate {op} '{day.isoformat()}'")
     if overskredet == "ja":
         conditions.append("Overdue = true")
-    found = await backend.list_orders(where=where, conditions=conditions, limit=500)
+    found = await backend.orders.list_orders(where=where, conditions=conditions, limit=500)
     filters = {
         "region": region,
         "kommune": kommune,
@@ -129,8 +135,8 @@ async def orders(
     )
 
 
-async def _view(backend: Any, order_id: str) -> Any:
-    view = await backend.coordinator_view(order_id)
+async def _view(backend: BackendPort, order_id: str) -> Any:
+    view = await backend.orders.coordinator_view(order_id)
     if view is None:
         raise UnknownLink()
     return view
@@ -143,9 +149,9 @@ class _Desk:
 
     request: Request
     user: StaffUser
-    backend: Any
+    backend: BackendPort
     pages: Pages
-    config: Any
+    config: WebConfig
     order_id: str
 
     async def page(
@@ -156,8 +162,6 @@ class _Desk:
         values: dict[str, str] | None = None,
     ) -> Any:
         view = await _view(self.backend, self.order_id)
-        settings = getattr(self.backend, "settings", None)
-        links = settings.links if settings is not None else None
         return _page(
             self.request,
             self.pages,
@@ -172,7 +176,7 @@ class _Desk:
             errors=errors or {},
             done=done,
             values=values or {},
-            ui_link=links.ui(self.order_id) if links else None,
+            ui_link=self.config.ui_link(self.order_id),
             # The coordinator's page acts without a role check (its link is the key): only
             # drift, who may move and cancel for anyone, is handed it.
             coordinator_link=self.config.signer.coordinator_link("", self.order_id)
@@ -198,7 +202,12 @@ class _Desk:
 
 
 def _desk(
-    request: Request, order_id: str, user: StaffUser, backend: Any, pages: Pages, config: Any
+    request: Request,
+    order_id: str,
+    user: StaffUser,
+    backend: BackendPort,
+    pages: Pages,
+    config: WebConfig,
 ) -> _Desk:
     return _Desk(request, user, backend, pages, config, order_id)
 
@@ -244,7 +253,9 @@ async def consultation(
         )
     except ValueError:
         return await desk.refuse({"contact_by": "Vælg, hvem der tager den første kontakt"}, values)
-    return await desk.act("consultation_done", backend.consultation_done(order_id, cmd), values)
+    return await desk.act(
+        "consultation_done", backend.orders.consultation_done(order_id, cmd), values
+    )
 
 
 @router.post("/konsulent/ordre/{order_id}/sen", response_class=HTMLResponse)
@@ -269,7 +280,7 @@ async def late(
         )
     except ValidationError as exc:
         return await desk.refuse(_refused(exc), values)
-    return await desk.act("decide_late", backend.decide_late(order_id, cmd), values)
+    return await desk.act("decide_late", backend.orders.decide_late(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/dokumenter", response_class=HTMLResponse)
@@ -284,7 +295,7 @@ async def render_again(
     desk = _desk(request, order_id, user, backend, pages, config)
     await form_values(request, max_fields=2)
     retry = RetryRender(by=_by(user), actor=user.actor)
-    return await desk.act("retry_render", backend.retry_render(order_id, retry), {})
+    return await desk.act("retry_render", backend.orders.retry_render(order_id, retry), {})
 
 
 @router.post("/konsulent/ordre/{order_id}/flyt", response_class=HTMLResponse)
@@ -306,7 +317,7 @@ async def move(
         )
     except ValueError:
         return await desk.refuse({"date": "Skriv mødets nye dato og starttid"}, values)
-    return await desk.act("reschedule", backend.reschedule(order_id, cmd), values)
+    return await desk.act("reschedule", backend.orders.reschedule(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/annuller", response_class=HTMLResponse)
@@ -328,7 +339,7 @@ async def cancel(
     if values.get("confirm") != "ja":
         confirm = "Sæt flueben ved, at bestillingen skal annulleres"
         return await desk.refuse({"confirm": confirm}, values)
-    return await desk.act("cancel", backend.cancel(order_id, cmd), values)
+    return await desk.act("cancel", backend.orders.cancel(order_id, cmd), values)
 
 
 @router.post("/konsulent/ordre/{order_id}/reparer", response_class=HTMLResponse)
@@ -343,7 +354,7 @@ async def repair(
     desk = _desk(request, order_id, user, backend, pages, config)
     await form_values(request, max_fields=2)
     try:
-        repaired = await backend.repair(order_id)
+        repaired = await backend.orders.repair(order_id)
     except UnknownOrder:
         raise UnknownLink() from None
     audit.info("staff_action", actor=user.id, action="repair", order=order_id)

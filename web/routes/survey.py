@@ -9,11 +9,12 @@ from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from schemas.catalog import QuestionType, SurveyTemplate
-from schemas.errors import DomainErrors, StepRejected
-from schemas.links import SURVEY
-from schemas.survey import MAX_FREE_TEXT, SurveyResponse, check_response
-from schemas.survey_round import SurveyForm
+from schemas.package.model import QuestionType, SurveyTemplate
+from schemas.shared.errors import DomainErrors, StepRejected
+from schemas.shared.links import SURVEY
+from schemas.survey.answers import MAX_FREE_TEXT, SurveyResponse, check_response
+from schemas.survey_round.round import SurveyForm
+from web.backend import Backend as BackendPort
 from web.deps import Backend, Link, PagesDep, UnknownLink, signed
 from web.forms import capital, form_values
 from web.pages import Pages
@@ -57,9 +58,9 @@ def closed(request: Request, pages: Pages) -> HTMLResponse:
 
 
 async def _open_form(
-    request: Request, link: Link, backend: Any, pages: Pages
+    request: Request, link: Link, backend: BackendPort, pages: Pages
 ) -> SurveyForm | HTMLResponse:
-    form: SurveyForm | None = await backend.survey_form(link.target, link.number)
+    form: SurveyForm | None = await backend.surveys.form(link.target, link.number)
     if form is None or not form.dispatched:
         raise UnknownLink()
     if form.member_left:
@@ -121,7 +122,7 @@ async def submit(request: Request, link: MemberLink, backend: Backend, pages: Pa
     except DomainErrors as exc:
         return render_form(request, pages, form, response.answers, _field_errors(exc), 422)
     try:
-        accepted = await backend.survey_answer(link.target, link.number, response)
+        accepted = await backend.surveys.answer(link.target, link.number, response)
     except StepRejected as exc:
         if exc.closed:
             return closed(request, pages)

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
-from schemas.errors import StepRejected
-from schemas.extract import MAX_BYTES
-from schemas.links import UPLOAD
-from schemas.order_status import UploadPage
+from schemas.order.extract import MAX_BYTES
+from schemas.order.status import UploadPage
+from schemas.shared.errors import StepRejected
+from schemas.shared.links import UPLOAD
 from storage.uploads import UploadRefused, quarantined_extract, read_receipt
+from web.backend import Backend as BackendPort
 from web.deps import Backend, ConfigDep, Link, PagesDep, UnknownLink, signed
 from web.pages import Pages
 
@@ -28,8 +29,8 @@ def _report_lines(message: str) -> tuple[str, list[str]]:
     return head, [line.removeprefix("- ") for line in rest if line.strip()]
 
 
-async def _open(request: Request, link: Link, backend: Any, pages: Pages) -> Any:
-    page: UploadPage | None = await backend.upload_page(link.target)
+async def _open(request: Request, link: Link, backend: BackendPort, pages: Pages) -> Any:
+    page: UploadPage | None = await backend.orders.upload_page(link.target)
     if page is None:
         raise UnknownLink()
     if not page.open:
@@ -94,7 +95,7 @@ async def upload(
     data = await sent.read(MAX_BYTES + 1)
     try:
         with quarantined_extract(uploads, link.target, data, sent.filename) as stored:
-            accepted = await backend.extract_submit(link.target, stored, UPLOADED_BY)
+            accepted = await backend.orders.extract_submit(link.target, stored, UPLOADED_BY)
     except UploadRefused as exc:
         return _form(request, pages, page, 422, exc.message, [exc.message])
     except StepRejected as exc:

@@ -1,0 +1,1 @@
+"""The follow-up meeting aggregate: its input and plan, events, state as a fold."""

@@ -1,0 +1,1 @@
+"""What every aggregate shares: errors, people, time and Danish formats, links, spreadsheets."""
