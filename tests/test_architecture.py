@@ -57,3 +57,41 @@ def test_the_worker_entry_point_imports_nothing_above_it():
         for alias in node.names
     }
     assert not imported & {"klyngepakke", "web", "client"}
+
+
+# Temporal plumbing, not what a workflow knows: the memo of the search attributes last
+# upserted (compared only, so an unchanged upsert is no event) and the interceptor that counts
+# unsealed signals.
+PLUMBING = {("Published", "_last"), ("SealedInbound", "_unsealed_signals")}
+
+
+def test_what_a_workflow_knows_is_the_fold_of_its_events():
+    """No workflow, stage or helper in workflows/ assigns an attribute of its own outside
+    __init__: the order, its flags and what it learnt are events folded by a pure apply."""
+    assigned = []
+    for path in sorted((ROOT / "workflows").rglob("*.py")):
+        for cls in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for method in cls.body:
+                if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                if method.name == "__init__":
+                    continue
+                for node in ast.walk(method):
+                    targets = (
+                        node.targets
+                        if isinstance(node, ast.Assign)
+                        else [node.target]
+                        if isinstance(node, ast.AugAssign | ast.AnnAssign)
+                        else []
+                    )
+                    assigned += [
+                        f"{path.relative_to(ROOT)}:{node.lineno} {cls.name}.{target.attr}"
+                        for target in targets
+                        if isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                        and (cls.name, target.attr) not in PLUMBING
+                    ]
+    assert assigned == []

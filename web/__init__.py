@@ -1,1 +1,2 @@
-"""The web app: the members' survey form, reached by a personal link."""
+"""The web app: the pages people reach from their mails, the public order form, KiAP's
+workbench behind OpenID Connect, and the codec endpoint the Temporal UI calls."""

@@ -1,7 +1,7 @@
 """The web app: the pages people reach from their mails (the members' survey form, the job
 centre's upload page, the coordinator's order page and minutes, an agreement's "done" link, a
 teacher's course page) and the public order form. FastAPI + Jinja2, one router per page, no
-JavaScript; it talks to Temporal only through the client (klyngepakke/client.py)."""
+JavaScript; it asks the rest of the system only through web/backend.py's protocols."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
@@ -40,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         PayoutMarkedReported,
         PayoutRecorded,
         ReminderSent,
+        YearRulesLoaded,
     )
     from schemas.cluster.input import ClusterInput
     from schemas.cluster.refusals import (
@@ -69,16 +69,10 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.commands import StepAccepted
     from schemas.shared.clock import OrderClock
     from schemas.shared.copenhagen import COPENHAGEN
-    from schemas.shared.errors import Failure
+    from schemas.shared.event_log import EventLog
     from schemas.shared.people import Person
     from workflows import names, search_attributes
     from workflows.kernel import Kernel
-
-REFUSED = Failure.STEP_REFUSED.value
-
-
-def _refuse(message: str) -> ApplicationError:
-    return ApplicationError(message, type=REFUSED, non_retryable=True)
 
 
 @workflow.defn(name=names.CLUSTER)
@@ -91,9 +85,10 @@ class ClusterWorkflow:
             planned_origin=inp.accepted_at or workflow.now(),
             seconds_per_day=inp.seconds_per_day,
         )
-        self._state = inp.carried or ClusterState()
-        self._rules: ClusterYearRules | None = None
-        self._changes = 0
+        # The cluster's state is only the fold of its events (schemas/cluster/state.py).
+        self._log: EventLog[ClusterState, ClusterEvent | YearRulesLoaded] = EventLog(
+            apply, inp.carried or ClusterState()
+        )
         # A cluster started after the replay-safe waits existed: always on that path.
         self._kernel = Kernel(self._clock, replay_safe=True)
 
@@ -103,15 +98,23 @@ class ClusterWorkflow:
     def _today(self) -> datetime:
         return self._now().astimezone(COPENHAGEN)
 
-    def _record(self, event: ClusterEvent) -> None:
-        self._state = apply(self._state, event)
-        self._changes += 1
+    @property
+    def _state(self) -> ClusterState:
+        return self._log.state
+
+    @property
+    def _rules(self) -> ClusterYearRules | None:
+        return self._log.state.rules
+
+    def _record(self, event: ClusterEvent | YearRulesLoaded) -> None:
+        self._log.record(event)
 
     @workflow.run
     async def run(self, inp: ClusterInput) -> ClusterState:
-        self._rules = await self._kernel.look_up(
+        rules = await self._kernel.look_up(
             CatalogActivities.load_cluster_year, summary="Hent klyngens årshjul fra kataloget"
         )
+        self._record(YearRulesLoaded(at=self._now(), rules=rules))
         if inp.carried is None:
             joined = len(inp.members)
             self._record(
@@ -128,7 +131,7 @@ class ClusterWorkflow:
                 # A new year: the next run carries the state, not the year's events.
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 # and its clock goes on from the planned now, not from the cluster's start.
-                carried = self._state.model_copy(update={"events": []})
+                carried = self._state.model_copy(update={"events": [], "rules": None})
                 workflow.continue_as_new(
                     inp.model_copy(update={"carried": carried, "accepted_at": self._now()})
                 )
@@ -183,8 +186,9 @@ class ClusterWorkflow:
             for d in unreported_deadlines(rules, self._state)
         ]
         due = min([*later, *(p for p in passing if p > now), new_year])
-        seen = self._changes
-        await self._kernel.wait_once(due, lambda: self._changes != seen, "Næste påmindelse")
+        # Woken by any change the coordinator records meanwhile.
+        seen = len(self._log.events)
+        await self._kernel.wait_once(due, lambda: len(self._log.events) != seen, "Næste påmindelse")
 
     def _coordinator(self) -> Person:
         return self._state.coordinator or self._inp.coordinator
@@ -245,9 +249,7 @@ class ClusterWorkflow:
 
     @members_replace.validator
     def _check_members(self, cmd: MembersReplace) -> None:
-        refusal = refuse_members(cmd.members)
-        if refusal is not None:
-            raise _refuse(refusal)
+        self._kernel.refuse_if(refuse_members(cmd.members))
 
     @workflow.update(name="duty_confirm")
     async def duty_confirm(self, cmd: DutyConfirm) -> StepAccepted:
@@ -269,12 +271,12 @@ class ClusterWorkflow:
     @duty_confirm.validator
     def _check_confirm(self, cmd: DutyConfirm) -> None:
         if self._rules is None:
-            raise _refuse("Klyngen er ved at starte – prøv igen om et øjeblik.")
+            raise self._kernel.refuse("Klyngen er ved at starte – prøv igen om et øjeblik.")
         if f"{cmd.duty}-{cmd.year}" in self._state.confirmed:
-            raise _refuse(f"year: opgaven for {cmd.year} er allerede markeret som gjort.")
-        refusal = refuse_confirm(self._rules, cmd, self._today().date())
-        if refusal is not None:
-            raise _refuse(refusal)
+            raise self._kernel.refuse(
+                f"year: opgaven for {cmd.year} er allerede markeret som gjort."
+            )
+        self._kernel.refuse_if(refuse_confirm(self._rules, cmd, self._today().date()))
 
     @workflow.update(name="payout_record")
     def payout_record(self, cmd: PayoutRecord) -> StepAccepted:
@@ -289,9 +291,7 @@ class ClusterWorkflow:
 
     @payout_record.validator
     def _check_payout(self, cmd: PayoutRecord) -> None:
-        refusal = refuse_payout(cmd, self._today().date())
-        if refusal is not None:
-            raise _refuse(refusal)
+        self._kernel.refuse_if(refuse_payout(cmd, self._today().date()))
 
     @workflow.update(name="payout_reported")
     def payout_reported(self, cmd: PayoutReported) -> StepAccepted:
@@ -300,9 +300,7 @@ class ClusterWorkflow:
 
     @payout_reported.validator
     def _check_reported(self, cmd: PayoutReported) -> None:
-        refusal = refuse_reported(self._state, cmd)
-        if refusal is not None:
-            raise _refuse(refusal)
+        self._kernel.refuse_if(refuse_reported(self._state, cmd))
 
     @workflow.update(name="assembly_set")
     def assembly_set(self, cmd: AssemblySet) -> StepAccepted:
@@ -312,7 +310,9 @@ class ClusterWorkflow:
     @assembly_set.validator
     def _check_assembly(self, cmd: AssemblySet) -> None:
         if cmd.on < self._today().date():
-            raise _refuse("on: generalforsamlingen kan ikke ligge i fortiden – vælg en senere dato")
+            raise self._kernel.refuse(
+                "on: generalforsamlingen kan ikke ligge i fortiden – vælg en senere dato"
+            )
 
     @workflow.update(name="coordinator_change")
     async def coordinator_change(self, cmd: CoordinatorChange) -> StepAccepted:
@@ -335,9 +335,7 @@ class ClusterWorkflow:
 
     @coordinator_change.validator
     def _check_change(self, cmd: CoordinatorChange) -> None:
-        refusal = refuse_change(self._state, self._coordinator(), cmd)
-        if refusal is not None:
-            raise _refuse(refusal)
+        self._kernel.refuse_if(refuse_change(self._state, self._coordinator(), cmd))
 
     @workflow.update(name="handover_confirm")
     def handover_confirm(self, cmd: HandoverConfirm) -> StepAccepted:
@@ -353,9 +351,7 @@ class ClusterWorkflow:
 
     @handover_confirm.validator
     def _check_handover(self, cmd: HandoverConfirm) -> None:
-        refusal = refuse_handover(self._state, cmd)
-        if refusal is not None:
-            raise _refuse(refusal)
+        self._kernel.refuse_if(refuse_handover(self._state, cmd))
 
     @workflow.update(name="meeting_note")
     def meeting_note(self, cmd: MeetingNote) -> StepAccepted:

@@ -60,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.shared.clock import OrderClock
     from schemas.shared.danish_format import date_long, datetime_long
     from schemas.shared.errors import DomainError, Failure
+    from schemas.shared.event_log import EventLog
     from schemas.shared.people import Person
     from workflows import activity_options, names, search_attributes
     from workflows.kernel import Kernel
@@ -83,16 +84,15 @@ class CourseWorkflow:
             planned_origin=workflow.now(),
             seconds_per_day=inp.seconds_per_day,
         )
-        self._definition: CourseDefinition | None = None
         # The course's state is only the fold of its events (schemas/course_state.py).
-        self._events: list[CourseEvent] = []
-        self._state = CourseState(participants=list(inp.course.participants))
-        self._replay_safe = False
+        self._log: EventLog[CourseState, CourseEvent] = EventLog(
+            apply, CourseState(participants=list(inp.course.participants))
+        )
         self._kernel = Kernel(self._clock)
 
     @workflow.run
     async def run(self, inp: CourseInput) -> CourseStatus:
-        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
+        self._kernel.patched(REPLAY_SAFE)
         created = self._now()
         definition = await self._kernel.look_up(
             CatalogActivities.load_course, inp.course.course, summary="Hent kurset fra kataloget"
@@ -110,8 +110,7 @@ class CourseWorkflow:
             )
         except DomainError as exc:
             raise invalid(exc, Failure.INVALID_COURSE) from None
-        self._definition = definition
-        self._record(Planned(at=self._now(), tasks=tasks))
+        self._record(Planned(at=self._now(), tasks=tasks, definition=definition))
         program = await workflow.execute_activity_method(
             RenderActivities.render_course_program,
             CourseProgramRequest(
@@ -265,11 +264,18 @@ class CourseWorkflow:
     def _now(self) -> datetime:
         return self._kernel.now()
 
+    @property
+    def _state(self) -> CourseState:
+        return self._log.state
+
+    @property
+    def _definition(self) -> CourseDefinition | None:
+        return self._log.state.definition
+
     def _record(self, event: CourseEvent) -> None:
         """Keep ``event`` and fold it in; one that adds to the course's log is shown (and
         the search attributes upserted) at once, as every logged step always was."""
-        self._events.append(event)
-        self._state = apply(self._state, event)
+        self._log.record(event)
         if says(event) is not None:
             self._publish()
 

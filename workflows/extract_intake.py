@@ -1,7 +1,12 @@
-"""Receiving the job centre's extract: the Update and the upload page's query, shared by the
-order and its follow-up meeting. Each says when it accepts an upload and what it keeps."""
+"""Receiving the job centre's extract, for the order and its follow-up meeting alike: the
+file is read and checked by an activity; a file with problems is refused whole, with its
+report. Each workflow says when it accepts an upload, what it asks the check and what it
+keeps (an ``IntakeHost``), and answers its ``extract_submit`` Update and ``upload_page`` query
+through one of these."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -19,41 +24,30 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusals import refuse
 
 
-class ExtractIntake:
-    def _intake_refusal(self) -> str | None:
+class IntakeHost(Protocol):
+    def intake_refusal(self) -> str | None:
         """Why no upload is accepted now (Danish), or None."""
-        raise NotImplementedError
 
-    def _intake_practices(self) -> list[str]:
-        raise NotImplementedError
+    def intake_request(self, cmd: ExtractSubmit) -> ExtractCheckRequest:
+        """What the check reads: the practices, the package, whose labels (a follow-up uses
+        its order's)."""
 
-    def _intake_package(self) -> str:
-        """The order's package: its extract section says the columns and the types."""
-        raise NotImplementedError
-
-    def _intake_labels_of(self) -> str:
-        """The order id the practice labels are drawn for: a follow-up uses its order's."""
-        raise NotImplementedError
-
-    def _intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
+    def intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
         """Record an accepted extract; the answer for the uploader."""
-        raise NotImplementedError
 
-    def _intake_page(self, accepting: bool) -> UploadPage:
-        raise NotImplementedError
+    def intake_page(self, accepting: bool) -> UploadPage: ...
 
-    @workflow.update(name="extract_submit")
-    async def extract_submit(self, cmd: ExtractSubmit) -> ExtractAccepted:
+
+class ExtractIntake:
+    def __init__(self, host: IntakeHost) -> None:
+        self.host = host
+
+    async def submit(self, cmd: ExtractSubmit) -> ExtractAccepted:
         """The file is read by an activity; a file with problems is refused whole, with its
         report, and nothing of it is kept."""
         result = await workflow.execute_activity_method(
             ExtractActivities.check_extract,
-            ExtractCheckRequest(
-                order_id=self._intake_labels_of(),
-                upload=cmd.upload,
-                practices=self._intake_practices(),
-                package=self._intake_package(),
-            ),
+            self.host.intake_request(cmd),
             summary="Læs og tjek datatrækket",
             start_to_close_timeout=activity_options.EXTRACT_TIMEOUT,
             retry_policy=activity_options.EXTRACT_RETRY,
@@ -66,17 +60,13 @@ class ExtractIntake:
                 non_retryable=True,
             )
         # The file was read while other things happened: accept only if still welcome.
-        refusal = self._intake_refusal()
-        if refusal is not None:
-            raise refuse(refusal)
-        return self._intake_keep(cmd, result)
+        self.check()
+        return self.host.intake_keep(cmd, result)
 
-    @extract_submit.validator
-    def _check_extract_submit(self, cmd: ExtractSubmit) -> None:
-        refusal = self._intake_refusal()
+    def check(self) -> None:
+        refusal = self.host.intake_refusal()
         if refusal is not None:
             raise refuse(refusal)
 
-    @workflow.query(name="upload_page")
-    def upload_page(self) -> UploadPage:
-        return self._intake_page(self._intake_refusal() is None)
+    def page(self) -> UploadPage:
+        return self.host.intake_page(self.host.intake_refusal() is None)

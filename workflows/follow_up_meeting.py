@@ -19,7 +19,11 @@ from temporalio.workflow import ChildWorkflowHandle
 with workflow.unsafe.imports_passed_through():
     from activities.calendar_invite import CalendarInvite
     from activities.catalog_lookup import CatalogActivities
-    from activities.extract_check import ExtractCheckResult, accepted_message
+    from activities.extract_check import (
+        ExtractCheckRequest,
+        ExtractCheckResult,
+        accepted_message,
+    )
     from activities.mail import MailActivities, MailContext, MailRequest
     from schemas.follow_up.events import (
         AgreementsChanged,
@@ -30,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         FollowUpEvent,
         InvitationSent,
         MeetingHeld,
+        PackageLoaded,
         Planned,
         ProblemRecorded,
         ProgressChanged,
@@ -48,7 +53,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.agreements import AgreementView
     from schemas.order.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
     from schemas.order.documents import DocumentFacts
-    from schemas.order.partner import partner_contacts
+    from schemas.order.events import Role
+    from schemas.order.partner import recipients
     from schemas.order.status import ExtractUploadView, UploadPage
     from schemas.order.steps import Step
     from schemas.order.timeline import Timeline
@@ -56,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.package.process import extract_columns
     from schemas.shared.artifacts import ArtifactRef
     from schemas.shared.errors import Failure
+    from schemas.shared.event_log import EventLog
     from schemas.shared.people import Person
     from schemas.survey.progress import RoundProgress
     from schemas.survey_round.round import RoundInput, RoundOutcome, round_id
@@ -70,26 +77,27 @@ ROUND = 2
 
 
 @workflow.defn(name=names.FOLLOW_UP_MEETING)
-class FollowUpMeeting(ExtractIntake):
+class FollowUpMeeting:
     @workflow.init
     def __init__(self, inp: FollowUpInput) -> None:
         self._inp = inp
-        self._package: Package | None = None
-        # The meeting's state is only the fold of its events (schemas/follow_up_state.py).
-        self._events: list[FollowUpEvent] = []
-        self._state = FollowUpState(agreements=list(inp.agreements))
-        self._replay_safe = False
+        # The meeting's state is only the fold of its events (schemas/follow_up/state.py).
+        self._log: EventLog[FollowUpState, FollowUpEvent] = EventLog(
+            apply, FollowUpState(agreements=list(inp.agreements))
+        )
         self._kernel = Kernel(inp.clock)
+        self._intake = ExtractIntake(self)
 
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpStatus:
-        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
-        self._package = await self._kernel.look_up(
+        self._kernel.patched(REPLAY_SAFE)
+        package = await self._kernel.look_up(
             CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
+        self._record(PackageLoaded(at=self._now(), package=package))
         choices = inp.minutes.follow_up
         # A package without an extract asks its partner for none, whatever the minutes say.
-        new_extract = choices.new_extract and self._package.process.extract
+        new_extract = choices.new_extract and self._pkg.process.extract
         plan = follow_up_plan(inp.meeting, self._now(), choices.repeat_survey, new_extract)
         self._record(Planned(at=self._now(), plan=plan))
         await self._mail("follow_up_started", "started", ["coordinator"])
@@ -126,7 +134,7 @@ class FollowUpMeeting(ExtractIntake):
             await self._mail(
                 "follow_up_extract_request", "extract-request", ["jobcenter"], [template], True
             )
-            texts = self._package.texts
+            texts = self._pkg.texts
             partner = texts.partner.definite if texts and texts.partner else None
             self._record(ExtractRequested(at=self._now(), partner=partner))
             if not await self._until(
@@ -181,15 +189,27 @@ class FollowUpMeeting(ExtractIntake):
     def survey_progress(self, progress: RoundProgress) -> None:
         self._record(ProgressChanged(at=self._now(), progress=progress))
 
+    @workflow.update(name="extract_submit")
+    async def extract_submit(self, cmd: ExtractSubmit) -> ExtractAccepted:
+        return await self._intake.submit(cmd)
+
+    @extract_submit.validator
+    def _check_extract_submit(self, cmd: ExtractSubmit) -> None:
+        self._intake.check()
+
+    @workflow.query(name="upload_page")
+    def upload_page(self) -> UploadPage:
+        return self._intake.page()
+
     @workflow.query(name="status")
     def status(self) -> FollowUpStatus:
         return status_of(
             self._state, workflow.info().workflow_id, self._inp.order_id, self._inp.meeting
         )
 
-    # ---- the extract: workflows/extract_intake.py --------------------------------------
+    # ---- the extract (workflows/extract_intake.py asks these) ---------------------------
 
-    def _intake_refusal(self) -> str | None:
+    def intake_refusal(self) -> str | None:
         plan = self._plan
         if plan is None:
             return "Det opfølgende møde er ved at starte; prøv igen om et øjeblik."
@@ -199,16 +219,17 @@ class FollowUpMeeting(ExtractIntake):
             return "Det opfølgende møde er holdt; datatrækket kan ikke længere komme med."
         return None
 
-    def _intake_practices(self) -> list[str]:
-        return self._inp.order.practices
+    def intake_request(self, cmd: ExtractSubmit) -> ExtractCheckRequest:
+        # The same practice labels as the order's: drawn for the order's id.
+        order = self._inp.order
+        return ExtractCheckRequest(
+            order_id=self._inp.order_id,
+            upload=cmd.upload,
+            practices=order.practices,
+            package=order.package,
+        )
 
-    def _intake_package(self) -> str:
-        return self._inp.order.package
-
-    def _intake_labels_of(self) -> str:
-        return self._inp.order_id
-
-    def _intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
+    def intake_keep(self, cmd: ExtractSubmit, result: ExtractCheckResult) -> ExtractAccepted:
         assert result.receipt is not None and result.anonymised is not None
         version = len(self._state.uploads) + 1
         upload = ExtractUploadView(
@@ -227,7 +248,7 @@ class FollowUpMeeting(ExtractIntake):
             receipt=result.receipt,
         )
 
-    def _intake_page(self, accepting: bool) -> UploadPage:
+    def intake_page(self, accepting: bool) -> UploadPage:
         plan = self._plan
         return UploadPage(
             cluster=self._inp.order.cluster.name,
@@ -247,14 +268,26 @@ class FollowUpMeeting(ExtractIntake):
         return self._kernel.now()
 
     @property
+    def _state(self) -> FollowUpState:
+        return self._log.state
+
+    @property
+    def _package(self) -> Package | None:
+        return self._log.state.package
+
+    @property
+    def _pkg(self) -> Package:
+        assert self._log.state.package is not None
+        return self._log.state.package
+
+    @property
     def _plan(self) -> FollowUpPlan | None:
         return self._state.plan
 
     def _record(self, event: FollowUpEvent) -> None:
         """Keep ``event``, fold it in and show the result above the history (a query answers
         the details, so this is no command: signal handlers may call it)."""
-        self._events.append(event)
-        self._state = apply(self._state, event)
+        self._log.record(event)
         workflow.set_current_details(
             details(self._state, self._inp.order.cluster.name, self._inp.meeting)
         )
@@ -264,15 +297,8 @@ class FollowUpMeeting(ExtractIntake):
     ) -> bool:
         return await self._kernel.wait_once(when, condition, summary)
 
-    def _recipients(self, roles: list[str]) -> list[Person]:
-        order = self._inp.order
-        people: dict[str, list[Person]] = {
-            "consultant": [self._inp.consultant],
-            "coordinator": [order.coordinator],
-            "jobcenter": partner_contacts(order, self._package),
-            "members": list(order.members),
-        }
-        return [p for role in roles for p in people[role]]
+    def _recipients(self, roles: list[Role]) -> list[Person]:
+        return recipients(self._inp.order, self._inp.consultant, self._package, roles)
 
     def _invite(self) -> CalendarInvite:
         meeting = self._inp.order.meeting
@@ -300,7 +326,7 @@ class FollowUpMeeting(ExtractIntake):
         self,
         mail: str,
         key: str,
-        roles: list[str],
+        roles: list[Role],
         attachments: list[ArtifactRef] | None = None,
         upload: bool = False,
         problem: str | None = None,

@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.published import Published
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_documents
-    from workflows.waiting import timer_for
+    from workflows.waiting import REPLAY_SAFE, timer_for
 
 
 class Cancelled(Exception):
@@ -41,9 +41,20 @@ class Cancelled(Exception):
 class Kernel:
     def __init__(self, clock: OrderClock, replay_safe: bool = False) -> None:
         self.clock = clock
-        # Set at the start of run from workflow.patched(REPLAY_SAFE) (workflows/waiting.py).
-        self.replay_safe = replay_safe
+        # Answered at the start of run by workflow.patched(REPLAY_SAFE) (workflows/waiting.py);
+        # a workflow newer than the patch passes True.
+        self.patches: dict[str, bool] = {REPLAY_SAFE: replay_safe}
         self._published = Published()
+
+    def patched(self, patch_id: str) -> bool:
+        """``workflow.patched``, asked where the workflow always asked it and remembered:
+        signal handlers and queries read the answer later (they may not ask it)."""
+        answer = self.patches[patch_id] = workflow.patched(patch_id)
+        return answer
+
+    @property
+    def replay_safe(self) -> bool:
+        return self.patches[REPLAY_SAFE]
 
     # ---- time ---------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.request import OrderRequest
     from schemas.package.model import SurveyTemplate
     from schemas.shared.errors import DomainError, DomainErrors
+    from schemas.shared.event_log import EventLog
     from schemas.survey.answers import check_response
     from schemas.survey.progress import RoundProgress
     from schemas.survey_round.events import (
@@ -29,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         DispatchRequested,
         LateInvited,
         MembersChanged,
+        ProgressReported,
         QuestionsEdited,
         Reminded,
         Replanned,
@@ -68,19 +70,19 @@ class SurveyRound:
     def __init__(self, inp: RoundInput) -> None:
         self._inp = inp
         # The round's state is only the fold of its events (schemas/survey_round_state.py).
-        self._state = RoundState(template=inp.template, plan=inp.plan, members=list(inp.members))
-        self._replay_safe = False
+        self._log: EventLog[RoundState, RoundEvent] = EventLog(
+            apply, RoundState(template=inp.template, plan=inp.plan, members=list(inp.members))
+        )
         self._kernel = Kernel(inp.clock)
         # The order hears of the round only when its progress changes (patch quiet-progress;
         # rounds from before signal on every answer).
-        self._quiet = False
-        self._reported: RoundProgress | None = None
-        self._inviting: asyncio.Future[None] | None = None
+        # What runs beside the round's stages (inviting members added late).
+        self._tasks: list[asyncio.Future[None]] = []
 
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
-        self._replay_safe = self._kernel.replay_safe = workflow.patched(REPLAY_SAFE)
-        self._quiet = workflow.patched(QUIET_PROGRESS)
+        self._kernel.patched(REPLAY_SAFE)
+        self._kernel.patched(QUIET_PROGRESS)
         await self._until(
             lambda: self._state.plan.dispatch_at,
             lambda: self._state.dispatch_requested or self._state.close_requested,
@@ -112,7 +114,7 @@ class SurveyRound:
         await self._mail("survey_invitation", "invitation", self._state.active())
         self._record(Dispatched(at=self._now()))
         await self._report()
-        self._inviting = asyncio.ensure_future(self._invite_newcomers())
+        self._tasks.append(asyncio.ensure_future(self._invite_newcomers()))
 
     async def _invite_newcomers(self) -> None:
         """A member added after the dispatch gets their link at once."""
@@ -245,8 +247,12 @@ class SurveyRound:
     def _now(self) -> datetime:
         return self._kernel.now()
 
+    @property
+    def _state(self) -> RoundState:
+        return self._log.state
+
     def _record(self, event: RoundEvent) -> None:
-        self._state = apply(self._state, event)
+        self._log.record(event)
 
     def _next_wake(self, reminders_sent: int) -> datetime:
         """The next reminder not yet sent, or the close when all planned ones went out."""
@@ -265,9 +271,10 @@ class SurveyRound:
     async def _report(self) -> None:
         parent = workflow.info().parent
         progress = self.progress()
-        if parent is None or (self._quiet and progress == self._reported):
+        quiet = self._kernel.patches[QUIET_PROGRESS]
+        if parent is None or (quiet and progress == self._state.reported):
             return  # a changed answer: the count the order shows is the same
-        self._reported = progress
+        self._record(ProgressReported(at=self._now(), progress=progress))
         try:
             await workflow.get_external_workflow_handle(parent.workflow_id).signal(
                 "survey_progress", progress

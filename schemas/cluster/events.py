@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.cluster.year import (
+    ClusterYearRules,
     Duty,
 )
 from schemas.shared.people import Member, Person
@@ -91,3 +92,12 @@ ClusterEvent = Annotated[
     | ReminderSent,
     Field(discriminator="type"),
 ]
+
+
+class YearRulesLoaded(_Event):
+    """The coordinator's year as the catalog has it, looked up when a run starts. Kept in the
+    state for this run only: not one of the cluster's events, never carried to the next year
+    (every run looks the rules up again)."""
+
+    type: Literal["YearRulesLoaded"] = "YearRulesLoaded"
+    rules: ClusterYearRules

@@ -21,6 +21,7 @@ from schemas.cluster.events import (
     PayoutMarkedReported,
     PayoutRecorded,
     ReminderSent,
+    YearRulesLoaded,
 )
 from schemas.cluster.year import (
     ClusterYearRules,
@@ -80,10 +81,15 @@ class ClusterState(BaseModel):
     )
     sent: set[str] = Field(default_factory=set, description="Reminder keys already mailed")
     events: list[ClusterEvent] = Field(default_factory=list)
+    rules: ClusterYearRules | None = Field(
+        default=None, exclude=True, description="This run's rules (YearRulesLoaded)"
+    )
 
 
-def apply(state: ClusterState, event: ClusterEvent) -> ClusterState:
+def apply(state: ClusterState, event: ClusterEvent | YearRulesLoaded) -> ClusterState:
     """The state after ``event``; the only place the state changes."""
+    if isinstance(event, YearRulesLoaded):
+        return state.model_copy(update={"rules": event.rules})
     changes: dict[str, object] = {"events": [*state.events, event]}
     match event:
         case MembersChanged():

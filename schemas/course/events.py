@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.course.commands import CourseNote
+from schemas.course.definition import CourseDefinition
 from schemas.course.plan import Groups, PlannedTask
 from schemas.course.request import Participant
 from schemas.shared.artifacts import ArtifactRef
@@ -20,6 +21,9 @@ class _Event(BaseModel):
 class Planned(_Event):
     type: Literal["Planned"] = "Planned"
     tasks: list[PlannedTask]
+    definition: CourseDefinition | None = Field(
+        default=None, description="The course as the catalog had it when it was planned"
+    )
 
 
 class ProgramRendered(_Event):

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from schemas.course.commands import CourseNote
-from schemas.course.definition import CourseMode
+from schemas.course.definition import CourseDefinition, CourseMode
 from schemas.course.events import (
     Closing,
     ClosingSent,
@@ -34,6 +34,7 @@ from schemas.shared.danish_format import date_long
 
 class CourseState(BaseModel):
     planned: bool = Field(default=False, description="The course is loaded and planned")
+    definition: CourseDefinition | None = None
     tasks: list[PlannedTask] = Field(default_factory=list)
     program: ArtifactRef | None = None
     done: dict[str, datetime] = Field(default_factory=dict)
@@ -99,7 +100,9 @@ def apply(state: CourseState, event: CourseEvent) -> CourseState:
     line = says(event)
     match event:
         case Planned():
-            s = s.model_copy(update={"planned": True, "tasks": list(event.tasks)})
+            s = s.model_copy(
+                update={"planned": True, "tasks": list(event.tasks), "definition": event.definition}
+            )
         case ProgramRendered():
             s = s.model_copy(update={"program": event.program})
         case IntroSent():

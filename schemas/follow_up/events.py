@@ -12,6 +12,7 @@ from schemas.follow_up.meeting import FollowUpPlan
 from schemas.order.agreements import AgreementView
 from schemas.order.extract import AnonymisedExtract
 from schemas.order.status import ExtractUploadView
+from schemas.package.model import Package
 from schemas.shared.artifacts import ArtifactRef
 from schemas.survey.answers import SurveyResults
 from schemas.survey.progress import RoundProgress
@@ -95,6 +96,13 @@ class ProgressChanged(_Event):
     progress: RoundProgress
 
 
+class PackageLoaded(_Event):
+    """The order's package, as the catalog had it when the meeting started."""
+
+    type: Literal["PackageLoaded"] = "PackageLoaded"
+    package: Package
+
+
 FollowUpEvent = (
     Planned
     | InvitationSent
@@ -110,4 +118,5 @@ FollowUpEvent = (
     | RenderRetried
     | AgreementsChanged
     | ProgressChanged
+    | PackageLoaded
 )

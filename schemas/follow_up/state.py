@@ -16,6 +16,7 @@ from schemas.follow_up.events import (
     FollowUpEvent,
     InvitationSent,
     MeetingHeld,
+    PackageLoaded,
     Planned,
     ProblemRecorded,
     ProgressChanged,
@@ -28,6 +29,7 @@ from schemas.follow_up.meeting import FollowUpPlan, FollowUpStatus
 from schemas.order.agreements import AgreementView
 from schemas.order.extract import AnonymisedExtract
 from schemas.order.status import ExtractUploadView
+from schemas.package.model import Package
 from schemas.shared.artifacts import ArtifactRef
 from schemas.shared.danish_format import date_long
 from schemas.survey.answers import SurveyResults
@@ -46,6 +48,7 @@ class FollowUpState(BaseModel):
     render_failed: str | None = Field(default=None, description="Waiting for retry_render")
     problems: list[str] = Field(default_factory=list)
     happened: list[str] = Field(default_factory=list, description="Danish, dated, in order")
+    package: Package | None = Field(default=None, description="The order's, once loaded")
 
 
 def says(event: FollowUpEvent) -> str | None:
@@ -99,6 +102,8 @@ def apply(state: FollowUpState, event: FollowUpEvent) -> FollowUpState:
             s = s.model_copy(update={"agreements": list(event.agreements)})
         case ProgressChanged():
             s = s.model_copy(update={"progress": event.progress})
+        case PackageLoaded():
+            s = s.model_copy(update={"package": event.package})
     line = says(event)
     if line is not None:
         s = s.model_copy(update={"happened": [*s.happened, f"{date_long(event.at)}: {line}"]})

@@ -12,13 +12,15 @@ from pydantic import BaseModel, Field
 
 from schemas.order.extract import AnonymisedExtract
 from schemas.order.minutes import Minutes
-from schemas.order.request import ContactBy, MeetingMode
+from schemas.order.request import ContactBy, MeetingMode, OrderRequest
 from schemas.order.steps import Step
 from schemas.order.timeline import Timeline
+from schemas.package.model import Package, SurveyTemplate
 from schemas.package.program import ProgramChanges
 from schemas.shared.artifacts import ArtifactRef
-from schemas.shared.people import Actor
+from schemas.shared.people import Actor, Member
 from schemas.survey.answers import SurveyResults
+from schemas.survey.progress import RoundProgress
 
 Role = Literal["coordinator", "consultant", "jobcenter", "members"]
 
@@ -218,6 +220,9 @@ class MembersChanged(_Event):
     type: Literal["MembersChanged"] = "MembersChanged"
     added: int
     removed: int
+    members: list[Member] = Field(
+        default_factory=list, description="The member list after the change"
+    )
 
 
 class ChildSignalDropped(_Event):
@@ -251,6 +256,75 @@ class RenderFailed(_Event):
 class RenderRetried(_Event):
     type: Literal["RenderRetried"] = "RenderRetried"
     by: str = Field(description="Who asked for the retry")
+
+
+# ---- what the order notes for itself ------------------------------------------------------
+# Facts the workflow learns beside its steps (its package, a child's end, what it announced):
+# folded into its state like every event, so it keeps no flag beside the fold; shown on no
+# page and in no event list (``Noted``).
+
+
+class Noted(_Event):
+    """An event the order keeps for itself: no step, no page shows it."""
+
+
+class OrderReceived(Noted):
+    type: Literal["OrderReceived"] = "OrderReceived"
+    order: OrderRequest
+
+
+class PackageLoaded(Noted):
+    type: Literal["PackageLoaded"] = "PackageLoaded"
+    package: Package
+
+
+class LateDecisionReceived(Noted):
+    """KiAP's answer to a late order, as the Update brought it (LateOrderDecided follows)."""
+
+    type: Literal["LateDecisionReceived"] = "LateDecisionReceived"
+    approve: bool
+    by: str
+    reason: str | None = None
+
+
+class SurveyProgressReported(Noted):
+    type: Literal["SurveyProgressReported"] = "SurveyProgressReported"
+    progress: RoundProgress
+
+
+class SurveyRoundEnded(Noted):
+    """The survey round (a child) finished, whichever way."""
+
+    type: Literal["SurveyRoundEnded"] = "SurveyRoundEnded"
+
+
+class SurveyRoundOutcome(Noted):
+    """What the round asked and how far it got, when it closed."""
+
+    type: Literal["SurveyRoundOutcome"] = "SurveyRoundOutcome"
+    progress: RoundProgress
+    template: SurveyTemplate
+
+
+class DocumentsRequested(Noted):
+    """The meeting documents are being rendered with this version of the extract."""
+
+    type: Literal["DocumentsRequested"] = "DocumentsRequested"
+    extract_version: int
+
+
+class PracticeLabelsAnnounced(Noted):
+    type: Literal["PracticeLabelsAnnounced"] = "PracticeLabelsAnnounced"
+
+
+class PremeetingAnnounced(Noted):
+    type: Literal["PremeetingAnnounced"] = "PremeetingAnnounced"
+    number: int
+
+
+class FollowUpMeetingEnded(Noted):
+    type: Literal["FollowUpMeetingEnded"] = "FollowUpMeetingEnded"
+    failure: str | None = Field(default=None, description="What it failed with, if it did")
 
 
 DomainEvent = Annotated[
@@ -288,6 +362,16 @@ DomainEvent = Annotated[
     | ChildSignalDropped
     | ChildFailed
     | RenderFailed
-    | RenderRetried,
+    | RenderRetried
+    | OrderReceived
+    | PackageLoaded
+    | LateDecisionReceived
+    | SurveyProgressReported
+    | SurveyRoundEnded
+    | SurveyRoundOutcome
+    | DocumentsRequested
+    | PracticeLabelsAnnounced
+    | PremeetingAnnounced
+    | FollowUpMeetingEnded,
     Field(discriminator="type"),
 ]

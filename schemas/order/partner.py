@@ -3,15 +3,14 @@ who is mailed in its role, and the steps' labels in the package's words."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+from schemas.order.events import Role
 from schemas.order.request import OrderRequest
 from schemas.order.steps import Step
+from schemas.package.model import Package
 from schemas.package.process import PartnerTexts
 from schemas.shared.people import Person
-
-if TYPE_CHECKING:
-    from schemas.package.model import Package
 
 
 def partner_contacts(order: OrderRequest, package: Package | None) -> list[Person]:
@@ -21,6 +20,20 @@ def partner_contacts(order: OrderRequest, package: Package | None) -> list[Perso
     if not has_partner or order.municipality is None:
         return []
     return [order.municipality.jobcenter_contact]
+
+
+def recipients(
+    order: OrderRequest, consultant: Person, package: Package | None, roles: Sequence[Role]
+) -> list[Person]:
+    """The people of ``roles`` on an order, in that order (the order's and its follow-up
+    meeting's mails alike)."""
+    people: dict[Role, list[Person]] = {
+        "coordinator": [order.coordinator],
+        "consultant": [consultant],
+        "jobcenter": partner_contacts(order, package),
+        "members": list(order.members),
+    }
+    return [person for role in roles for person in people[role]]
 
 
 def step_label(step: Step, partner: PartnerTexts | None) -> str:

@@ -3,7 +3,7 @@
 Each function takes the order's state (the fold of its events), the command and the order
 clock's ``now`` and returns the Danish reason to show, or None when the step may be taken. They
 are pure, so every rule is tested without Temporal (tests/schemas/test_order_refusals.py); the
-workflow only raises what they return (workflows/order_steps.py).
+workflow only raises what they return (workflows/order/steps.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from schemas.order.commands import (
     AgreementDoneCommand,
+    LateDecision,
     MembersChange,
     PremeetingSchedule,
     Reschedule,
@@ -164,4 +165,21 @@ def refuse_members_change(state: OrderState, cmd: MembersChange) -> str | None:
         )
     if not cmd.add and not cmd.remove:
         return "Ingen ændringer: tilføj eller fjern et medlem."
+    return None
+
+
+def refuse_late_decision(state: OrderState, cmd: LateDecision) -> str | None:
+    """KiAP answers a late order once, while it waits; a refusal says why."""
+    if not state.awaiting_approval or state.late_decision is not None:
+        return "Bestillingen venter ikke på KiAPs svar."
+    if state.cancel_requested:
+        return "Bestillingen er annulleret."
+    if not cmd.approve and not (cmd.reason or "").strip():
+        return "reason: skriv en begrundelse til koordinatoren."
+    return None
+
+
+def refuse_retry_render(state: OrderState) -> str | None:
+    if state.render_failed is None:
+        return "Ingen dokumenter venter på at blive lavet igen."
     return None

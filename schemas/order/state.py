@@ -15,22 +15,30 @@ from schemas.order.events import (
     ArtifactsRendered,
     ChildFailed,
     ConsultationCompleted,
+    DocumentsRequested,
     DomainEvent,
     ExtractMissing,
     ExtractReceived,
+    FollowUpMeetingEnded,
     FollowUpMeetingStarted,
     FollowUpSummarySent,
     InvitationSent,
     JobcenterGuideSent,
+    LateDecisionReceived,
     LateOrderDecided,
     LateOrderRequested,
     MailSent,
     MaterialSent,
     MeetingRecorded,
+    MembersChanged,
     OrderCancelled,
     OrderCompleted,
     OrderPlaced,
+    OrderReceived,
     OrderRescheduled,
+    PackageLoaded,
+    PracticeLabelsAnnounced,
+    PremeetingAnnounced,
     PremeetingCompleted,
     PremeetingScheduled,
     RenderFailed,
@@ -38,15 +46,21 @@ from schemas.order.events import (
     Role,
     StepOverdue,
     StepSkipped,
+    SurveyProgressReported,
     SurveyResultsImported,
+    SurveyRoundEnded,
+    SurveyRoundOutcome,
 )
 from schemas.order.extract import AnonymisedExtract
 from schemas.order.minutes import Minutes
+from schemas.order.request import OrderRequest
 from schemas.order.steps import Step, StepState
 from schemas.order.timeline import Timeline
+from schemas.package.model import Package, SurveyTemplate
 from schemas.package.program import ProgramChanges
 from schemas.shared.artifacts import ArtifactRef
 from schemas.survey.answers import SurveyResults
+from schemas.survey.progress import RoundProgress
 
 OrderStatusName = Literal["active", "completed", "cancelled"]
 _FINISHED = (StepState.DONE, StepState.SKIPPED)
@@ -89,6 +103,24 @@ class OrderState(BaseModel):
     premeetings_scheduled: int = Field(
         default=0, description="How many times the pre-meeting was set (each is announced)"
     )
+    # What the order notes for itself (the Noted events): the order as it stands (moved,
+    # its members changed), its package, and what its stages did beside the steps.
+    order: OrderRequest | None = None
+    package: Package | None = None
+    cancel_requested: bool = False
+    late_decision: LateDecisionReceived | None = None
+    survey_progress: RoundProgress | None = None
+    survey_round_ended: bool = False
+    asked: SurveyTemplate | None = Field(
+        default=None, description="The questions the round closed with (edited or not)"
+    )
+    extract_rendered: int = Field(
+        default=0, description="The extract version the latest documents were rendered with"
+    )
+    labels_told: bool = False
+    premeetings_announced: int = 0
+    follow_up_ended: bool = False
+    follow_up_failure: str | None = None
 
     def agreement_views(self) -> list[AgreementView]:
         agreements = self.minutes.agreements if self.minutes else []
@@ -263,8 +295,17 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case OrderRescheduled():
             s = s.model_copy(update={"timeline": event.timeline, "reschedules": s.reschedules + 1})
             s = _reopen_overdue(s, event.timeline, at)
+            if s.order is not None:
+                meeting = s.order.meeting.model_copy(update={"start": event.timeline.meeting})
+                s = s.model_copy(update={"order": s.order.model_copy(update={"meeting": meeting})})
         case OrderCancelled():
-            s = s.model_copy(update={"status": "cancelled", "cancel_reason": event.reason})
+            s = s.model_copy(
+                update={
+                    "status": "cancelled",
+                    "cancel_reason": event.reason,
+                    "cancel_requested": True,
+                }
+            )
         case OrderCompleted():
             s = s.model_copy(update={"status": "completed"})
             s = _set(s, at, follow_up=StepState.DONE)
@@ -280,6 +321,38 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             s = s.model_copy(update={"render_failed": event})
         case RenderRetried():
             s = s.model_copy(update={"render_failed": None})
+        case MembersChanged() if s.order is not None and event.members:
+            s = s.model_copy(
+                update={"order": s.order.model_copy(update={"members": event.members})}
+            )
+        case _:
+            s = _note(s, event)
+    return s
+
+
+def _note(s: OrderState, event: DomainEvent) -> OrderState:
+    """What the order notes for itself (the Noted events)."""
+    match event:
+        case OrderReceived():
+            s = s.model_copy(update={"order": event.order})
+        case PackageLoaded():
+            s = s.model_copy(update={"package": event.package})
+        case LateDecisionReceived():
+            s = s.model_copy(update={"late_decision": event})
+        case SurveyProgressReported():
+            s = s.model_copy(update={"survey_progress": event.progress})
+        case SurveyRoundEnded():
+            s = s.model_copy(update={"survey_round_ended": True})
+        case SurveyRoundOutcome():
+            s = s.model_copy(update={"survey_progress": event.progress, "asked": event.template})
+        case DocumentsRequested():
+            s = s.model_copy(update={"extract_rendered": event.extract_version})
+        case PracticeLabelsAnnounced():
+            s = s.model_copy(update={"labels_told": True})
+        case PremeetingAnnounced():
+            s = s.model_copy(update={"premeetings_announced": event.number})
+        case FollowUpMeetingEnded():
+            s = s.model_copy(update={"follow_up_ended": True, "follow_up_failure": event.failure})
     return s
 
 

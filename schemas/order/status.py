@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.order.agreements import AgreementView
-from schemas.order.events import DomainEvent
+from schemas.order.events import DomainEvent, Noted
 from schemas.order.partner import step_label
 from schemas.order.state import OrderState, OrderStatusName, fold
 from schemas.order.steps import Step, StepState
@@ -213,7 +213,9 @@ def status_of(
         as_of=as_of,
         clock=clock,
         steps=steps,
-        events=[EventView(type=e.type, at=e.at, by=_by(e)) for e in events],
+        events=[
+            EventView(type=e.type, at=e.at, by=_by(e)) for e in events if not isinstance(e, Noted)
+        ],
         artifacts=[
             ArtifactView.model_validate(a.model_dump(exclude={"source_sha256"}))
             for a in state.artifacts

@@ -1,19 +1,32 @@
-"""Every error the project raises, and every failure type a workflow gives, in one place.
+"""The project's error hierarchy, and every failure type a workflow gives.
 
 The CLI and the web app branch on these types, never on the words of a message; every
 message is Danish, names the field and the fix, and carries no personal data (messages end
-up in workflow history and logs).
+up in workflow history and logs). The classes defined here are the ones more than one layer
+raises or catches; the few that belong to one adapter live beside it and are drawn here too
+(with their module), so this tree is the whole of it:
 
     Exception
     ├── ValueError
     │   ├── DomainError ........ input that breaks a domain rule: ``field`` + Danish ``message``
     │   │   ├── LateOrder ...... the meeting is under 8 weeks away and no operator allowed it
-    │   │   └── CatalogError ... a package, course or cluster-year folder that cannot be used
-    │   └── DomainErrors ....... several DomainErrors of one input, reported together
+    │   │   ├── CatalogError ... a package, course or cluster-year folder that cannot be used
+    │   │   ├── FileTooLarge ... a spreadsheet past its limits (schemas/shared/spreadsheet.py)
+    │   │   └── MailTemplateError  a mail template that cannot render (catalog/mail_templates)
+    │   ├── DomainErrors ....... several DomainErrors of one input, reported together
+    │   ├── UploadRefused ...... an upload the store does not take (storage/uploads.py)
+    │   └── PayloadKeyError .... a payload key setting that cannot be used (client/payload_codec)
     ├── StepRejected ........... a workflow refused an Update: ``kind`` (a Failure) + message
     ├── UnknownOrder ........... no workflow with that id (an old or mistyped link or id)
     ├── WorkflowDied ........... the workflow someone waits on failed, was terminated, …
-    └── TemporalUnreachable .... the client cannot connect to Temporal
+    ├── TemporalUnreachable .... the client cannot connect to Temporal
+    ├── RuntimeError
+    │   └── MessageBeingSent ... another attempt is sending this mail now: retried
+    │                            (activities/mail_delivery.py)
+    └── control flow inside one layer, never shown to a person: Cancelled (a workflow's wait
+        ended by a cancel, workflows/kernel.py), UnknownLink, BodyTooLarge, LoginNeeded,
+        NotAllowed (the web app's answers: 404, 413, a login, 403; web/), PageUnavailable
+        (a page the demo's people retry, klyngepakke/demo/people.py)
 
 A workflow tells its callers what went wrong by the ``type`` of the ApplicationError it
 raises (``Failure``, below); the client turns those into StepRejected with the same kind.

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from schemas.package.model import SurveyTemplate
 from schemas.shared.people import Member
 from schemas.survey.answers import SurveyResponse
+from schemas.survey.progress import RoundProgress
 from schemas.survey_round.round import RoundPlan
 
 
@@ -72,6 +73,13 @@ class Closed(_Event):
     type: Literal["Closed"] = "Closed"
 
 
+class ProgressReported(_Event):
+    """The round told its parent (the order, the follow-up meeting) how far it got."""
+
+    type: Literal["ProgressReported"] = "ProgressReported"
+    progress: RoundProgress
+
+
 RoundEvent = (
     QuestionsEdited
     | DispatchRequested
@@ -83,4 +91,5 @@ RoundEvent = (
     | Replanned
     | MembersChanged
     | Closed
+    | ProgressReported
 )

@@ -20,6 +20,7 @@ from schemas.survey_round.events import (
     DispatchRequested,
     LateInvited,
     MembersChanged,
+    ProgressReported,
     QuestionsEdited,
     Reminded,
     Replanned,
@@ -44,6 +45,9 @@ class RoundState(BaseModel):
     close_requested: bool = False
     closed: bool = False
     replans: int = 0
+    reported: RoundProgress | None = Field(
+        default=None, description="The progress last told to the parent"
+    )
 
     def active(self) -> list[int]:
         return [m for m in range(len(self.members)) if m not in self.left]
@@ -118,4 +122,6 @@ def apply(state: RoundState, event: RoundEvent) -> RoundState:
             s = _members_changed(s, event.members)
         case Closed():
             s = s.model_copy(update={"closed": True})
+        case ProgressReported():
+            s = s.model_copy(update={"reported": event.progress})
     return s
