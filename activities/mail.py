@@ -21,7 +21,7 @@ from schemas.order.events import ConsultationCompleted
 from schemas.order.minutes import Minutes
 from schemas.order.partner import step_label
 from schemas.order.request import OrderRequest
-from schemas.order.steps import Step
+from schemas.order.steps import LEGACY_PARTNER_STEP, Step
 from schemas.order.timeline import Timeline
 from schemas.shared.artifacts import ArtifactRef
 from schemas.shared.links import LinkSigner
@@ -202,7 +202,7 @@ class MailActivities:
                 }
             ),
             order=ctx.order,
-            timeline=timeline,
+            timeline=_answering_old_names(timeline),
             consultation=ctx.consultation,
             minutes=ctx.minutes,
             survey_respondents=_respondents(ctx),
@@ -271,3 +271,13 @@ def _respondents(ctx: MailContext) -> int | None:
     if ctx.survey_respondents is not None:
         return ctx.survey_respondents
     return ctx.survey_results.respondents if ctx.survey_results is not None else None
+
+
+def _answering_old_names(timeline: Timeline | None) -> Timeline | None:
+    """The timeline as a template reads it: a template written before the partner's stage was
+    named neutrally (a catalog folder KiAP keeps) still finds ``timeline.due.jobcenter``."""
+    if timeline is None or Step.PARTNER not in timeline.due:
+        return timeline
+    due = {str(step): at for step, at in timeline.due.items()}
+    due[LEGACY_PARTNER_STEP] = timeline.due[Step.PARTNER]
+    return timeline.model_copy(update={"due": due})

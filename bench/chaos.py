@@ -228,7 +228,7 @@ async def run_chaos(
                     # kill waits until every order has an answer confirmed. Not sooner either:
                     # answers piling up while the worker is down, in the workflow task in which
                     # a reminder's timer fires, give a history the SDK replays in another order
-                    # (README, Chaos).
+                    # (docs/trust.md, the chaos run).
                     await _until(lambda: over() or set(ids) <= confirmed.orders(), timeout=180)
                     await asyncio.sleep(rng.uniform(0.0, 2.0))
                 else:
@@ -299,9 +299,10 @@ async def _replay_all(client: Any, say: Callable[[str], object]) -> tuple[int, i
     """Every history the run wrote replays against the code: a crash must never leave a
     history the workflow code cannot reproduce. Failing ones are kept under var/chaos/.
 
-    Counted apart: the one case the SDK orders differently in a replay (README, Chaos): an
-    Update accepted in the workflow task after one that timed out unstarted, next to a timer's
-    command. Workflow code cannot order it; a running workflow that stops on it is repaired."""
+    Counted apart: the one case the SDK orders differently in a replay (docs/trust.md, the chaos
+    run): an Update accepted in the workflow task after one that timed out unstarted, next to a
+    timer's command. Workflow code cannot order it; a running workflow that stops on it is
+    repaired."""
     replayer = Replayer(
         workflows=WORKFLOWS,
         data_converter=client.data_converter,
@@ -312,7 +313,7 @@ async def _replay_all(client: Any, say: Callable[[str], object]) -> tuple[int, i
     failures = reorders = 0
     async for execution in client.list_workflows():
         if execution.status == WorkflowExecutionStatus.TERMINATED:
-            continue  # a run replaced by a repair (klyngepakke/repair.py), counted there
+            continue  # a run replaced by a repair (client/repair.py), counted there
         handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
         history = await handle.fetch_history()
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)

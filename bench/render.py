@@ -40,7 +40,7 @@ from storage.artifact_store import FolderArtifactStore
 
 DOCTORS = 71  # seed 003: the largest cluster, 71 doctors
 PRACTICES = 24
-KINDS = ["deck", "handouts", "practice_sheet", "jobcenter_guide", "extract_template"]
+KINDS = ["deck", "handouts", "practice_sheet", "partner_guide", "extract_template"]
 CERTIFICATES = ["LÆ 265", "LÆ 285", "LÆ 125"]
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from catalog.mail_templates import MailTemplateError, MailTemplates
 from schemas.cluster.year import ClusterYearRules
 from schemas.course.definition import CourseDefinition
-from schemas.package.model import Package
+from schemas.package.model import Package, current_name
 from schemas.package.process import Process
 from schemas.shared.errors import CatalogError, from_validation_error
 
@@ -48,9 +48,9 @@ REQUIRED_MAILS = (
     "render_failed",
 )
 # The Word templates (documents/<kind>.docx) a package with the stage ships.
-STAGE_DOCUMENTS = {"partner": ("jobcenter_guide",)}
+STAGE_DOCUMENTS = {"partner": ("partner_guide",)}
 STAGE_MAILS = {
-    "partner": ("jobcenter_guide",),
+    "partner": ("partner_guide",),
     "premeeting": ("premeeting_scheduled",),
     "extract": ("extract_reminder", "practice_label", "follow_up_extract_request"),
 }
@@ -100,8 +100,7 @@ class Catalog:
         if package.texts is None:
             raise CatalogError(
                 f"{source}: texts",
-                "mangler – skriv pakkens ord til dokumenterne (se README, 'Adding a cluster"
-                " package')",
+                "mangler – skriv pakkens ord til dokumenterne (se docs/packages.md)",
             )
         return package
 
@@ -200,7 +199,9 @@ def _mail_templates(mails: Path, required: tuple[str, ...]) -> MailTemplates:
 def _word_templates(folder: Path, process: Process) -> dict[str, bytes]:
     """The docxtpl templates of a package folder, each one's Jinja parsed now, so a broken
     tag stops the worker at start instead of an order's render weeks later."""
-    found = {path.stem: path for path in sorted(folder.glob("*.docx"))} if folder.is_dir() else {}
+    paths = sorted(folder.glob("*.docx")) if folder.is_dir() else []
+    # A template under its old name (schemas/package/model.py RENAMED) still serves.
+    found = {current_name(path.stem): path for path in paths}
     wanted = [d for stage, docs in STAGE_DOCUMENTS.items() if getattr(process, stage) for d in docs]
     missing = [f"{kind}.docx" for kind in wanted if kind not in found]
     if missing:

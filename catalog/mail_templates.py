@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markupsafe import Markup
 
 from schemas.order.agreements import owner_in_sentence
+from schemas.package.model import current_name
 from schemas.shared.danish_format import date_long, date_short, datetime_long
 from schemas.shared.errors import DomainError
 
@@ -100,22 +101,25 @@ class MailTemplates:
         self.folder = folder
         self._text = _environment(folder, autoescape=False, button=_text_button)
         self._html = _environment(folder, autoescape=True, button=_html_button)
+        # A mail's template under its old name (schemas/package/model.py RENAMED) still serves.
+        self._files = {current_name(path.stem): path.name for path in sorted(folder.glob("*.j2"))}
         for name in required:
-            path = folder / f"{name}.j2"
-            if not path.is_file():
+            if name not in self._files:
+                path = folder / f"{name}.j2"
                 raise MailTemplateError(str(path), "mailskabelonen mangler")
             try:
-                self._text.get_template(f"{name}.j2")
+                self._text.get_template(self._files[name])
             except TemplateSyntaxError as exc:
                 raise MailTemplateError(str(path), f"linje {exc.lineno}: {exc.message}") from None
 
     def render(self, name: str, **context: Any) -> MailBody:
-        text = self._text.get_template(f"{name}.j2").render(**context)
+        file = self._files.get(current_name(name), f"{name}.j2")
+        text = self._text.get_template(file).render(**context)
         first, _, body = text.partition("\n")
         if not first.startswith("Emne: "):
             raise MailTemplateError(name, "skabelonen mangler sin 'Emne:'-linje")
         subject = first.removeprefix("Emne: ").strip()
-        marked = self._html.get_template(f"{name}.j2").render(**context)
+        marked = self._html.get_template(file).render(**context)
         html_body = marked.partition("\n")[2]
         return MailBody(
             subject=subject, text=body.lstrip("\n"), html=html_document(subject, html_body)

@@ -112,7 +112,7 @@ class ExtractTemplate:
         return ExtractTemplateContext(
             cluster=source.order.cluster.name,
             municipality=source.order.partner.name,
-            due=date_long(source.timeline.due[Step.JOBCENTER]),
+            due=date_long(source.timeline.due[Step.PARTNER]),
             practices=source.order.practices,
             spec=spec,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",

@@ -11,10 +11,11 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel
 
 from schemas.order.documents import DocumentSource
+from schemas.package.model import current_name
 
 ENTRY_POINT_GROUP = "klyngepakke.renderers"
 _BUILT_INS = (
-    "renderers.jobcenter_guide",
+    "renderers.partner_guide",
     "renderers.deck",
     "renderers.handouts",
     "renderers.practice_sheet",
@@ -65,9 +66,10 @@ def _load() -> None:
 
 
 def get(kind: str) -> Renderer:
+    """The renderer of ``kind`` (a render a running order scheduled under an old name too)."""
     _load()
     try:
-        return _registry[kind]
+        return _registry[current_name(kind)]
     except KeyError:
         raise KeyError(f"no renderer registered for '{kind}'; known: {sorted(_registry)}") from None
 

@@ -13,7 +13,7 @@ from limits import RateLimitItem, parse_many, storage, strategies
 TOKEN_PREFIXES = ("/s/", "/u/", "/m/")
 
 
-# The defaults of KLYNGEPAKKE_WEB_LIMIT_PER_TOKEN and _PER_ADDRESS (klyngepakke/settings.py).
+# The defaults of KLYNGEPAKKE_WEB_LIMIT_PER_TOKEN and _PER_ADDRESS (klyngepakke/config.py).
 PER_TOKEN = "20/minute;120/hour"
 PER_ADDRESS = "300/minute"
 

@@ -1,6 +1,6 @@
 """The cluster as a long-lived workflow (id from its name and region, no personal data): its
 member list, its coordinator and its year. It mails the coordinator each of the year's
-reminders on its day (schemas/cluster.py plans them from the catalog's rules), stops a duty's
+reminders on its day (schemas/cluster/state.py plans them from the catalog's rules), stops a duty's
 reminders once it is done, and continues as new at each new year so its history stays small."""
 
 from __future__ import annotations

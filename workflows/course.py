@@ -84,7 +84,7 @@ class CourseWorkflow:
             planned_origin=workflow.now(),
             seconds_per_day=inp.seconds_per_day,
         )
-        # The course's state is only the fold of its events (schemas/course_state.py).
+        # The course's state is only the fold of its events (schemas/course/state.py).
         self._log: EventLog[CourseState, CourseEvent] = EventLog(
             apply, CourseState(participants=list(inp.course.participants))
         )

@@ -1,6 +1,6 @@
 """FollowUpMeeting: the follow-up cluster meeting, a child of the order that outlives it.
 
-It has its own timeline (schemas/follow_up.py): a second survey round with the first round's
+It has its own timeline (schemas/follow_up/meeting.py): a second survey round with the first round's
 questions, a new extract from the job centre, and a week before the meeting a comparison deck
 with both rounds side by side and what became of the agreements (the order signals each
 change). Its id is derived from the order's, so it is started once.
@@ -107,7 +107,7 @@ class FollowUpMeeting:
             await self._mail(
                 "follow_up_invitation",
                 "invitation",
-                ["members", "jobcenter"],
+                ["members", "partner"],
                 calendar=self._invite(),
             )
             self._record(InvitationSent(at=self._now()))
@@ -132,7 +132,7 @@ class FollowUpMeeting:
             await self._until(plan.extract_request, None, "Venter til datatrækket bestilles")
             template = (await self._render(["extract_template"]))[0]
             await self._mail(
-                "follow_up_extract_request", "extract-request", ["jobcenter"], [template], True
+                "follow_up_extract_request", "extract-request", ["partner"], [template], True
             )
             texts = self._pkg.texts
             partner = texts.partner.definite if texts and texts.partner else None
@@ -141,7 +141,7 @@ class FollowUpMeeting:
                 plan.extract_due, lambda: self._state.extract is not None, "Venter på datatrækket"
             ):
                 await self._mail(
-                    "extract_reminder", "extract-reminder", ["jobcenter", "coordinator"], [], True
+                    "extract_reminder", "extract-reminder", ["partner", "coordinator"], [], True
                 )
                 self._record(ExtractReminded(at=self._now()))
         await self._until(plan.deck, None, "Venter til PowerPointen skal laves")
@@ -157,7 +157,7 @@ class FollowUpMeeting:
                     SecondRoundClosed(at=self._now(), results=results, progress=outcome.progress)
                 )
         deck = (await self._render(["comparison_deck"]))[0]
-        await self._mail("follow_up_deck", "deck", ["coordinator", "jobcenter"], [deck], False)
+        await self._mail("follow_up_deck", "deck", ["coordinator", "partner"], [deck], False)
         self._record(DeckDelivered(at=self._now(), deck=deck))
         await self._until(inp.meeting, None, "Venter på det opfølgende møde")
         self._record(MeetingHeld(at=self._now()))
@@ -309,7 +309,7 @@ class FollowUpMeeting:
             start=self._inp.meeting,
             minutes=self._package.program(meeting.program_variant).minutes,
             location=meeting.location,
-            attendees=self._recipients(["members", "jobcenter"]),
+            attendees=self._recipients(["members", "partner"]),
         )
 
     def _timeline(self) -> Timeline:
@@ -318,9 +318,7 @@ class FollowUpMeeting:
         plan = self._plan
         if plan is None or plan.extract_due is None:
             return timeline
-        return timeline.model_copy(
-            update={"due": {**timeline.due, Step.JOBCENTER: plan.extract_due}}
-        )
+        return timeline.model_copy(update={"due": {**timeline.due, Step.PARTNER: plan.extract_due}})
 
     async def _mail(
         self,

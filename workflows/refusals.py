@@ -1,4 +1,4 @@
-"""How a workflow refuses: an ApplicationError whose type is a Failure (schemas/errors.py),
+"""How a workflow refuses: an ApplicationError whose type is a Failure (schemas/shared/errors.py),
 the one thing the client, the CLI and the pages branch on."""
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class SurveyRound:
     @workflow.init
     def __init__(self, inp: RoundInput) -> None:
         self._inp = inp
-        # The round's state is only the fold of its events (schemas/survey_round_state.py).
+        # The round's state is only the fold of its events (schemas/survey_round/state.py).
         self._log: EventLog[RoundState, RoundEvent] = EventLog(
             apply, RoundState(template=inp.template, plan=inp.plan, members=list(inp.members))
         )

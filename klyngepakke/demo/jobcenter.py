@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def guide_mail(settings: Settings, order_id: str) -> EmailMessage | None:
-    return next(iter(mailbox(settings.mail_dir).messages(order_id, "jobcenter_guide")), None)
+    return next(iter(mailbox(settings.mail_dir).messages(order_id, "partner_guide")), None)
 
 
 def fill_in(template: bytes) -> bytes:

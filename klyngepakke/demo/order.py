@@ -1,7 +1,7 @@
 """The demo: one full order against the running stack on compressed time (one planned day per
 second by default). The coordinator orders on the form and works the order from their page,
 the members answer on theirs, the job centre uploads, an agreement's owner marks it done from
-the link in the reminder (klyngepakke/demo_people.py); the consultant, at KiAP, uses the
+the link in the reminder (klyngepakke/demo/people.py); the consultant, at KiAP, uses the
 client."""
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ async def _until_done(
                     said = await people.edit_and_send_survey(page)
                     done.add("survey")
                     say(f"Koordinatoren på sin side: {said}")
-                elif "extract" not in done and step[Step.JOBCENTER] in (
+                elif "extract" not in done and step[Step.PARTNER] in (
                     StepState.ACTIVE,
                     StepState.OVERDUE,
                 ):

@@ -43,7 +43,7 @@ def temporal_binary() -> str:
 # The dev server's SQLite in WAL mode, synced at checkpoints rather than at every commit: what
 # the server writes survives its process dying (a restart, a kill); a power cut may lose the
 # last moments, which an embedded stack for development accepts (production runs Temporal on
-# PostgreSQL). A burst of orders waited on fsyncs otherwise (README, Performance).
+# PostgreSQL). A burst of orders waited on fsyncs otherwise (docs/performance.md).
 SQLITE_PRAGMAS = ("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
 
 

@@ -24,7 +24,7 @@ from schemas.shared.people import Person
 CLUSTER = ("klyngen", "klynge", "klyngekoordinatoren", "koordinatoren", "bestyrelsen")
 # The partner as orders recorded before packages named theirs wrote it (the job centre was the
 # only partner then); a package's own words (texts.partner) replace these.
-JOBCENTER = ("jobcenteret", "jobcenter", "kommunen")
+LEGACY_PARTNER_WORDS = ("jobcenteret", "jobcenter", "kommunen")
 LEGACY_PARTNER = "Jobcenteret"
 PRACTICES = ("alle praksisser", "alle praksis", "hver praksis", "praksisserne", "alle læger")
 
@@ -64,7 +64,7 @@ def _key(text: str) -> str:
 
 def _partner_keys(partner: PartnerTexts | None) -> tuple[str, ...]:
     if partner is None:
-        return JOBCENTER
+        return LEGACY_PARTNER_WORDS
     return (_key(partner.definite), _key(partner.name), _key(partner.organisation + "en"))
 
 
@@ -105,10 +105,11 @@ def owners_of(
     )
 
 
-def owner_in_sentence(owner: str) -> str:
+def owner_in_sentence(owner: str, partner: PartnerTexts | None = None) -> str:
     """An owner as it reads inside a Danish sentence: "med alle praksisser som ansvarlig"
-    (a group is a common noun), a person's or municipality's name as written."""
-    if _key(owner) in CLUSTER + JOBCENTER + PRACTICES:
+    (a group is a common noun, the package's partner too), a person's or municipality's name
+    as written."""
+    if _key(owner) in CLUSTER + _partner_keys(partner) + PRACTICES:
         return owner[:1].lower() + owner[1:]
     return owner
 

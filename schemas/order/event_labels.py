@@ -1,7 +1,12 @@
 """What each domain event is called on the pages KiAP's staff read (the workbench's history).
 
-The event types stay the engine's English names in the Temporal UI; a consultant reads Danish.
+The event types stay the engine's English names in the Temporal UI; a consultant reads Danish,
+and the partner as the order's package names it (``{partner}``: "jobcenteret").
 """
+
+from __future__ import annotations
+
+from schemas.package.process import PartnerTexts, partner_definite
 
 EVENT_LABELS: dict[str, str] = {
     "OrderPlaced": "Bestillingen er modtaget",
@@ -10,20 +15,20 @@ EVENT_LABELS: dict[str, str] = {
     "ConsultationEscalated": "Telefonkonsultationen er ikke holdt til tiden – sendt videre",
     "ConsultationCompleted": "Telefonkonsultationen er holdt",
     "MaterialSent": "Materialet er sendt til koordinatoren",
-    "JobcenterGuideSent": "Drejebogen er sendt til jobcenteret",
+    "PartnerGuideSent": "Drejebogen er sendt til {partner}",
     "SurveyReminderSent": "Påmindelse om spørgeskemaet er sendt",
     "SurveyResultsImported": "Svarene på spørgeskemaet er hentet",
     "ExtractMissing": "Datatrækket mangler",
-    "ExtractReminderSent": "Påmindelse om datatrækket er sendt til jobcenteret",
-    "ExtractReceived": "Datatrækket er modtaget fra jobcenteret",
+    "ExtractReminderSent": "Påmindelse om datatrækket er sendt til {partner}",
+    "ExtractReceived": "Datatrækket er modtaget fra {partner}",
     "AgreementReminderSent": "Påmindelse om en aftale er sendt",
     "AgreementDone": "En aftale er markeret som udført",
     "AgreementOverdue": "En aftale er ikke udført til fristen",
     "FollowUpMeetingStarted": "Det opfølgende møde er startet",
     "ArtifactsRendered": "Præsentation, uddelingskopi og praksisark er lavet",
     "ArtifactsDelivered": "Dokumenterne er sendt",
-    "PremeetingScheduled": "Formødet med jobcenteret er aftalt",
-    "PremeetingCompleted": "Formødet med jobcenteret er holdt",
+    "PremeetingScheduled": "Formødet med {partner} er aftalt",
+    "PremeetingCompleted": "Formødet med {partner} er holdt",
     "InvitationSent": "Invitationen er sendt til deltagerne",
     "MeetingRecorded": "Referatet af klyngemødet er registreret",
     "FollowUpSummarySent": "Opsummeringen er sendt",
@@ -42,6 +47,8 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 
-def event_label(event_type: str) -> str:
-    """The Danish name; an event type without one (a newer worker's) shows as itself."""
-    return EVENT_LABELS.get(event_type, event_type)
+def event_label(event_type: str, partner: PartnerTexts | None = None) -> str:
+    """The Danish name, with the package's partner; an event type without one (a newer
+    worker's) shows as itself."""
+    label = EVENT_LABELS.get(event_type, event_type)
+    return label.replace("{partner}", partner_definite(partner))

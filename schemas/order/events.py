@@ -22,7 +22,8 @@ from schemas.shared.people import Actor, Member
 from schemas.survey.answers import SurveyResults
 from schemas.survey.progress import RoundProgress
 
-Role = Literal["coordinator", "consultant", "jobcenter", "members"]
+# Who is mailed on an order; "partner" is the package's partner organisation (the job centre).
+Role = Literal["coordinator", "consultant", "partner", "members"]
 
 
 class _Event(BaseModel):
@@ -69,8 +70,8 @@ class MaterialSent(_Event):
     type: Literal["MaterialSent"] = "MaterialSent"
 
 
-class JobcenterGuideSent(_Event):
-    type: Literal["JobcenterGuideSent"] = "JobcenterGuideSent"
+class PartnerGuideSent(_Event):
+    type: Literal["PartnerGuideSent"] = "PartnerGuideSent"
     contact_by: ContactBy
     artifact: ArtifactRef
     template: ArtifactRef | None = Field(
@@ -334,7 +335,7 @@ DomainEvent = Annotated[
     | ConsultationEscalated
     | ConsultationCompleted
     | MaterialSent
-    | JobcenterGuideSent
+    | PartnerGuideSent
     | SurveyReminderSent
     | SurveyResultsImported
     | ExtractMissing

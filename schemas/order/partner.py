@@ -30,7 +30,7 @@ def recipients(
     people: dict[Role, list[Person]] = {
         "coordinator": [order.coordinator],
         "consultant": [consultant],
-        "jobcenter": partner_contacts(order, package),
+        "partner": partner_contacts(order, package),
         "members": list(order.members),
     }
     return [person for role in roles for person in people[role]]
@@ -39,7 +39,7 @@ def recipients(
 def step_label(step: Step, partner: PartnerTexts | None) -> str:
     """A stage's Danish label; the partner's stages name the package's partner (an order
     recorded before packages named theirs keeps the job centre's labels)."""
-    if partner is not None and step == Step.JOBCENTER:
+    if partner is not None and step == Step.PARTNER:
         return f"{partner.name[:1].upper()}{partner.name[1:]}: drejebog og datatræk"
     if partner is not None and step == Step.PREMEETING:
         return f"Formøde med {partner.definite}"

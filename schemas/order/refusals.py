@@ -74,9 +74,9 @@ def refuse_extract(state: OrderState, now: datetime, *, cancelling: bool) -> str
         return STARTING
     if (ended := _refuse_ended(state, cancelling)) is not None:
         return ended
-    if not state.has(Step.JOBCENTER):
+    if not state.has(Step.PARTNER):
         return "Klyngepakken har intet datatræk; der er intet at uploade til denne ordre."
-    if state.state_of(Step.JOBCENTER) == StepState.PENDING:
+    if state.state_of(Step.PARTNER) == StepState.PENDING:
         return (
             "Jobcenteret har ikke fået skabelonen endnu: telefonkonsultationen og "
             "materialemailen kommer først."

@@ -23,7 +23,6 @@ from schemas.order.events import (
     FollowUpMeetingStarted,
     FollowUpSummarySent,
     InvitationSent,
-    JobcenterGuideSent,
     LateDecisionReceived,
     LateOrderDecided,
     LateOrderRequested,
@@ -37,6 +36,7 @@ from schemas.order.events import (
     OrderReceived,
     OrderRescheduled,
     PackageLoaded,
+    PartnerGuideSent,
     PracticeLabelsAnnounced,
     PremeetingAnnounced,
     PremeetingCompleted,
@@ -224,22 +224,22 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             s = _set(s, at, consultation=StepState.DONE, material=StepState.ACTIVE)
         case MaterialSent():
             s = _set(
-                s, at, material=StepState.DONE, survey=StepState.ACTIVE, jobcenter=StepState.ACTIVE
+                s, at, material=StepState.DONE, survey=StepState.ACTIVE, partner=StepState.ACTIVE
             )
-        case JobcenterGuideSent():
+        case PartnerGuideSent():
             sent = [event.artifact] + ([event.template] if event.template else [])
             s = s.model_copy(update={"artifacts": [*s.artifacts, *sent]})
         case SurveyResultsImported():
             s = s.model_copy(update={"survey_results": event.results})
             s = _set(s, at, survey=StepState.DONE)
         case ExtractMissing():
-            s = _set(s, at, jobcenter=StepState.SKIPPED)
+            s = _set(s, at, partner=StepState.SKIPPED)
         case ExtractReceived():
             uploads = [*s.extract_uploads, event]
             steps = dict(s.steps)
             # Even after the deck went without it: a late extract makes a new version.
-            if Step.JOBCENTER in steps:
-                steps[Step.JOBCENTER] = StepProgress(state=StepState.DONE, done_at=at)
+            if Step.PARTNER in steps:
+                steps[Step.PARTNER] = StepProgress(state=StepState.DONE, done_at=at)
             s = s.model_copy(
                 update={"extract": event.extract, "extract_uploads": uploads, "steps": steps}
             )

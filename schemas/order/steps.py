@@ -6,18 +6,27 @@ from enum import StrEnum
 
 from schemas.package.process import Process
 
+# The partner stage's name in histories and search attributes recorded before it was neutral.
+LEGACY_PARTNER_STEP = "jobcenter"
+
 
 class Step(StrEnum):
     ORDER = "order"
     CONSULTATION = "consultation"
     MATERIAL = "material"
     SURVEY = "survey"
-    JOBCENTER = "jobcenter"
+    PARTNER = "partner"
     ARTIFACTS = "artifacts"
     PREMEETING = "premeeting"
     INVITATION = "invitation"
     MEETING = "meeting"
     FOLLOW_UP = "follow_up"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Step | None:
+        # The partner's stage was called "jobcenter" in orders recorded before the engine named
+        # it for every package (their timelines, in child workflows' inputs, still say so).
+        return cls.PARTNER if value == LEGACY_PARTNER_STEP else None
 
     @property
     def label(self) -> str:
@@ -41,7 +50,9 @@ _LABELS = {
     Step.CONSULTATION: "Telefonkonsultation",
     Step.MATERIAL: "Mail med materiale",
     Step.SURVEY: "Spørgeskema",
-    Step.JOBCENTER: "Jobcenter: drejebog og datatræk",
+    # A package names its partner (schemas/order/partner.py step_label); this is the label of
+    # orders recorded before packages did, whose partner was always the job centre.
+    Step.PARTNER: "Jobcenter: drejebog og datatræk",
     Step.ARTIFACTS: "PowerPoint, uddelingskopier og praksisark",
     Step.PREMEETING: "Formøde med jobcenteret",
     Step.INVITATION: "Invitation til deltagerne",
@@ -52,7 +63,7 @@ _LABELS = {
 
 def has_step(process: Process, step: Step) -> bool:
     """Whether an order of a package with ``process`` has ``step``."""
-    if step == Step.JOBCENTER:
+    if step == Step.PARTNER:
         return process.extract
     if step == Step.PREMEETING:
         return process.premeeting

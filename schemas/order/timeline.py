@@ -36,7 +36,7 @@ ABSOLUTE_MIN_LEAD = timedelta(days=14)
 _DAYS_BEFORE_MEETING = {
     "survey_reminder": 26,
     Step.SURVEY: 21,
-    Step.JOBCENTER: 21,
+    Step.PARTNER: 21,
     Step.ARTIFACTS: 14,
     Step.INVITATION: 7,
     Step.PREMEETING: 3,
@@ -45,7 +45,7 @@ _DAYS_BEFORE_MEETING = {
 _CHAIN: list[str] = [
     "survey_reminder",
     Step.SURVEY,
-    Step.JOBCENTER,
+    Step.PARTNER,
     Step.ARTIFACTS,
     Step.INVITATION,
     Step.PREMEETING,
@@ -148,7 +148,7 @@ def plan(
                 Step.CONSULTATION: call_at,
                 Step.MATERIAL: material,
                 Step.SURVEY: due[Step.SURVEY],
-                Step.JOBCENTER: due[Step.JOBCENTER],
+                Step.PARTNER: due[Step.PARTNER],
                 Step.ARTIFACTS: due[Step.ARTIFACTS],
                 Step.PREMEETING: due[Step.PREMEETING],
                 Step.INVITATION: due[Step.INVITATION],

@@ -82,6 +82,16 @@ class QuestionType(StrEnum):
 
 DONT_KNOW = "Ved ikke"
 
+# What a package's mails and documents were called before the engine named its partner's
+# guide for every package: a catalog folder KiAP keeps, or a running order's mail or render
+# scheduled before the change, may still use the old name.
+RENAMED = {"jobcenter_guide": "partner_guide"}
+
+
+def current_name(name: str) -> str:
+    """A mail's or document's name as the engine calls it now."""
+    return RENAMED.get(name, name)
+
 
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -183,3 +183,22 @@ async def test_a_message_another_attempt_sent_meanwhile_is_not_sent_again(settin
     )
     assert (result.sent, result.already_sent) == (1, 1)
     assert [m["To"] for m in sink.messages()] == [first.email]
+
+
+def test_a_template_written_with_the_old_step_name_still_finds_its_date(settings, tmp_path):
+    """A catalog folder KiAP keeps may still ask for ``timeline.due.jobcenter`` (the partner's
+    stage before it was named neutrally): the mail says the same date as the current name."""
+    import shutil
+
+    folder = tmp_path / "attester-i-almen-praksis"
+    shutil.copytree(Catalog().root / "attester-i-almen-praksis", folder)
+    reminder = folder / "mails" / "extract_reminder.j2"
+    reminder.write_text(
+        reminder.read_text(encoding="utf-8").replace("due.partner", "due.jobcenter"),
+        encoding="utf-8",
+    )
+    old, new = MailActivities(delivery(settings), Catalog(tmp_path)), mailer(settings)
+    asked = request().model_copy(update={"mail": "extract_reminder"})
+    to = asked.context.order.members[:1]
+    assert "due.jobcenter" in reminder.read_text(encoding="utf-8")
+    assert old.render(asked, to).text == new.render(asked, to).text

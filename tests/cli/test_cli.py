@@ -156,7 +156,7 @@ async def test_a_consultant_and_coordinator_work_an_order_from_the_shell(
             assert {"id", "status", "late", "steps", "events", "artifacts"} <= status.keys()
             steps = {s["name"]: s["state"] for s in status["steps"]}
             assert steps["consultation"] == "done" and steps["survey"] == "done"
-            assert steps["jobcenter"] == "done"
+            assert steps["partner"] == "done"
             assert [(u["version"], u["uploaded_by"]) for u in status["extract"]] == [
                 (1, "konsulent (CLI)")
             ]

@@ -164,7 +164,8 @@ async def test_an_order_started_on_the_old_release_finishes_on_the_new(tmp_path)
 
     assert final.status == "completed"
     kinds = {a.kind for a in final.artifacts}
-    # The guide before the deploy; the meeting's documents after it, by the new render worker.
+    # The guide before the deploy (under the old release's name for it); the meeting's
+    # documents after it, by the new render worker.
     assert {"jobcenter_guide", "deck", "handouts", "practice_sheet", "meeting_summary"} <= kinds
     sent = SmtpSink(settings.mail_dir).messages()
     ids = [m["Message-ID"] for m in sent]

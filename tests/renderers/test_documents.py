@@ -62,11 +62,11 @@ def xml_text(data: bytes) -> str:
 
 
 def test_built_ins_are_registered():
-    assert {"deck", "jobcenter_guide"} <= set(renderers.available())
+    assert {"deck", "partner_guide"} <= set(renderers.available())
 
 
 def test_rendering_is_byte_for_byte_repeatable(monkeypatch):
-    kinds = ("deck", "jobcenter_guide", "extract_template", "comparison_deck")
+    kinds = ("deck", "partner_guide", "extract_template", "comparison_deck")
     first = {kind: render(kind, source()) for kind in kinds}
     # Zip entries and embedded workbooks are stamped with the time in 2-second steps:
     # render again an hour later, as a retried activity on a busy worker would.
@@ -81,7 +81,7 @@ def test_the_guide_escapes_user_text_and_names_the_cluster():
     placed = order.model_copy(
         update={"meeting": order.meeting.model_copy(update={"location": HOSTILE})}
     )
-    data = render("jobcenter_guide", source(order=placed))
+    data = render("partner_guide", source(order=placed))
     document = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
@@ -121,7 +121,7 @@ def test_without_answers_the_deck_says_so():
 
 def test_no_provider_number_appears_in_any_document():
     src = source(minutes=factories.minutes(NOW.date() + timedelta(weeks=9)))
-    for kind in ("deck", "jobcenter_guide", "meeting_summary", "comparison_deck"):
+    for kind in ("deck", "partner_guide", "meeting_summary", "comparison_deck"):
         xml = xml_text(render(kind, src))
         for member in src.order.members:
             assert member.ydernummer not in xml, kind
@@ -199,7 +199,7 @@ def test_every_document_carries_its_title_author_and_a_drawn_thumbnail():
 
     src = source()
     seen = set()
-    for kind in ("deck", "handouts", "practice_sheet", "jobcenter_guide", "comparison_deck"):
+    for kind in ("deck", "handouts", "practice_sheet", "partner_guide", "comparison_deck"):
         package = zipfile.ZipFile(io.BytesIO(render(kind, src)))
         core = package.read("docProps/core.xml").decode()
         assert "<dc:title/>" not in core and "python-pptx" not in core, kind
@@ -214,7 +214,7 @@ def test_every_document_carries_its_title_author_and_a_drawn_thumbnail():
 
 def test_the_guides_tables_keep_their_column_widths_in_libreoffice():
     """LibreOffice lays a table out by its grid: equal columns wrapped every program item."""
-    guide = Document(io.BytesIO(render("jobcenter_guide", source())))
+    guide = Document(io.BytesIO(render("partner_guide", source())))
     practical, program = guide.tables
     assert [round(c.w.cm, 1) for c in practical._tbl.tblGrid.gridCol_lst] == [6.5, 10.5]
     assert [round(c.w.cm, 1) for c in program._tbl.tblGrid.gridCol_lst] == [3.5, 9.0, 4.5]

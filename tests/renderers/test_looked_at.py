@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 CONVERTER = PdfConverter.find() if SOFFICE else None
 FILES = {
     "deck": "klyngemoede.pptx",
-    "jobcenter_guide": "drejebog.docx",
+    "partner_guide": "drejebog.docx",
     "handouts": "uddelingskopi.docx",
     "practice_sheet": "praksisark.docx",
 }

@@ -31,8 +31,8 @@ def _alone_order() -> OrderRequest:
 
 def test_a_package_without_partner_plans_no_extract_and_no_premeeting():
     timeline = plan(_alone_order(), NOW, process=ALONE)
-    assert Step.JOBCENTER not in timeline.due and Step.PREMEETING not in timeline.due
-    assert list(timeline.due) == [s for s in Step if s not in (Step.JOBCENTER, Step.PREMEETING)]
+    assert Step.PARTNER not in timeline.due and Step.PREMEETING not in timeline.due
+    assert list(timeline.due) == [s for s in Step if s not in (Step.PARTNER, Step.PREMEETING)]
     assert timeline.due[Step.INVITATION] < timeline.meeting
 
 
@@ -46,9 +46,9 @@ def test_a_package_with_a_partner_asks_for_the_municipality_by_field():
 def test_the_order_of_a_package_without_partner_has_only_its_own_steps():
     timeline = plan(_alone_order(), NOW, process=ALONE)
     state = fold([OrderPlaced(at=NOW, timeline=timeline)])
-    assert Step.JOBCENTER not in state.steps and Step.PREMEETING not in state.steps
+    assert Step.PARTNER not in state.steps and Step.PREMEETING not in state.steps
     # A stage the package leaves out is never waited for, and events naming it change nothing.
-    assert state.is_done(Step.PREMEETING) and state.state_of(Step.JOBCENTER) == StepState.SKIPPED
+    assert state.is_done(Step.PREMEETING) and state.state_of(Step.PARTNER) == StepState.SKIPPED
     after = apply(apply(state, ExtractMissing(at=NOW)), StepOverdue(at=NOW, step=Step.PREMEETING))
     assert after.steps == state.steps and not after.overdue
 
@@ -59,9 +59,9 @@ def test_a_stage_needs_a_partner():
 
 
 def test_only_the_stages_mails_are_required():
-    assert "jobcenter_guide" in required_mails(Process())
+    assert "partner_guide" in required_mails(Process())
     alone = required_mails(ALONE)
-    for mail in ("jobcenter_guide", "premeeting_scheduled", "extract_reminder"):
+    for mail in ("partner_guide", "premeeting_scheduled", "extract_reminder"):
         assert mail not in alone
 
 
@@ -128,7 +128,7 @@ def test_a_missing_stage_mail_is_named(tmp_path):
         "contact": "kontakt i regionen",
     }
     _rewrite(folder, {"texts": data["texts"] | {"partner": words}})
-    with pytest.raises(CatalogError, match="jobcenter_guide"):
+    with pytest.raises(CatalogError, match="partner_guide"):
         Catalog(tmp_path)
 
 
@@ -141,3 +141,29 @@ def test_a_document_no_renderer_makes_stops_the_worker_naming_file_and_field(tmp
         check_documents(Catalog(tmp_path))
     assert caught.value.field.endswith("package.yaml: after_meeting_documents")
     assert "ukendt dokument referat" in caught.value.message
+
+
+def test_names_from_before_the_partner_was_neutral_still_serve(tmp_path):
+    """A catalog folder KiAP keeps with the guide under its old name, a running order's
+    render scheduled under it, and a timeline recorded with the old step all still work."""
+    import renderers.registry as registry
+    from schemas.order.steps import Step
+    from schemas.order.timeline import Timeline, plan
+    from tests import factories
+
+    folder = tmp_path / "attester-i-almen-praksis"
+    shutil.copytree(Catalog().root / "attester-i-almen-praksis", folder)
+    (folder / "mails" / "partner_guide.j2").rename(folder / "mails" / "jobcenter_guide.j2")
+    documents = folder / "documents"
+    (documents / "partner_guide.docx").rename(documents / "jobcenter_guide.docx")
+    # Loading checks every required mail and Word template by its current name.
+    catalog = Catalog(tmp_path)
+    assert "partner_guide" in catalog.documents("attester-i-almen-praksis")
+    assert registry.get("jobcenter_guide") is registry.get("partner_guide")
+
+    now = datetime(2027, 1, 4, 9, tzinfo=COPENHAGEN)
+    recorded = (
+        plan(factories.make_order(now), now).model_dump_json().replace('"partner"', '"jobcenter"')
+    )
+    assert '"jobcenter"' in recorded
+    assert Step.PARTNER in Timeline.model_validate_json(recorded).due

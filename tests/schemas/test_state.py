@@ -39,7 +39,7 @@ def test_the_consultation_opens_material_and_material_opens_survey_and_jobcenter
     )
     assert state.state_of(Step.CONSULTATION) == StepState.DONE
     assert state.state_of(Step.SURVEY) == StepState.ACTIVE
-    assert state.state_of(Step.JOBCENTER) == StepState.ACTIVE
+    assert state.state_of(Step.PARTNER) == StepState.ACTIVE
     assert state.current_step == Step.SURVEY
 
 

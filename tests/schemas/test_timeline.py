@@ -34,7 +34,7 @@ def test_the_deck_is_due_two_weeks_before_and_survey_a_week_before_that():
     meeting = order.meeting.start
     assert meeting - timeline.due[Step.ARTIFACTS] >= timedelta(days=14)
     assert timeline.due[Step.ARTIFACTS] - timeline.due[Step.SURVEY] >= timedelta(days=5)
-    assert timeline.due[Step.JOBCENTER] == timeline.due[Step.SURVEY]
+    assert timeline.due[Step.PARTNER] == timeline.due[Step.SURVEY]
     assert timeline.due[Step.ARTIFACTS] < timeline.due[Step.PREMEETING] < meeting
     assert not timeline.late
 

@@ -24,9 +24,9 @@ async def test_orders_survive_worker_kills_and_a_server_restart(tmp_path):
     print(summary.table())
     assert summary.worker_kills == 4 and summary.server_restarts == 1
     assert summary.completed == summary.orders == 2 and summary.failed_workflows == 0
-    # Delivery is at-least-once (README, Chaos): a kill in the milliseconds between the SMTP
-    # server's 250 and the ledger row sends that one message again, with its Message-ID. A
-    # copy per kill at most; more would mean a retry that did not read the ledger.
+    # Delivery is at-least-once (docs/trust.md, the chaos run): a kill in the milliseconds
+    # between the SMTP server's 250 and the ledger row sends that one message again, with its
+    # Message-ID. A copy per kill at most; more would mean a retry that did not read the ledger.
     assert summary.duplicate_mails <= summary.worker_kills and summary.mails > 50
     # How many answers get through depends on where the kills fall; none may be lost.
     assert summary.confirmed_answers >= summary.orders and summary.lost_answers == 0

@@ -2,7 +2,8 @@
 on a timer, the timer fires onto the dead worker's sticky queue and that task times out
 unstarted (the crash pattern the chaos run recorded), an Update is accepted by the next worker.
 A later worker cannot replay the history – here because it runs code that orders the Update's
-commands differently, standing in for the SDK's own reordering that the chaos run met (README,
+commands differently, standing in for the SDK's own reordering that the chaos run met
+(docs/trust.md,
 "Crashes"); it fails the workflow's tasks as nondeterministic. The repair resets the workflow
 to before the timed-out task, the Update is re-applied, and the workflow completes."""
 

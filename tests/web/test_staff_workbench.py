@@ -240,3 +240,45 @@ async def test_the_codec_decrypts_only_for_staff(provider: Provider):
 
 def test_without_a_provider_the_staff_pages_say_so() -> None:
     assert StaffConfig().issuer is None
+
+
+@pytest.mark.slow
+async def test_the_task_list_finds_a_missing_extract_under_the_old_step_name_and_the_new(
+    dev_env, settings
+):
+    """Orders started before the partner's stage was named neutrally carry 'jobcenter' in their
+    search attributes; the list of missing extracts finds them beside the new ones."""
+    from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+    from klyngepakke import bootstrap
+    from web.routes.staff import PARTNER_STEPS
+    from workflows import names, search_attributes
+
+    ids = {}
+    for step in ("jobcenter", "partner", "survey"):
+        ids[step] = f"visibility-{step}-{uuid.uuid4()}"
+        # Started by name on a queue nobody polls: it only stands in the list.
+        await dev_env.client.start_workflow(
+            names.ORDER,
+            id=ids[step],
+            task_queue=f"nobody-{uuid.uuid4()}",
+            search_attributes=TypedSearchAttributes(
+                [SearchAttributePair(search_attributes.OVERDUE_STEPS, [step])]
+            ),
+        )
+    client = bootstrap.klyngepakke_client(settings, dev_env.client)
+
+    async def found() -> set[str]:
+        listed = await client.orders.list_orders(
+            conditions=[f"OverdueSteps IN {PARTNER_STEPS}"], running=True, limit=500
+        )
+        return {o.id for o in listed} & set(ids.values())
+
+    await eventually("both partner steps listed", lambda: _both(found, ids))
+    assert ids["survey"] not in await found()
+    for workflow_id in ids.values():
+        await dev_env.client.get_workflow_handle(workflow_id).terminate("test finished")
+
+
+async def _both(found, ids) -> bool:
+    return {ids["jobcenter"], ids["partner"]} <= await found()

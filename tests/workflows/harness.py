@@ -316,7 +316,7 @@ async def save_history(env: WorkflowEnvironment, order_id: str, name: str) -> No
 
 def commands_after_signals(history: Any, signal: str) -> list[str]:
     """The commands of every workflow task that only a ``signal`` woke: a signal handler that
-    issues commands can replay in another order than it ran (see workflows/order.py)."""
+    issues commands can replay in another order than it ran (see workflows/order/workflow.py)."""
     found: list[str] = []
     woken_by: list[str] = []
     after_task = False

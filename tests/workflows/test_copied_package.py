@@ -112,9 +112,9 @@ async def test_a_copied_package_with_other_words_says_none_of_the_old_topic(
 
     assert final.status == "completed"
     kinds = {a.kind for a in final.artifacts}
-    assert {"jobcenter_guide", "extract_template", "deck", "meeting_summary"} <= kinds
+    assert {"partner_guide", "extract_template", "deck", "meeting_summary"} <= kinds
     mails = h.mails()
-    assert {"jobcenter_guide", "premeeting_scheduled", "invitation"} <= {
+    assert {"partner_guide", "premeeting_scheduled", "invitation"} <= {
         m["X-Klyngepakke-Mail"] for m in mails
     }
     leaks = [

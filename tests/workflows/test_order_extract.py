@@ -47,7 +47,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         )
         await h.sleep(timedelta(hours=1))
         # The job centre's mail carries the guide, the pre-filled template and the upload link.
-        (guide_mail,) = h.mails("jobcenter_guide")
+        (guide_mail,) = h.mails("partner_guide")
         attachments = {p.get_filename(): p for p in guide_mail.iter_attachments()}
         assert "datatraek-skabelon.xlsx" in attachments
         book = load_workbook(io.BytesIO(attachments["datatraek-skabelon.xlsx"].get_content()))
@@ -74,12 +74,12 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
 
         # Its due date passes: one reminder, to the job centre and the coordinator.
         status = await h.status(order_id)
-        await h.sleep_until(_due(status, Step.JOBCENTER))
+        await h.sleep_until(_due(status, Step.PARTNER))
         reminders = h.mails("extract_reminder")
         assert sorted(m["To"].addresses[0].username for m in reminders) == ["jc", "mette"]
         assert "/u/" in reminders[0].get_body().get_content()
         status = await h.status(order_id)
-        assert {s.name: s.state for s in status.steps}[Step.JOBCENTER] == "overdue"
+        assert {s.name: s.state for s in status.steps}[Step.PARTNER] == "overdue"
 
         # The deck is made without it and says so.
         await h.sleep_until(_due(status, Step.ARTIFACTS))
@@ -103,7 +103,7 @@ async def test_late_extract_reminds_then_renders_a_new_version(env, settings, si
         second = h.mails("artifacts_delivered")[1:]
         assert sorted(m["To"].addresses[0].username for m in second) == ["jc", "mette"]
         assert "datatræk (version 1) er kommet med" in second[0].get_body().get_content()
-        assert {s.name: s.state for s in status.steps}[Step.JOBCENTER] == "done"
+        assert {s.name: s.state for s in status.steps}[Step.PARTNER] == "done"
 
         # Each practice is told its own label; doctors in one practice share it.
         labels = {

@@ -97,7 +97,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         "order_confirmation",
         "consultant_task",
         "material",
-        "jobcenter_guide",
+        "partner_guide",
         "artifacts_delivered",
         "premeeting_scheduled",
         "invitation",
@@ -124,7 +124,7 @@ async def test_order_runs_every_stage_and_mails_each_role(env, settings, sink, e
         "jc",
     }
     assert {a.kind for a in final.artifacts} == {
-        "jobcenter_guide",
+        "partner_guide",
         "extract_template",
         "deck",
         "handouts",

@@ -41,7 +41,7 @@ async def test_recorded_history_replays(path: Path):
         workflows=WORKFLOWS,
         data_converter=TEST_CONVERTER,
         workflow_runner=workflow_runner(),
-        # As production's workers run them (klyngepakke/sealed_calls.py).
+        # As production's workers run them (client/sealed_calls.py).
         interceptors=[SealedCalls()],
         header_codec_behavior=HeaderCodecBehavior.CODEC,
     )

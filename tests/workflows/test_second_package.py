@@ -40,7 +40,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
         order_id = await h.start(order, order_id=f"antibiotika-{uuid.uuid4()}")
         placed = await h.placed(order_id)
         assert [s.name for s in placed.steps] == [
-            s for s in Step if s not in (Step.JOBCENTER, Step.PREMEETING)
+            s for s in Step if s not in (Step.PARTNER, Step.PREMEETING)
         ]
 
         accepted = await h.client.orders.consultation_done(
@@ -114,7 +114,7 @@ async def test_a_package_without_partner_runs_end_to_end_without_the_old_topic(
     }
     kinds = {m["X-Klyngepakke-Mail"] for m in h.mails()}
     assert {"material", "artifacts_delivered", "invitation", "follow_up_summary"} <= kinds
-    assert not kinds & {"jobcenter_guide", "premeeting_scheduled", "extract_reminder"}
+    assert not kinds & {"partner_guide", "premeeting_scheduled", "extract_reminder"}
     # Invited: the members, and nobody in a partner's role.
     member_addresses = {m.email for m in order.members}
     invited = {m["To"].addresses[0].addr_spec for m in h.mails("invitation")}

@@ -32,7 +32,7 @@ DOCUMENTS = {
     "deck": "PowerPoint til klyngemødet",
     "handouts": "Uddelingskopi til deltagerne",
     "practice_sheet": "Praksisark",
-    "jobcenter_guide": "Drejebog til samarbejdspartneren",
+    "partner_guide": "Drejebog til samarbejdspartneren",
     "extract_template": "Skabelon til datatrækket",
     "meeting_summary": "Opsummering af mødet",
 }
@@ -40,7 +40,7 @@ DOCUMENTS = {
 
 def document_label(kind: str, partner: PartnerTexts | None) -> str:
     """What the page calls a document; the partner's documents name the package's partner."""
-    if partner is not None and kind == "jobcenter_guide":
+    if partner is not None and kind == "partner_guide":
         return f"Drejebog til {partner.definite}"
     if partner is not None and kind == "extract_template":
         return f"Skabelon til {partner.of} datatræk"

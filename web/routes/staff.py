@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from schemas.order.commands import Cancel, ConsultationDone, LateDecision, Reschedule, RetryRender
 from schemas.order.request import ContactBy, MeetingMode
-from schemas.order.steps import Step
+from schemas.order.steps import LEGACY_PARTNER_STEP, Step
 from schemas.shared.copenhagen import COPENHAGEN
 from schemas.shared.errors import StepRejected, UnknownOrder, from_validation_error
 from schemas.shared.region import Region
@@ -36,12 +36,15 @@ STEPS = {step.value: step.label for step in Step} | {
     "completed": "Afsluttet",
     "cancelled": "Annulleret",
 }
+# Orders started before the partner's stage was named neutrally carry its old name in their
+# search attributes: the lists find both.
+PARTNER_STEPS = f"('{Step.PARTNER.value}', '{LEGACY_PARTNER_STEP}')"
 # The task list: a query on the search attributes per kind of task, in this order.
 TASKS = (
     ("Sen bestilling venter på svar", "CurrentStep = 'late_request'"),
     ("Telefonkonsultation", "CurrentStep = 'consultation'"),
     ("Noget gik galt", "Attention = true"),
-    ("Datatræk mangler", "OverdueSteps = 'jobcenter'"),
+    ("Datatræk mangler", f"OverdueSteps IN {PARTNER_STEPS}"),
     ("Aftaler er overskredet", "OverdueAgreements > 0"),
     ("Et trin er overskredet", "Overdue = true"),
 )
@@ -100,7 +103,9 @@ async def orders(
         where["Region"] = region
     if kommune.strip():
         where["Municipality"] = kommune.strip()[:100]
-    if trin in STEPS:
+    if trin == Step.PARTNER:
+        conditions.append(f"CurrentStep IN {PARTNER_STEPS}")
+    elif trin in STEPS:
         where["CurrentStep"] = trin
     for key, value, op in (("fra", fra, ">="), ("til", til, "<")):
         if not value:

@@ -65,7 +65,7 @@ class AfterMeeting:
         send_at = at_workday_start(add_business_days(recorded_at.date(), 1))
         await run.wait_until(lambda: send_at, None, "Venter til opsummeringen sendes")
         if not following:
-            await run.mail("follow_up_summary", "follow_up_summary", "members", "jobcenter")
+            await run.mail("follow_up_summary", "follow_up_summary", "members", "partner")
             run.record(FollowUpSummarySent(at=run.now()))
             return
         documents = await run.render(list(run.pkg.after_meeting_documents))
@@ -73,7 +73,7 @@ class AfterMeeting:
             "follow_up_summary",
             "follow_up_summary",
             "members",
-            "jobcenter",
+            "partner",
             attachments=documents,
         )
         run.record(FollowUpSummarySent(at=run.now(), artifacts=documents))

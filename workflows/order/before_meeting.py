@@ -13,10 +13,10 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.events import (
         ConsultationEscalated,
         InvitationSent,
-        JobcenterGuideSent,
         LateOrderDecided,
         LateOrderRequested,
         MaterialSent,
+        PartnerGuideSent,
         StepOverdue,
     )
     from schemas.order.request import ContactBy
@@ -103,7 +103,7 @@ class BeforeMeeting:
             await self.survey.start_round()
             return
         with_template = run.pkg.process.extract and workflow.patched("jobcenter-extract")
-        kinds = ["jobcenter_guide", "extract_template"] if with_template else ["jobcenter_guide"]
+        kinds = ["partner_guide", "extract_template"] if with_template else ["partner_guide"]
         rendered = await run.render(kinds)
         guide, template = rendered[0], (rendered[1] if with_template else None)
         sent = [guide, template] if template else [guide]
@@ -121,14 +121,14 @@ class BeforeMeeting:
         run.record(MaterialSent(at=run.now()))
         if by_kiap:
             await run.mail(
-                "jobcenter_guide",
-                "jobcenter_guide",
-                "jobcenter",
+                "partner_guide",
+                "partner_guide",
+                "partner",
                 attachments=sent,
                 upload_link=with_template,
             )
         run.record(
-            JobcenterGuideSent(
+            PartnerGuideSent(
                 at=run.now(),
                 contact_by=consultation.contact_by,
                 artifact=guide,
@@ -149,7 +149,7 @@ class BeforeMeeting:
             "invitation",
             f"invitation-{run.replans_made}",
             "members",
-            "jobcenter",
+            "partner",
             calendar=run.meeting_invite(),
         )
         run.record(InvitationSent(at=run.now(), invited=len(run.order.members)))
@@ -177,7 +177,7 @@ class BeforeMeeting:
     async def tell_cancelled(self) -> None:
         run = self.run
         roles = [
-            r for r in ("coordinator", "consultant", "jobcenter", "members") if r in run.state.told
+            r for r in ("coordinator", "consultant", "partner", "members") if r in run.state.told
         ]
         # Calendars that hold the meeting drop it (METHOD:CANCEL under the same UID).
         invited = run.state.is_done(Step.INVITATION)

@@ -33,11 +33,11 @@ class PartnerStages:
         run = self.run
         received = lambda: run.state.extract_received  # noqa: E731
         if not await run.wait_until(
-            lambda: run.timeline.due[Step.JOBCENTER], received, "Venter på jobcenterets datatræk"
+            lambda: run.timeline.due[Step.PARTNER], received, "Venter på jobcenterets datatræk"
         ):
-            run.record(StepOverdue(at=run.now(), step=Step.JOBCENTER))
+            run.record(StepOverdue(at=run.now(), step=Step.PARTNER))
             await run.mail(
-                "extract_reminder", "extract_reminder", "jobcenter", "coordinator", upload_link=True
+                "extract_reminder", "extract_reminder", "partner", "coordinator", upload_link=True
             )
             run.record(ExtractReminderSent(at=run.now()))
         while await run.wait_until(
@@ -52,7 +52,7 @@ class PartnerStages:
                     await self._until_uploads_pause()
                 await self.documents.deliver(
                     "coordinator",
-                    "jobcenter",
+                    "partner",
                     why=f"{run.partner_definite.capitalize()}s datatræk (version"
                     f" {run.state.extract_version}) er kommet med.",
                 )
@@ -105,7 +105,7 @@ class PartnerStages:
                 # Orders that held their pre-meeting before this existed did not re-render.
                 if workflow.patched("rerender-after-premeeting"):
                     await self.documents.deliver(
-                        "coordinator", "jobcenter", why="Programmet blev ændret på formødet."
+                        "coordinator", "partner", why="Programmet blev ændret på formødet."
                     )
                 return
             if state.state_of(Step.PREMEETING) != StepState.OVERDUE:
@@ -138,12 +138,12 @@ class PartnerStages:
             at,
             60,
             sequence=number - 1,
-            attendees=("coordinator", "jobcenter"),
+            attendees=("coordinator", "partner"),
         )
         await run.mail(
             "premeeting_scheduled",
             f"premeeting_scheduled-{number}",
             "coordinator",
-            "jobcenter",
+            "partner",
             calendar=invite,
         )

@@ -266,7 +266,7 @@ class OrderRun:
             program.minutes,
             location=self.order.meeting.location,
             sequence=self.replans_made + (1 if cancelled else 0),
-            attendees=("members", "jobcenter"),
+            attendees=("members", "partner"),
             cancelled=cancelled,
         )
 
@@ -292,7 +292,7 @@ class OrderRun:
     ) -> None:
         """Mail the people in ``roles`` – or ``to``, when the mail is for named people (who
         share one message per ``groups`` entry, when given)."""
-        # A package without a partner organisation has no one in the "jobcenter" role.
+        # A package without a partner organisation has no one in the "partner" role.
         roles = tuple(r for r in roles if to is not None or self.recipients(r))
         people = to if to is not None else self.recipients(*roles)
         if not people:

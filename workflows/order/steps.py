@@ -263,7 +263,7 @@ class OrderSteps:
         )
         await self.survey.replan(timeline)
         roles = [
-            r for r in ("coordinator", "consultant", "jobcenter", "members") if r in run.state.told
+            r for r in ("coordinator", "consultant", "partner", "members") if r in run.state.told
         ]
         await run.mail(
             "rescheduled",

@@ -23,7 +23,7 @@ class OrderViews:
         return UploadPage(
             cluster=run.order.cluster.name,
             municipality=run.order.municipality.name if run.order.municipality else None,
-            due=run.timeline.due.get(Step.JOBCENTER, run.timeline.meeting),
+            due=run.timeline.due.get(Step.PARTNER, run.timeline.meeting),
             meeting=run.timeline.meeting,
             open=accepting,
             uploads=upload_views(run.state),

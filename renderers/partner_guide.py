@@ -1,5 +1,5 @@
 """The partner's guide (seed 003 for the job centre) as DOCX, from the docxtpl template the
-package folder ships (``documents/jobcenter_guide.docx``): its wording is the package's."""
+package folder ships (``documents/partner_guide.docx``): its wording is the package's."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class JobcenterGuideContext(BaseModel):
 
 
 class JobcenterGuide:
-    kind: ClassVar[str] = "jobcenter_guide"
+    kind: ClassVar[str] = "partner_guide"
 
     def context(self, source: DocumentSource) -> JobcenterGuideContext:
         order, timeline = source.order, source.timeline
@@ -94,8 +94,8 @@ class JobcenterGuide:
             consultant_email=consultant.email,
             first_contact=first_contact,
             premeeting=premeeting,
-            extract_due=date_long(timeline.due[Step.JOBCENTER])
-            if Step.JOBCENTER in timeline.due
+            extract_due=date_long(timeline.due[Step.PARTNER])
+            if Step.PARTNER in timeline.due
             else "",
             practices_count=len(order.practices),
             program=lines,
