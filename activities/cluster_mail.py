@@ -4,7 +4,7 @@ orders' mails."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
 from temporalio import activity
@@ -21,6 +21,7 @@ from schemas.shared.people import Person
 
 class ClusterMailContext(BaseModel):
     cluster_id: str
+    run: str | None = Field(default=None, description="The cluster's first run id (its links)")
     cluster: Cluster
     members: int = Field(ge=0, description="Members on the current list")
     reminder: Reminder | None = None
@@ -36,6 +37,9 @@ class ClusterMailRequest(BaseModel):
     key: str = Field(description="Idempotency key: the same key never mails a recipient twice")
     recipients: list[Person] = Field(min_length=1)
     context: ClusterMailContext
+    give_up_after: timedelta | None = Field(
+        default=None, description="How long 'try later' is retried (activities/mail_delivery.py)"
+    )
 
 
 class ClusterMailActivities:
@@ -73,7 +77,7 @@ class ClusterMailActivities:
             incoming=ctx.incoming,
             recipient=recipient,
             # Without a signer (a test's stand-in) the mails ask for a reply instead.
-            cluster_link=self.signer.cluster_link(self.public_base_url, ctx.cluster_id)
+            cluster_link=self.signer.cluster_link(self.public_base_url, ctx.cluster_id, ctx.run)
             if self.signer is not None
             else None,
         )
@@ -86,4 +90,5 @@ class ClusterMailActivities:
             request.mail,
             request.recipients,
             lambda person: self.render(request, person),
+            give_up_after=request.give_up_after,
         )

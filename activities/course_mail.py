@@ -3,6 +3,8 @@ sent exactly once per recipient through the same delivery and sent-ledger as ord
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import BaseModel, Field
 from temporalio import activity
 
@@ -22,6 +24,7 @@ TEACHERS = ("jobcenter", "praksiskonsulent")
 
 class CourseMailContext(BaseModel):
     course_id: str
+    run: str | None = Field(default=None, description="The course's first run id (its links)")
     course: CourseRequest
     tasks: list[PlannedTask] = Field(default_factory=list)
     open_tasks: list[str] = Field(default_factory=list, description="Ids of tasks not done")
@@ -37,6 +40,9 @@ class CourseMailRequest(BaseModel):
     recipients: list[Person] = Field(min_length=1)
     context: CourseMailContext
     attachments: list[ArtifactRef] = Field(default_factory=list)
+    give_up_after: timedelta | None = Field(
+        default=None, description="How long 'try later' is retried (activities/mail_delivery.py)"
+    )
 
 
 class CourseMailActivities:
@@ -57,7 +63,7 @@ class CourseMailActivities:
         teachers = ctx.course.teachers
         for number, role in enumerate(TEACHERS):
             if getattr(teachers, role).email == recipient.email and self.signer is not None:
-                return self.signer.course_link(self.public_base_url, ctx.course_id, number)
+                return self.signer.course_link(self.public_base_url, ctx.course_id, number, ctx.run)
         return None
 
     def render(self, request: CourseMailRequest, recipient: Person) -> MailBody:
@@ -90,4 +96,5 @@ class CourseMailActivities:
             request.recipients,
             lambda person: self.render(request, person),
             request.attachments,
+            request.give_up_after,
         )

@@ -4,7 +4,7 @@ reader needs made here, so no token enters history; delivery in activities/mail_
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from pydantic import BaseModel, Field
@@ -43,6 +43,10 @@ class MailContext(BaseModel):
 
     order_id: str
     order: OrderRequest
+    order_run: str | None = Field(
+        default=None,
+        description="The order's first run id: its links name it (schemas/shared/links.py)",
+    )
     timeline: Timeline | None = Field(default=None, description="None before it is planned")
     consultation: ConsultationCompleted | None = None
     minutes: Minutes | None = None
@@ -89,21 +93,42 @@ class MailRequest(BaseModel):
     attachments: list[ArtifactRef] = Field(default_factory=list)
     calendar: CalendarInvite | None = None
     survey_round: str | None = Field(default=None, description="Round whose personal link to add")
+    survey_round_run: str | None = Field(default=None, description="That round's first run id")
     survey_members: list[int] = Field(
         default_factory=list, description="Each recipient's member number in that round"
     )
     upload_to: str | None = Field(
         default=None, description="The workflow whose upload link the job centre gets"
     )
+    upload_run: str | None = Field(default=None, description="That workflow's first run id")
     practice_labels: bool = Field(
         default=False, description="Tell each member their practice's label in the extract"
     )
     minutes_link: bool = Field(default=False, description="Add the coordinator's minutes link")
 
+    give_up_after: timedelta | None = Field(
+        default=None,
+        description="How long the mail is retried while the server answers 'try later' "
+        "(the workflow's 24 planned hours); None: for as long as Temporal retries",
+    )
+
     def envelopes(self) -> list[list[Person]]:
         if self.groups is None:
             return [[person] for person in self.recipients]
         return [[self.recipients[i] for i in group] for group in self.groups]
+
+    def by_place(self, result: MailResult) -> MailResult:
+        """The result with its recipients numbered as in ``recipients`` (the delivery numbers
+        them in envelope order)."""
+        if self.groups is None:
+            return result
+        order = [i for group in self.groups for i in group]
+        return result.model_copy(
+            update={
+                "refused_recipients": [order[n] for n in result.refused_recipients],
+                "delayed_recipients": [order[n] for n in result.delayed_recipients],
+            }
+        )
 
 
 class Links(BaseModel):
@@ -142,12 +167,12 @@ class MailActivities:
         if request.survey_round is None or self.signer is None:
             return None
         member = request.survey_members[request.recipients.index(recipient)]
-        return self.signer.link(self.base, request.survey_round, member)
+        return self.signer.link(self.base, request.survey_round, member, request.survey_round_run)
 
     def _upload_link(self, request: MailRequest) -> str | None:
         if request.upload_to is None or self.signer is None:
             return None
-        return self.signer.upload_link(self.base, request.upload_to)
+        return self.signer.upload_link(self.base, request.upload_to, request.upload_run)
 
     def _practice_label(self, request: MailRequest, recipient: Person) -> str | None:
         """The recipient's practice label, worked out here so the pair never enters history."""
@@ -165,8 +190,10 @@ class MailActivities:
         if self.signer is None or to[0].email != ctx.order.coordinator.email:
             return {"coordinator_link": None, "minutes_link": None}
         return {
-            "coordinator_link": self.signer.coordinator_link(self.base, ctx.order_id),
-            "minutes_link": self.signer.minutes_link(self.base, ctx.order_id)
+            "coordinator_link": self.signer.coordinator_link(
+                self.base, ctx.order_id, ctx.order_run
+            ),
+            "minutes_link": self.signer.minutes_link(self.base, ctx.order_id, ctx.order_run)
             if request.minutes_link
             else None,
         }
@@ -221,7 +248,9 @@ class MailActivities:
             practices=ctx.order.practices,
             link=self._link(request, recipient),
             upload_link=self._upload_link(request),
-            agreement_link=self.signer.agreement_link(self.base, ctx.order_id, agreement.number)
+            agreement_link=self.signer.agreement_link(
+                self.base, ctx.order_id, agreement.number, ctx.order_run
+            )
             if agreement is not None and self.signer is not None
             else None,
             ui_link=self.links.ui(ctx.order_id),
@@ -258,13 +287,15 @@ class MailActivities:
 
     @activity.defn(name="send_mail")
     async def send_mail(self, request: MailRequest) -> MailResult:
-        return await self.delivery.deliver(
+        result = await self.delivery.deliver(
             request.context.order_id,
             request.key,
             request.mail,
             request.envelopes(),
             lambda to, now: self.build(request, to, now),
+            request.give_up_after,
         )
+        return request.by_place(result)
 
 
 def _respondents(ctx: MailContext) -> int | None:

@@ -57,8 +57,11 @@ class ChaosSummary:
     orders: int
     workflow_workers: int
     shared_state: str
+    seconds_per_day: float
+    worker_start_seconds: float
     completed: int
     failed_workflows: int
+    kills_asked: int
     worker_kills: int
     server_restarts: int
     mails: int
@@ -78,12 +81,13 @@ class ChaosSummary:
             and self.duplicate_mails == 0
             and self.lost_answers == 0
             and self.replay_failures == 0
+            and self.worker_kills == self.kills_asked
             and self.server_restarts >= 1
         )
 
     def table(self) -> str:
         rows = [(f.name.replace("_", " "), getattr(self, f.name)) for f in dataclasses.fields(self)]
-        rows = [(name, f"{value:.0f}" if name == "seconds" else value) for name, value in rows]
+        rows = [(n, f"{v:.4g}" if isinstance(v, float) else v) for n, v in rows]
         lines = ["| measure | value |", "|---|---|"] + [f"| {n} | {v} |" for n, v in rows]
         return "\n".join(lines)
 
@@ -106,7 +110,7 @@ class ConfirmedAnswers:
 
         async def watch(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200 and identity:
-                round_id, member = identity
+                round_id, member, _ = identity
                 self.by_round.setdefault(round_id, set()).add(member)
             await send(message)
 
@@ -115,6 +119,42 @@ class ConfirmedAnswers:
     def orders(self) -> set[str]:
         """The orders with an answer confirmed in one of their rounds."""
         return {round_id.rsplit("--", 1)[0] for round_id in self.by_round}
+
+
+# The planned days from the orders' start to their meeting (the demo's meeting lies just over
+# 8 weeks ahead): the stretch the kills are spread over, before and through every stage that
+# waits for people. The agreements' weeks after the meeting are the run's margin.
+KILL_WINDOW_DAYS = 56
+# Seconds between a restarted worker being at work and the next kill, at the least.
+MIN_GAP = 1.0
+# A restarted worker takes longer than the first start when the machine is busy with the
+# orders' own work; the pace is made for this many first starts per kill.
+START_MARGIN = 1.5
+
+
+def fitting_pace(
+    asked: float, kills: int, worker_start: float, say: Callable[[str], object] = print
+) -> float:
+    """Seconds per planned day at which ``kills`` kills, each followed by a worker start of
+    ``worker_start`` seconds, and the server's restart fit in the orders' life before the
+    meeting: ``asked``, or slower when that is too fast for this machine (said, and in the
+    summary) – so ``--kills N`` gives N kills on a loaded machine too."""
+    needed = (kills + 1) * (START_MARGIN * worker_start + MIN_GAP) / KILL_WINDOW_DAYS
+    if needed <= asked:
+        return asked
+    pace = round(needed, 2)
+    say(
+        f"{kills} kills at {worker_start:.1f} s a worker start do not fit at {asked:g} s a "
+        f"planned day; the run uses {pace:g} s"
+    )
+    return pace
+
+
+def kill_slots(now: float, end: float, kills: int, rng: random.Random) -> list[float]:
+    """When each kill should fall: the time from ``now`` to ``end`` cut into ``kills`` equal
+    shares, a random moment in each (never the edges, where two kills would meet)."""
+    share = max(end - now, 0.0) / max(kills, 1)
+    return [now + share * (n + rng.uniform(0.1, 0.9)) for n in range(kills)]
 
 
 async def _until(check: Callable[[], bool], timeout: float = 120) -> bool:
@@ -191,15 +231,21 @@ async def run_chaos(
             for n, machine in enumerate(machines, start=1)
         ]
         try:
+            started = asyncio.get_running_loop().time()
             for worker in pool:
                 worker.start()
             for worker in pool:
                 await worker.ready()
+            # What a kill costs on this machine, now: a worker's start (measured, all of the
+            # pool at once as after a crash) and a pause before the next kill.
+            worker_start = asyncio.get_running_loop().time() - started
+            seconds_per_day = fitting_pace(seconds_per_day, kills, worker_start, say)
             client_orders = bootstrap.klyngepakke_client(settings, client)
             labels = [f"chaos-{n:03d}-{datetime.now(UTC):%H-%M-%S}" for n in range(orders)]
             ids = [demo_order_id(label) for label in labels]
             # A demo stops when its order dies (WorkflowDied); the budget is for a hung stack.
             budget = 150 * seconds_per_day + 300
+            orders_began = asyncio.get_running_loop().time()
             demos = [
                 asyncio.create_task(
                     asyncio.wait_for(
@@ -220,35 +266,42 @@ async def run_chaos(
             def over() -> bool:
                 return all(d.done() for d in demos)
 
-            while not over():
-                if worker_kills == 0:
-                    # On compressed time a worker down for seconds is weeks of the order: kills
-                    # from the start close a round before anyone could answer, and a run in
-                    # which nobody answered proves nothing about lost answers. So the first
-                    # kill waits until every order has an answer confirmed. Not sooner either:
-                    # answers piling up while the worker is down, in the workflow task in which
-                    # a reminder's timer fires, give a history the SDK replays in another order
-                    # (docs/trust.md, the chaos run).
-                    await _until(lambda: over() or set(ids) <= confirmed.orders(), timeout=180)
-                    await asyncio.sleep(rng.uniform(0.0, 2.0))
-                else:
-                    # Long enough between kills for the restarted worker to get back to work,
-                    # short enough to hit it mid-activity, mid-mail and mid-render.
-                    await asyncio.sleep(rng.uniform(2.0, 6.0))
+            # On compressed time a worker down for seconds is weeks of the order: kills from
+            # the start close a round before anyone could answer, and a run in which nobody
+            # answered proves nothing about lost answers. So the first kill waits until every
+            # order has an answer confirmed. Not sooner either: answers piling up while the
+            # worker is down, in the workflow task in which a reminder's timer fires, give a
+            # history the SDK replays in another order (docs/trust.md, the chaos run).
+            await _until(lambda: over() or set(ids) <= confirmed.orders(), timeout=180)
+            # The kills follow the orders' clock: each falls at a random moment of its own
+            # share of what is left of the orders' life before the meeting, so they are spread
+            # over every stage and all of them fit (fitting_pace made the life long enough).
+            loop = asyncio.get_running_loop()
+            window_end = orders_began + KILL_WINDOW_DAYS * seconds_per_day
+            slots = kill_slots(loop.time(), window_end, kills, rng)
+            for slot in slots:
+                if over():
+                    break
+                await asyncio.sleep(max(MIN_GAP, slot - loop.time()))
                 repaired += await _repair_stopped(client, say)
-                if worker_kills < kills and not all(d.done() for d in demos):
-                    worker = rng.choice(pool)
-                    worker.kill()
-                    worker_kills += 1
-                    if verbose:
-                        say(f"{datetime.now(UTC):%H:%M:%S.%f} worker killed ({worker_kills})")
-                    if worker_kills == restart_after:
-                        await stack.server.restart()
-                        server_restarts += 1
-                        say(f"server restarted after {worker_kills} worker kills")
-                    worker.start()
-                    # The next kill is timed from when this worker is at work again.
-                    await worker.ready()
+                if over():
+                    break
+                worker = rng.choice(pool)
+                worker.kill()
+                worker_kills += 1
+                if verbose:
+                    day = (loop.time() - orders_began) / seconds_per_day
+                    say(f"worker killed ({worker_kills}) on the orders' planned day {day:.0f}")
+                if worker_kills == restart_after:
+                    await stack.server.restart()
+                    server_restarts += 1
+                    say(f"server restarted after {worker_kills} worker kills")
+                worker.start()
+                # The next kill is timed from when this worker is at work again.
+                await worker.ready()
+            while not over():
+                await asyncio.sleep(2.0)
+                repaired += await _repair_stopped(client, say)
             finals = [d.result() for d in demos if d.exception() is None]
             for order_id, demo in zip(ids, demos, strict=True):
                 if demo.exception() is not None:
@@ -272,6 +325,9 @@ async def run_chaos(
                 orders=orders,
                 workflow_workers=workers,
                 shared_state="PostgreSQL" if database_url else "one var/ folder",
+                seconds_per_day=seconds_per_day,
+                worker_start_seconds=worker_start,
+                kills_asked=kills,
                 completed=sum(d.status == WorkflowExecutionStatus.COMPLETED for d in closed),
                 failed_workflows=len(died),
                 worker_kills=worker_kills,

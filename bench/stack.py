@@ -71,18 +71,19 @@ class Worker:
             self.command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.cwd
         )
 
-    async def ready(self, timeout: float = 180) -> None:
+    async def ready(self, timeout: float = 180) -> float:
         """Until this start of the worker has connected and begun polling (its
         ``worker_started`` line): a loaded machine takes seconds to import and connect, and a
-        kill before that tests nothing but the import."""
+        kill before that tests nothing but the import. Returns the seconds it waited."""
         assert self.process is not None
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        began = loop.time()
+        deadline = began + timeout
         while True:
             with self.log_path.open("rb") as log:
                 log.seek(self._started_at)
                 if b"worker_started" in log.read():
-                    return
+                    return loop.time() - began
             if self.process.poll() is not None:
                 code = self.process.returncode
                 raise RuntimeError(f"the worker exited ({code}); see {self.log_path}")
@@ -124,6 +125,8 @@ def bench_settings(var: Path, task_queue: str = "bench") -> Settings:
         web_limit_per_address="100000/minute",
         # The simulated coordinators order on the form, on compressed time.
         dev_time_scale=True,
+        # A stack on this machine's plain http://localhost, as klyngepakke dev runs it.
+        dev_stack=True,
         _env_file=None,
     )
 
@@ -137,6 +140,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "KLYNGEPAKKE_PUBLIC_BASE_URL": settings.public_base_url,
         "KLYNGEPAKKE_TASK_QUEUE": settings.task_queue,
         "KLYNGEPAKKE_LOG_FORMAT": "json",
+        "KLYNGEPAKKE_DEV_STACK": "true" if settings.dev_stack else "false",
     }
     # What machines that share no disk must be given rather than find under var/.
     shared = {

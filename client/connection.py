@@ -26,6 +26,7 @@ class TemporalConfig:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     tls_ca: Path | None = None
+    tls_server_name: str | None = None
     api_key: str | None = None
 
 
@@ -61,5 +62,6 @@ def tls_config(config: TemporalConfig) -> TLSConfig | bool:
             client_cert=config.tls_cert.read_bytes(),
             client_private_key=config.tls_key.read_bytes(),
             server_root_ca_cert=config.tls_ca.read_bytes() if config.tls_ca else None,
+            domain=config.tls_server_name,
         )
     return config.api_key is not None

@@ -50,3 +50,30 @@ async def list_orders(
             )
         )
     return out
+
+
+async def others_needing_attention(client: Client, limit: int = 200) -> list[OrderSummary]:
+    """Running courses and clusters that ask for attention (a mail that did not arrive): the
+    workbench lists them beside the orders' tasks, by their search attributes alone."""
+    query = (
+        "WorkflowType IN ('CourseWorkflow', 'ClusterWorkflow') AND Attention = true"
+        " AND ExecutionStatus = 'Running'"
+    )
+    out: list[OrderSummary] = []
+    async for execution in client.list_workflows(query, limit=limit):
+        attrs = execution.typed_search_attributes
+        out.append(
+            OrderSummary(
+                id=execution.id,
+                status="active",
+                cluster=attrs.get(search_attributes.CLUSTER),
+                current_step=attrs.get(search_attributes.CURRENT_STEP),
+                meeting=attrs.get(search_attributes.MEETING_DATE),
+                overdue=attrs.get(search_attributes.OVERDUE),
+                region=attrs.get(search_attributes.REGION),
+                municipality=attrs.get(search_attributes.MUNICIPALITY),
+                attention=True,
+                kind="course" if execution.workflow_type == "CourseWorkflow" else "cluster",
+            )
+        )
+    return out

@@ -10,7 +10,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from client.calls import ClientConfig, WorkflowCalls
 from client.follow_ups import FollowUps
-from client.order_list import list_orders
+from client.order_list import list_orders, others_needing_attention
 from client.repair import Repaired, repair
 from client.survey_rounds import SurveyRounds
 from schemas.order.commands import (
@@ -284,3 +284,7 @@ class Orders:
     ) -> list[OrderSummary]:
         """Orders from Temporal's visibility (client/order_list.py)."""
         return await list_orders(self._calls.client, limit, where, conditions, running)
+
+    async def others_needing_attention(self) -> list[OrderSummary]:
+        """Courses and clusters whose mail did not arrive (client/order_list.py)."""
+        return await others_needing_attention(self._calls.client)

@@ -99,6 +99,7 @@ def smtp(settings: Settings) -> SmtpSettings:
         username=settings.smtp_username,
         password=settings.smtp_password,
         start_tls=settings.smtp_starttls,
+        use_tls=settings.smtp_tls,
         sender=settings.mail_from,
     )
 
@@ -151,6 +152,7 @@ def temporal(settings: Settings) -> TemporalConfig:
         tls_cert=settings.temporal_tls_cert,
         tls_key=settings.temporal_tls_key,
         tls_ca=settings.temporal_tls_ca,
+        tls_server_name=settings.temporal_tls_server_name,
         api_key=settings.temporal_api_key,
     )
 
@@ -234,7 +236,10 @@ def staff_config(settings: Settings) -> StaffConfig:
         roles_claim=settings.staff_roles_claim,
         konsulenter=_listed(settings.staff_konsulenter),
         drift=_listed(settings.staff_drift),
-        secure_cookie=settings.public_base_url.startswith("https://"),
+        # Secure unless the embedded development stack says otherwise (plain http on
+        # localhost), whatever the public address: a proxy may end TLS in front of the app.
+        secure_cookie=not settings.dev_stack,
+        plain_http_provider=settings.dev_stack,
     )
 
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     temporal_tls_ca: Path | None = Field(
         default=None, description="CA that signed the server's certificate, if not public"
     )
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="The name in the frontend's certificate, if not its host"
+    )
     temporal_api_key: str | None = Field(
         default=None, description="Temporal Cloud API key (instead of a client certificate)"
     )
@@ -70,13 +73,20 @@ class Settings(BaseSettings):
     smtp_port: int = 1025
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: bool = False
+    smtp_starttls: bool = Field(default=False, description="STARTTLS after connecting (587)")
+    smtp_tls: bool = Field(default=False, description="Implicit TLS from the start (465)")
     mail_from: str = "klynger@kiap.dk"
     default_consultant_name: str = "KiAP klyngekonsulent"
     default_consultant_email: str = "klynger@kiap.dk"
     log_format: str = Field(default="console", description="console or json")
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    dev_stack: bool = Field(
+        default=False,
+        description="The embedded development stack (klyngepakke dev) on plain "
+        "http://localhost: a local OpenID provider over http and a staff cookie without "
+        "Secure. Never set it in production",
+    )
     dev_time_scale: bool = Field(
         default=False,
         description="Development only (klyngepakke dev): the order form offers compressed "

@@ -7,12 +7,18 @@ running beside its retry) stops this one; a claim older than the lease belongs t
 that died, and is taken over. The one window left is a worker killed between the server's 250
 and the mark: that message goes again, with the same Message-ID.
 
+A message the server took for some of its recipients and asked to try later for others (a 4xx
+per recipient: greylisting) is marked sent, and those recipients are *deferred*: the next
+attempt sends the same message to them alone. A recipient is kept as a hash of the address,
+never the address.
+
 ``SqliteOutbox`` for one machine (a file under ``var/``, WAL: not over a network file system),
 ``PostgresOutbox`` where several machines share the database.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime, timedelta
@@ -20,6 +26,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from storage.postgres import Database
+
+
+def recipient_key(email: str) -> str:
+    """A deferred recipient as the outbox keeps it: no address in the project's store."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
 
 # Longer than one message takes at worst (aiosmtplib's 30-second timeout per command).
 LEASE = timedelta(seconds=45)
@@ -42,6 +54,18 @@ class Outbox(ABC):
     def release(self, message_id: str, holder: str) -> None:
         """The server answered with a refusal: not sent, and free for the next attempt."""
 
+    @abstractmethod
+    def defer(self, message_id: str, emails: list[str]) -> None:
+        """The server asked to try these recipients of a sent message later."""
+
+    @abstractmethod
+    def deferred(self, message_id: str) -> set[str]:
+        """The recipients of ``message_id`` still to try (as ``recipient_key``)."""
+
+    @abstractmethod
+    def delivered(self, message_id: str, emails: list[str]) -> None:
+        """These deferred recipients took the message at last."""
+
     def was_sent(self, message_id: str) -> bool:
         """Asked before connecting at all: nothing to send when every message went."""
         return self.claim(message_id, "") is Claim.SENT
@@ -58,6 +82,10 @@ class SqliteOutbox(Outbox):
             db.execute(
                 "CREATE TABLE IF NOT EXISTS outbox (message_id TEXT PRIMARY KEY,"
                 " claimed_by TEXT, claimed_at TEXT, sent_at TEXT)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS outbox_deferred (message_id TEXT NOT NULL,"
+                " recipient TEXT NOT NULL, PRIMARY KEY (message_id, recipient))"
             )
             # The ledger before claims had a table of sent messages only.
             old = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sent'").fetchone()
@@ -115,6 +143,27 @@ class SqliteOutbox(Outbox):
                 (message_id, holder),
             )
 
+    def defer(self, message_id: str, emails: list[str]) -> None:
+        with self._connect() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO outbox_deferred (message_id, recipient) VALUES (?, ?)",
+                [(message_id, recipient_key(e)) for e in emails],
+            )
+
+    def deferred(self, message_id: str) -> set[str]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT recipient FROM outbox_deferred WHERE message_id = ?", (message_id,)
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def delivered(self, message_id: str, emails: list[str]) -> None:
+        with self._connect() as db:
+            db.executemany(
+                "DELETE FROM outbox_deferred WHERE message_id = ? AND recipient = ?",
+                [(message_id, recipient_key(e)) for e in emails],
+            )
+
 
 class PostgresOutbox(Outbox):
     def __init__(self, database: Database) -> None:
@@ -157,3 +206,27 @@ class PostgresOutbox(Outbox):
                 "DELETE FROM outbox WHERE message_id = %s AND claimed_by = %s AND sent_at IS NULL",
                 (message_id, holder),
             )
+
+    def defer(self, message_id: str, emails: list[str]) -> None:
+        with self.database.pool.connection() as db:
+            for email in emails:
+                db.execute(
+                    "INSERT INTO outbox_deferred (message_id, recipient) VALUES (%s, %s)"
+                    " ON CONFLICT DO NOTHING",
+                    (message_id, recipient_key(email)),
+                )
+
+    def deferred(self, message_id: str) -> set[str]:
+        with self.database.pool.connection() as db:
+            rows = db.execute(
+                "SELECT recipient FROM outbox_deferred WHERE message_id = %s", (message_id,)
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def delivered(self, message_id: str, emails: list[str]) -> None:
+        with self.database.pool.connection() as db:
+            for email in emails:
+                db.execute(
+                    "DELETE FROM outbox_deferred WHERE message_id = %s AND recipient = %s",
+                    (message_id, recipient_key(email)),
+                )

@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     claimed_at timestamptz,
     sent_at timestamptz
 );
+CREATE TABLE IF NOT EXISTS outbox_deferred (
+    message_id text NOT NULL,
+    recipient text NOT NULL,
+    PRIMARY KEY (message_id, recipient)
+);
 """
 _MIGRATION_LOCK = 7_302_205  # any constant: the advisory lock that serialises the schema
 

@@ -19,7 +19,7 @@ from web import staff_auth
 from web.backend import Backend as BackendPort
 from web.body_limit import BodyLimit
 from web.config import WebConfig
-from web.deps import UnknownLink
+from web.deps import EndedRunLink, ExpiredLink, UnknownLink
 from web.guard import SECURITY_HEADERS, body_limit, install_guard
 from web.pages import Pages
 from web.rate_limit import RateLimits
@@ -101,6 +101,27 @@ def create_app(
     @app.exception_handler(UnknownLink)
     async def unknown(request: Request, exc: UnknownLink) -> Response:
         return pages.unknown_link(request)
+
+    @app.exception_handler(ExpiredLink)
+    async def expired(request: Request, exc: ExpiredLink) -> Response:
+        return pages.message(
+            request,
+            410,
+            "Linket er udløbet",
+            "Bestillingen er afsluttet for mere end tre måneder siden, og linket virker ikke "
+            "længere. Skriv til KiAP på support@kiap.dk, hvis I har brug for dokumenterne.",
+        )
+
+    @app.exception_handler(EndedRunLink)
+    async def ended(request: Request, exc: EndedRunLink) -> Response:
+        return pages.message(
+            request,
+            410,
+            "Linket hører til en tidligere bestilling",
+            "Bestillingen, som linket hører til, er annulleret eller afsluttet, og klyngen har "
+            "bestilt igen. Linket virker ikke længere: brug linket i den nyeste mail om "
+            "bestillingen.",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> Response:

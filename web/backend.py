@@ -90,6 +90,7 @@ class OrderPages(Protocol):
         conditions: list[str] | None = None,
         running: bool = False,
     ) -> list[OrderSummary]: ...
+    async def others_needing_attention(self) -> list[OrderSummary]: ...
 
 
 class SurveyPages(Protocol):

@@ -4,10 +4,11 @@ configuration, and the signed link of each kind, checked once for every route.""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, NamedTuple
+from typing import Annotated
 
 from fastapi import Depends, Request
 
+from schemas.shared.links import SignedLink
 from web.backend import Backend as BackendPort
 from web.config import WebConfig
 from web.pages import Pages
@@ -17,9 +18,23 @@ class UnknownLink(Exception):
     """A forged, mistyped, outdated or wrong-kind link: one 404 page for all of them."""
 
 
-class Link(NamedTuple):
-    target: str = ""
-    number: int = 0
+# The link a route is reached by: its target, number and run (schemas/shared/links.py).
+Link = SignedLink
+
+
+class EndedRunLink(Exception):
+    """A genuine link made for a run that is over: the order was cancelled and ordered again
+    under the same id (or the cluster or course started again). 410, and nothing acts."""
+
+
+class ExpiredLink(Exception):
+    """A coordinator's link of an order that ended long ago (schemas/shared/links.py)."""
+
+
+def of_this_run(link: Link, run: str | None) -> None:
+    """Refuse a link of an earlier run of the workflow it names (schemas/shared/links.py)."""
+    if not link.of_run(run):
+        raise EndedRunLink()
 
 
 async def _backend(request: Request) -> BackendPort:
@@ -51,6 +66,6 @@ def signed(purpose: str) -> Callable[[Request, str], Link]:
         found = _config(request).signer.verify(token, purpose)
         if found is None:
             raise UnknownLink()
-        return Link(*found)
+        return found
 
     return verify

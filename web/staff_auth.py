@@ -15,13 +15,14 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 from authlib.integrations.starlette_client import OAuth, OAuthError
-from authlib.jose.errors import JoseError
 from cachetools import TTLCache
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, TimestampSigner
+from joserfc.errors import JoseError
 from pydantic import BaseModel
 
+from schemas.shared.errors import DomainError
 from schemas.shared.people import Actor
 from web.pages import Pages
 
@@ -41,7 +42,10 @@ class StaffConfig:
     roles_claim: str = "roles"
     konsulenter: frozenset[str] = field(default_factory=frozenset)
     drift: frozenset[str] = field(default_factory=frozenset)
-    secure_cookie: bool = False
+    # Production: the session cookie only over HTTPS, and the provider only over HTTPS. The
+    # embedded stack (klyngepakke dev) and the tests run both on plain http://localhost.
+    secure_cookie: bool = True
+    plain_http_provider: bool = False
 
 
 class StaffUser(BaseModel):
@@ -133,7 +137,13 @@ def oauth_client(config: StaffConfig) -> OAuth:
     oauth = OAuth()
     if config.issuer:
         if config.issuer.startswith("http://"):
-            # A local provider in development speaks plain HTTP on localhost.
+            if not config.plain_http_provider:
+                raise DomainError(
+                    "oidc_issuer",
+                    "login-udbyderen skal nås over https:// (KLYNGEPAKKE_OIDC_ISSUER); "
+                    "plain http er kun til den lokale udviklingsstak",
+                )
+            # The development stack's local provider speaks plain HTTP on localhost.
             os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
         oauth.register(
             name="kiap",

@@ -21,6 +21,9 @@ RENDER_TIMEOUT = timedelta(minutes=5)
 # retried elsewhere after this, not after RENDER_TIMEOUT.
 RENDER_HEARTBEAT = timedelta(seconds=20)
 RENDER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=5)
+# Counting a round's answers takes milliseconds and does not heartbeat: a worker killed in
+# the middle of it (the chaos run met one) is retried after this, not after RENDER_TIMEOUT.
+AGGREGATE_TIMEOUT = timedelta(seconds=60)
 LOOKUP_TIMEOUT = timedelta(seconds=30)
 # A look-up fails only while a worker or its disk is in trouble: keep trying rather than fail
 # an accepted order (an unknown package is non-retryable and ends it at once).

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         CoordinatorChanged,
         DutyConfirmed,
         HandoverConfirmed,
+        MailNotDelivered,
         MeetingNoted,
         MembersChanged,
         PayoutMarkedReported,
@@ -72,7 +73,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.shared.event_log import EventLog
     from schemas.shared.people import Person
     from workflows import names, search_attributes
-    from workflows.kernel import Kernel
+    from workflows.kernel import RUN_SCOPED_MAIL, Kernel
 
 
 @workflow.defn(name=names.CLUSTER)
@@ -111,6 +112,7 @@ class ClusterWorkflow:
 
     @workflow.run
     async def run(self, inp: ClusterInput) -> ClusterState:
+        self._kernel.patched(RUN_SCOPED_MAIL)
         rules = await self._kernel.look_up(
             CatalogActivities.load_cluster_year, summary="Hent klyngens årshjul fra kataloget"
         )
@@ -157,6 +159,12 @@ class ClusterWorkflow:
             search_attributes.NEXT_DUE.value_unset()
             if deadline is None
             else search_attributes.NEXT_DUE.value_set(deadline),
+            # Clusters started since mails are given up on: a failed mail is a task.
+            *(
+                [search_attributes.ATTENTION.value_set(self._state.mail_problems > 0)]
+                if self._kernel.patches.get(RUN_SCOPED_MAIL, False)
+                else []
+            ),
         ]
         self._kernel.publish(None, updates)
 
@@ -217,10 +225,11 @@ class ClusterWorkflow:
             payout = next(p for p in self._state.payouts if p.number == reminder.number)
         request = ClusterMailRequest(
             mail=mail,
-            key=key,
+            key=self._kernel.mail_key(key),
             recipients=recipients,
             context=ClusterMailContext(
                 cluster_id=workflow.info().workflow_id,
+                run=workflow.info().first_execution_run_id,
                 cluster=self._inp.cluster,
                 members=len(self._state.members),
                 reminder=reminder,
@@ -228,9 +237,21 @@ class ClusterWorkflow:
                 **extra,
             ),
         )
-        await self._kernel.send_mail(
+        result = await self._kernel.send_mail(
             ClusterMailActivities.send_cluster_mail, request, f"Mail: {mail} til koordinatoren"
         )
+        failed = result.refused + result.delayed
+        if failed:
+            code = result.refusal_code or result.delay_code
+            self._record(
+                MailNotDelivered(
+                    at=self._now(),
+                    mail=mail,
+                    recipients=failed,
+                    code=code,
+                    login_refused=result.login_refused,
+                )
+            )
 
     # --- What the coordinator records ----------------------------------------------------
 
@@ -370,7 +391,8 @@ class ClusterWorkflow:
             return None
         today = self._clock.planned(real_now).astimezone(COPENHAGEN).date()
         coordinators = (self._inp.coordinator, self._inp.co_coordinators)
-        return cluster_page(self._rules, self._inp.cluster, coordinators, self._state, today)
+        page = cluster_page(self._rules, self._inp.cluster, coordinators, self._state, today)
+        return page.model_copy(update={"run": workflow.info().first_execution_run_id})
 
     @workflow.query(name="summary")
     def overview(self) -> ClusterSummary | None:

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         GroupsMade,
         GroupsSent,
         IntroSent,
+        MailNotDelivered,
         NoteTaken,
         ParticipantsSet,
         Planned,
@@ -63,7 +64,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.shared.event_log import EventLog
     from schemas.shared.people import Person
     from workflows import activity_options, names, search_attributes
-    from workflows.kernel import Kernel
+    from workflows.kernel import RUN_SCOPED_MAIL, Kernel
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_queue
     from workflows.waiting import REPLAY_SAFE
@@ -93,6 +94,7 @@ class CourseWorkflow:
     @workflow.run
     async def run(self, inp: CourseInput) -> CourseStatus:
         self._kernel.patched(REPLAY_SAFE)
+        self._kernel.patched(RUN_SCOPED_MAIL)
         created = self._now()
         definition = await self._kernel.look_up(
             CatalogActivities.load_course, inp.course.course, summary="Hent kurset fra kataloget"
@@ -115,6 +117,7 @@ class CourseWorkflow:
             RenderActivities.render_course_program,
             CourseProgramRequest(
                 course_id=workflow.info().workflow_id,
+                run=workflow.info().first_execution_run_id,
                 course=inp.course,
                 definition=definition,
                 planned_at=self._now(),
@@ -250,7 +253,7 @@ class CourseWorkflow:
     def status(self) -> CourseStatus:
         course = self._inp.course
         title = self._definition.title if self._definition else None
-        return status_of(
+        status = status_of(
             self._state,
             workflow.info().workflow_id,
             course.course,
@@ -258,6 +261,7 @@ class CourseWorkflow:
             course.mode,
             title,
         )
+        return status.model_copy(update={"run": workflow.info().first_execution_run_id})
 
     # ---- plumbing ----------------------------------------------------------------------
 
@@ -309,6 +313,12 @@ class CourseWorkflow:
                     "completed" if state.closed else (upcoming.id if upcoming else "course")
                 ),
                 search_attributes.OVERDUE.value_set(bool(overdue) and not state.closed),
+                # Courses started since mails are given up on: a failed mail is a task.
+                *(
+                    [search_attributes.ATTENTION.value_set(state.mail_problems > 0)]
+                    if self._kernel.patches.get(RUN_SCOPED_MAIL, False)
+                    else []
+                ),
             ]
         )
         lines = [
@@ -343,7 +353,7 @@ class CourseWorkflow:
         assert definition is not None
         request = CourseMailRequest(
             mail=mail,
-            key=key,
+            key=self._kernel.mail_key(key),
             recipients=recipients,
             attachments=attachments or [],
             context=CourseMailContext(
@@ -357,6 +367,18 @@ class CourseWorkflow:
                 program=program_rows(definition, self._inp.course.start, self._inp.course.slides),
             ),
         )
-        await self._kernel.send_mail(
+        result = await self._kernel.send_mail(
             CourseMailActivities.send_course_mail, request, f"Mail: {mail} ({len(recipients)})"
         )
+        failed = result.refused + result.delayed
+        if failed:
+            code = result.refusal_code or result.delay_code
+            self._record(
+                MailNotDelivered(
+                    at=self._now(),
+                    mail=mail,
+                    recipients=failed,
+                    code=code,
+                    login_refused=result.login_refused,
+                )
+            )

@@ -63,13 +63,14 @@ with workflow.unsafe.imports_passed_through():
     from schemas.shared.artifacts import ArtifactRef
     from schemas.shared.errors import Failure
     from schemas.shared.event_log import EventLog
+    from schemas.shared.mail_problems import undelivered_text
     from schemas.shared.people import Person
     from schemas.survey.progress import RoundProgress
     from schemas.survey_round.round import RoundInput, RoundOutcome, round_id
     from workflows import names
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
-    from workflows.kernel import Kernel
+    from workflows.kernel import RUN_SCOPED_MAIL, Kernel
     from workflows.survey_round import SurveyRound
     from workflows.waiting import REPLAY_SAFE
 
@@ -91,6 +92,7 @@ class FollowUpMeeting:
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpStatus:
         self._kernel.patched(REPLAY_SAFE)
+        self._kernel.patched(RUN_SCOPED_MAIL)
         package = await self._kernel.look_up(
             CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
@@ -123,6 +125,7 @@ class FollowUpMeeting:
                     template=inp.template,
                     plan=plan.survey,
                     clock=inp.clock,
+                    order_run=inp.order_run,
                 ),
                 id=round_id(inp.order_id, ROUND),
                 static_summary=f"Spørgeskema, runde 2: {inp.order.cluster.name}",
@@ -260,6 +263,7 @@ class FollowUpMeeting:
             open=accepting,
             uploads=list(self._state.uploads),
             columns=extract_columns(self._package.extract if self._package else None),
+            run=workflow.info().first_execution_run_id,
         )
 
     # ---- plumbing ----------------------------------------------------------------------
@@ -336,14 +340,16 @@ class FollowUpMeeting:
             return  # the partner's mail, in a package without a partner
         request = MailRequest(
             mail=mail,
-            key=f"{workflow.info().workflow_id}-{key}",
+            key=self._kernel.mail_key(f"{workflow.info().workflow_id}-{key}"),
             recipients=recipients,
             attachments=attachments or [],
             calendar=calendar,
             upload_to=workflow.info().workflow_id if upload else None,
+            upload_run=workflow.info().first_execution_run_id if upload else None,
             context=MailContext(
                 order_id=inp.order_id,
                 order=inp.order,
+                order_run=inp.order_run,
                 timeline=self._timeline(),
                 minutes=inp.minutes,
                 follow_up=self._plan,
@@ -352,9 +358,16 @@ class FollowUpMeeting:
                 problem=problem,
             ),
         )
-        await self._kernel.send_mail(
+        result = await self._kernel.send_mail(
             MailActivities.send_mail, request, f"Mail: {mail} til {', '.join(roles)}"
         )
+        failed = result.refused + result.delayed
+        if failed:
+            # Shown on the coordinator's page and in the meeting's log; not mailed to KiAP,
+            # whose own mail may be what failed.
+            code = result.refusal_code or result.delay_code
+            text = undelivered_text(mail, failed, code, result.login_refused)
+            self._record(ProblemRecorded(at=self._now(), problem=text))
 
     async def _problem(self, mail: str, problem: str) -> None:
         """Something failed that the meeting goes on without: noted, shown, mailed to KiAP."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -21,6 +21,7 @@ from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.mail_delivery import MAIL_AUTH_FAILED, MAIL_DELAYED, MailResult
     from schemas.order.documents import DocumentFacts
     from schemas.package.model import Package
     from schemas.shared.artifacts import ArtifactRef
@@ -32,6 +33,17 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusals import invalid, refuse
     from workflows.render_queue import render_documents
     from workflows.waiting import REPLAY_SAFE, timer_for
+
+GIVEN_UP = (MAIL_DELAYED, MAIL_AUTH_FAILED)
+
+
+# Patch: a mail's key names the workflow's run, so a new order under a cancelled one's id (or a
+# cluster started again) gets mails of its own; workflows from before keep their keys.
+RUN_SCOPED_MAIL = "mail-keys-per-run"
+# How long a mail is retried while the server answers "try later", on the workflow's own
+# planned clock (so a compressed demo shows it too), and never less than a few real attempts.
+MAIL_GIVE_UP = timedelta(hours=24)
+MAIL_GIVE_UP_FLOOR = timedelta(seconds=30)
 
 
 class Cancelled(Exception):
@@ -139,17 +151,45 @@ class Kernel:
             except ActivityError as exc:
                 await failed(kinds, failure_text(exc))
 
-    async def send_mail(self, activity: Any, request: Any, summary: str) -> Any:
+    def mail_key(self, key: str) -> str:
+        """The key a mail's Message-ID is made from: this run's own, or – for a workflow
+        started before keys named their run – the key alone, as it always had."""
+        if not self.patches.get(RUN_SCOPED_MAIL, False):
+            return key
+        return f"{key}@{workflow.info().first_execution_run_id}"
+
+    async def send_mail(self, activity: Any, request: Any, summary: str) -> MailResult:
         """A mail activity with the mail's timeouts and retries (each workflow builds its own
-        request: the order's, the course's, the cluster's)."""
-        return await workflow.execute_activity_method(
-            activity,
-            request,
-            summary=summary,
-            start_to_close_timeout=activity_options.MAIL_TIMEOUT,
-            heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
-            retry_policy=activity_options.MAIL_RETRY,
+        request: the order's, the course's, the cluster's). A mail the server kept deferring
+        for MAIL_GIVE_UP, or could not send at all for a failed login, comes back as a result
+        with its recipients delayed – the workflow records it and goes on."""
+        give_up = max(
+            self.clock.real_delay(workflow.now(), self.now() + MAIL_GIVE_UP), MAIL_GIVE_UP_FLOOR
         )
+        try:
+            result: MailResult = await workflow.execute_activity_method(
+                activity,
+                request.model_copy(update={"give_up_after": give_up}),
+                summary=summary,
+                start_to_close_timeout=activity_options.MAIL_TIMEOUT,
+                heartbeat_timeout=activity_options.MAIL_HEARTBEAT,
+                retry_policy=activity_options.MAIL_RETRY,
+            )
+        except ActivityError as exc:
+            cause = exc.cause
+            if not isinstance(cause, ApplicationError) or cause.type not in GIVEN_UP:
+                raise
+            code, recipients = [*cause.details, None, []][:2]
+            return MailResult(
+                message_ids=[],
+                sent=0,
+                already_sent=0,
+                delayed=len(recipients),
+                delay_code=code,
+                delayed_recipients=list(recipients),
+                login_refused=cause.type == MAIL_AUTH_FAILED,
+            )
+        return result
 
     @staticmethod
     def refuse(message: str, kind: Failure = Failure.STEP_REFUSED) -> ApplicationError:

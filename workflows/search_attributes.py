@@ -8,7 +8,7 @@ from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
 
 from schemas.order.agreements import AgreementState
 from schemas.order.request import OrderRequest
-from schemas.order.state import OrderState
+from schemas.order.state import OrderState, open_undelivered
 from schemas.order.steps import StepState
 
 PACKAGE = SearchAttributeKey.for_keyword("Package")
@@ -61,11 +61,12 @@ def dev_server_flags() -> list[str]:
 
 
 def order_attributes(
-    order: OrderRequest, state: OrderState, *, workbench: bool
+    order: OrderRequest, state: OrderState, *, workbench: bool, mail_problems: bool = False
 ) -> list[SearchAttributeUpdate[Any]]:
     """What operations filter an order by, from its request and the fold of its events.
     ``workbench``: the task list's attributes too (orders placed before it existed have
-    none, so their histories replay)."""
+    none, so their histories replay); ``mail_problems``: a mail that did not reach everyone
+    is a task too (orders since RUN_SCOPED_MAIL)."""
     meeting = state.timeline.meeting if state.timeline else order.meeting.start
     current = (
         state.status
@@ -98,5 +99,12 @@ def order_attributes(
         *updates,
         *([NEXT_DUE.value_set(due)] if due is not None else []),
         OVERDUE_STEPS.value_set(overdue),
-        ATTENTION.value_set(bool(state.child_failures) or state.render_failed is not None),
+        ATTENTION.value_set(needs_attention(state, mail_problems)),
     ]
+
+
+def needs_attention(state: OrderState, mail_problems: bool) -> bool:
+    """A failure a person at KiAP must look at: a child, a render – and, for orders started
+    since mails were given up on (RUN_SCOPED_MAIL), a mail that did not reach everyone."""
+    mails = mail_problems and bool(state.mail_problems or open_undelivered(state))
+    return bool(state.child_failures) or state.render_failed is not None or mails

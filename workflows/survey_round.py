@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         DispatchRequested,
         LateInvited,
         MembersChanged,
+        NotDelivered,
         ProgressReported,
         QuestionsEdited,
         Reminded,
@@ -53,7 +54,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.survey_round.state import RoundState, apply
     from workflows import activity_options, names
-    from workflows.kernel import Kernel
+    from workflows.kernel import RUN_SCOPED_MAIL, Kernel
     from workflows.refusals import invalid, refuse
     from workflows.waiting import REPLAY_SAFE
 
@@ -82,6 +83,7 @@ class SurveyRound:
     @workflow.run
     async def run(self, inp: RoundInput) -> RoundOutcome:
         self._kernel.patched(REPLAY_SAFE)
+        self._kernel.patched(RUN_SCOPED_MAIL)
         self._kernel.patched(QUIET_PROGRESS)
         await self._until(
             lambda: self._state.plan.dispatch_at,
@@ -102,7 +104,7 @@ class SurveyRound:
             aggregate_answers,
             AggregateRequest(template=state.template, responses=list(state.answers.values())),
             summary="Opgør svarene",
-            start_to_close_timeout=activity_options.RENDER_TIMEOUT,
+            start_to_close_timeout=activity_options.AGGREGATE_TIMEOUT,
             retry_policy=activity_options.RENDER_RETRY,
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -129,7 +131,10 @@ class SurveyRound:
             await self._report()
 
     async def _remind(self, number: int) -> None:
-        silent = [m for m in self._state.active() if m not in self._state.answers]
+        state = self._state
+        # Not those whose mail did not arrive: it would not again (their address is wrong).
+        asked = [m for m in state.active() if m not in state.undelivered]
+        silent = [m for m in asked if m not in state.answers]
         if silent:
             await self._mail("survey_member_reminder", f"reminder-{number}", silent)
             self._record(Reminded(at=self._now(), members=silent))
@@ -211,6 +216,10 @@ class SurveyRound:
             invited=progress.invited,
             answered=progress.answered,
             reminded=progress.reminded,
+            undelivered=progress.undelivered,
+            undelivered_emails=[
+                state.members[m].email for m in state.active() if m in state.undelivered
+            ],
         )
 
     @workflow.query(name="progress")
@@ -228,6 +237,7 @@ class SurveyRound:
             previous=state.answers.get(member),
             cluster=self._inp.order.cluster.name,
             member_left=member in state.left,
+            run=workflow.info().first_execution_run_id,
         )
 
     # ---- plumbing ----------------------------------------------------------------------
@@ -287,19 +297,25 @@ class SurveyRound:
         inp = self._inp
         request = MailRequest(
             mail=mail,
-            key=f"{workflow.info().workflow_id}-{key}",
+            key=self._kernel.mail_key(f"{workflow.info().workflow_id}-{key}"),
             recipients=[self._state.members[m] for m in members],
             # The survey goes out in the coordinator's name: replies reach the coordinator.
             reply_to=inp.order.coordinator,
             survey_round=workflow.info().workflow_id,
+            survey_round_run=workflow.info().first_execution_run_id,
             survey_members=members,
             context=MailContext(
                 order_id=inp.order_id,
                 order=self._order(),
+                order_run=inp.order_run,
                 timeline=inp.timeline,
                 survey_close=self._state.plan.close_at,
             ),
         )
-        await self._kernel.send_mail(
+        result = await self._kernel.send_mail(
             MailActivities.send_mail, request, f"Mail: {mail} til {len(members)} medlemmer"
         )
+        failed = [members[n] for n in (*result.refused_recipients, *result.delayed_recipients)]
+        if failed:
+            code = result.refusal_code or result.delay_code
+            self._record(NotDelivered(at=self._now(), members=failed, code=code))

@@ -86,5 +86,6 @@ async def run_course_demo(
     final = await client.courses.result(course_id)
     for event in final.events:
         say(f"  {event}")
-    say(f"Kursusprogram: {final.program}")
+    if final.program:
+        say(f"Kursusprogram: {final.program} (vedhæftet underviserens første mail)")
     return final

@@ -133,6 +133,8 @@ async def wait_for_server(settings: Settings, seconds: float = 60) -> Client:
 
 
 async def run_dev_stack(settings: Settings) -> None:
+    # Everything on plain http://localhost: the local provider, the staff cookie.
+    settings = settings.model_copy(update={"dev_stack": True})
     server = start_dev_server(settings)
     provider = renders = None
     if not settings.oidc_issuer:

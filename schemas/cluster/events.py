@@ -80,6 +80,17 @@ class ReminderSent(_Event):
     )
 
 
+class MailNotDelivered(_Event):
+    """A mail to the coordinator that did not arrive (refused, deferred for a day, or a
+    refused login): KiAP is shown it (search attribute Attention)."""
+
+    type: Literal["MailNotDelivered"] = "MailNotDelivered"
+    mail: str
+    recipients: int
+    code: int | None = None
+    login_refused: bool = False
+
+
 ClusterEvent = Annotated[
     MembersChanged
     | DutyConfirmed
@@ -89,7 +100,8 @@ ClusterEvent = Annotated[
     | MeetingNoted
     | CoordinatorChanged
     | HandoverConfirmed
-    | ReminderSent,
+    | ReminderSent
+    | MailNotDelivered,
     Field(discriminator="type"),
 ]
 

@@ -16,6 +16,7 @@ from schemas.cluster.events import (
     CoordinatorChanged,
     DutyConfirmed,
     HandoverConfirmed,
+    MailNotDelivered,
     MeetingNoted,
     MembersChanged,
     PayoutMarkedReported,
@@ -80,6 +81,7 @@ class ClusterState(BaseModel):
         default=None, description="When the coordinator was last asked to plan a meeting"
     )
     sent: set[str] = Field(default_factory=set, description="Reminder keys already mailed")
+    mail_problems: int = Field(default=0, description="Mails to the coordinator that failed")
     events: list[ClusterEvent] = Field(default_factory=list)
     rules: ClusterYearRules | None = Field(
         default=None, exclude=True, description="This run's rules (YearRulesLoaded)"
@@ -127,6 +129,8 @@ def apply(state: ClusterState, event: ClusterEvent | YearRulesLoaded) -> Cluster
             changes["meetings"] = sorted({*state.meetings, event.on})
             if event.order_id is not None:
                 changes["orders"] = {**state.orders, event.order_id: event.on}
+        case MailNotDelivered():
+            changes["mail_problems"] = state.mail_problems + 1
         case ReminderSent():
             changes["sent"] = state.sent | {event.key, *event.stands_for}
             if event.duty == Duty.NEXT_MEETING:

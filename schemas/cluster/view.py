@@ -61,6 +61,9 @@ class DutyRow(BaseModel):
 class ClusterPage(BaseModel):
     """What the coordinator's cluster page shows, as of ``today``."""
 
+    run: str | None = Field(
+        default=None, description="The workflow's first run id: links made for another say so"
+    )
     name: str
     region: str
     coordinator: Person

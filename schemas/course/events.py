@@ -90,6 +90,17 @@ class ClosingSent(_Event):
     open_tasks: list[str]
 
 
+class MailNotDelivered(_Event):
+    """A mail the server refused for some recipients (5xx), or kept deferring for a day, or
+    could not send for a refused login: KiAP is shown it (search attribute Attention)."""
+
+    type: Literal["MailNotDelivered"] = "MailNotDelivered"
+    mail: str
+    recipients: int
+    code: int | None = None
+    login_refused: bool = False
+
+
 CourseEvent = (
     Planned
     | ProgramRendered
@@ -104,4 +115,5 @@ CourseEvent = (
     | ParticipantsSet
     | Closing
     | ClosingSent
+    | MailNotDelivered
 )

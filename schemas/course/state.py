@@ -17,6 +17,7 @@ from schemas.course.events import (
     GroupsMade,
     GroupsSent,
     IntroSent,
+    MailNotDelivered,
     NoteTaken,
     ParticipantsSet,
     Planned,
@@ -30,11 +31,13 @@ from schemas.course.request import Participant
 from schemas.course.status import CourseStatus, TaskView
 from schemas.shared.artifacts import ArtifactRef
 from schemas.shared.danish_format import date_long
+from schemas.shared.mail_problems import undelivered_text
 
 
 class CourseState(BaseModel):
     planned: bool = Field(default=False, description="The course is loaded and planned")
     definition: CourseDefinition | None = None
+    mail_problems: int = Field(default=0, description="Mails that did not reach everyone")
     tasks: list[PlannedTask] = Field(default_factory=list)
     program: ArtifactRef | None = None
     done: dict[str, datetime] = Field(default_factory=dict)
@@ -87,6 +90,8 @@ def says(event: CourseEvent) -> str | None:
         case ClosingSent():
             left = ", ".join(event.open_tasks)
             return "Kurset er afsluttet" + (f"; ikke gjort: {left}" if left else "; alt er gjort")
+        case MailNotDelivered():
+            return undelivered_text(event.mail, event.recipients, event.code, event.login_refused)
     return None
 
 
@@ -96,6 +101,8 @@ def _done(state: CourseState, task: str, at: datetime) -> dict[str, datetime]:
 
 def apply(state: CourseState, event: CourseEvent) -> CourseState:
     """The state after ``event``. Pure; the workflow and tests fold with it."""
+    if isinstance(event, MailNotDelivered):
+        state = state.model_copy(update={"mail_problems": state.mail_problems + 1})
     s = state
     line = says(event)
     match event:
@@ -155,6 +162,6 @@ def status_of(
         tasks=[state.view(t) for t in state.tasks],
         groups=[len(g) for g in state.groups.groups] if state.groups else [],
         notes=len(state.notes),
-        program=state.program.path if state.program else None,
+        program=state.program.name if state.program else None,
         events=[f"{date_long(at)}: {what}" for at, what in state.happened],
     )

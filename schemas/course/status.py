@@ -24,6 +24,9 @@ class TaskView(BaseModel):
 class CourseStatus(BaseModel):
     """``course status --json`` and the course workflow's result; no personal data."""
 
+    run: str | None = Field(
+        default=None, description="The workflow's first run id: links made for another say so"
+    )
     id: str
     course: str
     title: str | None = Field(default=None, description="The course's title from its catalog")
@@ -34,5 +37,8 @@ class CourseStatus(BaseModel):
     tasks: list[TaskView]
     groups: list[int] = Field(default_factory=list, description="Group sizes, once made")
     notes: int = 0
-    program: str | None = Field(default=None, description="The program document's path")
+    program: str | None = Field(
+        default=None,
+        description="The program document's file name (attached to the teachers' first mail)",
+    )
     events: list[str] = Field(default_factory=list, description="What happened, in order")

@@ -37,6 +37,9 @@ class FollowUpInput(BaseModel):
     timeline: Timeline = Field(description="The first meeting's timeline")
     clock: OrderClock
     meeting: datetime = Field(description="The follow-up meeting's start")
+    order_run: str | None = Field(
+        default=None, description="The order's first run id, for the links to the order"
+    )
     minutes: Minutes
     agreements: list[AgreementView]
     template: SurveyTemplate = Field(description="The questions the first round asked")

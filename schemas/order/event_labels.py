@@ -12,6 +12,7 @@ EVENT_LABELS: dict[str, str] = {
     "OrderPlaced": "Bestillingen er modtaget",
     "MailSent": "Mail sendt",
     "MailRefused": "Mailserveren afviste en modtager – ret adressen",
+    "MailDelayed": "En mail nåede ikke frem inden for et døgn",
     "ConsultationEscalated": "Telefonkonsultationen er ikke holdt til tiden – sendt videre",
     "ConsultationCompleted": "Telefonkonsultationen er holdt",
     "MaterialSent": "Materialet er sendt til koordinatoren",

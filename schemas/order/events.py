@@ -52,6 +52,24 @@ class MailRefused(_Event):
     mail: str
     refused: int
     code: int | None = Field(description="The server's reply code, e.g. 550")
+    key: str | None = Field(default=None, description="The mail's key (which sending)")
+    recipients: list[int] = Field(
+        default_factory=list, description="Who, by place among the mail's recipients"
+    )
+
+
+class MailDelayed(_Event):
+    """A mail the server kept answering "try later" (4xx) for 24 planned hours, or could not
+    send at all because the server refused the login (535): given up, the order goes on, and
+    a person at KiAP is told."""
+
+    type: Literal["MailDelayed"] = "MailDelayed"
+    mail: str
+    key: str
+    delayed: int
+    code: int | None = None
+    recipients: list[int] = Field(default_factory=list)
+    login_refused: bool = False
 
 
 class ConsultationEscalated(_Event):
@@ -332,6 +350,7 @@ DomainEvent = Annotated[
     OrderPlaced
     | MailSent
     | MailRefused
+    | MailDelayed
     | ConsultationEscalated
     | ConsultationCompleted
     | MaterialSent

@@ -4,6 +4,7 @@ staff workbench's lists and `order list`)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -23,3 +24,4 @@ class OrderSummary(BaseModel):
     overdue_steps: list[str] = []
     overdue_agreements: int = 0
     attention: bool = False
+    kind: Literal["order", "course", "cluster"] = "order"

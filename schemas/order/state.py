@@ -26,6 +26,8 @@ from schemas.order.events import (
     LateDecisionReceived,
     LateOrderDecided,
     LateOrderRequested,
+    MailDelayed,
+    MailRefused,
     MailSent,
     MaterialSent,
     MeetingRecorded,
@@ -110,6 +112,9 @@ class OrderState(BaseModel):
     cancel_requested: bool = False
     late_decision: LateDecisionReceived | None = None
     survey_progress: RoundProgress | None = None
+    survey_progress_at: datetime | None = Field(
+        default=None, description="When the round last told the order its progress"
+    )
     survey_round_ended: bool = False
     asked: SurveyTemplate | None = Field(
         default=None, description="The questions the round closed with (edited or not)"
@@ -121,6 +126,9 @@ class OrderState(BaseModel):
     premeetings_announced: int = 0
     follow_up_ended: bool = False
     follow_up_failure: str | None = None
+    mail_problems: list[MailRefused | MailDelayed] = Field(
+        default_factory=list, description="Mails that did not reach everyone (refused, delayed)"
+    )
 
     def agreement_views(self) -> list[AgreementView]:
         agreements = self.minutes.agreements if self.minutes else []
@@ -219,6 +227,8 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
         case MailSent():
             told = list(dict.fromkeys([*s.told, *event.roles]))
             s = s.model_copy(update={"told": told})
+        case MailRefused() | MailDelayed():
+            s = s.model_copy(update={"mail_problems": [*s.mail_problems, event]})
         case ConsultationCompleted():
             s = s.model_copy(update={"consultation": event})
             s = _set(s, at, consultation=StepState.DONE, material=StepState.ACTIVE)
@@ -340,7 +350,9 @@ def _note(s: OrderState, event: DomainEvent) -> OrderState:
         case LateDecisionReceived():
             s = s.model_copy(update={"late_decision": event})
         case SurveyProgressReported():
-            s = s.model_copy(update={"survey_progress": event.progress})
+            s = s.model_copy(
+                update={"survey_progress": event.progress, "survey_progress_at": event.at}
+            )
         case SurveyRoundEnded():
             s = s.model_copy(update={"survey_round_ended": True})
         case SurveyRoundOutcome():
@@ -377,3 +389,12 @@ def fold(events: list[DomainEvent]) -> OrderState:
     for event in events:
         state = apply(state, event)
     return state
+
+
+def open_undelivered(state: OrderState) -> int:
+    """Survey invitations that did not arrive while the round still runs: a corrected
+    address can still be invited then, so it is a task; after the close it is history."""
+    progress = state.survey_progress
+    if progress is None or progress.closed or state.survey_round_ended:
+        return 0
+    return progress.undelivered

@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.order.agreements import AgreementView
-from schemas.order.events import DomainEvent, Noted
+from schemas.order.events import DomainEvent, MailDelayed, MailRefused, Noted
 from schemas.order.partner import step_label
-from schemas.order.state import OrderState, OrderStatusName, fold
+from schemas.order.state import OrderState, OrderStatusName, fold, open_undelivered
 from schemas.order.steps import Step, StepState
 from schemas.package.process import PartnerTexts
 from schemas.shared.artifacts import ArtifactRef
@@ -67,6 +67,9 @@ class ExtractUploadView(BaseModel):
 class UploadPage(BaseModel):
     """What the job centre's upload page shows about the order; no personal data."""
 
+    run: str | None = Field(
+        default=None, description="The workflow's first run id: links made for another say so"
+    )
     cluster: str
     municipality: str | None = None
     due: datetime
@@ -85,6 +88,9 @@ class UploadPage(BaseModel):
 class MinutesPage(BaseModel):
     """What the coordinator's minutes page shows about the order."""
 
+    run: str | None = Field(
+        default=None, description="The workflow's first run id: links made for another say so"
+    )
     cluster: str
     municipality: str | None = None
     package: str | None = Field(default=None, description="The order's package")
@@ -102,8 +108,57 @@ class ProblemView(BaseModel):
     """Something that went wrong and that a person at KiAP must know about."""
 
     at: datetime
-    kind: Literal["child_failed", "render_failed"]
+    kind: Literal[
+        "child_failed", "render_failed", "mail_refused", "mail_delayed", "invitations_undelivered"
+    ]
     text: str = Field(description="Danish, for the consultant and operations")
+
+
+# What each of the order's mails is, inside a Danish sentence (the mail's id otherwise).
+MAIL_NAMES = {
+    "order_confirmation": "bekræftelsen af bestillingen",
+    "consultant_task": "konsulentens opgave",
+    "consultation_escalation": "påmindelsen om telefonkonsultationen",
+    "material": "mailen med materialet",
+    "partner_guide": "drejebogen",
+    "survey_reminder": "påmindelsen om spørgeskemaet",
+    "extract_reminder": "påmindelsen om datatrækket",
+    "practice_label": "mailen med praksisbogstaverne",
+    "artifacts_delivered": "mailen med PowerPointen og dokumenterne",
+    "premeeting_scheduled": "invitationen til formødet",
+    "invitation": "invitationen til klyngemødet",
+    "practical_checklist": "tjeklisten til mødet",
+    "meeting_escalation": "påmindelsen om referatet",
+    "follow_up_summary": "opsummeringen",
+    "agreement_reminder": "påmindelsen om en aftale",
+    "rescheduled": "beskeden om det flyttede møde",
+    "cancelled": "beskeden om annulleringen",
+}
+
+
+def _people(count: int) -> str:
+    return f"{count} modtager" + ("e" if count != 1 else "")
+
+
+def mail_problem_text(event: MailRefused | MailDelayed) -> str:
+    """What went wrong with a mail, for the coordinator and KiAP (no address: the order's
+    members and contacts say who)."""
+    name = MAIL_NAMES.get(event.mail, f"mailen '{event.mail}'")
+    code = f" ({event.code})" if event.code else ""
+    if isinstance(event, MailRefused):
+        return (
+            f"Mailserveren afviste {_people(event.refused)} af {name}{code}: adressen findes "
+            "ikke eller tager ikke imod post. Ret adressen – et medlem rettes på medlemslisten."
+        )
+    if event.login_refused:
+        return (
+            f"Mailserveren afviste klyngepakkens login{code}, så {name} blev ikke sendt. "
+            "Drift skal rette adgangen til mailserveren (KLYNGEPAKKE_SMTP_USERNAME og _PASSWORD)."
+        )
+    return (
+        f"{name.capitalize()} nåede ikke frem til {_people(event.delayed)}: mailserveren bad "
+        f"om at prøve igen senere{code} i et døgn. Kontakt modtageren eller ret adressen."
+    )
 
 
 def problems_of(state: OrderState) -> list[ProblemView]:
@@ -113,6 +168,26 @@ def problems_of(state: OrderState) -> list[ProblemView]:
         )
         for f in state.child_failures
     ]
+    found += [
+        ProblemView(
+            at=event.at,
+            kind="mail_refused" if isinstance(event, MailRefused) else "mail_delayed",
+            text=mail_problem_text(event),
+        )
+        for event in state.mail_problems
+    ]
+    undelivered = open_undelivered(state)
+    if undelivered and state.survey_progress_at is not None:
+        found.append(
+            ProblemView(
+                at=state.survey_progress_at,
+                kind="invitations_undelivered",
+                text=f"{undelivered} {'invitation' if undelivered == 1 else 'invitationer'} "
+                "til spørgeskemaet kunne ikke afleveres. Koordinatoren (eller KiAP) retter "
+                "adressen under Medlemmer på koordinatorens side – fjern medlemmet og tilføj det "
+                "med den rigtige adresse – så sendes invitationen igen med det samme.",
+            )
+        )
     if state.render_failed is not None:
         failed = state.render_failed
         found.append(
@@ -129,6 +204,9 @@ def problems_of(state: OrderState) -> list[ProblemView]:
 class OrderStatus(BaseModel):
     """What ``order status`` shows and the workflow's ``status`` query answers."""
 
+    run: str | None = Field(
+        default=None, description="The workflow's first run id: links made for another say so"
+    )
     id: str
     package: str
     cluster: str
@@ -158,6 +236,9 @@ class OrderStatus(BaseModel):
     awaiting_approval: bool = Field(
         default=False, description="A late order waiting for KiAP's approve_late"
     )
+    ended_at: datetime | None = Field(
+        default=None, description="When it was completed or cancelled (the order's clock)"
+    )
 
 
 def status_of(
@@ -170,6 +251,7 @@ def status_of(
     clock: OrderClock,
     progress: RoundProgress | None = None,
     partner: PartnerTexts | None = None,
+    run: str | None = None,
 ) -> OrderStatus:
     state = fold(events)
     timeline = state.timeline
@@ -226,7 +308,15 @@ def status_of(
         follow_up_meeting=state.follow_up_meeting.workflow_id if state.follow_up_meeting else None,
         problems=problems_of(state),
         awaiting_approval=state.awaiting_approval,
+        run=run,
+        ended_at=next((e.at for e in reversed(events) if _ends(e)), None)
+        if state.status != "active"
+        else None,
     )
+
+
+def _ends(event: DomainEvent) -> bool:
+    return event.type in ("OrderCompleted", "OrderCancelled", "LateOrderDecided")
 
 
 def _by(event: DomainEvent) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class RoundProgress(BaseModel):
@@ -11,6 +11,9 @@ class RoundProgress(BaseModel):
     reminded: int
     closed: bool
     dispatched: bool
+    undelivered: int = Field(
+        default=0, description="Members whose invitation or reminder did not reach them"
+    )
 
     @property
     def response_rate(self) -> float | None:

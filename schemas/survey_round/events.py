@@ -73,6 +73,15 @@ class Closed(_Event):
     type: Literal["Closed"] = "Closed"
 
 
+class NotDelivered(_Event):
+    """The mail server refused these members' mail for good (5xx) or kept deferring it past
+    the round's patience: they have not been asked, and the coordinator is shown so."""
+
+    type: Literal["NotDelivered"] = "NotDelivered"
+    members: list[int]
+    code: int | None = None
+
+
 class ProgressReported(_Event):
     """The round told its parent (the order, the follow-up meeting) how far it got."""
 
@@ -92,4 +101,5 @@ RoundEvent = (
     | MembersChanged
     | Closed
     | ProgressReported
+    | NotDelivered
 )

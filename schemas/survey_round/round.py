@@ -61,6 +61,9 @@ class RoundInput(BaseModel):
     template: SurveyTemplate
     plan: RoundPlan
     clock: OrderClock
+    order_run: str | None = Field(
+        default=None, description="The order's first run id, for the links to the order"
+    )
 
     @property
     def members(self) -> list[Member]:
@@ -84,6 +87,11 @@ class RoundEditor(BaseModel):
     invited: int
     answered: int
     reminded: int
+    undelivered: int = Field(default=0, description="Members whose mail did not arrive")
+    undelivered_emails: list[str] = Field(
+        default_factory=list,
+        description="Their addresses, for the coordinator's member list (their own page)",
+    )
 
     @property
     def response_rate(self) -> float | None:
@@ -93,6 +101,9 @@ class RoundEditor(BaseModel):
 class SurveyForm(BaseModel):
     """What the web form needs to show one member their questions."""
 
+    run: str | None = Field(
+        default=None, description="The workflow's first run id: links made for another say so"
+    )
     open: bool
     dispatched: bool
     cluster: str

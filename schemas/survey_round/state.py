@@ -20,6 +20,7 @@ from schemas.survey_round.events import (
     DispatchRequested,
     LateInvited,
     MembersChanged,
+    NotDelivered,
     ProgressReported,
     QuestionsEdited,
     Reminded,
@@ -45,6 +46,9 @@ class RoundState(BaseModel):
     close_requested: bool = False
     closed: bool = False
     replans: int = 0
+    undelivered: dict[int, int | None] = Field(
+        default_factory=dict, description="Members whose mail did not arrive, with the code"
+    )
     reported: RoundProgress | None = Field(
         default=None, description="The progress last told to the parent"
     )
@@ -64,6 +68,7 @@ class RoundState(BaseModel):
             reminded=len(self.reminded),
             closed=self.closed,
             dispatched=self.dispatched,
+            undelivered=sum(1 for m in self.active() if m in self.undelivered),
         )
 
 
@@ -124,4 +129,7 @@ def apply(state: RoundState, event: RoundEvent) -> RoundState:
             s = s.model_copy(update={"closed": True})
         case ProgressReported():
             s = s.model_copy(update={"reported": event.progress})
+        case NotDelivered():
+            failed = dict.fromkeys(event.members, event.code)
+            s = s.model_copy(update={"undelivered": {**s.undelivered, **failed}})
     return s

@@ -9,6 +9,7 @@ from schemas.follow_up.meeting import FollowUpStatus
 from schemas.order.overview import OrderOverview
 from schemas.order.steps import Step, StepState
 from schemas.shared.danish_format import date_long, datetime_long
+from schemas.shared.links import COORDINATOR_LINK_AFTER_END
 from schemas.survey_round.round import RoundEditor
 
 
@@ -122,3 +123,14 @@ def next_step(view: CoordinatorView) -> Next:
             f" {date_long(first.due)}.",
         )
     return Next(you=None, coming="Aftalerne er fulgt op.")
+
+
+def link_expired(view: CoordinatorView) -> bool:
+    """Whether the coordinator's link has expired: the order ended longer ago than
+    COORDINATOR_LINK_AFTER_END, and no follow-up meeting is still ahead."""
+    ended = view.overview.status.ended_at
+    if ended is None:
+        return False
+    if view.follow_up is not None and view.follow_up.status == "active":
+        return False
+    return view.overview.now - ended > COORDINATOR_LINK_AFTER_END

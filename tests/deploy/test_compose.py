@@ -63,7 +63,9 @@ def test_services_images_ports_and_health_checks():
     assert len(urls) == 1 and next(iter(urls)).startswith("postgresql://klyngepakke:")
     assert next(iter(urls)).endswith("@postgresql:5432/klyngepakke")
     for name in ("worker", "render-worker", "web"):
-        assert "volumes" not in services[name], name
+        # The one thing mounted: Temporal's client certificate, read-only.
+        (volume,) = services[name]["volumes"]
+        assert volume.startswith("${TEMPORAL_CERTS_DIR:?") and volume.endswith(":/certs:ro")
         assert "klyngepakke-db-setup" in services[name]["depends_on"], name
     setup = services["klyngepakke-db-setup"]["command"][0]
     assert "CREATE DATABASE klyngepakke OWNER klyngepakke" in setup
@@ -112,3 +114,43 @@ def test_the_image_holds_every_package_the_project_installs():
         package = pattern.rstrip("*")
         assert f"COPY {package} {package}" in dockerfile, package
     assert "libreoffice" in dockerfile  # handouts and practice sheets are PDFs in production
+
+
+def test_the_stack_starts_nothing_without_its_secrets_and_publishes_no_mail_catcher():
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    services = compose()["services"]
+    # Every password, key, secret and the certificates must be given: no default to fall back on.
+    import re
+
+    # (`$${...}` is the shell's own variable inside a command, not compose's.)
+    names = r"(?<!\$)\$\{([A-Z_]*(?:PASSWORD|SECRET|KEYS|CERTS_DIR)[A-Z_]*)"
+    for name in re.findall(names, text):
+        assert re.search(rf"\$\{{{name}:?\?", text), name
+        assert not re.search(rf"\$\{{{name}:-", text), name
+    # Mail goes to KiAP's relay, encrypted; the catcher only with --profile dev, never published.
+    env = services["worker"]["environment"]
+    assert env["KLYNGEPAKKE_SMTP_HOST"].startswith("${SMTP_HOST:?")
+    assert env["KLYNGEPAKKE_SMTP_STARTTLS"] == "${SMTP_STARTTLS:-true}"
+    catcher = services["mailcatcher"]
+    assert catcher["profiles"] == ["dev"] and "ports" not in catcher
+    # Development switches are off in production.
+    assert env["KLYNGEPAKKE_DEV_STACK"] == env["KLYNGEPAKKE_DEV_TIME_SCALE"] == "false"
+
+
+def test_temporals_frontend_asks_every_client_for_a_certificate():
+    services = compose()["services"]
+    temporal = services["temporal"]["environment"]
+    assert temporal["TEMPORAL_TLS_REQUIRE_CLIENT_AUTH"] == "true"
+    assert temporal["TEMPORAL_TLS_FRONTEND_CERT"].startswith("/certs/")
+    for name in ("worker", "render-worker", "web"):
+        env = services[name]["environment"]
+        assert env["KLYNGEPAKKE_TEMPORAL_TLS_CERT"].endswith("/certs/client.pem}"), name
+        assert env["KLYNGEPAKKE_TEMPORAL_TLS_CA"].endswith("/certs/ca.pem}"), name
+    for name in ("temporal-ui", "temporal-setup"):
+        assert services[name]["environment"]["TEMPORAL_TLS_CERT"] == "/certs/client.pem", name
+    # The frontend and the database sit on the backend network alone; the web app reaches
+    # them there with the client's certificate, people reach it on the public one.
+    for name in ("temporal", "postgresql", "worker", "render-worker"):
+        assert services[name]["networks"] == ["backend"], name
+    assert services["web"]["networks"] == ["backend", "public"]
+    assert services["codec"]["networks"] == ["public"]

@@ -40,3 +40,20 @@ def test_a_certificate_without_its_key_is_refused_by_name(tmp_path):
     with pytest.raises(DomainError) as refused:
         tls(temporal_tls_cert=tmp_path / "c.pem")
     assert refused.value.field == "temporal_tls_key"
+
+
+def test_the_staff_cookie_is_secure_and_the_provider_https_unless_on_the_dev_stack(tmp_path):
+    from web.staff_auth import oauth_client
+
+    production = bootstrap.staff_config(
+        settings(oidc_issuer="http://login.example", var_dir=tmp_path)
+    )
+    assert production.secure_cookie and not production.plain_http_provider
+    with pytest.raises(DomainError) as refused:
+        oauth_client(production)
+    assert refused.value.field == "oidc_issuer"
+    local = bootstrap.staff_config(
+        settings(oidc_issuer="http://localhost:9400", var_dir=tmp_path, dev_stack=True)
+    )
+    assert not local.secure_cookie and local.plain_http_provider
+    assert oauth_client(local) is not None

@@ -248,7 +248,7 @@ def test_a_link_has_exactly_one_spelling():
             f"{token}\n",
             f"{target}.{member}.{tag[:-1]}{'B' if tag[-1] != 'B' else 'C'}",  # the unused bits
         ]
-        assert signer.verify(token, purpose) == ("round-1", 1)
+        assert signer.verify(token, purpose) == ("round-1", 1, None)
         for other in spellings:
             assert signer.verify(other, purpose) is None, repr(other)
 

@@ -145,6 +145,9 @@ class UnusedOrders:
     ) -> list[OrderSummary]:
         _unused("orders.list_orders")
 
+    async def others_needing_attention(self) -> list[OrderSummary]:
+        _unused("orders.others_needing_attention")
+
 
 class UnusedSurveys:
     async def edit(self, order_id: str, template: SurveyTemplate) -> StepAccepted:

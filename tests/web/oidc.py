@@ -36,6 +36,9 @@ class Provider:
             "client_id": "klyngepakke-test",
             "client_secret": "test-secret",
             "session_secret": SECRET,
+            # The test provider and the pages run on plain http://localhost.
+            "secure_cookie": False,
+            "plain_http_provider": True,
         }
         return StaffConfig(**(values | changes))  # type: ignore[arg-type]
 

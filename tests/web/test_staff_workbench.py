@@ -282,3 +282,45 @@ async def test_the_task_list_finds_a_missing_extract_under_the_old_step_name_and
 
 async def _both(found, ids) -> bool:
     return {ids["jobcenter"], ids["partner"]} <= await found()
+
+
+@pytest.mark.slow
+async def test_the_task_list_finds_courses_and_clusters_whose_mail_did_not_arrive(
+    dev_env, settings
+):
+    """A course or cluster whose mail failed asks for attention (search attribute Attention);
+    the workbench lists those, not the ones without a problem, and not orders twice."""
+    from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+    from klyngepakke import bootstrap
+    from workflows import names, search_attributes
+
+    ids = {}
+    for kind, workflow, attention in (
+        ("course", names.COURSE, True),
+        ("cluster", names.CLUSTER, True),
+        ("calm-cluster", names.CLUSTER, False),
+        ("order", names.ORDER, True),
+    ):
+        ids[kind] = f"attention-{kind}-{uuid.uuid4()}"
+        await dev_env.client.start_workflow(
+            workflow,
+            id=ids[kind],
+            task_queue=f"nobody-{uuid.uuid4()}",
+            search_attributes=TypedSearchAttributes(
+                [SearchAttributePair(search_attributes.ATTENTION, attention)]
+            ),
+        )
+    client = bootstrap.klyngepakke_client(settings, dev_env.client)
+
+    async def listed() -> dict[str, str]:
+        found = await client.orders.others_needing_attention()
+        return {o.id: o.kind for o in found if o.id in ids.values()}
+
+    async def both() -> bool:
+        return {ids["course"], ids["cluster"]} <= set(await listed())
+
+    await eventually("the course and the cluster listed", both)
+    assert await listed() == {ids["course"]: "course", ids["cluster"]: "cluster"}
+    for workflow_id in ids.values():
+        await dev_env.client.get_workflow_handle(workflow_id).terminate("test finished")

@@ -15,7 +15,7 @@ from schemas.order.status import OrderStatus
 from schemas.shared.errors import StepRejected
 from schemas.shared.links import AGREEMENT
 from web.backend import Backend as BackendPort
-from web.deps import Backend, Link, PagesDep, UnknownLink, signed
+from web.deps import Backend, Link, PagesDep, UnknownLink, of_this_run, signed
 from web.forms import form_values
 from web.pages import Pages
 
@@ -26,6 +26,8 @@ BY_OWNER = "den ansvarlige (link i påmindelsen)"
 
 async def _agreement(link: Link, backend: BackendPort) -> tuple[OrderStatus, AgreementView]:
     status: OrderStatus | None = await backend.orders.order_page(link.target)
+    if status is not None:
+        of_this_run(link, status.run)
     found = [a for a in status.agreements if a.number == link.number] if status else []
     if status is None or not found:
         raise UnknownLink()

@@ -28,7 +28,7 @@ from schemas.shared.links import CLUSTER
 from schemas.shared.member_list import parse_member_lines, parse_member_list
 from web.backend import Backend as BackendPort
 from web.config import WebConfig
-from web.deps import Backend, Link, PagesDep, UnknownLink, signed
+from web.deps import Backend, Link, PagesDep, UnknownLink, of_this_run, signed
 from web.forms import capital, form_values
 from web.pages import Pages
 
@@ -48,6 +48,8 @@ LABELS = {
 
 async def _view(link: Link, backend: BackendPort) -> ClusterPage:
     page: ClusterPage | None = await backend.clusters.page(link.target)
+    if page is not None:
+        of_this_run(link, page.run)
     if page is None:
         raise UnknownLink()
     return page

@@ -62,7 +62,7 @@ async def overview(
         for a in view.overview.status.artifacts
         if a.kind in DOCUMENTS
     ]
-    minutes_link = config.signer.minutes_link("", link.target)
+    minutes_link = config.signer.minutes_link("", link.target, view.overview.status.run)
     cluster = view.overview.cluster_id
     return coordinator_page(
         request,

@@ -9,9 +9,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
 from schemas.shared.links import COORDINATOR
-from schemas.views.coordinator import CoordinatorView, next_step
+from schemas.views.coordinator import CoordinatorView, link_expired, next_step
 from web.backend import Backend as BackendPort
-from web.deps import Link, UnknownLink, signed
+from web.deps import ExpiredLink, Link, UnknownLink, of_this_run, signed
 from web.pages import Pages
 
 CoordinatorLink = Annotated[Link, Depends(signed(COORDINATOR))]
@@ -23,6 +23,9 @@ async def load_view(link: Link, backend: BackendPort) -> CoordinatorView:
     view: CoordinatorView | None = await backend.orders.coordinator_view(link.target)
     if view is None:
         raise UnknownLink()
+    of_this_run(link, view.overview.status.run)
+    if link_expired(view):
+        raise ExpiredLink()
     return view
 
 

@@ -17,7 +17,7 @@ from schemas.order.extract import MAX_BYTES
 from schemas.shared.errors import DomainError, DomainErrors, StepRejected
 from schemas.shared.links import COURSE
 from web.backend import Backend as BackendPort
-from web.deps import Backend, Link, PagesDep, UnknownLink, signed
+from web.deps import Backend, Link, PagesDep, UnknownLink, of_this_run, signed
 from web.forms import capital, form_values
 from web.pages import Pages
 
@@ -29,6 +29,8 @@ WHO = {"jobcenter": "Jobcenteret", "praksiskonsulent": "Praksiskonsulenten", "be
 
 async def _status(link: Link, backend: BackendPort) -> CourseStatus:
     status: CourseStatus | None = await backend.courses.page(link.target)
+    if status is not None:
+        of_this_run(link, status.run)
     if status is None:
         raise UnknownLink()
     return status

@@ -17,7 +17,7 @@ from schemas.order.status import MinutesPage
 from schemas.shared.errors import DomainErrors, StepRejected, from_validation_error
 from schemas.shared.links import MINUTES
 from web.backend import Backend as BackendPort
-from web.deps import Backend, Link, PagesDep, UnknownLink, signed
+from web.deps import Backend, Link, PagesDep, UnknownLink, of_this_run, signed
 from web.forms import capital, form_values
 from web.pages import Pages
 
@@ -91,6 +91,8 @@ def _field_messages(exc: DomainErrors, rows: list[int]) -> dict[str, str]:
 
 async def _open(request: Request, link: Link, backend: BackendPort, pages: Pages) -> Any:
     page: MinutesPage | None = await backend.orders.minutes_page(link.target)
+    if page is not None:
+        of_this_run(link, page.run)
     if page is None:
         raise UnknownLink()
     if page.recorded:

@@ -66,7 +66,9 @@ def _page(request: Request, pages: Pages, name: str, user: StaffUser, **context:
 
 
 @router.get("/konsulent", response_class=HTMLResponse)
-async def tasks(request: Request, user: Staff, backend: Backend, pages: PagesDep) -> Any:
+async def tasks(
+    request: Request, user: Staff, backend: Backend, pages: PagesDep, config: ConfigDep
+) -> Any:
     now = datetime.now(COPENHAGEN)
     listed: set[str] = set()
     rows = []
@@ -80,7 +82,11 @@ async def tasks(request: Request, user: Staff, backend: Backend, pages: PagesDep
             rows.append((label, order, _when(order.next_due, now)))
     order_of_when = {"Overskredet": 0, "I dag": 1, "Kommende": 2, "–": 3}
     rows.sort(key=lambda r: (order_of_when[r[2]], r[1].next_due or now + timedelta(days=3650)))
-    return _page(request, pages, "staff_tasks.html", user, rows=rows, now=now)
+    others = [
+        (other, config.ui_link(other.id))
+        for other in await backend.orders.others_needing_attention()
+    ]
+    return _page(request, pages, "staff_tasks.html", user, rows=rows, now=now, others=others)
 
 
 @router.get("/konsulent/ordrer", response_class=HTMLResponse)
@@ -184,7 +190,9 @@ class _Desk:
             ui_link=self.config.ui_link(self.order_id),
             # The coordinator's page acts without a role check (its link is the key): only
             # drift, who may move and cancel for anyone, is handed it.
-            coordinator_link=self.config.signer.coordinator_link("", self.order_id)
+            coordinator_link=self.config.signer.coordinator_link(
+                "", self.order_id, view.overview.status.run
+            )
             if DRIFT in self.user.roles
             else None,
             step_state={s.name.value: s.state.value for s in view.overview.status.steps},

@@ -15,7 +15,7 @@ from schemas.shared.links import SURVEY
 from schemas.survey.answers import MAX_FREE_TEXT, SurveyResponse, check_response
 from schemas.survey_round.round import SurveyForm
 from web.backend import Backend as BackendPort
-from web.deps import Backend, Link, PagesDep, UnknownLink, signed
+from web.deps import Backend, Link, PagesDep, UnknownLink, of_this_run, signed
 from web.forms import capital, form_values
 from web.pages import Pages
 
@@ -61,6 +61,8 @@ async def _open_form(
     request: Request, link: Link, backend: BackendPort, pages: Pages
 ) -> SurveyForm | HTMLResponse:
     form: SurveyForm | None = await backend.surveys.form(link.target, link.number)
+    if form is not None:
+        of_this_run(link, form.run)
     if form is None or not form.dispatched:
         raise UnknownLink()
     if form.member_left:
@@ -115,6 +117,7 @@ async def submit(request: Request, link: MemberLink, backend: Backend, pages: Pa
         if isinstance(opened, HTMLResponse):
             return opened
         form = opened
+    of_this_run(link, form.run)
     _, fields, _ = await form_values(request)
     response = response_from_form(form.template, fields)
     try:

@@ -15,7 +15,7 @@ from schemas.shared.errors import StepRejected
 from schemas.shared.links import UPLOAD
 from storage.uploads import UploadRefused, quarantined_extract, read_receipt
 from web.backend import Backend as BackendPort
-from web.deps import Backend, ConfigDep, Link, PagesDep, UnknownLink, signed
+from web.deps import Backend, ConfigDep, Link, PagesDep, UnknownLink, of_this_run, signed
 from web.pages import Pages
 
 router = APIRouter()
@@ -31,6 +31,8 @@ def _report_lines(message: str) -> tuple[str, list[str]]:
 
 async def _open(request: Request, link: Link, backend: BackendPort, pages: Pages) -> Any:
     page: UploadPage | None = await backend.orders.upload_page(link.target)
+    if page is not None:
+        of_this_run(link, page.run)
     if page is None:
         raise UnknownLink()
     if not page.open:

@@ -131,6 +131,7 @@ class AfterMeeting:
                 first_results=state.survey_results,
                 first_invited=state.survey_progress.invited if state.survey_progress else None,
                 first_extract=state.extract,
+                order_run=run.first_run,
             ),
             id=follow_up_id(run.order_id),
             parent_close_policy=ParentClosePolicy.ABANDON,

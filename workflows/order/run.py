@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         ChildFailed,
         ChildSignalDropped,
         DomainEvent,
+        MailDelayed,
         MailRefused,
         MailSent,
         Noted,
@@ -47,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.shared.event_log import EventLog
     from schemas.shared.people import Person
     from schemas.survey_round.round import RoundOutcome
-    from workflows.kernel import Kernel
+    from workflows.kernel import RUN_SCOPED_MAIL, Kernel
     from workflows.refusals import invalid, refuse
     from workflows.search_attributes import order_attributes
 
@@ -153,6 +154,12 @@ class OrderRun:
     def order_id(self) -> str:
         return workflow.info().workflow_id
 
+    @property
+    def first_run(self) -> str:
+        """The run this order's links are signed for: stable across continue-as-new, new for
+        an order placed again under the same id."""
+        return workflow.info().first_execution_run_id
+
     # ---- recording -------------------------------------------------------------------
 
     def record(self, event: DomainEvent) -> None:
@@ -163,8 +170,12 @@ class OrderRun:
             self.publish()
 
     def publish(self) -> None:
+        patches = self.kernel.patches
         updates = order_attributes(
-            self.order, self.state, workbench=self.kernel.patches.get(WORKBENCH, False)
+            self.order,
+            self.state,
+            workbench=patches.get(WORKBENCH, False),
+            mail_problems=patches.get(RUN_SCOPED_MAIL, False),
         )
         # Orders from before upserted on every event; they keep doing so, and replay.
         self.kernel.publish(
@@ -300,17 +311,19 @@ class OrderRun:
         state = self.state
         request = MailRequest(
             mail=mail,
-            key=key,
+            key=self.kernel.mail_key(key),
             recipients=people,
             groups=groups,
             attachments=attachments or [],
             calendar=calendar,
             upload_to=self.order_id if upload_link else None,
+            upload_run=self.first_run if upload_link else None,
             practice_labels=practice_labels,
             minutes_link=minutes_link,
             context=MailContext(
                 order_id=self.order_id,
                 order=self.order,
+                order_run=self.first_run,
                 timeline=state.timeline,
                 consultation=state.consultation,
                 minutes=state.minutes,
@@ -334,19 +347,38 @@ class OrderRun:
             request,
             f"Mail: {mail} til " + (", ".join(roles) if to is None else f"{len(to)} ansvarlige"),
         )
-        self.record(
-            MailSent(
-                at=self.now(),
-                mail=mail,
-                roles=list(roles),
-                recipients=len(people),
-                message_ids=result.message_ids,
+        delivered = len(people) - result.refused - result.delayed
+        if delivered > 0 or not (result.refused or result.delayed):
+            self.record(
+                MailSent(
+                    at=self.now(),
+                    mail=mail,
+                    roles=list(roles),
+                    recipients=delivered,
+                    message_ids=result.message_ids,
+                )
             )
-        )
         if result.refused:
             self.record(
                 MailRefused(
-                    at=self.now(), mail=mail, refused=result.refused, code=result.refusal_code
+                    at=self.now(),
+                    mail=mail,
+                    refused=result.refused,
+                    code=result.refusal_code,
+                    key=key,
+                    recipients=result.refused_recipients,
+                )
+            )
+        if result.delayed:
+            self.record(
+                MailDelayed(
+                    at=self.now(),
+                    mail=mail,
+                    key=key,
+                    delayed=result.delayed,
+                    code=result.delay_code,
+                    recipients=result.delayed_recipients,
+                    login_refused=result.login_refused,
                 )
             )
 

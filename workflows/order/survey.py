@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         SurveyRoundEnded,
         SurveyRoundOutcome,
     )
+    from schemas.order.state import open_undelivered
     from schemas.order.steps import Step
     from schemas.order.timeline import Timeline
     from schemas.survey_round.round import (
@@ -31,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
         round_plan,
     )
     from workflows.failures import failure_text
-    from workflows.kernel import Cancelled
+    from workflows.kernel import RUN_SCOPED_MAIL, Cancelled
     from workflows.order.run import OrderRun
     from workflows.survey_round import SurveyRound
 
@@ -62,6 +63,7 @@ class SurveyStage:
                 template=run.pkg.survey,
                 plan=round_plan(run.timeline, material_sent),
                 clock=run.clock,
+                order_run=run.first_run,
             ),
             id=round_id(run.order_id, 1),
             static_summary=f"Spørgeskema, runde 1: {run.order.cluster.name}",
@@ -92,11 +94,27 @@ class SurveyStage:
         run = self.run
         round_done = asyncio.ensure_future(handle)
         round_done.add_done_callback(lambda _: run.record(SurveyRoundEnded(at=run.now())))
-        await workflow.wait_condition(
-            lambda: (
+
+        def ended() -> bool:
+            return bool(
                 run.state.is_done(Step.SURVEY) or round_done.done() or run.state.cancel_requested
             )
-        )
+
+        # Orders since mails were given up on: an invitation that did not arrive is a task on
+        # the workbench (Attention) from the round's report on. Published here, in the main
+        # coroutine, not in the signal handler that hears it (workflows/waiting.py).
+        tasks = run.kernel.patches.get(RUN_SCOPED_MAIL, False) and run.kernel.replay_safe
+        published = [open_undelivered(run.state)]
+
+        def undelivered_changed() -> bool:
+            return tasks and open_undelivered(run.state) != published[-1]
+
+        while True:
+            await workflow.wait_condition(lambda: ended() or undelivered_changed())
+            if ended():
+                break
+            published.append(open_undelivered(run.state))
+            run.publish()
         if run.state.cancel_requested:
             raise Cancelled()
         if run.state.is_done(Step.SURVEY):

@@ -29,6 +29,7 @@ class OrderViews:
             uploads=upload_views(run.state),
             premeeting_at=run.state.premeeting_at,
             columns=extract_columns(run.pkg.extract),
+            run=run.first_run,
         )
 
     def minutes_page(self) -> MinutesPage:
@@ -48,6 +49,7 @@ class OrderViews:
             recorded=recorded,
             members=[m.name for m in run.order.members],
             owners=known_owners(run.order, run.partner_words),
+            run=run.first_run,
         )
 
     def status(self) -> OrderStatus:
@@ -62,6 +64,7 @@ class OrderViews:
             run.clock,
             run.state.survey_progress,
             partner=run.partner_words,
+            run=run.first_run,
         )
 
     def overview(self) -> OrderOverview:

@@ -46,7 +46,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.survey.progress import RoundProgress
     from workflows import names
     from workflows.extract_intake import ExtractIntake
-    from workflows.kernel import Cancelled
+    from workflows.kernel import RUN_SCOPED_MAIL, Cancelled
     from workflows.order.after_meeting import AfterMeeting
     from workflows.order.before_meeting import BeforeMeeting
     from workflows.order.documents import Documents
@@ -80,6 +80,7 @@ class OrderWorkflow:
         run = self._run
         run.kernel.patched(REPLAY_SAFE)
         run.kernel.patched(WORKBENCH)
+        run.kernel.patched(RUN_SCOPED_MAIL)
         package = await run.kernel.look_up(
             CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
