@@ -183,9 +183,10 @@ def problems_of(state: OrderState) -> list[ProblemView]:
                 at=state.survey_progress_at,
                 kind="invitations_undelivered",
                 text=f"{undelivered} {'invitation' if undelivered == 1 else 'invitationer'} "
-                "til spørgeskemaet kunne ikke afleveres. Koordinatoren (eller KiAP) retter "
-                "adressen under Medlemmer på koordinatorens side – fjern medlemmet og tilføj det "
-                "med den rigtige adresse – så sendes invitationen igen med det samme.",
+                "til spørgeskemaet kom ikke frem (mailserveren afviste adressen eller tog ikke "
+                "imod mailen). Koordinatoren retter adressen under Medlemmer på sin side – "
+                "fjern medlemmet og tilføj det igen med den rigtige adresse – så får medlemmet "
+                "sit link med det samme. Koordinatorens side viser, hvilken adresse det er.",
             )
         )
     if state.render_failed is not None:

@@ -76,6 +76,15 @@ def next_step(view: CoordinatorView) -> Next:
             " medlemmerne.",
             coming=f"Ellers sendes det automatisk {datetime_long(survey.dispatch_at)}.",
         )
+    if survey is not None and survey.dispatched and not survey.closed and survey.undelivered:
+        lost = survey.undelivered
+        return Next(
+            you=f"{lost} {'invitation' if lost == 1 else 'invitationer'} kom ikke frem: ret "
+            "adressen under Medlemmer – fjern medlemmet og tilføj det igen med den rigtige "
+            "adresse, så får medlemmet sit link med det samme.",
+            coming=f"{survey.answered} af {survey.invited} har svaret. Spørgeskemaet lukker "
+            f"{datetime_long(survey.close_at)}.",
+        )
     if survey is not None and survey.dispatched and not survey.closed:
         return Next(
             you=f"{survey.answered} af {survey.invited} har svaret. Skriv evt. til dem, der"

@@ -84,6 +84,10 @@ async def test_a_member_refused_for_good_shows_on_the_survey_rounds_view(
             page = link(material, "/k/").removesuffix("/spoergeskema")
             survey = await web.get(f"{page}/spoergeskema")
             assert "1 invitation kom ikke frem" in survey.text
+            # What the coordinator should do next says so, not "they get a reminder".
+            overview = (await web.get(page)).text
+            assert "1 invitation kom ikke frem: ret adressen under Medlemmer" in overview
+            assert "KiAP arbejder på det" not in overview
             # The member list marks the address that did not work, and only that one.
             members = (await web.get(f"{page}/medlemmer")).text
             assert members.count("invitationen kom ikke frem") == 1
@@ -97,7 +101,7 @@ async def test_a_member_refused_for_good_shows_on_the_survey_rounds_view(
             assert status.survey is not None and status.survey.invited == len(order.members)
             # KiAP has a task: the order asks for attention and says what to do.
             (task,) = [p for p in status.problems if p.kind == "invitations_undelivered"]
-            assert task.text.startswith("1 invitation til spørgeskemaet kunne ikke afleveres")
+            assert task.text.startswith("1 invitation til spørgeskemaet kom ikke frem")
             assert "retter adressen under Medlemmer" in task.text
             handle = env.client.get_workflow_handle(order_id)
             assert (await handle.describe()).search_attributes.get("Attention") == [True]
