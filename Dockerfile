@@ -3,10 +3,11 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # LibreOffice turns the handouts and the practice sheet into PDF (as the tests do); Debian's
-# python3-uno lets the render worker keep one running (unoserver) instead of one per PDF.
+# python3-uno lets the render worker keep one running (unoserver) instead of one per PDF;
+# Carlito has Calibri's metrics (the templates' font), so a PDF keeps the document's layout.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libreoffice-impress-nogui \
-       libreoffice-writer-nogui python3-uno fonts-dejavu \
+       libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-dejavu fonts-crosextra-carlito \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

@@ -40,6 +40,7 @@ run: install
 		[ -f var/dev.ready ] || { echo "Stakken startede ikke; se var/dev.log"; tail -20 var/dev.log; exit 1; }; \
 	fi
 	$(BIN)/klyngepakke demo
+	@$(BIN)/klyngepakke catalog facts --kort
 	@echo "Bestilling: http://localhost:8000/bestil · Temporal UI: http://localhost:8233 · mails: var/mail · dokumenter: var/artifacts"
 	@echo "KiAP-medarbejdere: http://localhost:8000/konsulent – log ind med id'et kiap-konsulent (konsulent) eller kiap-drift (drift) · alt lytter kun på localhost · stop: make stop"
 

@@ -25,14 +25,24 @@ from workflows.cluster import ClusterWorkflow
 from workflows.course import CourseWorkflow
 from workflows.follow_up_meeting import FollowUpMeeting
 from workflows.order import OrderWorkflow
+from workflows.package_preview import PackagePreviewWorkflow
 from workflows.sandbox import workflow_runner
 from workflows.survey_round import SurveyRound
 
 log = structlog.get_logger(__name__)
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
-WORKFLOWS = [OrderWorkflow, SurveyRound, FollowUpMeeting, CourseWorkflow, ClusterWorkflow]
+WORKFLOWS = [
+    OrderWorkflow,
+    SurveyRound,
+    FollowUpMeeting,
+    CourseWorkflow,
+    ClusterWorkflow,
+    PackagePreviewWorkflow,
+]
 # The activities served on the render queue (workflows/render_queue.py sends them there).
-RENDER_ACTIVITIES = frozenset({"render_documents", "render_course_program"})
+RENDER_ACTIVITIES = frozenset(
+    {"render_documents", "render_course_program", "render_package_preview"}
+)
 WORKFLOW_THREADS = 8
 # 999 ms: a histogram tells only "at most", and "at most 1000 ms" is not "under a second".
 LATENCY_BUCKETS_MS = (25, 50, 100, 250, 500, 750, 900, 999, 1500, 2500, 5000, 10000, 30000, 100000)

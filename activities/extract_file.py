@@ -131,7 +131,7 @@ def _number_text(series: pd.Series[str]) -> pd.Series[str]:
 def _problems(frame: pd.DataFrame, practices: set[str], spec: ExtractSpec) -> list[DomainError]:
     """Every problem, in the order a person reads the file: by row, then by column."""
     found: list[tuple[int, int, DomainError]] = []
-    types = {spec.code(t) for t in spec.codes}
+    types = {spec.code(t) for t in spec.types}
     example = spec.type_example
 
     def report(row: int, key: ExtractField, message: str) -> None:

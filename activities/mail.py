@@ -23,6 +23,7 @@ from schemas.order.partner import step_label
 from schemas.order.request import OrderRequest
 from schemas.order.steps import LEGACY_PARTNER_STEP, Step
 from schemas.order.timeline import Timeline
+from schemas.package.program import partner_talks
 from schemas.shared.artifacts import ArtifactRef
 from schemas.shared.links import LinkSigner
 from schemas.shared.people import Person
@@ -30,6 +31,7 @@ from schemas.survey.answers import SurveyResults
 
 __all__ = [
     "MailActivities",
+    "MailComposer",
     "MailContext",
     "MailRequest",
     "MailResult",
@@ -143,16 +145,17 @@ class Links(BaseModel):
         return f"{base}/namespaces/{self.namespace}/workflows/{workflow_id}"
 
 
-class MailActivities:
+class MailComposer:
+    """A mail's subject, text and HTML for its recipients, links made here: what the mail
+    activity sends and what KiAP's package preview (activities/package_preview.py) shows."""
+
     def __init__(
         self,
-        delivery: Delivery,
         catalog: Catalog,
         signer: LinkSigner | None = None,
         links: Links | None = None,
         labeller: PracticeLabeller | None = None,
     ) -> None:
-        self.delivery = delivery
         self.catalog = catalog
         self.signer = signer
         self.links = links or Links()
@@ -213,6 +216,7 @@ class MailActivities:
             if step not in (Step.ORDER, Step.FOLLOW_UP)
         ]
         agreement = ctx.agreement
+        program = package.program(ctx.order.meeting.program_variant)
         return self.catalog.mail_templates(package.id).render(
             request.mail,
             **ctx.model_dump(
@@ -241,9 +245,15 @@ class MailActivities:
             recipient=recipient,
             names=" og ".join(p.name for p in to),
             plan_rows=plan_rows,
-            links=[link for link in package.links if not link.on_practice_sheet],
+            links=package.shown_links(practice_sheet=False),
             checklist=package.practical_checklist[ctx.order.meeting.mode.value],
-            program=package.program(ctx.order.meeting.program_variant),
+            # Who helps the region's clusters with a virtual room (a virtual meeting only).
+            virtual_room=package.virtual_room(ctx.order.cluster.region)
+            if ctx.order.meeting.mode.value == "virtuelt"
+            else None,
+            program=program,
+            # The partner's items in the program (its guide's mail and the pre-meeting's).
+            partner_talks=partner_talks(program, package.words.partner),
             quality_unit=package.quality_unit(ctx.order.cluster.region),
             practices=ctx.order.practices,
             link=self._link(request, recipient),
@@ -260,6 +270,19 @@ class MailActivities:
             practice_label=self._practice_label(request, recipient),
             **self._coordinator_links(request, to),
         )
+
+
+class MailActivities(MailComposer):
+    def __init__(
+        self,
+        delivery: Delivery,
+        catalog: Catalog,
+        signer: LinkSigner | None = None,
+        links: Links | None = None,
+        labeller: PracticeLabeller | None = None,
+    ) -> None:
+        super().__init__(catalog, signer, links, labeller)
+        self.delivery = delivery
 
     def build(self, request: MailRequest, to: list[Person], now: datetime) -> EmailMessage:
         body = self.render(request, to)

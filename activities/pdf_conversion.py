@@ -84,6 +84,26 @@ _START_SECONDS = 90
 _CONVERSION_SECONDS = 150
 
 
+# The documents' templates ask for Calibri; LibreOffice on Linux needs a font with its metrics
+# (Debian's fonts-crosextra-carlito), or lines and titles break elsewhere in the PDFs.
+CALIBRI_METRICS = "Carlito"
+
+
+def calibri_substitute() -> str | None:
+    """The font fontconfig (and so LibreOffice) puts in Calibri's place, or None where
+    fontconfig is missing."""
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family[0]}", "Calibri"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    return found.stdout.strip() or None
+
+
 class PdfConverter:
     """One cold ``soffice`` per conversion."""
 
@@ -209,6 +229,11 @@ class LongLivedLibreOffice(PdfConverter):
 
         export = _FILTERS.get(Path(filename).suffix.lower())
         # The server answers one conversion at a time: LibreOffice is single-threaded anyway.
+        # The long-lived LibreOffice fails on a workbook sent as bytes (unoserver 2.x: "could
+        # not load", with or without an import filter): KiAP's package preview sends its extract
+        # template to a cold soffice, which reads it by its name.
+        if export == _FILTERS[".xlsx"]:
+            return super().convert(data, filename, stamp)
         port = self._running()
         if port is None:
             return super().convert(data, filename, stamp)

@@ -59,7 +59,6 @@ class RenderActivities:
         self.store = store
         self.pdf = pdf
         self.catalog = catalog or Catalog()
-        check_documents(self.catalog)
 
     @activity.defn(name="render_documents")
     def render_documents(self, request: RenderRequest) -> RenderResult:
@@ -153,18 +152,3 @@ class RenderActivities:
             document.media_type,
             document.content,
         )
-
-
-def check_documents(catalog: Catalog) -> None:
-    """Every document a package names has a renderer here: checked when a worker starts, so
-    a misspelt kind stops it naming the file and the field, not an order weeks later."""
-    known = set(renderers.available())
-    for package in catalog.packages.values():
-        for field in ("meeting_documents", "after_meeting_documents"):
-            unknown = [kind for kind in getattr(package, field) if kind not in known]
-            if unknown:
-                raise CatalogError(
-                    f"{catalog.root / package.id / 'package.yaml'}: {field}",
-                    f"ukendt dokument {', '.join(unknown)} – brug en af: "
-                    + ", ".join(sorted(known)),
-                )

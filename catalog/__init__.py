@@ -1,12 +1,15 @@
 """The package catalog: one folder per cluster package (package.yaml + mails/*.j2).
 
-Loaded and validated once at worker start, so a broken package stops the worker with a
-message naming the file and the field instead of failing an order weeks later.
+Loaded and validated once per process. ``Catalog(root)`` refuses a broken package outright
+(the tests, ``klyngepakke catalog check``); the running stack loads with ``strict=False``: a
+package that fails its check is set aside in ``refused`` with the file, the field and the
+fix – shown on the workbench, never offered for a new order – and the others serve.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -65,23 +68,43 @@ def required_mails(process: Process) -> tuple[str, ...]:
 class Catalog:
     """The validated packages and their mail templates."""
 
-    def __init__(self, root: Path = DEFAULT_DIR) -> None:
+    def __init__(
+        self,
+        root: Path = DEFAULT_DIR,
+        strict: bool = True,
+        renderers: frozenset[str] | None = None,
+    ) -> None:
+        """``renderers``: the document kinds the render worker knows (the composition root
+        passes them); a package naming another is refused."""
         self.root = root
         self.packages: dict[str, Package] = {}
+        # A package folder that failed its check: folder name -> what is wrong and where.
+        self.refused: dict[str, CatalogError] = {}
         self._mail_envs: dict[str, MailTemplates] = {}
         self._documents: dict[str, dict[str, bytes]] = {}
+        self._sha256: dict[str, str] = {}
         if not root.is_dir():
             raise CatalogError(
                 str(root), "kataloget findes ikke – sæt KLYNGEPAKKE_CATALOG_DIR til en mappe"
             )
         for folder in sorted(p for p in root.iterdir() if (p / "package.yaml").is_file()):
-            package = self._load_package(folder)
+            try:
+                package = self._load_package(folder)
+                mails = _mail_templates(folder / "mails", required_mails(package.process))
+                documents = _word_templates(folder / "documents", package.process)
+                _check_documents(folder, package, renderers)
+            except CatalogError as exc:
+                if strict:
+                    raise
+                self.refused[folder.name] = exc
+                continue
             self.packages[package.id] = package
-            self._mail_envs[package.id] = _mail_templates(
-                folder / "mails", required_mails(package.process)
-            )
-            self._documents[package.id] = _word_templates(folder / "documents", package.process)
+            self._mail_envs[package.id] = mails
+            self._documents[package.id] = documents
+            self._sha256[package.id] = _folder_sha256(folder)
         if not self.packages:
+            if self.refused:
+                raise next(iter(self.refused.values()))
             raise CatalogError(str(root), "kataloget har ingen pakker (mapper med package.yaml)")
 
     def _load_package(self, folder: Path) -> Package:
@@ -102,6 +125,8 @@ class Catalog:
                 f"{source}: texts",
                 "mangler – skriv pakkens ord til dokumenterne (se docs/packages.md)",
             )
+        for field, problem in package.printing_problems():
+            raise CatalogError(f"{source}: {field}", problem)
         return package
 
     def package(self, package_id: str) -> Package:
@@ -116,6 +141,12 @@ class Catalog:
     def mail_templates(self, package_id: str) -> MailTemplates:
         self.package(package_id)
         return self._mail_envs[package_id]
+
+    def content_sha256(self, package_id: str) -> str:
+        """The digest of the package's folder as loaded (package.yaml, mails, documents): a
+        change to any of them is a new version of the package, with its own preview."""
+        self.package(package_id)
+        return self._sha256[package_id]
 
     def documents(self, package_id: str) -> dict[str, bytes]:
         """The package's Word templates by renderer kind (its ``documents/`` folder)."""
@@ -194,6 +225,30 @@ def _mail_templates(mails: Path, required: tuple[str, ...]) -> MailTemplates:
         return MailTemplates(mails, required)
     except MailTemplateError as exc:
         raise CatalogError(exc.field, exc.message) from None
+
+
+def _folder_sha256(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(
+        p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _check_documents(folder: Path, package: Package, renderers: frozenset[str] | None) -> None:
+    """Every document the package sends has a renderer: a misspelt kind is refused here,
+    naming the file and the field, not by an order weeks later."""
+    if renderers is None:
+        return
+    for field in ("meeting_documents", "after_meeting_documents"):
+        unknown = [kind for kind in getattr(package, field) if kind not in renderers]
+        if unknown:
+            raise CatalogError(
+                f"{folder / 'package.yaml'}: {field}",
+                f"ukendt dokument {', '.join(unknown)} – brug en af: "
+                + ", ".join(sorted(renderers)),
+            )
 
 
 def _word_templates(folder: Path, process: Process) -> dict[str, bytes]:

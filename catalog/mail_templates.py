@@ -112,6 +112,11 @@ class MailTemplates:
             except TemplateSyntaxError as exc:
                 raise MailTemplateError(str(path), f"linje {exc.lineno}: {exc.message}") from None
 
+    @property
+    def names(self) -> list[str]:
+        """The folder's mails by their current names."""
+        return sorted(self._files)
+
     def render(self, name: str, **context: Any) -> MailBody:
         file = self._files.get(current_name(name), f"{name}.j2")
         text = self._text.get_template(file).render(**context)

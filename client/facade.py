@@ -12,6 +12,7 @@ from client.clusters import Clusters
 from client.courses import Courses
 from client.follow_ups import FollowUps
 from client.orders import Orders
+from client.packages import Packages
 from client.survey_rounds import SurveyRounds
 
 
@@ -25,6 +26,7 @@ class KlyngepakkeClient:
         self.orders = Orders(self._calls, config, self.surveys, self.follow_ups)
         self.courses = Courses(self._calls, config)
         self.clusters = Clusters(self._calls, config)
+        self.packages = Packages(self._calls, config)
 
     async def clock(self) -> datetime:
         """Now, as the workflows' clock has it (the time-skipping server's in tests)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
+import renderers
 import worker
 from activities.catalog_lookup import CatalogActivities
 from activities.cluster_mail import ClusterMailActivities
@@ -29,7 +31,8 @@ from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
 from activities.mail import Links, MailActivities
 from activities.mail_delivery import Delivery, SmtpSettings
-from activities.pdf_conversion import PdfConverter
+from activities.package_preview import PreviewActivities
+from activities.pdf_conversion import CALIBRI_METRICS, PdfConverter, calibri_substitute
 from activities.practice_labels import PracticeLabeller
 from activities.rendering import RenderActivities
 from activities.survey_results import aggregate_answers
@@ -120,13 +123,18 @@ def default_consultant(settings: Settings) -> Person:
 
 
 def catalog(settings: Settings) -> Catalog:
-    """The catalog, read and validated once per folder in this process."""
+    """The catalog, read and validated once per folder in this process. A package that fails
+    its check (a missing template, a document no renderer makes, an unsourced QR code) is set
+    aside – listed on the workbench, never used for a new order – and the rest serve."""
     return _catalog(settings.catalog_dir.resolve())
 
 
 @lru_cache(maxsize=4)
 def _catalog(folder: Path) -> Catalog:
-    return Catalog(folder)
+    catalog = Catalog(folder, strict=False, renderers=frozenset(renderers.available()))
+    for name, refused in catalog.refused.items():
+        log.error("package_refused", package=name, field=refused.field, reason=refused.message)
+    return catalog
 
 
 def artifact_store(settings: Settings) -> ArtifactStore:
@@ -213,10 +221,10 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
 def render_activities(settings: Settings) -> list[Callable[..., Any]]:
     """The render queue's activities alone: a render worker needs no sent-ledger or link
     secret; it reads the catalog, since a render names its package by reference."""
-    render = RenderActivities(
-        artifact_store(settings), PdfConverter.find(settings.uno_python), catalog(settings)
-    )
-    return [render.render_documents, render.render_course_program]
+    store, pdf = artifact_store(settings), PdfConverter.find(settings.uno_python)
+    render = RenderActivities(store, pdf, catalog(settings))
+    preview = PreviewActivities(store, catalog(settings), pdf, links(settings))
+    return [render.render_documents, render.render_course_program, preview.render_package_preview]
 
 
 # ---- the web apps -----------------------------------------------------------------------
@@ -310,18 +318,49 @@ def render_worker(settings: Settings, temporal: Client, executor: ThreadPoolExec
     )
 
 
+def check_documents_font(settings: Settings) -> None:
+    """A render worker whose LibreOffice would set the PDFs in another font than Calibri's
+    metrics does not start (production) or says so (the dev stack): the PDFs' titles break."""
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        return  # no LibreOffice: the documents stay DOCX and PPTX
+    found = calibri_substitute()
+    if found == CALIBRI_METRICS:
+        log.info("documents_font", calibri_as=found)
+        return
+    log.error("documents_font_missing", calibri_as=found, wanted=CALIBRI_METRICS)
+    if not settings.dev_stack:
+        raise SystemExit(
+            f"Render-workeren mangler skrifttypen {CALIBRI_METRICS} (Calibris mål); LibreOffice "
+            f"bruger {found or 'en anden'}, og PDF'erne får et andet layout. Installer "
+            "Debian-pakken fonts-crosextra-carlito (make system-deps)."
+        )
+
+
 async def run_worker(
-    settings: Settings, stop: asyncio.Event | None = None, render: bool = False
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    render: bool = False,
+    started: Callable[[Client], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
     """The workflow worker, or with ``render`` the render worker, until ``stop`` is set (or
-    until SIGTERM/SIGINT when no ``stop`` is given)."""
+    until SIGTERM/SIGINT when no ``stop`` is given); ``started`` runs beside it once it
+    polls (the workflow worker asks for the packages' previews)."""
+    if render:
+        check_documents_font(settings)
     temporal = await temporal_client(settings, worker.metrics_runtime(settings.metrics_port))
     threads = settings.render_slots if render else worker.WORKFLOW_THREADS
     build = render_worker if render else workflow_worker
     with ThreadPoolExecutor(max_workers=threads) as executor:
         built = build(settings, temporal, executor)
         log.info("worker_started", task_queue=built.task_queue, slots=threads if render else None)
-        if stop is None:
-            await worker.run_until_told_to_stop(built)
-        else:
-            await worker.run(built, stop)
+        beside: asyncio.Task[None] | None = (
+            asyncio.create_task(started(temporal)) if started is not None else None
+        )
+        try:
+            if stop is None:
+                await worker.run_until_told_to_stop(built)
+            else:
+                await worker.run(built, stop)
+        finally:
+            if beside is not None:
+                beside.cancel()

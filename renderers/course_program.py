@@ -61,6 +61,8 @@ class CourseProgram:
         ctx = CourseProgramContext.model_validate(clean_text(context.model_dump()))
         template = DocxTemplate(str(TEMPLATE))
         template.render(ctx.model_dump(), autoescape=True)
+        # The file's own title (a PDF reader's window, a mail program's attachment list).
+        template.docx.core_properties.title = f"Kursusprogram: {ctx.title}"
         buffer = io.BytesIO()
         template.save(buffer)
         return RenderedDocument(

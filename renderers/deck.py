@@ -49,7 +49,10 @@ class ProgramRow(BaseModel):
 
 class Video(BaseModel):
     title: str
-    url: str
+    url: str | None = Field(
+        default=None, description="The video's own address, or the page it is found at"
+    )
+    found_at: str | None = Field(default=None, description="The page's title, when not its own")
 
 
 class ItemSlides(BaseModel):
@@ -77,6 +80,42 @@ class BlockSlides(BaseModel):
     reflection: list[str]
 
 
+class AnswerTime(BaseModel):
+    """'LÆ 125 Statusattest: 19 dage – aftalt 14 dage' (the agreed time only where sourced)."""
+
+    code: str
+    name: str | None
+    median_days: float
+    agreed: str | None
+    note: str | None = None
+
+
+def _answer_times(source: DocumentSource) -> list[AnswerTime]:
+    spec = source.package.extract
+    if source.extract is None or spec is None:
+        return []
+    out = []
+    for figures in source.extract.types:
+        if figures.median_days is None:
+            continue
+        cert = spec.certificate(figures.certificate_type)
+        agreed = None
+        if cert is not None and cert.agreed_days is not None:
+            agreed = f"aftalt {cert.agreed_days} dage"
+        elif cert is not None and cert.agreed is not None:
+            agreed = cert.agreed
+        out.append(
+            AnswerTime(
+                code=figures.certificate_type,
+                name=cert.name if cert is not None else None,
+                median_days=figures.median_days,
+                agreed=agreed,
+                note=cert.note if cert is not None else None,
+            )
+        )
+    return out
+
+
 class DeckContext(BaseModel):
     title: str
     cluster: str
@@ -94,13 +133,51 @@ class DeckContext(BaseModel):
     added_topics: list[str]
     follow_up_options: list[str]
     quality_unit: str
+    answer_times: list[AnswerTime] = Field(
+        default_factory=list,
+        description="Per certificate type with a median: the median beside the agreed time",
+    )
     stamp: str
+
+
+def answer_times_slide(prs: PresentationType, times: list[AnswerTime], partner: str) -> None:
+    """The partner's median answer time per type beside the time agreed for it."""
+    lines = []
+    for t in times:
+        days = f"{t.median_days:g}".replace(".", ",")
+        line = f"{t.code}{f' {t.name}' if t.name else ''}: {days} dage"
+        line += f" – {t.agreed}" if t.agreed else " – ingen aftalt frist i pakken"
+        lines.append(line)
+    # Topic-neutral words: the codes and names are the package's.
+    slide = bullets(prs, "Svartid pr. type (median) og den aftalte frist", lines, size=20)
+    footnotes = [t.note for t in times if t.note]
+    if footnotes:
+        text_box(slide, " ".join(footnotes), top=6.2, size=15)
+    notes(
+        slide,
+        f"Tallene er {partner}s median fra anmodning til svar. Hvor ligger vi "
+        "over den aftalte frist – og hvad skal der til?",
+    )
 
 
 def _quality_unit(source: DocumentSource) -> str:
     unit = source.package.quality_unit(source.order.cluster.region)
-    contact = " · ".join(c for c in (unit.email, unit.phone) if c)
-    return f"{unit.name} ({contact})" if contact else unit.name
+    contact = " · ".join(unit.contacts)
+    return f"{unit.shown_name} ({contact})" if contact else unit.shown_name
+
+
+def _video(source: DocumentSource, link_id: str) -> Video:
+    """The video by its title, with its address where a source gives one, else the sourced
+    page it is found at, else none (the slide shows the title alone)."""
+    shown = source.package.shown_link(link_id)
+    title = source.package.link(link_id).title
+    if shown is None or shown.url is None:
+        return Video(title=title)
+    return Video(
+        title=title,
+        url=str(shown.url),
+        found_at=None if shown.id == link_id else shown.title,
+    )
 
 
 class Deck:
@@ -123,12 +200,7 @@ class Deck:
                     details=item.details,
                     slides=item.slides,
                     questions=item.questions,
-                    video=Video(
-                        title=source.package.link(item.video).title,
-                        url=str(source.package.link(item.video).url),
-                    )
-                    if item.video
-                    else None,
+                    video=_video(source, item.video) if item.video else None,
                     notes=item.notes,
                 )
                 for item, at in zip(block.items, entries, strict=False)
@@ -171,6 +243,7 @@ class Deck:
             else [],
             follow_up_options=list(source.package.after_meeting_options),
             quality_unit=_quality_unit(source),
+            answer_times=_answer_times(source),
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -179,9 +252,19 @@ class Deck:
         prs = new_presentation()
         met = f"{ctx.cluster} og {ctx.municipality}" if ctx.municipality else ctx.cluster
         title = title_slide(prs, ctx.title, f"{met}\n{ctx.meeting_date}")
+        # Seed 000: each participant gets the handouts (the survey's results on one sheet) to
+        # point at in the pair talks and in plenary; the practice sheet comes at the end.
+        handouts = (
+            " Bed deltagerne have uddelingskopien fremme – pdf'en med spørgeskemaets resultater,"
+            " der blev sendt før mødet – og henvis til den under sidemandssamtalen og i plenum."
+            if ctx.virtual
+            else " Del uddelingskopierne ud – et ark til hver deltager med spørgeskemaets"
+            " resultater – og henvis til dem under sidemandssamtalen og i plenum."
+        )
         notes(
             title,
             "Vis denne side, mens deltagerne finder plads."
+            + handouts
             + (f" {VIRTUAL}" if ctx.virtual else ""),
         )
         self._program(prs, ctx)
@@ -210,7 +293,8 @@ class Deck:
                     else:
                         self._item_slide(prs, ctx, item, kind)
             if block.reflection:
-                slide = bullets(prs, f"Refleksion: {block.title}", block.reflection, size=22)
+                # The block's title has its own colon ("Blok 1: …"): a dash, not a second one.
+                slide = bullets(prs, f"Refleksion – {block.title}", block.reflection, size=22)
                 notes(slide, FACILITATION)
         slide = bullets(
             prs,
@@ -286,7 +370,9 @@ class Deck:
             if survey.small_sample:
                 lines.append("Obs: færre end 3 svar – tolk resultaterne varsomt.")
             lines.append("Svarene er anonyme og vises uden navne.")
-            notes(bullets(prs, "Klyngens svar på spørgeskemaet", lines), item.notes)
+            lines.append("Resultaterne står også på uddelingskopien.")
+            title = f"Klyngens svar på spørgeskemaet ({item.minutes} min.)"
+            notes(bullets(prs, title, lines), item.notes)
         wanted = set(item.questions)
         for number, result in enumerate(survey.questions, start=1):
             if wanted and number not in wanted:
@@ -308,7 +394,7 @@ class Deck:
             if ctx.extract is None:
                 slide = bullets(
                     prs,
-                    f"Datatræk fra {partner}",
+                    f"Datatræk fra {partner} ({item.minutes} min.)",
                     [
                         f"Datatrækket fra {partner} var ikke modtaget, da materialet blev lavet.",
                         words.missing_hint,
@@ -316,7 +402,9 @@ class Deck:
                 )
                 notes(slide, "Tallene vises altid anonymiseret – aldrig med ydernumre.")
             else:
-                extract_slides(prs, ctx.extract, item.notes, words, partner)
+                extract_slides(prs, ctx.extract, item.notes, words, partner, item.minutes)
+                if ctx.answer_times:
+                    answer_times_slide(prs, ctx.answer_times, partner)
             return
         if kind == "topics":
             if ctx.added_topics:
@@ -325,17 +413,25 @@ class Deck:
             return
         if kind == "video" and item.video is not None:
             slide = title_only(prs, heading)
+            video = item.video
+            where = (
+                "Se videoen her:"
+                if video.found_at is None
+                else f"Videoen findes i {video.found_at}:"
+            )
             text_box(
                 slide,
-                f"{item.video.title}\n\nSe videoen her:\n{item.video.url}",
+                video.title + (f"\n\n{where}\n{video.url}" if video.url else ""),
                 top=1.8,
                 size=22,
                 width=7.6,
                 height=3.5,
             )
-            slide.shapes.add_picture(
-                qr_png(item.video.url), Inches(8.9), Inches(1.7), Inches(3.6), Inches(3.6)
-            )
+            if video.url:
+                picture = slide.shapes.add_picture(
+                    qr_png(video.url), Inches(8.9), Inches(1.7), Inches(3.6), Inches(3.6)
+                )
+                picture.click_action.hyperlink.address = video.url
             if item.details:
                 text_box(slide, " · ".join(item.details), top=5.7, size=18)
             notes(slide, item.notes)

@@ -75,11 +75,14 @@ def extract_slides(
     note: str,
     words: ExtractTexts,
     partner: str,
+    minutes: int | None = None,
 ) -> None:
     """Charts of the partner's figures; practices only by label, never provider number.
-    A figure the partner did not give is a gap, never a 0. The words are the package's."""
+    A figure the partner did not give is a gap, never a 0. The words are the package's; the
+    first slide's title carries the program item's minutes, as every item's first slide does."""
     given = [p for p in extract.practices if p.received is not None]
-    slide = title_only(prs, words.per_practice_title)
+    duration = f" ({minutes} min.)" if minutes else ""
+    slide = title_only(prs, words.per_practice_title + duration)
     series: dict[str, list[float | None]] = {words.count_series: [p.received for p in given]}
     if any(p.requests is not None for p in given):
         series[words.requests_series] = [p.requests for p in given]

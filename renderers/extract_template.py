@@ -75,7 +75,7 @@ def _number_rule(kind: str, title: str, prompt: str) -> DataValidation:
 
 def _type_rule(spec: ExtractSpec) -> DataValidation:
     """The package's types as a drop-down (the upload checks the same list)."""
-    types = spec.codes
+    types = spec.types
     # An input message's title is at most 32 characters (Excel's limit).
     title = spec.label("certificate_type")[:32]
     prompt = f"Fx {spec.type_example}. Én række pr. type."
@@ -100,6 +100,32 @@ def _type_rule(spec: ExtractSpec) -> DataValidation:
         promptTitle=title,
         prompt=prompt,
     )
+
+
+_COLUMNS_HEADING = ("Kolonne", "Forklaring")
+# The types' heading: the type column's own label (the package's word), and a neutral one.
+_TYPE_TEXT = "Hvad den er"
+
+
+def _certificate_lines(spec: ExtractSpec) -> list[tuple[str, str]]:
+    """The types the list offers, by name and request form, with what the package must say
+    of each (LÆ 285 is voluntary now)."""
+    lines: list[tuple[str, str]] = []
+    for code in spec.types:
+        cert = spec.certificate(code)
+        if cert is None:
+            continue
+        text = cert.name
+        if cert.request_form:
+            text += f" (anmodning på {cert.request_form})"
+        if cert.note:
+            text += f". {cert.note}"
+        lines.append((code, text))
+    return [("", ""), _types_heading(spec), *lines] if lines else []
+
+
+def _types_heading(spec: ExtractSpec) -> tuple[str, str]:
+    return (spec.label("certificate_type"), _TYPE_TEXT)
 
 
 class ExtractTemplate:
@@ -127,7 +153,8 @@ class ExtractTemplate:
         spec = context.spec
         sheet.append([spec.label(key) for key in LAYOUT])
         for cell in sheet[1]:
-            cell.font = Font(bold=True)
+            # The workbook's own font named: without it LibreOffice sets the headings in a serif.
+            cell.font = Font(name="Calibri", bold=True)
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for ydernummer in context.practices:
@@ -135,8 +162,15 @@ class ExtractTemplate:
             # Text, so a provider number with a leading zero keeps it.
             sheet.cell(row=sheet.max_row, column=1).number_format = "@"
         last = 1 + len(context.practices) + SPARE_ROWS
-        for column, width in zip("ABCDE", (14, 22, 18, 18, 22), strict=True):
+        widths = (16, 22, 18, 18, 22)
+        for column, width in zip("ABCDE", widths, strict=True):
             sheet.column_dimensions[column].width = width
+        # The headings wrap; their row's height is written, as the guide's rows are, for a
+        # spreadsheet that does not measure it on opening (LibreOffice drew them over row 2).
+        sheet.row_dimensions[1].height = _POINTS_PER_LINE * max(
+            math.ceil(len(str(cell.value or "")) / (width - 3))
+            for cell, width in zip(sheet[1], widths, strict=False)
+        )
         sheet.freeze_panes = "A2"
         whole = _number_rule("whole", "Helt tal", "Skriv et helt tal, 0 eller derover.")
         decimal = _number_rule(
@@ -174,16 +208,17 @@ class ExtractTemplate:
                 "kommer ikke med i PowerPointen eller uddelingskopierne.",
             ),
             ("", ""),
-            ("Kolonne", "Forklaring"),
+            _COLUMNS_HEADING,
             *((spec.label(key), spec.columns[key].help) for key in LAYOUT),
+            *_certificate_lines(spec),
         ]
         for label, text in lines:
             guide.append([label, text])
+            if (label, text) in (_COLUMNS_HEADING, _types_heading(spec)):
+                for cell in guide[guide.max_row]:
+                    cell.font = Font(bold=True)
+                    cell.fill = _HEADER_FILL
         guide["A1"].font = Font(bold=True, size=14)
-        header_row = 8
-        for cell in guide[header_row]:
-            cell.font = Font(bold=True)
-            cell.fill = _HEADER_FILL
         for number, row in enumerate(guide.iter_rows(min_row=2), start=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from renderers.docx_page import DOCX, new_page, to_bytes
 from renderers.registry import RenderedDocument, register
+from renderers.templates.table_widths import fixed_widths
 from renderers.text import clean_text, grouped_answers
 from schemas.order.documents import DocumentSource
 from schemas.package.model import QuestionType
@@ -86,6 +87,8 @@ class Handouts:
                 for row in table.rows:
                     for cell in row.cells:
                         cell.paragraphs[0].runs[0].font.size = Pt(9)
+                # The answer's words get the room; a count and a share are short.
+                fixed_widths(table, (11.4, 3.0, 3.0))
                 said = f"{result.answered} har svaret på spørgsmålet."
                 if result.type == QuestionType.MULTIPLE_CHOICE:
                     said += (

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from renderers.docx_page import DOCX, new_page, to_bytes
 from renderers.registry import RenderedDocument, register
+from renderers.templates.table_widths import fixed_widths
 from renderers.text import clean_text
 from schemas.order.documents import DocumentSource
 from schemas.shared.danish_format import date_long, datetime_long
@@ -78,7 +79,8 @@ class MeetingSummary:
                 for a in minutes.agreements
             ],
             follow_up=follow_up,
-            quality_unit=unit.name + (f" ({unit.email})" if unit.email else ""),
+            quality_unit=unit.shown_name
+            + (f" ({', '.join(unit.contacts)})" if unit.contacts else ""),
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -104,6 +106,8 @@ class MeetingSummary:
             for row in table.rows:
                 for cell in row.cells:
                     cell.paragraphs[0].runs[0].font.size = Pt(9)
+            # The page's 17.4 cm: the agreement's text gets the room, the number a little.
+            fixed_widths(table, (1.0, 8.9, 4.0, 3.5))
             doc.add_paragraph(
                 "Den ansvarlige får en påmindelse en uge før fristen og på dagen, indtil "
                 "aftalen er markeret som udført."

@@ -15,7 +15,7 @@ from renderers.text import clean_text
 from schemas.order.documents import DocumentSource
 from schemas.order.request import ContactBy
 from schemas.order.steps import Step
-from schemas.package.program import schedule
+from schemas.package.program import partner_talks, schedule
 from schemas.shared.danish_format import clock, date_long, datetime_long
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,6 +43,11 @@ class JobcenterGuideContext(BaseModel):
     extract_due: str
     practices_count: int
     program: list[ProgramLine]
+    partner_talks: list[str] = Field(
+        default_factory=list,
+        description="The program's items the partner speaks in, with their minutes and any "
+        "timed parts (the short talk inside an item that is mostly dialogue)",
+    )
     notes: str | None
     stamp: str
     template: bytes = Field(exclude=True, repr=False)
@@ -62,6 +67,7 @@ class JobcenterGuide:
             )
             for item in schedule(program, order.meeting.start)
         ]
+        talks = partner_talks(program, source.package.words.partner)
         consultation = source.consultation
         if consultation is None:
             first_contact = "aftales ved telefonkonsultationen"
@@ -99,6 +105,7 @@ class JobcenterGuide:
             else "",
             practices_count=len(order.practices),
             program=lines,
+            partner_talks=talks,
             notes=consultation.notes if consultation else None,
             stamp=timeline.planned_at.date().isoformat() + "T00:00:00Z",
             template=source.template(self.kind),

@@ -1,5 +1,6 @@
-"""The practice sheet (praksisark): links to the certificate material with a QR code each,
-the region's quality unit, and what the cluster agreed to try."""
+"""The practice sheet (praksisark): links to the certificate material with a QR code each
+(only addresses with a source: a QR code on paper that leads nowhere is the first thing a GP
+notices), the region's quality unit, and what the cluster agreed to try."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import segno
 from docx.shared import Cm
 from pydantic import BaseModel
 
-from renderers.docx_page import DOCX, new_page, to_bytes
+from renderers.docx_page import DOCX, add_link, link_picture, new_page, to_bytes
 from renderers.registry import RenderedDocument, register
+from renderers.templates.table_widths import fixed_widths
 from renderers.text import clean_text
 from schemas.order.documents import DocumentSource
 from schemas.shared.danish_format import date_long
@@ -20,6 +22,7 @@ from schemas.shared.danish_format import date_long
 class SheetLink(BaseModel):
     title: str
     url: str
+    covers: list[str] = []
 
 
 class SheetAgreement(BaseModel):
@@ -51,8 +54,7 @@ class PracticeSheet:
     def context(self, source: DocumentSource) -> PracticeSheetContext:
         unit = source.package.quality_unit(source.order.cluster.region)
         # A phone number stays on one line on paper ("9243 1999", not "9243" / "1999").
-        phone = unit.phone.replace(" ", "\u00a0") if unit.phone else None
-        contact = [c for c in (unit.email, phone, str(unit.url) if unit.url else None) if c]
+        contact = [c.replace(" ", "\u00a0") if c.startswith("tlf.") else c for c in unit.contacts]
         agreements = [
             SheetAgreement(text=a.text, owner=a.owner, due=date_long(a.due))
             for a in (source.minutes.agreements if source.minutes else [])
@@ -61,11 +63,10 @@ class PracticeSheet:
             title=source.package.words.practice_sheet_title,
             cluster=source.order.cluster.name,
             links=[
-                SheetLink(title=link.title, url=str(link.url))
-                for link in source.package.links
-                if link.on_practice_sheet
+                SheetLink(title=link.title, url=link.url, covers=link.covers)
+                for link in source.package.shown_links(practice_sheet=True)
             ],
-            quality_unit=unit.name,
+            quality_unit=unit.shown_name,
             quality_contact=contact,
             agreements=agreements,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
@@ -76,16 +77,18 @@ class PracticeSheet:
         doc = new_page(ctx.title, f"Til praksis i {ctx.cluster}")
         doc.add_heading("Værktøjer – scan koden med telefonen", level=2)
         table = doc.add_table(rows=0, cols=2)
-        table.autofit = False
-        table.columns[0].width, table.columns[1].width = Cm(3.6), Cm(13.8)
         for link in ctx.links:
             cells = table.add_row().cells
-            cells[0].width, cells[1].width = Cm(3.6), Cm(13.8)
-            cells[0].paragraphs[0].add_run().add_picture(
-                io.BytesIO(qr_png(link.url)), width=Cm(3.0)
-            )
+            code = cells[0].paragraphs[0].add_run()
+            code.add_picture(io.BytesIO(qr_png(link.url)), width=Cm(3.0))
+            # Read on a screen (the PDF), the code and the address open the page too.
+            link_picture(code, link.url)
             cells[1].paragraphs[0].add_run(link.title).bold = True
-            cells[1].add_paragraph(link.url)
+            if link.covers:
+                cells[1].add_paragraph("Her finder I: " + ", ".join(link.covers))
+            add_link(cells[1].add_paragraph(), link.url)
+        if ctx.links:
+            fixed_widths(table, (3.6, 13.8))
         doc.add_heading("Det vil vi prøve i vores praksis", level=2)
         if ctx.agreements:
             for agreement in ctx.agreements:
@@ -97,9 +100,10 @@ class PracticeSheet:
             for _ in range(3):
                 doc.add_paragraph("_" * 90)
         doc.add_heading("Hjælp efter mødet", level=2)
+        helper = ctx.quality_unit[:1].upper() + ctx.quality_unit[1:]
         doc.add_paragraph(
-            f"{ctx.quality_unit} kan hjælpe jeres praksis med at følge op: "
-            + " · ".join(ctx.quality_contact)
+            f"{helper} kan hjælpe jeres praksis med at følge op"
+            + (": " + " · ".join(ctx.quality_contact) if ctx.quality_contact else ".")
         )
         return RenderedDocument(
             filename="praksisark.docx", media_type=DOCX, content=to_bytes(doc, ctx.stamp)

@@ -57,6 +57,9 @@ def text_box(
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.text = line
         paragraph.font.size = Pt(size)
+        if line.startswith(("https://", "http://")):
+            # An address on a slide is clicked in the meeting: a real hyperlink.
+            paragraph.runs[0].hyperlink.address = line
 
 
 def house_style(prs: PresentationType, footer: str) -> None:

@@ -2,8 +2,9 @@
 # Debian packages the tests need; installed when missing (as root), otherwise explained.
 set -euo pipefail
 # python3-uno lets a render worker keep one LibreOffice running (unoserver) for its PDFs;
-# postgresql is the server the tests start for the stores several machines share.
-PACKAGES=(libreoffice-impress-nogui libreoffice-writer-nogui python3-uno poppler-utils chromium postgresql)
+# postgresql is the server the tests start for the stores several machines share;
+# fonts-crosextra-carlito has Calibri's metrics, so the PDFs keep the documents' layout.
+PACKAGES=(libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils chromium postgresql fonts-crosextra-carlito)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -113,6 +113,14 @@ class ArtifactStore(ABC):
                 return ref, self.read(ref)
         return None
 
+    def latest(self, order_id: str, kind: str) -> tuple[ArtifactRef, bytes] | None:
+        """The newest stored document of ``kind``, with its bytes; None where none is."""
+        refs = [ref for ref in self._refs(safe_order_id(order_id)) if ref.kind == kind]
+        if not refs:
+            return None
+        newest = max(refs, key=lambda ref: ref.version)
+        return newest, self.read(newest)
+
     def read(self, ref: ArtifactRef) -> bytes:
         data = self._bytes(ref)
         if hashlib.sha256(data).hexdigest() != ref.sha256:

@@ -33,6 +33,7 @@ from web.routes import (
     minutes,
     order_form,
     staff,
+    staff_packages,
     static,
     survey,
     upload,
@@ -54,6 +55,7 @@ ROUTERS = (
     course,
     staff_auth,
     staff,
+    staff_packages,
 )
 
 

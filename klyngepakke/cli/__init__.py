@@ -17,6 +17,7 @@ from klyngepakke import bootstrap
 from klyngepakke.cli import output as cli_output
 from klyngepakke.cli import services as cli_services
 from klyngepakke.cli.base import IdArg, JsonOpt, answer, checked, model, moment, run
+from klyngepakke.cli.catalog import catalog_app
 from klyngepakke.cli.cluster import cluster_app
 from klyngepakke.cli.course import course_app
 from klyngepakke.cli.steps import (
@@ -51,6 +52,7 @@ for sub, name in (
     (agreement_app, "agreement"),
     (course_app, "course"),
     (cluster_app, "cluster"),
+    (catalog_app, "catalog"),
 ):
     app.add_typer(sub, name=name)
 # The services and the demo are top-level commands (klyngepakke dev, worker, web, demo, …).

@@ -44,11 +44,15 @@ def render_worker_command() -> None:
 
 
 def _run_worker(render: bool) -> None:
+    from functools import partial
+
     from klyngepakke.bootstrap import run_worker
+    from klyngepakke.demo.preview import previews_at_start
 
     settings = get_settings()
     configure_logging(settings.log_format)
-    asyncio.run(run_worker(settings, render=render))
+    started = None if render else partial(previews_at_start, settings)
+    asyncio.run(run_worker(settings, render=render, started=started))
 
 
 @commands.command("web")

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,7 @@ from activities.child_process import child
 from client.search_attribute_setup import register_search_attributes
 from klyngepakke import bootstrap
 from klyngepakke.config import Settings
+from klyngepakke.demo.preview import previews_at_start
 from klyngepakke.dev.smtp_sink import SmtpSink
 from workflows.search_attributes import dev_server_flags
 
@@ -173,7 +175,7 @@ async def run_dev_stack(settings: Settings) -> None:
         codec_task = asyncio.create_task(codec.serve())
         (settings.var_dir / "dev.ready").write_text("ready\n")
         try:
-            await bootstrap.run_worker(settings, stop)
+            await bootstrap.run_worker(settings, stop, started=partial(previews_at_start, settings))
         finally:
             web.should_exit = codec.should_exit = True
             await web_task

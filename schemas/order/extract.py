@@ -42,6 +42,11 @@ class PracticeFigures(BaseModel):
 class TypeFigures(BaseModel):
     certificate_type: str
     received: int
+    median_days: float | None = Field(
+        default=None,
+        description="The middle of the practices' medians for the type (None: none given, or "
+        "an extract read before the deck showed answer times per type)",
+    )
 
 
 class AnonymisedExtract(BaseModel):
@@ -94,15 +99,31 @@ def anonymise(extract: JobcenterExtract, order_key: str, practices: list[str]) -
                 label=label,
                 received=sum(r.received for r in rows) if rows else None,
                 requests=sum(requests) if requests else None,
-                median_days=round(sorted(medians)[len(medians) // 2], 1) if medians else None,
+                median_days=_middle(medians) if medians else None,
             )
         )
     totals: dict[str, int] = {}
+    type_medians: dict[str, list[float]] = {}
     for row in extract.rows:
         if row.ydernummer in labels:
             totals[row.certificate_type] = totals.get(row.certificate_type, 0) + row.received
-    types = [TypeFigures(certificate_type=t, received=n) for t, n in sorted(totals.items())]
+            if row.median_days is not None:
+                type_medians.setdefault(row.certificate_type, []).append(row.median_days)
+    types = [
+        TypeFigures(
+            certificate_type=t,
+            received=n,
+            median_days=_middle(type_medians[t]) if t in type_medians else None,
+        )
+        for t, n in sorted(totals.items())
+    ]
     return AnonymisedExtract(practices=figures, types=types)
+
+
+def _middle(values: list[float]) -> float:
+    """The middle value (the upper of two): a median of medians, as the job centre's own
+    answer times never leave it."""
+    return round(sorted(values)[len(values) // 2], 1)
 
 
 # The largest extract file a job centre may upload (the template with 71 practices is 12 KB).

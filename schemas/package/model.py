@@ -5,8 +5,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.package.facts import (
+    FactGap,
+    FactReview,
+    Link,
+    QualityUnit,
+    Sourced,
+    VirtualRoom,
+)
 from schemas.package.process import ExtractSpec, PackageTexts, Process
 from schemas.shared.errors import DomainError
 from schemas.shared.region import Region
@@ -144,25 +152,12 @@ class SurveyTemplate(BaseModel):
         return self
 
 
-class Link(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class ShownLink(BaseModel):
+    """An address as a mail or the practice sheet prints it, with the material found there."""
 
-    id: str
     title: str
-    url: HttpUrl
-    on_practice_sheet: bool = False
-
-
-class QualityUnit(BaseModel):
-    """A region's quality unit (regional kvalitetsenhed) for support after the meeting."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    region: Region
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    url: HttpUrl | None = None
+    url: str
+    covers: list[str] = Field(default_factory=list)
 
 
 class Package(BaseModel):
@@ -178,6 +173,11 @@ class Package(BaseModel):
     survey: SurveyTemplate
     links: list[Link]
     quality_units: list[QualityUnit]
+    virtual_rooms: list[VirtualRoom] = Field(
+        default_factory=list,
+        description="Hjælp til virtuelle møderum pr. region (tjeklisten og invitationen til et "
+        "virtuelt møde)",
+    )
     practical_checklist: dict[str, list[str]] = Field(
         description="Tjekliste før mødet pr. mødeform (fysisk/virtuelt)"
     )
@@ -211,6 +211,11 @@ class Package(BaseModel):
         if missing:
             raise ValueError(f"quality_units mangler regionerne: {', '.join(missing)}")
         links = {link.id for link in self.links}
+        for link in self.links:
+            if link.found_at is not None and link.found_at not in links:
+                raise ValueError(
+                    f"links.{link.id}: found_at '{link.found_at}' findes ikke under links"
+                )
         for program in self.programs:
             for block in program.blocks:
                 for item in block.items:
@@ -274,3 +279,130 @@ class Package(BaseModel):
 
     def quality_unit(self, region: Region) -> QualityUnit:
         return next(u for u in self.quality_units if u.region == region)
+
+    def virtual_room(self, region: Region) -> VirtualRoom | None:
+        """Who helps the region's clusters with a virtual meeting room, where sourced."""
+        found = next((r for r in self.virtual_rooms if r.region == region), None)
+        return found if found is not None and found.sourced else None
+
+    def printing_problems(self) -> list[tuple[str, str]]:
+        """What stops the catalog from using the package for new orders, beyond its schema:
+        a link the practice sheet would print as a QR code with no address a source gives.
+        (Checked when the catalog loads, not on packages recorded in older histories.)"""
+        problems = []
+        for link in self.links:
+            if link.on_practice_sheet and self.shown_link(link.id) is None:
+                problems.append(
+                    (
+                        f"links.{link.id}",
+                        "står på praksisarket som QR-kode, men har ingen adresse med kilde – "
+                        "giv den url og source: (eller confirmed_by: og confirmed_on:), "
+                        "eller fjern on_practice_sheet",
+                    )
+                )
+        return problems
+
+    def shown_link(self, link_id: str) -> Link | None:
+        """The link to print for ``link_id``: itself where its address is sourced, else the
+        sourced page it is found at, else None (its title is printed alone, or – a link the
+        package, as recorded for an older order, does not have – nothing)."""
+        try:
+            link = self.link(link_id)
+        except KeyError:
+            return None
+        if link.printable:
+            return link
+        if link.found_at is not None and self.link(link.found_at).printable:
+            return self.link(link.found_at)
+        return None
+
+    def shown_links(self, practice_sheet: bool) -> list[ShownLink]:
+        """The package's links for a mail (``practice_sheet`` False) or the practice sheet, as
+        printed: one line per address, naming the material found there; a link without an
+        address with a source and without a page it is found at is left out."""
+        out: dict[str, ShownLink] = {}
+        for link in self.links:
+            if link.on_practice_sheet != practice_sheet:
+                continue
+            shown = self.shown_link(link.id)
+            if shown is None or shown.url is None:
+                continue
+            line = out.setdefault(str(shown.url), ShownLink(title=shown.title, url=str(shown.url)))
+            if shown.id != link.id:
+                line.covers.append(link.title)
+        return list(out.values())
+
+    def fact_gaps(self) -> list[FactGap]:
+        """Every fact a person would act on that has no source, and what is printed instead:
+        the catalog check, ``make run`` and the workbench list them."""
+        gaps: list[FactGap] = []
+        for link in self.links:
+            if link.printable:
+                continue
+            shown = self.shown_link(link.id)
+            gaps.append(
+                FactGap(
+                    where=f"links.{link.id}",
+                    what=link.title + (f" ({link.url})" if link.url else " (ingen adresse)"),
+                    instead=f"titlen alene, med henvisning til '{shown.title}'"
+                    if shown is not None
+                    else "titlen alene, uden adresse og QR-kode",
+                )
+            )
+        for unit in self.quality_units:
+            if not unit.sourced:
+                gaps.append(
+                    FactGap(
+                        where=f"quality_units.{unit.region.value}",
+                        what=unit.name,
+                        instead="'den regionale kvalitetsenhed' uden navn og kontakt",
+                    )
+                )
+        covered = {room.region for room in self.virtual_rooms if room.sourced}
+        for region in Region:
+            if region not in covered:
+                gaps.append(
+                    FactGap(
+                        where=f"virtual_rooms.{region.value}",
+                        what=f"hjælp til virtuelle møderum i Region {region.value}",
+                        instead="tjeklisten nævner ingen kontakt",
+                    )
+                )
+        if self.extract is not None:
+            for cert in self.extract.certificates:
+                if not cert.sourced:
+                    gaps.append(
+                        FactGap(
+                            where=f"extract.certificates.{cert.code}",
+                            what=f"{cert.code} {cert.name}",
+                            instead="koden afvises i datatrækket",
+                        )
+                    )
+                elif cert.agreed_days is None and cert.agreed is None:
+                    gaps.append(
+                        FactGap(
+                            where=f"extract.certificates.{cert.code}",
+                            what=f"svarfristen for {cert.code}",
+                            instead="PowerPointen viser svartiden uden aftalt frist",
+                        )
+                    )
+        return gaps
+
+    def fact_reviews(self) -> list[FactReview]:
+        """The facts with a date a content editor looks at them again, soonest first."""
+        facts: list[tuple[str, str, object]] = [
+            *((f"links.{x.id}", x.title, x) for x in self.links),
+            *((f"quality_units.{x.region.value}", x.name, x) for x in self.quality_units),
+            *((f"virtual_rooms.{x.region.value}", x.offered_by, x) for x in self.virtual_rooms),
+        ]
+        if self.extract is not None:
+            facts += [
+                (f"extract.certificates.{x.code}", f"{x.code} {x.name}", x)
+                for x in self.extract.certificates
+            ]
+        found = [
+            FactReview(where=where, what=what, review_by=fact.review_by, source=fact.source)
+            for where, what, fact in facts
+            if isinstance(fact, Sourced) and fact.review_by is not None
+        ]
+        return sorted(found, key=lambda r: r.review_by)

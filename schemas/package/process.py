@@ -15,6 +15,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.package.facts import Certificate
+
 
 class Process(BaseModel):
     """The optional stages. The defaults are the process every order had before packages
@@ -132,6 +134,11 @@ class ExtractSpec(BaseModel):
     code_format: str = Field(
         default="{}", description="Sådan skrives den genkendte gruppe, fx 'LÆ {}'"
     )
+    certificates: list[Certificate] = Field(
+        default_factory=list,
+        description="Attesterne med navn, anmodningsblanket og aftalt svarfrist, hver med "
+        "kilde; de med kilde er datatrækkets typer (i stedet for codes)",
+    )
     deck: ExtractTexts
 
     @model_validator(mode="after")
@@ -148,7 +155,22 @@ class ExtractSpec(BaseModel):
                 raise ValueError("extract.code_pattern skal have præcis én gruppe ( … )")
         if self.code_format.count("{}") != 1:
             raise ValueError("extract.code_format skal have præcis ét {}")
+        if self.certificates and self.codes:
+            raise ValueError(
+                "extract: codes og certificates kan ikke stå begge – typerne er certificates'"
+            )
         return self
+
+    @property
+    def types(self) -> list[str]:
+        """The types the extract may name: the sourced certificates, or ``codes`` in packages
+        recorded before certificates carried their sources; empty: any."""
+        if self.certificates:
+            return [c.code for c in self.certificates if c.sourced]
+        return list(self.codes)
+
+    def certificate(self, code: str) -> Certificate | None:
+        return next((c for c in self.certificates if c.code == code and c.sourced), None)
 
     def label(self, field: ExtractField) -> str:
         return self.columns[field].label

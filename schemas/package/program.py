@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.package.model import ProgramVariant
+from schemas.package.process import PartnerTexts
 from schemas.shared.errors import DomainError
 
 
@@ -91,3 +92,23 @@ def adjusted(package_program: ProgramVariant, changes: ProgramChanges | None) ->
     ]
     total = sum(b.break_minutes + sum(i.minutes for i in b.items) for b in blocks)
     return package_program.model_copy(update={"blocks": blocks, "minutes": total})
+
+
+def partner_talks(program: ProgramVariant, partner: PartnerTexts | None) -> list[str]:
+    """The program's items the partner speaks in, as the guide and its mails name them: each
+    with its minutes and the parts of it timed on their own ("Jobcenterets korte oplæg (10
+    min.)"), so they say what the program and the deck say, for every program variant."""
+    if partner is None:
+        return []
+    talks = []
+    for block in program.blocks:
+        for item in block.items:
+            if item.responsible.casefold() != partner.definite.casefold():
+                continue
+            # A part timed on its own, named up to its colon: "Jobcenterets korte oplæg (10 min.)".
+            timed = [part.split(":")[0] for part in item.details if "min.)" in part]
+            said = f"„{item.title}“ i {item.minutes} minutter"
+            if timed:
+                said += ", heraf " + " og ".join(part[0].lower() + part[1:] for part in timed)
+            talks.append(said)
+    return talks

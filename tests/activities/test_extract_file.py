@@ -24,7 +24,7 @@ PRACTICES = ["012345", "067890"]
 # The certificates package's extract, and the same with any type allowed.
 SPEC = Catalog().package("attester-i-almen-praksis").extract
 assert SPEC is not None
-ANY_TYPE = SPEC.model_copy(update={"codes": []})
+ANY_TYPE = SPEC.model_copy(update={"codes": [], "certificates": []})
 
 
 def rows(path: str) -> list[tuple]:
@@ -269,9 +269,15 @@ def test_the_template_lists_each_practice_once_with_validated_cells():
     assert rules["C2:D303"] == ("whole", "greaterThanOrEqual", "0")
     assert rules["E2:E303"] == ("decimal", "greaterThanOrEqual", "0")
     kind, _, allowed = rules["B2:B303"]
-    assert kind == "list" and allowed.strip('"').split(",") == SPEC.codes
+    # Exactly the municipal certificates the package gives a source for.
+    offered = allowed.strip('"').split(",")
+    assert offered == ["LÆ 125", "LÆ 135", "LÆ 145", "LÆ 225", "LÆ 265", "LÆ 285"]
+    assert kind == "list" and all(SPEC.certificate(code).source for code in offered)
     guide = [row[0] for row in book["Vejledning"].iter_rows(values_only=True)]
     assert "Modtagne attester" in guide and "Frist" in guide
+    explained = dict(book["Vejledning"].iter_rows(values_only=True))
+    assert explained["LÆ 265"] == "Rehabiliteringsattest (anmodning på LÆ 261)"
+    assert explained["LÆ 285"].endswith("det nu er frivilligt at anvende attesten.")
     # Printed: A4, one page wide, the headings on every page; every wrapped guide row tall
     # enough for its lines (LibreOffice drew them on top of each other).
     for page in (sheet, book["Vejledning"]):
@@ -300,7 +306,7 @@ def test_a_certificate_type_the_package_does_not_know_is_refused_by_row():
         "række 3, Attesttype (LÆ-kode)",
         "række 4, Attesttype (LÆ-kode)",
     ]
-    assert "er ikke en type, pakken kender" in found[0] and "LÆ 105 til LÆ 295" in found[0]
+    assert "er ikke en type, pakken kender" in found[0] and "LÆ 125 til LÆ 285" in found[0]
     # The known one, however it is written, is read; without a list any name is.
     good = parse_extract(data.split(b"\n012345;L")[0] + b"\n", "fil.csv", PRACTICES, SPEC)
     assert [r.certificate_type for r in good.extract.rows] == ["LÆ 265"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from temporalio.testing import ActivityEnvironment
 
@@ -202,3 +202,68 @@ def test_a_template_written_with_the_old_step_name_still_finds_its_date(settings
     to = asked.context.order.members[:1]
     assert "due.jobcenter" in reminder.read_text(encoding="utf-8")
     assert old.render(asked, to).text == new.render(asked, to).text
+
+
+def _checklist_for(settings, mode: str, region: str) -> str:
+    from schemas.order.request import MeetingMode
+    from schemas.shared.region import Region
+
+    asked = request().model_copy(update={"mail": "practical_checklist"})
+    order = asked.context.order
+    order = order.model_copy(
+        update={
+            "meeting": order.meeting.model_copy(update={"mode": MeetingMode(mode)}),
+            "cluster": order.cluster.model_copy(update={"region": Region(region)}),
+        }
+    )
+    asked = asked.model_copy(update={"context": asked.context.model_copy(update={"order": order})})
+    return mailer(settings).render(asked, order.members[:1]).text
+
+
+def test_a_virtual_meetings_checklist_names_the_regions_virtual_room_help(settings):
+    text = _checklist_for(settings, "virtuelt", "Nordjylland")
+    # From seed 004 (help with virtual meeting rooms), for the cluster's own region.
+    assert "datakonsulent Karen Steen Tvergaard, k.tvergaard@rn.dk, tlf. 9243 1999" in text
+    south = _checklist_for(settings, "virtuelt", "Syddanmark")
+    assert "sdsi.video@rsyd.dk" in south and "Tvergaard" not in south
+
+
+def test_a_physical_meetings_checklist_names_no_virtual_room(settings):
+    text = _checklist_for(settings, "fysisk", "Nordjylland")
+    assert "møderum" not in text and "k.tvergaard@rn.dk" not in text
+
+
+def test_the_invitation_prints_only_addresses_with_a_source(settings):
+    asked = request()
+    text = mailer(settings).render(asked, asked.context.order.members[:1]).text
+    # The podcast has no address of its own: the sourced page where it is found.
+    assert "podcasten om emnet – den findes i Klyngepakkernes hjælpemateriale" in text
+    assert "https://kiap.dk/kiap/klynger/klyngemateriale.php#hjaelpemateriale" in text
+    assert "klyngepakker/attester" not in text  # the invented addresses of before
+    assert "halv time" not in text  # nor a length no source gives
+
+
+def test_the_partners_mails_name_the_talks_of_the_orders_program(settings):
+    for variant, said, not_said in (
+        ("standard", "heraf jobcenterets korte oplæg (10 min.)", "25 minutter"),
+        (
+            "basal-viden",
+            "„Klyngens udfordringer (spørgsmål 4) og oplæg fra jobcenteret“ i 25 minutter",
+            "Oplæg fra jobcenteret og fælles dialog",
+        ),
+    ):
+        for mail in ("partner_guide", "premeeting_scheduled"):
+            asked = request().model_copy(update={"mail": mail})
+            order = asked.context.order
+            order = order.model_copy(
+                update={"meeting": order.meeting.model_copy(update={"program_variant": variant})}
+            )
+            context = asked.context.model_copy(
+                update={"order": order, "premeeting_at": NOW + timedelta(weeks=4)}
+            )
+            text = (
+                mailer(settings)
+                .render(asked.model_copy(update={"context": context}), order.members[:1])
+                .text
+            )
+            assert said in text and not_said not in text, (variant, mail)

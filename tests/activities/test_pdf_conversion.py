@@ -89,3 +89,29 @@ def test_without_uno_each_pdf_starts_its_own_libreoffice():
     converter = LongLivedLibreOffice(SOFFICE, sys.executable)
     _readable(converter.convert(render("handouts", source()), "uddelingskopi.docx", STAMP))
     assert converter._process is None
+
+
+def test_the_pdfs_are_set_in_calibris_metrics_not_a_fallback(converter, tmp_path):
+    """The templates ask for Calibri; with Carlito (Calibri's metrics) the PDFs keep the
+    documents' line breaks. pdffonts lists what each PDF embeds."""
+    import subprocess
+
+    for kind, name in (("handouts", "uddelingskopi.docx"), ("practice_sheet", "praksisark.docx")):
+        pdf = tmp_path / name.replace(".docx", ".pdf")
+        pdf.write_bytes(converter.convert(render(kind, source()), name, STAMP))
+        fonts = subprocess.run(
+            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Carlito" in fonts, fonts
+        assert "DejaVu" not in fonts, fonts
+
+
+def test_a_render_worker_without_calibris_metrics_does_not_start(monkeypatch, settings):
+    from klyngepakke import bootstrap
+
+    monkeypatch.setattr(bootstrap, "calibri_substitute", lambda: "DejaVu Sans")
+    with pytest.raises(SystemExit) as stopped:
+        bootstrap.check_documents_font(settings.model_copy(update={"dev_stack": False}))
+    assert "fonts-crosextra-carlito" in str(stopped.value)
+    # The dev stack says so in its log and goes on.
+    bootstrap.check_documents_font(settings.model_copy(update={"dev_stack": True}))

@@ -1,6 +1,6 @@
 """The meeting deck runs the meeting: its slides follow the program block by block in both
-variants and with the pre-meeting's minutes, a video has its link and a QR code that reads,
-numbers come with their counts, and every slide has notes of its own."""
+variants and with the pre-meeting's minutes, a video points to its sourced address (a QR code
+that reads), numbers come with their counts, and every slide has notes of its own."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_the_slides_follow_the_program_block_by_block(variant):
                 elif kind not in ("extract", "topics"):
                     expected.append(f"{item.title} ({item.minutes} min.)")
         if block.reflection:
-            expected.append(f"Refleksion: {block.title}")
+            expected.append(f"Refleksion – {block.title}")
     expected.append("Opfølgning efter mødet")
     positions = [shown.index(title) for title in dict.fromkeys(expected)]
     assert positions == sorted(positions), [shown[i] for i in positions]
@@ -73,7 +73,7 @@ def test_a_talk_shows_the_minutes_the_pre_meeting_gave_it():
 
 def test_block_one_asks_all_four_reflection_questions_of_the_seed():
     prs = deck()
-    slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Refleksion: Blok 1"))
+    slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Refleksion – Blok 1"))
     questions = [p.text for p in slide.placeholders[1].text_frame.paragraphs if p.text]
     assert len(questions) == 4
     assert any("Adskiller din oplevelse" in q for q in questions)
@@ -89,17 +89,45 @@ def test_numbers_come_with_what_they_count():
     assert few and "færre end 3 svar: tolk varsomt" in text
 
 
-def test_the_video_has_its_link_and_a_qr_code_that_reads():
+def test_a_video_without_a_sourced_address_points_to_the_sourced_page_it_is_found_at():
+    """No seed gives the video's own address: the slide names the sourced page of the
+    package's material instead – as text, as a clickable link and as a QR code that reads."""
     import zxingcpp
     from PIL import Image
 
     prs = deck()
-    url = str(PACKAGE.link("attestrejsen").url)
+    assert PACKAGE.link("attestrejsen").url is None
+    page = str(PACKAGE.link("hjaelpemateriale").url)
     slide = next(s for s in prs.slides if s.shapes.title.text == "Attestrejsen (20 min.)")
-    assert url in " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "Videoen findes i Klyngepakkernes hjælpemateriale på kiap.dk" in text
+    assert page in text
+    linked = [
+        run.hyperlink.address
+        for sh in slide.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for run in p.runs
+        if run.hyperlink.address
+    ]
+    assert linked == [page]
     (picture,) = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert picture.click_action.hyperlink.address == page
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(picture.image.blob)))
-    assert found.text == url
+    assert found.text == page
+
+
+def test_a_video_with_no_address_at_all_shows_its_title_and_no_qr_code():
+    links = [
+        link.model_copy(update={"found_at": None}) if link.id == "attestrejsen" else link
+        for link in PACKAGE.links
+    ]
+    bare = PACKAGE.model_copy(update={"links": links})
+    prs = deck(package=bare)
+    slide = next(s for s in prs.slides if s.shapes.title.text == "Attestrejsen (20 min.)")
+    text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "Video: Attestrejsen" in text and "http" not in text.split("Klynge Aalborg")[0]
+    assert not [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
 
 def test_every_slide_has_notes_of_its_own():
@@ -238,3 +266,28 @@ def _with_small_extract():
     ]
     extract = anonymise(JobcenterExtract(rows=rows), "o-1", ["012345", "067890"])
     return source(extract=extract)
+
+
+def test_answer_times_per_type_stand_beside_the_sourced_agreed_time():
+    from schemas.order.extract import ExtractRow, JobcenterExtract, anonymise
+
+    rows = [
+        ExtractRow(ydernummer="012345", certificate_type="LÆ 125", received=5, median_days=21),
+        ExtractRow(ydernummer="067890", certificate_type="LÆ 125", received=3, median_days=19),
+        ExtractRow(ydernummer="012345", certificate_type="LÆ 285", received=4, median_days=9.5),
+        ExtractRow(ydernummer="067890", certificate_type="LÆ 265", received=2),
+    ]
+    extract = anonymise(JobcenterExtract(rows=rows), "o-1", ["012345", "067890"])
+    prs = deck(extract=extract)
+    slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Svartid pr. type"))
+    text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    # The middle of the practices' medians, beside the time agreed for the type.
+    assert "LÆ 125 Statusattest: 21 dage – aftalt 14 dage" in text
+    # LÆ 285 has no fixed time: the source's words, and what the package must say of it.
+    assert (
+        "LÆ 285 Attest til sygedagpengeopfølgning: 9,5 dage – ingen fast frist – jobcenteret "
+        "sætter den, dog mindst 8 dage efter anmodningen" in text
+    )
+    assert "frivilligt at anvende attesten" in text
+    # A type the job centre gave no answer time for is not on the slide.
+    assert "LÆ 265" not in text

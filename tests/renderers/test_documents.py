@@ -96,6 +96,28 @@ def test_the_guide_escapes_user_text_and_names_the_cluster():
     assert program[1] == "16.00–16.05" and program[-1].endswith("18.30")
 
 
+def test_the_guide_names_the_partners_talks_of_the_orders_own_program():
+    """Seeds 000 and 003 agree once the short talk is a part of the item that is mostly
+    dialogue; the basal program has one item for the job centre, and its guide says so."""
+
+    def talks(variant: str) -> list[str]:
+        order = source().order
+        chosen = order.model_copy(
+            update={"meeting": order.meeting.model_copy(update={"program_variant": variant})}
+        )
+        document = Document(io.BytesIO(render("partner_guide", source(order=chosen))))
+        return [p.text for p in document.paragraphs if p.style.name == "List Bullet 2"]
+
+    assert talks("standard") == [
+        "„Oplæg fra jobcenteret og fælles dialog i plenum“ i 20 minutter, heraf jobcenterets "
+        "korte oplæg (10 min.) og fælles dialog i plenum (10 min.)",
+        "„Oplæg fra jobcenteret“ i 20 minutter",
+    ]
+    assert talks("basal-viden") == [
+        "„Klyngens udfordringer (spørgsmål 4) og oplæg fra jobcenteret“ i 25 minutter"
+    ]
+
+
 def test_the_deck_has_a_native_chart_per_closed_question_with_the_results():
     src = source()
     prs = Presentation(io.BytesIO(render("deck", src)))
@@ -177,7 +199,8 @@ def test_the_extract_is_charted_by_label_and_never_by_provider_number():
         for sh in s.shapes
         if sh.has_chart and s.shapes.title is not None
     }
-    per_practice = charts["Attester fra klyngens praksis det seneste år"]
+    # The data item's first slide carries its minutes, as every item's first slide does.
+    per_practice = charts["Attester fra klyngens praksis det seneste år (15 min.)"]
     given = [p for p in extract.practices if p.received is not None]
     assert list(per_practice.plots[0].categories) == [p.label for p in given]
     assert list(per_practice.series[0].values) == [14.0]

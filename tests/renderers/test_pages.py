@@ -27,18 +27,49 @@ def test_handouts_show_counts_and_shares_of_every_closed_question():
     assert any("Flere svar mulige" in p.text for p in doc.paragraphs)
 
 
-def test_every_qr_code_on_the_practice_sheet_decodes_to_its_link():
+def test_every_qr_code_on_the_practice_sheet_decodes_to_a_sourced_link():
     src = source()
     data = render("practice_sheet", src)
     doc = Document(io.BytesIO(data))
     images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
     decoded = [zxingcpp.read_barcodes(Image.open(io.BytesIO(img)))[0].text for img in images]
-    expected = [str(link.url) for link in src.package.links if link.on_practice_sheet]
-    assert decoded == expected
+    expected = [link.url for link in src.package.shown_links(practice_sheet=True)]
+    assert decoded == expected and len(decoded) == 2
+    # Every address on paper has a source; the material without one is named where it is.
+    assert all(any(str(x.url) == url and x.sourced for x in src.package.links) for url in decoded)
     text = xml_text(data)
-    assert "Nord-KAP" in text and "k.tvergaard@rn.dk" in text
-    # The phone number does not break across lines on paper.
-    assert "9243\xa01999" in text and "9243 1999" not in text
+    assert "Her finder I: Interaktivt materiale om attesttyperne" in text
+    # Help after the meeting: the region's quality unit by name, and no contact the seeds
+    # give for something else (seed 004's are for virtual meeting rooms).
+    assert "Nord-KAP kan hjælpe jeres praksis med at følge op." in text
+    assert "k.tvergaard@rn.dk" not in text and "9243" not in text
+
+
+def test_a_sourced_contact_of_the_quality_unit_is_printed_and_its_phone_stays_on_one_line():
+    src = source()
+    units = [
+        u.model_copy(update={"phone": "9243 1999", "email": "kvalitet@example.dk"})
+        for u in src.package.quality_units
+    ]
+    text = xml_text(
+        render(
+            "practice_sheet",
+            src.model_copy(
+                update={"package": src.package.model_copy(update={"quality_units": units})}
+            ),
+        )
+    )
+    assert "kvalitet@example.dk" in text
+    assert "tlf.\xa09243\xa01999" in text and "9243 1999" not in text
+
+
+def test_a_quality_unit_without_a_source_is_not_named():
+    src = source()
+    units = [u.model_copy(update={"source": None}) for u in src.package.quality_units]
+    package = src.package.model_copy(update={"quality_units": units})
+    text = xml_text(render("practice_sheet", src.model_copy(update={"package": package})))
+    assert "Den regionale kvalitetsenhed kan hjælpe jeres praksis med at følge op." in text
+    assert "Nord-KAP" not in text
 
 
 def test_the_practice_sheet_lists_what_the_cluster_agreed_after_the_meeting():

@@ -132,15 +132,41 @@ def test_a_missing_stage_mail_is_named(tmp_path):
         Catalog(tmp_path)
 
 
-def test_a_document_no_renderer_makes_stops_the_worker_naming_file_and_field(tmp_path):
-    from activities.rendering import check_documents
+def test_a_document_no_renderer_makes_is_refused_naming_file_and_field(tmp_path):
+    import renderers
 
     folder = _copy(tmp_path)
     _rewrite(folder, {"after_meeting_documents": ["meeting_summary", "referat"]})
     with pytest.raises(CatalogError) as caught:
-        check_documents(Catalog(tmp_path))
+        Catalog(tmp_path, renderers=frozenset(renderers.available()))
     assert caught.value.field.endswith("package.yaml: after_meeting_documents")
     assert "ukendt dokument referat" in caught.value.message
+
+
+def test_the_running_stack_sets_a_broken_package_aside_and_serves_the_others(tmp_path):
+    """A package that fails its check is kept out of new orders, with the reason for the
+    workbench; the catalog's other packages still serve."""
+    import shutil
+
+    folder = _copy(tmp_path)
+    broken = tmp_path / "attester-kopi"
+    shutil.copytree(folder, broken)
+    data = yaml.safe_load((broken / "package.yaml").read_text("utf-8"))
+    data["id"] = "attester-kopi"
+    # An invented address on the practice sheet's QR code, with no source.
+    for link in data["links"]:
+        if link["id"] == "vejledning":
+            link["url"] = "https://example.org/vejledning"
+            link["on_practice_sheet"] = True
+    (broken / "package.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+    with pytest.raises(CatalogError, match=r"links\.vejledning"):
+        Catalog(tmp_path)
+    catalog = Catalog(tmp_path, strict=False)
+    assert list(catalog.packages) == [folder.name]
+    refused = catalog.refused["attester-kopi"]
+    assert refused.field.endswith("attester-kopi/package.yaml: links.vejledning")
+    assert "QR-kode" in refused.message and "source:" in refused.message
 
 
 def test_names_from_before_the_partner_was_neutral_still_serve(tmp_path):
