@@ -24,6 +24,7 @@ from activities.pdf_conversion import stop_libreoffice
 from workflows.cluster import ClusterWorkflow
 from workflows.course import CourseWorkflow
 from workflows.follow_up_meeting import FollowUpMeeting
+from workflows.morning_overview import MorningOverviewWorkflow
 from workflows.order import OrderWorkflow
 from workflows.package_preview import PackagePreviewWorkflow
 from workflows.sandbox import workflow_runner
@@ -38,6 +39,7 @@ WORKFLOWS = [
     CourseWorkflow,
     ClusterWorkflow,
     PackagePreviewWorkflow,
+    MorningOverviewWorkflow,
 ]
 # The activities served on the render queue (workflows/render_queue.py sends them there).
 RENDER_ACTIVITIES = frozenset(

@@ -77,6 +77,9 @@ class MailContext(BaseModel):
         default=False, description="The chosen call time had passed when the order got there"
     )
     problem: str | None = Field(default=None, description="What failed, for the consultant")
+    assigned_by: str | None = Field(
+        default=None, description="The colleague who gave the recipient the order's tasks"
+    )
 
 
 class MailRequest(BaseModel):

@@ -49,7 +49,10 @@ REQUIRED_MAILS = (
     "survey_member_reminder",
     "child_failed",
     "render_failed",
+    "task_assigned",
 )
+# KiAP's mails to its own staff (catalog/staff/mails).
+REQUIRED_STAFF_MAILS = ("morning_overview", "operations_overview")
 # The Word templates (documents/<kind>.docx) a package with the stage ships.
 STAGE_DOCUMENTS = {"partner": ("partner_guide",)}
 STAGE_MAILS = {
@@ -165,6 +168,11 @@ class Catalog:
     def cluster_year(self) -> ClusterYearRules:
         """The coordinator's yearly duties, from this catalog's ``cluster-year/`` folder."""
         return load_cluster_year(self.root / "cluster-year" / "cluster-year.yaml")
+
+    @functools.cache  # noqa: B019
+    def staff_mails(self) -> MailTemplates:
+        """KiAP's own mails to its staff (the morning overview), from ``staff/mails/``."""
+        return _mail_templates(self.root / "staff" / "mails", REQUIRED_STAFF_MAILS)
 
     @functools.cache  # noqa: B019
     def cluster_mails(self) -> MailTemplates:

@@ -13,6 +13,7 @@ from client.courses import Courses
 from client.follow_ups import FollowUps
 from client.orders import Orders
 from client.packages import Packages
+from client.schedules import Schedules
 from client.survey_rounds import SurveyRounds
 
 
@@ -27,6 +28,7 @@ class KlyngepakkeClient:
         self.courses = Courses(self._calls, config)
         self.clusters = Clusters(self._calls, config)
         self.packages = Packages(self._calls, config)
+        self.schedules = Schedules(self._calls, config)
 
     async def clock(self) -> datetime:
         """Now, as the workflows' clock has it (the time-skipping server's in tests)."""

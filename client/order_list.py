@@ -47,6 +47,7 @@ async def list_orders(
                 overdue_steps=list(attrs.get(search_attributes.OVERDUE_STEPS) or []),
                 overdue_agreements=attrs.get(search_attributes.OVERDUE_AGREEMENTS) or 0,
                 attention=bool(attrs.get(search_attributes.ATTENTION)),
+                assignees=list(attrs.get(search_attributes.ASSIGNEES) or []),
             )
         )
     return out

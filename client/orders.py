@@ -38,6 +38,7 @@ from schemas.order.status import MinutesPage, OrderStatus, UploadPage
 from schemas.order.timeline import plan
 from schemas.package.process import PartnerTexts
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssign
 from schemas.shared.errors import DomainError, LateOrder, UnknownOrder
 from schemas.survey_round.round import round_id
 from schemas.views.coordinator import CoordinatorView
@@ -188,6 +189,10 @@ class Orders:
 
     async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
         return await self._calls.update(order_id, "cancel", cmd)
+
+    async def assign_task(self, order_id: str, cmd: TaskAssign) -> StepAccepted:
+        """Take the order's tasks, give them to a colleague, or let them go (the workbench)."""
+        return await self._calls.update(order_id, "assign_task", cmd)
 
     async def retry_render(self, order_id: str, cmd: RetryRender) -> StepAccepted:
         return await self._calls.update(order_id, "retry_render", cmd)

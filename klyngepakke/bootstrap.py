@@ -31,6 +31,7 @@ from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
 from activities.mail import Links, MailActivities
 from activities.mail_delivery import Delivery, SmtpSettings
+from activities.morning_overview import MorningOverviewActivities, TaskSource
 from activities.package_preview import PreviewActivities
 from activities.pdf_conversion import CALIBRI_METRICS, PdfConverter, calibri_substitute
 from activities.practice_labels import PracticeLabeller
@@ -42,11 +43,13 @@ from client.connection import TemporalConfig, connect
 from client.facade import KlyngepakkeClient
 from client.payload_codec import EncryptionCodec, PayloadKeys, local_keys
 from klyngepakke.config import Settings
+from schemas.order.listing import OrderSummary
 from schemas.shared.links import LinkSigner
 from schemas.shared.people import Person
 from storage import stores
 from storage.artifact_store import ArtifactStore
 from storage.outbox import Outbox
+from storage.staff_directory import StaffDirectory
 from web.app import create_app
 from web.codec import create_codec_app
 from web.config import WebConfig
@@ -141,6 +144,10 @@ def artifact_store(settings: Settings) -> ArtifactStore:
     return stores.artifact_store("artifacts", settings.artifact_dir, settings.database_url)
 
 
+def staff_directory(settings: Settings) -> StaffDirectory:
+    return stores.staff_directory(settings.var_dir, settings.database_url)
+
+
 def upload_store(settings: Settings) -> ArtifactStore:
     return stores.artifact_store("uploads", settings.upload_dir, settings.database_url)
 
@@ -196,15 +203,23 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
     package_catalog = catalog_ or catalog(settings)
     store = artifact_store(settings)
     labeller = PracticeLabeller(link_secret(settings))
-    delivery = Delivery(smtp(settings), outbox(settings), store)
+    mail_delivery = delivery(settings, store)
     signer = LinkSigner(link_secret(settings))
-    mail = MailActivities(delivery, package_catalog, signer, links(settings), labeller)
+    mail = MailActivities(mail_delivery, package_catalog, signer, links(settings), labeller)
     extract = ExtractActivities(upload_store(settings), store, labeller, package_catalog)
     lookup = CatalogActivities(package_catalog)
+    overview = MorningOverviewActivities(
+        mail_delivery,
+        staff_directory(settings),
+        task_source(settings),
+        package_catalog,
+        settings.public_base_url,
+    )
     return [
         mail.send_mail,
+        overview.send_morning_overview,
         CourseMailActivities(
-            delivery, signer, settings.public_base_url, package_catalog
+            mail_delivery, signer, settings.public_base_url, package_catalog
         ).send_course_mail,
         extract.check_extract,
         *render_activities(settings),
@@ -212,10 +227,29 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
         lookup.load_course,
         lookup.load_cluster_year,
         ClusterMailActivities(
-            delivery, package_catalog, signer, settings.public_base_url
+            mail_delivery, package_catalog, signer, settings.public_base_url
         ).send_cluster_mail,
         aggregate_answers,
     ]
+
+
+def delivery(settings: Settings, store: ArtifactStore | None = None) -> Delivery:
+    """Mail through the SMTP relay, each message once (the outbox)."""
+    return Delivery(smtp(settings), outbox(settings), store or artifact_store(settings))
+
+
+def task_source(settings: Settings) -> TaskSource:
+    """The workbench's task queries for the morning overview, through a client connected on
+    first use (the activities are built before the worker connects)."""
+    connected: KlyngepakkeClient | None = None
+
+    async def tasks(query: str) -> list[OrderSummary]:
+        nonlocal connected
+        if connected is None:
+            connected = await connected_client(settings)
+        return await connected.orders.list_orders(conditions=[query], running=True, limit=500)
+
+    return tasks
 
 
 def render_activities(settings: Settings) -> list[Callable[..., Any]]:
@@ -259,6 +293,7 @@ def web_config(settings: Settings) -> WebConfig:
         ),
         artifacts=artifact_store(settings),
         uploads=upload_store(settings),
+        staff_directory=staff_directory(settings),
         catalog=catalog(settings),
         public_base_url=settings.public_base_url,
         dev_time_scale=settings.dev_time_scale,

@@ -32,6 +32,15 @@ CREATE TABLE IF NOT EXISTS outbox (
     claimed_at timestamptz,
     sent_at timestamptz
 );
+CREATE TABLE IF NOT EXISTS staff (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    email text,
+    roles text,
+    last_seen timestamptz NOT NULL,
+    away_from date,
+    away_to date
+);
 CREATE TABLE IF NOT EXISTS outbox_deferred (
     message_id text NOT NULL,
     recipient text NOT NULL,

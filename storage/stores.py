@@ -9,6 +9,7 @@ from storage.artifact_store import ArtifactStore, FolderArtifactStore
 from storage.outbox import Outbox, PostgresOutbox, SqliteOutbox
 from storage.postgres import database
 from storage.postgres_store import PostgresArtifactStore
+from storage.staff_directory import PostgresStaffDirectory, SqliteStaffDirectory, StaffDirectory
 
 
 def artifact_store(name: str, folder: Path, database_url: str | None) -> ArtifactStore:
@@ -22,3 +23,10 @@ def outbox(var_dir: Path, database_url: str | None) -> Outbox:
     if database_url:
         return PostgresOutbox(database(database_url))
     return SqliteOutbox(var_dir / "sent-mail.sqlite")
+
+
+def staff_directory(var_dir: Path, database_url: str | None) -> StaffDirectory:
+    """KiAP's staff who have logged in, and when they are away."""
+    if database_url:
+        return PostgresStaffDirectory(database(database_url))
+    return SqliteStaffDirectory(var_dir / "staff.sqlite")

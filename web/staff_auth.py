@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, TimestampSigner
 from joserfc.errors import JoseError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from schemas.shared.errors import DomainError
 from schemas.shared.people import Actor
@@ -53,6 +53,7 @@ class StaffUser(BaseModel):
     name: str
     roles: list[str]
     expires: float
+    email: str | None = Field(default=None, description="Where a colleague's hand-over is told")
 
     @property
     def actor(self) -> Actor:
@@ -271,7 +272,12 @@ async def callback(request: Request) -> Response:
         name=str(claims.get("name") or claims.get("preferred_username") or "KiAP-medarbejder"),
         roles=roles_of(claims, config),
         expires=time.time() + config.session_hours * 3600,
+        email=str(claims["email"]) if claims.get("email") else None,
     )
+    # The staff a task can be given to: everyone who has logged in (storage/staff_directory.py).
+    directory = request.app.state.config.staff_directory
+    if directory is not None and user.roles:
+        directory.seen(user.id, user.name, user.email, user.roles)
     next_path = _safe_next(request.session.pop("next", None))
     request.session.clear()
     request.session["staff"] = user.model_dump()

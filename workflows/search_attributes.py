@@ -10,6 +10,7 @@ from schemas.order.agreements import AgreementState
 from schemas.order.request import OrderRequest
 from schemas.order.state import OrderState, open_undelivered
 from schemas.order.steps import StepState
+from schemas.shared.assignment import TaskHolder
 
 PACKAGE = SearchAttributeKey.for_keyword("Package")
 CLUSTER = SearchAttributeKey.for_keyword("Cluster")
@@ -27,6 +28,9 @@ OVERDUE_STEPS = SearchAttributeKey.for_keyword_list("OverdueSteps")
 ATTENTION = SearchAttributeKey.for_bool("Attention")
 # A cluster's size (the cluster workflow; orders leave it unset).
 MEMBERS = SearchAttributeKey.for_int("Members")
+# Who at KiAP has the workflow's tasks: the staff users' opaque provider ids, never a name
+# (the workbench's "Mine opgaver" is `Assignees = '<id>'`).
+ASSIGNEES = SearchAttributeKey.for_keyword_list("Assignees")
 
 ALL = (
     PACKAGE,
@@ -41,6 +45,7 @@ ALL = (
     OVERDUE_STEPS,
     ATTENTION,
     MEMBERS,
+    ASSIGNEES,
 )
 
 
@@ -100,7 +105,16 @@ def order_attributes(
         *([NEXT_DUE.value_set(due)] if due is not None else []),
         OVERDUE_STEPS.value_set(overdue),
         ATTENTION.value_set(needs_attention(state, mail_problems)),
+        *assignees(state.holder, state.assigned_ever),
     ]
+
+
+def assignees(holder: TaskHolder | None, assigned_ever: bool) -> list[SearchAttributeUpdate[Any]]:
+    """The holder's id; nothing at all for a workflow nobody ever took (its upserts, and so the
+    histories recorded before, stay as they were)."""
+    if not assigned_ever:
+        return []
+    return [ASSIGNEES.value_set([holder.who.id] if holder is not None else [])]
 
 
 def needs_attention(state: OrderState, mail_problems: bool) -> bool:

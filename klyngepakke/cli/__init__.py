@@ -20,6 +20,7 @@ from klyngepakke.cli.base import IdArg, JsonOpt, answer, checked, model, moment,
 from klyngepakke.cli.catalog import catalog_app
 from klyngepakke.cli.cluster import cluster_app
 from klyngepakke.cli.course import course_app
+from klyngepakke.cli.schedules import schedules_app
 from klyngepakke.cli.steps import (
     agreement_app,
     consultation_app,
@@ -53,6 +54,7 @@ for sub, name in (
     (course_app, "course"),
     (cluster_app, "cluster"),
     (catalog_app, "catalog"),
+    (schedules_app, "schedules"),
 ):
     app.add_typer(sub, name=name)
 # The services and the demo are top-level commands (klyngepakke dev, worker, web, demo, …).

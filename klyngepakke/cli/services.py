@@ -47,11 +47,11 @@ def _run_worker(render: bool) -> None:
     from functools import partial
 
     from klyngepakke.bootstrap import run_worker
-    from klyngepakke.demo.preview import previews_at_start
+    from klyngepakke.worker_start import at_start
 
     settings = get_settings()
     configure_logging(settings.log_format)
-    started = None if render else partial(previews_at_start, settings)
+    started = None if render else partial(at_start, settings)
     asyncio.run(run_worker(settings, render=render, started=started))
 
 

@@ -344,11 +344,15 @@ async def staff_login(settings: Settings, user: str) -> httpx.AsyncClient | None
 async def consultation_on_the_workbench(
     settings: Settings, http: httpx.AsyncClient, order_id: str
 ) -> str:
-    """The consultant opens the order from their task list and records the call."""
+    """The consultant opens the order from their task list, takes it (so their colleague
+    sees who has it) and records the call."""
     base = settings.public_base_url.rstrip("/")
     tasks = await get_page(http, f"{base}/konsulent")
     if f"/konsulent/ordre/{order_id}" not in tasks.text:
         return "(ordren er ikke på opgavelisten endnu)"
+    order_page = await get_page(http, f"{base}/konsulent/ordre/{order_id}")
+    if "Du har taget opgaven" not in order_page.text:
+        await post_form(http, f"{base}/konsulent/ordre/{order_id}/opgave", data={"action": "claim"})
     done = await post_form(
         http,
         f"{base}/konsulent/ordre/{order_id}/samtale",

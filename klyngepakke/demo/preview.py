@@ -4,10 +4,9 @@ together here, at the composition root, and sent to the render queue (client/pac
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import structlog
-from temporalio.client import Client
 
 from activities.extract_file import parse_extract
 from catalog import Catalog
@@ -82,16 +81,3 @@ async def request_previews(
         await client.packages.preview(request)
         for request in preview_requests(settings, bootstrap.catalog(settings), now)
     ]
-
-
-async def previews_at_start(settings: Settings, temporal: Client) -> None:
-    """The workflow worker's start asks for the previews of the catalog it loaded: a package
-    changed in the catalog has its preview on the workbench without anyone asking. A failure
-    here is logged; the worker serves on."""
-    try:
-        client = bootstrap.klyngepakke_client(settings, temporal)
-        ids = await request_previews(settings, client, datetime.now(UTC))
-    except Exception:
-        log.exception("package_previews_not_requested")
-        return
-    log.info("package_previews_requested", workflows=ids)

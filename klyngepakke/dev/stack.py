@@ -14,6 +14,7 @@ import subprocess
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 import structlog
@@ -24,8 +25,8 @@ from activities.child_process import child
 from client.search_attribute_setup import register_search_attributes
 from klyngepakke import bootstrap
 from klyngepakke.config import Settings
-from klyngepakke.demo.preview import previews_at_start
 from klyngepakke.dev.smtp_sink import SmtpSink
+from klyngepakke.worker_start import at_start
 from workflows.search_attributes import dev_server_flags
 
 log = structlog.get_logger(__name__)
@@ -78,11 +79,24 @@ def start_dev_server(settings: Settings) -> subprocess.Popen[bytes]:
 
 
 # The development stack's staff (a local OpenID provider; no passwords): log in with the id.
-DEMO_STAFF = (
+class DemoUser(TypedDict):
+    sub: str
+    name: str
+    email: str
+    roles: list[str]
+
+
+DEMO_STAFF: tuple[DemoUser, ...] = (
     {
         "sub": "kiap-konsulent",
         "name": "Christian Kiap",
         "email": "konsulent@kiap.dk",
+        "roles": ["konsulent"],
+    },
+    {
+        "sub": "kiap-konsulent-2",
+        "name": "Anne Andersen",
+        "email": "anne.andersen@example.dk",
         "roles": ["konsulent"],
     },
     {"sub": "kiap-drift", "name": "Rikke Drift", "email": "drift@kiap.dk", "roles": ["drift"]},
@@ -141,6 +155,11 @@ async def run_dev_stack(settings: Settings) -> None:
     provider = renders = None
     if not settings.oidc_issuer:
         provider = start_oidc_provider(settings)
+        # The local provider's staff are known to the workbench before they log in: a task can
+        # be given to either consultant, and each gets the morning overview.
+        directory = bootstrap.staff_directory(settings)
+        for user in DEMO_STAFF:
+            directory.seen(user["sub"], user["name"], user["email"], user["roles"])
         issuer = f"http://localhost:{settings.oidc_dev_port}"
         # The local provider takes any client secret, but wants one.
         secret = settings.oidc_client_secret or "klyngepakke-dev"
@@ -175,7 +194,7 @@ async def run_dev_stack(settings: Settings) -> None:
         codec_task = asyncio.create_task(codec.serve())
         (settings.var_dir / "dev.ready").write_text("ready\n")
         try:
-            await bootstrap.run_worker(settings, stop, started=partial(previews_at_start, settings))
+            await bootstrap.run_worker(settings, stop, started=partial(at_start, settings))
         finally:
             web.should_exit = codec.should_exit = True
             await web_task

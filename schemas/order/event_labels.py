@@ -10,6 +10,7 @@ from schemas.package.process import PartnerTexts, partner_definite
 
 EVENT_LABELS: dict[str, str] = {
     "OrderPlaced": "Bestillingen er modtaget",
+    "TaskAssigned": "Opgaven har fået en ny ansvarlig",
     "MailSent": "Mail sendt",
     "MailRefused": "Mailserveren afviste en modtager – ret adressen",
     "MailDelayed": "En mail nåede ikke frem inden for et døgn",

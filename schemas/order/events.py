@@ -18,6 +18,7 @@ from schemas.order.timeline import Timeline
 from schemas.package.model import Package, SurveyTemplate
 from schemas.package.program import ProgramChanges
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssigned
 from schemas.shared.people import Actor, Member
 from schemas.survey.answers import SurveyResults
 from schemas.survey.progress import RoundProgress
@@ -348,6 +349,7 @@ class FollowUpMeetingEnded(Noted):
 
 DomainEvent = Annotated[
     OrderPlaced
+    | TaskAssigned
     | MailSent
     | MailRefused
     | MailDelayed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class OrderSummary(BaseModel):
@@ -25,3 +25,6 @@ class OrderSummary(BaseModel):
     overdue_agreements: int = 0
     attention: bool = False
     kind: Literal["order", "course", "cluster"] = "order"
+    assignees: list[str] = Field(
+        default_factory=list, description="Who at KiAP has its tasks: staff ids, no names"
+    )

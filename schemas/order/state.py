@@ -61,6 +61,7 @@ from schemas.order.timeline import Timeline
 from schemas.package.model import Package, SurveyTemplate
 from schemas.package.program import ProgramChanges
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssigned, TaskHolder, holder_after
 from schemas.survey.answers import SurveyResults
 from schemas.survey.progress import RoundProgress
 
@@ -104,6 +105,12 @@ class OrderState(BaseModel):
     reschedules: int = Field(default=0, description="How many times the meeting moved")
     premeetings_scheduled: int = Field(
         default=0, description="How many times the pre-meeting was set (each is announced)"
+    )
+    holder: TaskHolder | None = Field(
+        default=None, description="Who at KiAP has the order's tasks (schemas/shared/assignment.py)"
+    )
+    assigned_ever: bool = Field(
+        default=False, description="Someone took or was given the tasks once (search attribute)"
     )
     # What the order notes for itself (the Noted events): the order as it stands (moved,
     # its members changed), its package, and what its stages did beside the steps.
@@ -224,6 +231,8 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             steps = {k: v for k, v in s.steps.items() if k in event.timeline.due}
             s = s.model_copy(update={"timeline": event.timeline, "steps": steps})
             s = _set(s, at, order=StepState.DONE, consultation=StepState.ACTIVE)
+        case TaskAssigned():
+            s = s.model_copy(update={"holder": holder_after(event), "assigned_ever": True})
         case MailSent():
             told = list(dict.fromkeys([*s.told, *event.roles]))
             s = s.model_copy(update={"told": told})

@@ -15,6 +15,7 @@ from schemas.order.state import OrderState, OrderStatusName, fold, open_undelive
 from schemas.order.steps import Step, StepState
 from schemas.package.process import PartnerTexts
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssigned, TaskHolder, assignment_text
 from schemas.shared.clock import OrderClock
 from schemas.survey.progress import RoundProgress
 
@@ -31,6 +32,9 @@ class EventView(BaseModel):
     type: str
     at: datetime
     by: str | None = Field(default=None, description="Who did it, when a person did")
+    text: str | None = Field(
+        default=None, description="The event in a sentence, where it says more than its type"
+    )
 
 
 class ArtifactView(BaseModel):
@@ -222,6 +226,9 @@ class OrderStatus(BaseModel):
     )
     steps: list[StepView]
     events: list[EventView]
+    holder: TaskHolder | None = Field(
+        default=None, description="Who at KiAP has the order's tasks, and since when"
+    )
     artifacts: list[ArtifactView]
     survey: SurveyView | None
     extract: list[ExtractUploadView] = Field(
@@ -296,8 +303,16 @@ def status_of(
         as_of=as_of,
         clock=clock,
         steps=steps,
+        holder=state.holder,
         events=[
-            EventView(type=e.type, at=e.at, by=_by(e)) for e in events if not isinstance(e, Noted)
+            EventView(
+                type=e.type,
+                at=e.at,
+                by=_by(e),
+                text=assignment_text(e) if isinstance(e, TaskAssigned) else None,
+            )
+            for e in events
+            if not isinstance(e, Noted)
         ],
         artifacts=[
             ArtifactView.model_validate(a.model_dump(exclude={"source_sha256"}))
@@ -321,6 +336,8 @@ def _ends(event: DomainEvent) -> bool:
 
 
 def _by(event: DomainEvent) -> str | None:
+    if isinstance(event, TaskAssigned):
+        return None  # its sentence names who
     if event.actor is not None:
         return event.actor.name
     by = getattr(event, "by", None)

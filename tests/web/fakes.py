@@ -49,13 +49,21 @@ from schemas.order.request import OrderRequest
 from schemas.order.status import MinutesPage, OrderStatus, UploadPage
 from schemas.package.model import SurveyTemplate
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssign
 from schemas.shared.copenhagen import COPENHAGEN
 from schemas.shared.errors import DomainError, DomainErrors, Failure, StepRejected
 from schemas.survey.answers import SurveyResponse
 from schemas.survey_round.round import SurveyForm
 from schemas.views.coordinator import CoordinatorView
 from storage.artifact_store import FolderArtifactStore
-from web.backend import Backend, ClusterPages, CoursePages, OrderPages, SurveyPages
+from web.backend import (
+    Backend,
+    ClusterPages,
+    CoursePages,
+    OrderPages,
+    SchedulePages,
+    SurveyPages,
+)
 
 ORDER = "attester--klynge-aalborg-oest--2027-03-03"
 ROUND = "order-1--spoergeskema-1"
@@ -123,6 +131,9 @@ class UnusedOrders:
 
     async def cancel(self, order_id: str, cmd: Cancel) -> StepAccepted:
         _unused("orders.cancel")
+
+    async def assign_task(self, order_id: str, cmd: TaskAssign) -> StepAccepted:
+        _unused("orders.assign_task")
 
     async def retry_render(self, order_id: str, cmd: RetryRender) -> StepAccepted:
         _unused("orders.retry_render")
@@ -209,6 +220,11 @@ class UnusedClusters:
         _unused("clusters.meeting_note")
 
 
+class UnusedSchedules:
+    async def trigger(self) -> None:
+        _unused("schedules.trigger")
+
+
 @dataclass
 class FakeBackend:
     """The web app's backend made of fakes; mypy checks it against web/backend.py's Backend."""
@@ -217,6 +233,7 @@ class FakeBackend:
     surveys: SurveyPages = field(default_factory=UnusedSurveys)
     courses: CoursePages = field(default_factory=UnusedCourses)
     clusters: ClusterPages = field(default_factory=UnusedClusters)
+    schedules: SchedulePages = field(default_factory=UnusedSchedules)
     now: datetime = MEETING
 
     async def clock(self) -> datetime:

@@ -19,7 +19,18 @@ from tests.eventually import eventually_sync
 from web.staff_auth import StaffConfig
 
 USERS = (
-    {"sub": "konsulent-1", "name": "Karen Konsulent", "roles": ["konsulent"]},
+    {
+        "sub": "konsulent-1",
+        "name": "Karen Konsulent",
+        "email": "karen.konsulent@example.dk",
+        "roles": ["konsulent"],
+    },
+    {
+        "sub": "konsulent-2",
+        "name": "Anne Andersen",
+        "email": "anne.andersen@example.dk",
+        "roles": ["konsulent"],
+    },
     {"sub": "drift-1", "name": "Dorte Drift", "roles": ["drift"]},
     {"sub": "ingen-rolle", "name": "Ivan Uden Rolle"},
 )

@@ -39,6 +39,7 @@ def web_for(h: Harness, staff: StaffConfig | None = None) -> httpx.AsyncClient:
         signer=signer,
         artifacts=bootstrap.artifact_store(settings),
         uploads=bootstrap.upload_store(settings),
+        staff_directory=bootstrap.staff_directory(settings),
         catalog=bootstrap.catalog(settings),
         public_base_url=BASE,
         staff=staff or StaffConfig(),

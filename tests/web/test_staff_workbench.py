@@ -251,7 +251,7 @@ async def test_the_task_list_finds_a_missing_extract_under_the_old_step_name_and
     from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
     from klyngepakke import bootstrap
-    from web.routes.staff import PARTNER_STEPS
+    from schemas.views.workbench import PARTNER_STEPS
     from workflows import names, search_attributes
 
     ids = {}

@@ -7,21 +7,24 @@ visibility (search attributes); every action is an Update carrying the staff use
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from schemas.order.commands import Cancel, ConsultationDone, LateDecision, Reschedule, RetryRender
 from schemas.order.request import ContactBy, MeetingMode
-from schemas.order.steps import LEGACY_PARTNER_STEP, Step
+from schemas.order.steps import Step
+from schemas.shared.assignment import TaskAction, TaskAssign
 from schemas.shared.copenhagen import COPENHAGEN
 from schemas.shared.errors import StepRejected, UnknownOrder, from_validation_error
+from schemas.shared.people import Actor
 from schemas.shared.region import Region
 from schemas.views.coordinator import STATE_DA
+from schemas.views.workbench import PARTNER_STEPS, TASKS, Team, task_rows
 from web.backend import Backend as BackendPort
 from web.config import WebConfig
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
@@ -36,28 +39,6 @@ STEPS = {step.value: step.label for step in Step} | {
     "completed": "Afsluttet",
     "cancelled": "Annulleret",
 }
-# Orders started before the partner's stage was named neutrally carry its old name in their
-# search attributes: the lists find both.
-PARTNER_STEPS = f"('{Step.PARTNER.value}', '{LEGACY_PARTNER_STEP}')"
-# The task list: a query on the search attributes per kind of task, in this order.
-TASKS = (
-    ("Sen bestilling venter på svar", "CurrentStep = 'late_request'"),
-    ("Telefonkonsultation", "CurrentStep = 'consultation'"),
-    ("Noget gik galt", "Attention = true"),
-    ("Datatræk mangler", f"OverdueSteps IN {PARTNER_STEPS}"),
-    ("Aftaler er overskredet", "OverdueAgreements > 0"),
-    ("Et trin er overskredet", "Overdue = true"),
-)
-
-
-def _when(due: datetime | None, now: datetime) -> str:
-    if due is None:
-        return "–"
-    if due < now:
-        return "Overskredet"
-    if due.astimezone(COPENHAGEN).date() == now.astimezone(COPENHAGEN).date():
-        return "I dag"
-    return "Kommende"
 
 
 def _page(request: Request, pages: Pages, name: str, user: StaffUser, **context: Any) -> Any:
@@ -65,28 +46,61 @@ def _page(request: Request, pages: Pages, name: str, user: StaffUser, **context:
     return pages.page(request, name, status, user=user, steps=STEPS, **context)
 
 
+# The task list's views: everyone's tasks, those of the user, and those nobody has (or whose
+# holder is away today).
+VIEWS = {"alle": "Alle", "mine": "Mine", "ufordelt": "Ikke tildelt"}
+
+
 @router.get("/konsulent", response_class=HTMLResponse)
 async def tasks(
-    request: Request, user: Staff, backend: Backend, pages: PagesDep, config: ConfigDep
+    request: Request,
+    user: Staff,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+    vis: str = "alle",
 ) -> Any:
+    listing = await _task_list(user, backend, config, vis)
+    return _page(request, pages, "staff_tasks.html", user, errors={}, values={}, done="", **listing)
+
+
+async def _task_list(
+    user: StaffUser, backend: BackendPort, config: WebConfig, vis: str
+) -> dict[str, Any]:
     now = datetime.now(COPENHAGEN)
-    listed: set[str] = set()
-    rows = []
-    for label, condition in TASKS:
-        for order in await backend.orders.list_orders(
-            conditions=[condition], running=True, limit=500
-        ):
-            if order.id in listed:
-                continue  # under the first, most precise task that names it
-            listed.add(order.id)
-            rows.append((label, order, _when(order.next_due, now)))
-    order_of_when = {"Overskredet": 0, "I dag": 1, "Kommende": 2, "–": 3}
-    rows.sort(key=lambda r: (order_of_when[r[2]], r[1].next_due or now + timedelta(days=3650)))
+    found = [
+        (label, await backend.orders.list_orders(conditions=[condition], running=True, limit=500))
+        for label, condition in TASKS
+    ]
+    rows = task_rows(found, now)
     others = [
         (other, config.ui_link(other.id))
         for other in await backend.orders.others_needing_attention()
     ]
-    return _page(request, pages, "staff_tasks.html", user, rows=rows, now=now, others=others)
+    team = _team(config, now)
+    views = {
+        "alle": rows,
+        "mine": [r for r in rows if r.holder == user.id],
+        "ufordelt": [r for r in rows if team.free(r)],
+    }
+    shown = vis if vis in VIEWS else "alle"
+    return {
+        "rows": views[shown],
+        "counts": {key: len(found) for key, found in views.items()},
+        "view": shown,
+        "views": VIEWS,
+        "team": team,
+        "workload": team.workload(rows),
+        "me": team.members.get(user.id),
+        "now": now,
+        "others": others,
+    }
+
+
+def _team(config: WebConfig, now: datetime) -> Team:
+    directory = config.staff_directory
+    found = directory.members() if directory is not None else []
+    return Team(members={m.id: m for m in found}, today=now.date())
 
 
 @router.get("/konsulent/ordrer", response_class=HTMLResponse)
@@ -196,6 +210,11 @@ class _Desk:
             if DRIFT in self.user.roles
             else None,
             step_state={s.name.value: s.state.value for s in view.overview.status.steps},
+            holder=view.overview.status.holder,
+            colleagues=[
+                (m.id, m.name)
+                for m in _team(self.config, datetime.now(COPENHAGEN)).colleagues(self.user.id)
+            ],
         )
 
     async def refuse(self, errors: dict[str, str], values: dict[str, str]) -> Any:
@@ -269,6 +288,113 @@ async def consultation(
     return await desk.act(
         "consultation_done", backend.orders.consultation_done(order_id, cmd), values
     )
+
+
+@router.post("/konsulent/ordre/{order_id}/opgave", response_class=HTMLResponse)
+async def assign(
+    request: Request,
+    order_id: str,
+    user: Staff,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    """Tag opgaven, giv den videre til en kollega, eller slip den (an Update with the actor;
+    a colleague's task only with the confirmation)."""
+    desk = _desk(request, order_id, user, backend, pages, config)
+    values, _, _ = await form_values(request, max_fields=6)
+    try:
+        action = TaskAction(values.get("action", ""))
+    except ValueError:
+        return await desk.refuse({"top": "Vælg, om du tager, giver videre eller slipper"}, values)
+    to, to_email = None, None
+    if action == TaskAction.ASSIGN:
+        team = _team(config, datetime.now(COPENHAGEN))
+        colleague = next((m for m in team.colleagues(user.id) if m.id == values.get("til")), None)
+        if colleague is None:
+            return await desk.refuse({"til": "Vælg en kollega på listen"}, values)
+        to, to_email = Actor(id=colleague.id, name=colleague.name), colleague.email
+    cmd = TaskAssign(
+        actor=user.actor,
+        action=action,
+        to=to,
+        to_email=to_email,
+        takeover="ja" in (values.get("overtag"), values.get("overtag_videre")),
+    )
+    try:
+        accepted = await backend.orders.assign_task(order_id, cmd)
+    except StepRejected as exc:
+        confirm = "overtag_videre" if action == TaskAction.ASSIGN else "overtag"
+        field = confirm if "bekræft" in exc.message else "top"
+        return await desk.refuse({field: exc.message}, values)
+    except UnknownOrder:
+        raise UnknownLink() from None
+    audit.info("staff_action", actor=user.id, action=f"task_{action.value}", order=order_id)
+    back = values.get("tilbage", "")
+    if back in {f"/konsulent?vis={key}" for key in VIEWS}:
+        return RedirectResponse(back, status_code=303)  # the task list it was taken from
+    return await desk.page(done=accepted.message)
+
+
+@router.post("/konsulent/morgenoversigt", response_class=HTMLResponse)
+async def morning_overview_now(
+    request: Request, user: Operations, backend: Backend, pages: PagesDep, config: ConfigDep
+) -> Any:
+    """Drift's button: the morning overview now (a person who has had today's gets no second)."""
+    await backend.schedules.trigger()
+    audit.info("staff_action", actor=user.id, action="morning_overview_now")
+    listing = await _task_list(user, backend, config, "alle")
+    return _page(
+        request,
+        pages,
+        "staff_tasks.html",
+        user,
+        errors={},
+        values={},
+        done="Morgenoversigten sendes nu til dem, der ikke har fået dagens.",
+        **listing,
+    )
+
+
+@router.post("/konsulent/fravaer", response_class=HTMLResponse)
+async def away(
+    request: Request, user: Staff, backend: Backend, pages: PagesDep, config: ConfigDep
+) -> Any:
+    """Mark oneself away (from–to, both days included) or back: one's tasks in the period show
+    as not assigned to the others."""
+    values, _, _ = await form_values(request, max_fields=4)
+    directory = config.staff_directory
+    errors: dict[str, str] = {}
+    start = end = None
+    if values.get("tilbage") != "ja":
+        try:
+            start = date.fromisoformat(values.get("fra", "")[:10])
+        except ValueError:
+            errors["fra"] = "Skriv den første dag, du er væk, som åååå-mm-dd"
+        try:
+            end = date.fromisoformat(values.get("til", "")[:10])
+        except ValueError:
+            errors["til"] = "Skriv den sidste dag, du er væk, som åååå-mm-dd"
+        if start is not None and end is not None and end < start:
+            errors["til"] = "Den sidste dag kan ikke ligge før den første"
+    if directory is None or directory.member(user.id) is None:
+        errors["top"] = "Log ud og ind igen, så arbejdsbordet kender dig"
+    if errors:
+        listing = await _task_list(user, backend, config, "alle")
+        return _page(
+            request,
+            pages,
+            "staff_tasks.html",
+            user,
+            status=422,
+            errors=errors,
+            values=values,
+            **listing,
+        )
+    assert directory is not None
+    directory.set_away(user.id, start, end)
+    audit.info("staff_away", actor=user.id, away=start is not None)
+    return RedirectResponse("/konsulent", status_code=303)
 
 
 @router.post("/konsulent/ordre/{order_id}/sen", response_class=HTMLResponse)

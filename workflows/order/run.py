@@ -300,6 +300,7 @@ class OrderRun:
         call_passed: bool = False,
         problem: str | None = None,
         groups: list[list[int]] | None = None,
+        assigned_by: str | None = None,
     ) -> None:
         """Mail the people in ``roles`` – or ``to``, when the mail is for named people (who
         share one message per ``groups`` entry, when given)."""
@@ -340,6 +341,7 @@ class OrderRun:
                 reminder=reminder,
                 call_passed=call_passed,
                 problem=problem,
+                assigned_by=assigned_by,
             ),
         )
         result = await self.kernel.send_mail(

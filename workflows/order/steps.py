@@ -64,8 +64,16 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.steps import Step
     from schemas.order.timeline import plan
     from schemas.package.program import adjusted
+    from schemas.shared.assignment import (
+        TaskAction,
+        TaskAssign,
+        assignment_event,
+        assignment_text,
+        refuse_assignment,
+    )
     from schemas.shared.danish_format import datetime_long
     from schemas.shared.errors import DomainError, DomainErrors, from_validation_error
+    from schemas.shared.people import Person
     from schemas.survey.answers import aggregate, check_response
     from workflows.order.after_meeting import AfterMeeting
     from workflows.order.run import OrderRun
@@ -283,6 +291,29 @@ class OrderSteps:
         run.require_active()
         run.kernel.refuse_if(refuse_reschedule(run.state, cmd, run.now()))
         run.replan(cmd)
+
+    # ---- who at KiAP has the order's tasks ----------------------------------------------
+
+    async def assign_task(self, cmd: TaskAssign) -> StepAccepted:
+        run = self.run
+        event = assignment_event(run.state.holder, cmd, run.now())
+        run.record(event)
+        to = cmd.to
+        if cmd.action == TaskAction.ASSIGN and to is not None and cmd.to_email is not None:
+            # The colleague hears at once; one mail per hand-over (its number is the key).
+            handovers = sum(1 for e in run.log.events if e.type == "TaskAssigned")
+            await run.mail(
+                "task_assigned",
+                f"task_assigned-{handovers}",
+                to=[Person(name=to.name, email=cmd.to_email)],
+                assigned_by=cmd.actor.name,
+            )
+        return StepAccepted(message=assignment_text(event) + ".")
+
+    def check_assign_task(self, cmd: TaskAssign) -> None:
+        state = self.run.state
+        open_tasks = state.status == "active"
+        self.run.kernel.refuse_if(refuse_assignment(state.holder, cmd, open_tasks))
 
     async def cancel(self, cmd: Cancel) -> StepAccepted:
         run = self.run

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.overview import OrderOverview
     from schemas.order.status import MinutesPage, OrderStatus, UploadPage
     from schemas.order.timeline import plan
+    from schemas.shared.assignment import TaskAssign
     from schemas.shared.errors import DomainError, Failure, LateOrder
     from schemas.survey.progress import RoundProgress
     from workflows import names
@@ -194,6 +195,14 @@ class OrderWorkflow:
     @reschedule.validator
     def _check_reschedule(self, cmd: Reschedule) -> None:
         self._steps.check_reschedule(cmd)
+
+    @workflow.update(name="assign_task")
+    async def assign_task(self, cmd: TaskAssign) -> StepAccepted:
+        return await self._steps.assign_task(cmd)
+
+    @assign_task.validator
+    def _check_assign_task(self, cmd: TaskAssign) -> None:
+        self._steps.check_assign_task(cmd)
 
     @workflow.update(name="cancel")
     async def cancel(self, cmd: Cancel) -> StepAccepted:
