@@ -42,7 +42,7 @@ run: install
 	$(BIN)/klyngepakke demo
 	@$(BIN)/klyngepakke catalog facts --kort
 	@echo "Bestilling: http://localhost:8000/bestil · Temporal UI: http://localhost:8233 · mails: var/mail · dokumenter: var/artifacts"
-	@echo "KiAP-medarbejdere: http://localhost:8000/konsulent – log ind med id'et kiap-konsulent (konsulent) eller kiap-drift (drift) · alt lytter kun på localhost · stop: make stop"
+	@echo "KiAP-medarbejdere: http://localhost:8000/konsulent – log ind med id'et kiap-konsulent eller kiap-konsulent-2 (konsulent) eller kiap-drift (drift) · alt lytter kun på localhost · stop: make stop"
 
 stop:
 	@if [ -f var/dev.pid ]; then kill $$(cat var/dev.pid) 2>/dev/null || true; rm -f var/dev.pid; fi

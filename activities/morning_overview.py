@@ -22,6 +22,7 @@ from schemas.shared.copenhagen import COPENHAGEN
 from schemas.shared.people import Person
 from schemas.views.workbench import (
     TASKS,
+    UNDELIVERED,
     Overview,
     TaskRow,
     Team,
@@ -37,6 +38,8 @@ log = structlog.get_logger(__name__)
 OVERVIEW_ID = "morgenoversigt"
 # Lists the visibility query answers for one kind of task (the composition root's client).
 TaskSource = Callable[[str], Awaitable[list[OrderSummary]]]
+# Courses and clusters whose mail did not arrive (their one task KiAP owns).
+OthersSource = Callable[[], Awaitable[list[OrderSummary]]]
 
 
 class OverviewRequest(BaseModel):
@@ -66,7 +69,9 @@ class MorningOverviewActivities:
         tasks: TaskSource,
         catalog: Catalog,
         public_base_url: str,
+        others: OthersSource | None = None,
     ) -> None:
+        self.others = others
         self.delivery = delivery
         self.staff = staff
         self.tasks = tasks
@@ -74,17 +79,23 @@ class MorningOverviewActivities:
         self.base = public_base_url.rstrip("/")
 
     async def rows(self, now: datetime) -> list[TaskRow]:
-        return task_rows([(label, await self.tasks(query)) for label, query in TASKS], now)
+        found = [(label, await self.tasks(query)) for label, query in TASKS]
+        if self.others is not None:
+            found.append((UNDELIVERED, await self.others()))
+        return task_rows(found, now)
 
     def _row(self, row: TaskRow) -> Row:
         order = row.order
+        # An order has its own page; a course or a cluster is on the task list.
+        page = f"/konsulent/ordre/{order.id}" if order.kind == "order" else "/konsulent"
+        what = {"course": "Kursus: ", "cluster": "Klynge: "}.get(order.kind, "")
         return Row(
             label=row.label,
-            cluster=order.cluster or order.id,
+            cluster=what + (order.cluster or order.municipality or order.id),
             region=f"Region {order.region}" if order.region else "",
             when=row.when,
             due=order.next_due,
-            link=f"{self.base}/konsulent/ordre/{order.id}",
+            link=f"{self.base}{page}",
         )
 
     def _render(self, mail: str, overview: Overview, person: Person) -> MailBody:

@@ -6,7 +6,7 @@ follow-up meetings, courses, clusters) holds one of these rather than inheriting
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from catalog import Catalog
 from schemas.order.commands import StepAccepted
+from schemas.order.request import OrderRequest
 from schemas.shared.errors import (
     Failure,
     StepRejected,
@@ -30,7 +31,7 @@ from schemas.shared.errors import (
     WorkflowDied,
     failure_of,
 )
-from schemas.shared.people import Person
+from schemas.shared.people import Actor, Person
 
 # A person waits on the page: past this, they are asked to try again rather than left hanging.
 PAGE_QUERY_TIMEOUT = timedelta(seconds=15)
@@ -55,6 +56,8 @@ class ClientConfig:
     task_queue: str
     catalog: Catalog
     default_consultant: Person
+    # Who gets a new order's tasks (the order's named consultant, or a rule per region).
+    assignee_for: Callable[[OrderRequest], Actor | None] = field(default=lambda _order: None)
 
 
 async def wall_clock() -> datetime:

@@ -23,6 +23,7 @@ from schemas.cluster.input import ClusterInput, cluster_id
 from schemas.cluster.state import ClusterState
 from schemas.cluster.view import ClusterPage, ClusterSummary
 from schemas.order.commands import StepAccepted
+from schemas.shared.assignment import TaskAssign
 from schemas.shared.errors import StepRejected
 from workflows import names
 
@@ -86,6 +87,10 @@ class Clusters:
 
     async def handover_confirm(self, workflow_id: str, cmd: HandoverConfirm) -> StepAccepted:
         return await self._calls.update(workflow_id, "handover_confirm", cmd)
+
+    async def assign_task(self, workflow_id: str, cmd: TaskAssign) -> StepAccepted:
+        """KiAP's workbench: take its tasks, give them to a colleague, or let them go."""
+        return await self._calls.update(workflow_id, "assign_task", cmd)
 
     async def meeting_note(self, workflow_id: str, cmd: MeetingNote) -> StepAccepted:
         return await self._calls.update(workflow_id, "meeting_note", cmd)

@@ -11,6 +11,7 @@ from schemas.course.plan import plan_tasks
 from schemas.course.request import CourseInput, CourseRequest, check_request, default_course_id
 from schemas.course.status import CourseStatus
 from schemas.order.commands import StepAccepted
+from schemas.shared.assignment import TaskAssign
 from workflows import names, search_attributes
 
 
@@ -58,6 +59,10 @@ class Courses:
     async def page(self, course_id: str) -> CourseStatus | None:
         """The course's status for a teacher's page, or None for a course that does not exist."""
         return await self._calls.page_query(course_id, "status", CourseStatus)
+
+    async def assign_task(self, workflow_id: str, cmd: TaskAssign) -> StepAccepted:
+        """KiAP's workbench: take its tasks, give them to a colleague, or let them go."""
+        return await self._calls.update(workflow_id, "assign_task", cmd)
 
     async def task_done(self, course_id: str, task: str) -> StepAccepted:
         return await self._calls.update(course_id, "task_done", TaskDone(task=task))

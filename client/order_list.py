@@ -75,6 +75,7 @@ async def others_needing_attention(client: Client, limit: int = 200) -> list[Ord
                 municipality=attrs.get(search_attributes.MUNICIPALITY),
                 attention=True,
                 kind="course" if execution.workflow_type == "CourseWorkflow" else "cluster",
+                assignees=list(attrs.get(search_attributes.ASSIGNEES) or []),
             )
         )
     return out

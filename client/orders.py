@@ -109,6 +109,7 @@ class Orders:
             seconds_per_day=seconds_per_day,
             accepted_at=accepted,
             cluster_id=cluster_id,
+            assignee=self._config.assignee_for(order),
         )
         try:
             await self._start_order(inp, workflow_id, submission)

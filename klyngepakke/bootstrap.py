@@ -31,7 +31,7 @@ from activities.course_mail import CourseMailActivities
 from activities.extract_check import ExtractActivities
 from activities.mail import Links, MailActivities
 from activities.mail_delivery import Delivery, SmtpSettings
-from activities.morning_overview import MorningOverviewActivities, TaskSource
+from activities.morning_overview import MorningOverviewActivities, OthersSource, TaskSource
 from activities.package_preview import PreviewActivities
 from activities.pdf_conversion import CALIBRI_METRICS, PdfConverter, calibri_substitute
 from activities.practice_labels import PracticeLabeller
@@ -44,8 +44,9 @@ from client.facade import KlyngepakkeClient
 from client.payload_codec import EncryptionCodec, PayloadKeys, local_keys
 from klyngepakke.config import Settings
 from schemas.order.listing import OrderSummary
+from schemas.order.request import OrderRequest
 from schemas.shared.links import LinkSigner
-from schemas.shared.people import Person
+from schemas.shared.people import Actor, Person
 from storage import stores
 from storage.artifact_store import ArtifactStore
 from storage.outbox import Outbox
@@ -181,7 +182,36 @@ def client_config(settings: Settings) -> ClientConfig:
         task_queue=settings.task_queue,
         catalog=catalog(settings),
         default_consultant=default_consultant(settings),
+        assignee_for=assignee_rule(settings),
     )
+
+
+def assignee_rule(settings: Settings) -> Callable[[OrderRequest], Actor | None]:
+    """Who gets a new order's tasks: the staff user the order names as its consultant (by the
+    e-mail they log in with), else the region's consultant in ``staff_by_region``, else
+    nobody (the first to take them)."""
+    by_region: dict[str, Actor] = {}
+    for entry in _listed(settings.staff_by_region):
+        region, _, who = entry.partition("=")
+        staff_id, _, name = who.partition(":")
+        if region.strip() and staff_id.strip():
+            by_region[region.strip()] = Actor(id=staff_id.strip(), name=name.strip() or staff_id)
+
+    def rule(order: OrderRequest) -> Actor | None:
+        if order.consultant is not None:
+            named = next(
+                (
+                    m
+                    for m in staff_directory(settings).members()
+                    if m.email and m.email.lower() == order.consultant.email.lower()
+                ),
+                None,
+            )
+            if named is not None:
+                return Actor(id=named.id, name=named.name)
+        return by_region.get(order.cluster.region.value)
+
+    return rule
 
 
 def klyngepakke_client(
@@ -208,12 +238,14 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
     mail = MailActivities(mail_delivery, package_catalog, signer, links(settings), labeller)
     extract = ExtractActivities(upload_store(settings), store, labeller, package_catalog)
     lookup = CatalogActivities(package_catalog)
+    tasks, others = task_sources(settings)
     overview = MorningOverviewActivities(
         mail_delivery,
         staff_directory(settings),
-        task_source(settings),
+        tasks,
         package_catalog,
         settings.public_base_url,
+        others,
     )
     return [
         mail.send_mail,
@@ -238,18 +270,27 @@ def delivery(settings: Settings, store: ArtifactStore | None = None) -> Delivery
     return Delivery(smtp(settings), outbox(settings), store or artifact_store(settings))
 
 
-def task_source(settings: Settings) -> TaskSource:
-    """The workbench's task queries for the morning overview, through a client connected on
-    first use (the activities are built before the worker connects)."""
+def task_sources(settings: Settings) -> tuple[TaskSource, OthersSource]:
+    """The workbench's task queries for the morning overview (orders by kind of task, and the
+    courses and clusters whose mail did not arrive), through a client connected on first use:
+    the activities are built before the worker connects."""
     connected: KlyngepakkeClient | None = None
 
-    async def tasks(query: str) -> list[OrderSummary]:
+    async def client() -> KlyngepakkeClient:
         nonlocal connected
         if connected is None:
             connected = await connected_client(settings)
-        return await connected.orders.list_orders(conditions=[query], running=True, limit=500)
+        return connected
 
-    return tasks
+    async def tasks(query: str) -> list[OrderSummary]:
+        return await (await client()).orders.list_orders(
+            conditions=[query], running=True, limit=500
+        )
+
+    async def others() -> list[OrderSummary]:
+        return await (await client()).orders.others_needing_attention()
+
+    return tasks, others
 
 
 def render_activities(settings: Settings) -> list[Callable[..., Any]]:

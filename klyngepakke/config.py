@@ -136,6 +136,11 @@ class Settings(BaseSettings):
     staff_drift: str = Field(
         default="", description="Operations staff by their provider id (sub), comma-separated"
     )
+    staff_by_region: str = Field(
+        default="",
+        description="Who gets a new order's tasks, per region: 'Nordjylland=<sub>:<navn>, …' "
+        "(none: nobody until a consultant takes them)",
+    )
     session_secret: str | None = Field(
         default=None,
         description="Signs the staff session cookie; one created under var/ if unset",

@@ -68,6 +68,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.cluster.year import ClusterYearRules, Duty, Reminder
     from schemas.order.commands import StepAccepted
+    from schemas.shared.assignment import (
+        TaskAssign,
+        assignment_event,
+        assignment_text,
+        refuse_assignment,
+    )
     from schemas.shared.clock import OrderClock
     from schemas.shared.copenhagen import COPENHAGEN
     from schemas.shared.event_log import EventLog
@@ -165,6 +171,7 @@ class ClusterWorkflow:
                 if self._kernel.patches.get(RUN_SCOPED_MAIL, False)
                 else []
             ),
+            *search_attributes.assignees(self._state.holder, self._state.assigned_ever),
         ]
         self._kernel.publish(None, updates)
 
@@ -254,6 +261,18 @@ class ClusterWorkflow:
             )
 
     # --- What the coordinator records ----------------------------------------------------
+
+    @workflow.update(name="assign_task")
+    def assign_task(self, cmd: TaskAssign) -> StepAccepted:
+        """KiAP's workbench: take the cluster's tasks, give them to a colleague, or let go."""
+        event = assignment_event(self._state.holder, cmd, self._now())
+        self._record(event)
+        self._publish()
+        return StepAccepted(message=assignment_text(event) + ".")
+
+    @assign_task.validator
+    def _check_assign_task(self, cmd: TaskAssign) -> None:
+        self._kernel.refuse_if(refuse_assignment(self._state.holder, cmd, True))
 
     @workflow.update(name="members_replace")
     def members_replace(self, cmd: MembersReplace) -> StepAccepted:

@@ -57,6 +57,12 @@ with workflow.unsafe.imports_passed_through():
     from schemas.course.status import CourseStatus
     from schemas.order.commands import StepAccepted
     from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.assignment import (
+        TaskAssign,
+        assignment_event,
+        assignment_text,
+        refuse_assignment,
+    )
     from schemas.shared.business_days import at_workday_start, on_or_after
     from schemas.shared.clock import OrderClock
     from schemas.shared.danish_format import date_long, datetime_long
@@ -203,6 +209,17 @@ class CourseWorkflow:
 
     # ---- what teachers do --------------------------------------------------------------
 
+    @workflow.update(name="assign_task")
+    def assign_task(self, cmd: TaskAssign) -> StepAccepted:
+        """KiAP's workbench: take the course's tasks, give them to a colleague, or let go."""
+        event = assignment_event(self._state.holder, cmd, self._now())
+        self._record(event)  # shown in the course's log, and published
+        return StepAccepted(message=assignment_text(event) + ".")
+
+    @assign_task.validator
+    def _check_assign_task(self, cmd: TaskAssign) -> None:
+        self._kernel.refuse_if(refuse_assignment(self._state.holder, cmd, not self._state.closed))
+
     @workflow.update(name="task_done")
     def task_done(self, cmd: TaskDone) -> StepAccepted:
         task = self._state.task(cmd.task)
@@ -319,6 +336,7 @@ class CourseWorkflow:
                     if self._kernel.patches.get(RUN_SCOPED_MAIL, False)
                     else []
                 ),
+                *search_attributes.assignees(state.holder, state.assigned_ever),
             ]
         )
         lines = [

@@ -11,6 +11,7 @@ from schemas.cluster.year import (
     ClusterYearRules,
     Duty,
 )
+from schemas.shared.assignment import TaskAssigned
 from schemas.shared.people import Member, Person
 
 
@@ -93,6 +94,7 @@ class MailNotDelivered(_Event):
 
 ClusterEvent = Annotated[
     MembersChanged
+    | TaskAssigned
     | DutyConfirmed
     | PayoutRecorded
     | PayoutMarkedReported

@@ -35,6 +35,7 @@ from schemas.cluster.year import (
     next_meeting_nudge,
     payout_reminders,
 )
+from schemas.shared.assignment import TaskAssigned, TaskHolder, holder_after
 from schemas.shared.copenhagen import COPENHAGEN
 from schemas.shared.people import Member, Person
 
@@ -67,6 +68,8 @@ class ClusterState(BaseModel):
 
     members: list[Member] = Field(default_factory=list)
     member_list_version: int = 0
+    holder: TaskHolder | None = Field(default=None, description="Who at KiAP has its tasks")
+    assigned_ever: bool = False
     coordinator: Person | None = Field(default=None, description="None: the input's")
     handovers: list[Handover] = Field(default_factory=list)
     confirmed: set[str] = Field(default_factory=set, description="'member_list-2027', …")
@@ -131,6 +134,8 @@ def apply(state: ClusterState, event: ClusterEvent | YearRulesLoaded) -> Cluster
                 changes["orders"] = {**state.orders, event.order_id: event.on}
         case MailNotDelivered():
             changes["mail_problems"] = state.mail_problems + 1
+        case TaskAssigned():
+            changes |= {"holder": holder_after(event), "assigned_ever": True}
         case ReminderSent():
             changes["sent"] = state.sent | {event.key, *event.stands_for}
             if event.duty == Duty.NEXT_MEETING:

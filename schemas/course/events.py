@@ -12,6 +12,7 @@ from schemas.course.definition import CourseDefinition
 from schemas.course.plan import Groups, PlannedTask
 from schemas.course.request import Participant
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssigned
 
 
 class _Event(BaseModel):
@@ -103,6 +104,7 @@ class MailNotDelivered(_Event):
 
 CourseEvent = (
     Planned
+    | TaskAssigned
     | ProgramRendered
     | Started
     | IntroSent

@@ -30,6 +30,7 @@ from schemas.course.plan import FOLLOW_UP, GROUPS, INTRO, Groups, PlannedTask, T
 from schemas.course.request import Participant
 from schemas.course.status import CourseStatus, TaskView
 from schemas.shared.artifacts import ArtifactRef
+from schemas.shared.assignment import TaskAssigned, TaskHolder, assignment_text, holder_after
 from schemas.shared.danish_format import date_long
 from schemas.shared.mail_problems import undelivered_text
 
@@ -45,6 +46,8 @@ class CourseState(BaseModel):
     notes: list[CourseNote] = Field(default_factory=list)
     groups: Groups | None = None
     closed: bool = False
+    holder: TaskHolder | None = Field(default=None, description="Who at KiAP has its tasks")
+    assigned_ever: bool = False
     happened: list[tuple[datetime, str]] = Field(
         default_factory=list, description="Dated, in the order of the planned time"
     )
@@ -92,6 +95,8 @@ def says(event: CourseEvent) -> str | None:
             return "Kurset er afsluttet" + (f"; ikke gjort: {left}" if left else "; alt er gjort")
         case MailNotDelivered():
             return undelivered_text(event.mail, event.recipients, event.code, event.login_refused)
+        case TaskAssigned():
+            return assignment_text(event)
     return None
 
 
@@ -106,6 +111,8 @@ def apply(state: CourseState, event: CourseEvent) -> CourseState:
     s = state
     line = says(event)
     match event:
+        case TaskAssigned():
+            s = s.model_copy(update={"holder": holder_after(event), "assigned_ever": True})
         case Planned():
             s = s.model_copy(
                 update={"planned": True, "tasks": list(event.tasks), "definition": event.definition}

@@ -39,6 +39,11 @@ class OrderInput(BaseModel):
     cluster_id: str | None = Field(
         default=None, description="The cluster workflow the order was placed from, if any"
     )
+    assignee: Actor | None = Field(
+        default=None,
+        description="Who at KiAP gets the order's tasks from the start: the staff user the "
+        "order names as its consultant, or the region's rule in the settings",
+    )
 
 
 class _Command(BaseModel):

@@ -107,9 +107,20 @@ def assignment_event(holder: TaskHolder | None, cmd: TaskAssign, at: datetime) -
     )
 
 
+# Who gives a new workflow its holder: the order itself or the settings' rule, not a person.
+BY_RULE = Actor(id="regel", name="Bestillingen")
+
+
+def first_holder(holder: Actor, at: datetime) -> TaskAssigned:
+    """The holder a workflow starts with (the order's named consultant, a region's rule)."""
+    return TaskAssigned(at=at, action=TaskAction.ASSIGN, by=BY_RULE, holder=holder)
+
+
 def assignment_text(event: TaskAssigned) -> str:
     """What the events list says: 'Anne tog opgaven', 'Anne gav opgaven videre til Bo'."""
     by = event.by.name
+    if event.by == BY_RULE and event.holder is not None:
+        return f"Opgaven gik til {event.holder.name} fra start"
     if event.action == TaskAction.CLAIM:
         taken = f" fra {event.previous.name}" if event.previous is not None else ""
         return f"{by} tog opgaven{taken}"

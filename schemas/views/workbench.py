@@ -26,8 +26,10 @@ TASKS = (
     ("Aftaler er overskredet", "OverdueAgreements > 0"),
     ("Et trin er overskredet", "Overdue = true"),
 )
+# A course's or a cluster's task: a mail of theirs did not arrive.
+UNDELIVERED = "En mail kom ikke frem"
 # What operations are told each morning: what waits for a decision or went wrong.
-OPERATIONS_TASKS = frozenset({"Sen bestilling venter på svar", "Noget gik galt"})
+OPERATIONS_TASKS = frozenset({"Sen bestilling venter på svar", "Noget gik galt", UNDELIVERED})
 WHEN_ORDER = {"Overskredet": 0, "I dag": 1, "Kommende": 2, "–": 3}
 
 

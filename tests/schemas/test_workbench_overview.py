@@ -89,3 +89,14 @@ def test_operations_get_failures_and_late_orders_only():
     found = operations_overview(ROWS, TODAY)
     assert found is not None and ids(found.mine) == ["late"]
     assert operations_overview(ROWS[1:2], TODAY) is None
+
+
+def test_a_course_whose_mail_did_not_arrive_is_operations_and_free_for_the_consultants():
+    from schemas.views.workbench import UNDELIVERED
+
+    course = order("kursus-1", None).model_copy(update={"kind": "course", "attention": True})
+    rows = task_rows([(UNDELIVERED, [course])], NOW)
+    found = operations_overview(rows, TODAY)
+    assert found is not None and ids(found.mine) == ["kursus-1"]
+    karen = overview_for(KAREN, rows, Team(members={"k": KAREN}, today=TODAY))
+    assert karen is not None and ids(karen.free) == ["kursus-1"] and karen.mine == []

@@ -184,6 +184,9 @@ class UnusedCourses:
     async def task_done(self, course_id: str, task: str) -> StepAccepted:
         _unused("courses.task_done")
 
+    async def assign_task(self, workflow_id: str, cmd: TaskAssign) -> StepAccepted:
+        _unused("courses.assign_task")
+
     async def note(self, course_id: str, cmd: CourseNoteCommand) -> StepAccepted:
         _unused("courses.note")
 
@@ -218,6 +221,9 @@ class UnusedClusters:
 
     async def meeting_note(self, workflow_id: str, cmd: MeetingNote) -> StepAccepted:
         _unused("clusters.meeting_note")
+
+    async def assign_task(self, workflow_id: str, cmd: TaskAssign) -> StepAccepted:
+        _unused("clusters.assign_task")
 
 
 class UnusedSchedules:

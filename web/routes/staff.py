@@ -26,6 +26,7 @@ from schemas.shared.region import Region
 from schemas.views.coordinator import STATE_DA
 from schemas.views.workbench import PARTNER_STEPS, TASKS, Team, task_rows
 from web.backend import Backend as BackendPort
+from web.backend import ClusterPages, CoursePages
 from web.config import WebConfig
 from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
 from web.forms import capital, form_values
@@ -334,6 +335,55 @@ async def assign(
     if back in {f"/konsulent?vis={key}" for key in VIEWS}:
         return RedirectResponse(back, status_code=303)  # the task list it was taken from
     return await desk.page(done=accepted.message)
+
+
+@router.post("/konsulent/forloeb/{kind}/{workflow_id}/opgave", response_class=HTMLResponse)
+async def assign_other(
+    request: Request,
+    kind: str,
+    workflow_id: str,
+    user: Staff,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    """A course's or a cluster's tasks (a mail that did not arrive): take them, let them go,
+    or take them over from a colleague with the confirmation – from the task list."""
+    parts: dict[str, CoursePages | ClusterPages] = {
+        "kursus": backend.courses,
+        "klynge": backend.clusters,
+    }
+    part = parts.get(kind)
+    values, _, _ = await form_values(request, max_fields=4)
+    if part is None:
+        raise UnknownLink()
+    try:
+        action = TaskAction(values.get("action", ""))
+        if action == TaskAction.ASSIGN:
+            raise ValueError(action)  # given to a colleague from its own page only
+        cmd = TaskAssign(actor=user.actor, action=action, takeover=values.get("overtag") == "ja")
+        await part.assign_task(workflow_id, cmd)
+    except ValueError:
+        errors = {"top": "Vælg, om du tager eller slipper opgaven"}
+    except StepRejected as exc:
+        errors = {"top": exc.message}
+    except UnknownOrder:
+        raise UnknownLink() from None
+    else:
+        audit.info("staff_action", actor=user.id, action=f"task_{action.value}", order=workflow_id)
+        return RedirectResponse("/konsulent", status_code=303)
+    listing = await _task_list(user, backend, config, "alle")
+    return _page(
+        request,
+        pages,
+        "staff_tasks.html",
+        user,
+        status=422,
+        errors=errors,
+        values={},
+        done="",
+        **listing,
+    )
 
 
 @router.post("/konsulent/morgenoversigt", response_class=HTMLResponse)

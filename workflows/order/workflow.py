@@ -42,7 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.overview import OrderOverview
     from schemas.order.status import MinutesPage, OrderStatus, UploadPage
     from schemas.order.timeline import plan
-    from schemas.shared.assignment import TaskAssign
+    from schemas.shared.assignment import TaskAssign, first_holder
     from schemas.shared.errors import DomainError, Failure, LateOrder
     from schemas.survey.progress import RoundProgress
     from workflows import names
@@ -86,6 +86,9 @@ class OrderWorkflow:
             CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
         run.record(PackageLoaded(at=run.now(), package=package))
+        if inp.assignee is not None:
+            # The order's named consultant, or the region's rule: theirs from the start.
+            run.record(first_holder(inp.assignee, run.now()))
         # Planned from the moment the client accepted the order (its checks ran then), not from
         # this first task, which a busy or restarting worker may run minutes later.
         accepted = inp.accepted_at or run.now()
