@@ -52,7 +52,7 @@ REQUIRED_MAILS = (
     "task_assigned",
 )
 # KiAP's mails to its own staff (catalog/staff/mails).
-REQUIRED_STAFF_MAILS = ("morning_overview", "operations_overview")
+REQUIRED_STAFF_MAILS = ("morning_overview", "operations_overview", "task_handover")
 # The Word templates (documents/<kind>.docx) a package with the stage ships.
 STAGE_DOCUMENTS = {"partner": ("partner_guide",)}
 STAGE_MAILS = {

@@ -36,6 +36,7 @@ from activities.package_preview import PreviewActivities
 from activities.pdf_conversion import CALIBRI_METRICS, PdfConverter, calibri_substitute
 from activities.practice_labels import PracticeLabeller
 from activities.rendering import RenderActivities
+from activities.staff_mail import StaffMailActivities
 from activities.survey_results import aggregate_answers
 from catalog import Catalog
 from client.calls import ClientConfig, Clock, wall_clock
@@ -247,9 +248,11 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
         settings.public_base_url,
         others,
     )
+    handover = StaffMailActivities(mail_delivery, package_catalog, settings.public_base_url)
     return [
         mail.send_mail,
         overview.send_morning_overview,
+        handover.send_handover_mail,
         CourseMailActivities(
             mail_delivery, signer, settings.public_base_url, package_catalog
         ).send_course_mail,

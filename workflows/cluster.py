@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         ClusterMailContext,
         ClusterMailRequest,
     )
+    from activities.staff_mail import HandoverMail, StaffMailActivities
     from schemas.cluster.commands import (
         AssemblySet,
         CoordinatorChange,
@@ -69,6 +70,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.cluster.year import ClusterYearRules, Duty, Reminder
     from schemas.order.commands import StepAccepted
     from schemas.shared.assignment import (
+        TaskAction,
         TaskAssign,
         assignment_event,
         assignment_text,
@@ -263,11 +265,26 @@ class ClusterWorkflow:
     # --- What the coordinator records ----------------------------------------------------
 
     @workflow.update(name="assign_task")
-    def assign_task(self, cmd: TaskAssign) -> StepAccepted:
-        """KiAP's workbench: take the cluster's tasks, give them to a colleague, or let go."""
+    async def assign_task(self, cmd: TaskAssign) -> StepAccepted:
+        """KiAP's workbench: take the cluster's tasks, give them to a colleague (who is told at
+        once), or let go."""
         event = assignment_event(self._state.holder, cmd, self._now())
         self._record(event)
         self._publish()
+        if cmd.action == TaskAction.ASSIGN and cmd.to is not None and cmd.to_email is not None:
+            await self._kernel.send_mail(
+                StaffMailActivities.send_handover_mail,
+                HandoverMail(
+                    workflow_id=workflow.info().workflow_id,
+                    # One mail per hand-over: its moment (a cluster's new year starts its log
+                    # afresh, so a count would repeat).
+                    key=self._kernel.mail_key(f"task_handover-{event.at.isoformat()}"),
+                    to=Person(name=cmd.to.name, email=cmd.to_email),
+                    by=cmd.actor.name,
+                    what=f"{self._inp.cluster.name}s år",
+                ),
+                "Mail: opgaven givet videre",
+            )
         return StepAccepted(message=assignment_text(event) + ".")
 
     @assign_task.validator

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         CourseMailRequest,
     )
     from activities.rendering import CourseProgramRequest, RenderActivities
+    from activities.staff_mail import HandoverMail, StaffMailActivities
     from schemas.course.commands import CourseNote, CourseNoteCommand, ParticipantsCommand, TaskDone
     from schemas.course.definition import CourseDefinition
     from schemas.course.events import (
@@ -58,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.commands import StepAccepted
     from schemas.shared.artifacts import ArtifactRef
     from schemas.shared.assignment import (
+        TaskAction,
         TaskAssign,
         assignment_event,
         assignment_text,
@@ -210,10 +212,25 @@ class CourseWorkflow:
     # ---- what teachers do --------------------------------------------------------------
 
     @workflow.update(name="assign_task")
-    def assign_task(self, cmd: TaskAssign) -> StepAccepted:
-        """KiAP's workbench: take the course's tasks, give them to a colleague, or let go."""
+    async def assign_task(self, cmd: TaskAssign) -> StepAccepted:
+        """KiAP's workbench: take the course's tasks, give them to a colleague (who is told at
+        once), or let go."""
         event = assignment_event(self._state.holder, cmd, self._now())
         self._record(event)  # shown in the course's log, and published
+        if cmd.action == TaskAction.ASSIGN and cmd.to is not None and cmd.to_email is not None:
+            await self._kernel.send_mail(
+                StaffMailActivities.send_handover_mail,
+                HandoverMail(
+                    workflow_id=workflow.info().workflow_id,
+                    # One mail per hand-over: its moment (a cluster's new year starts its log
+                    # afresh, so a count would repeat).
+                    key=self._kernel.mail_key(f"task_handover-{event.at.isoformat()}"),
+                    to=Person(name=cmd.to.name, email=cmd.to_email),
+                    by=cmd.actor.name,
+                    what=f"kurset for {self._inp.course.municipality}",
+                ),
+                "Mail: opgaven givet videre",
+            )
         return StepAccepted(message=assignment_text(event) + ".")
 
     @assign_task.validator

@@ -12,7 +12,8 @@ from klyngepakke import bootstrap
 from schemas.shared.assignment import TaskAction, TaskAssign
 from schemas.shared.errors import StepRejected
 from schemas.shared.people import Actor
-from tests.workflows.harness import running
+from tests.web.people import body
+from tests.workflows.harness import running, save_history
 from tests.workflows.test_cluster import _start
 from tests.workflows.test_course import course
 
@@ -39,6 +40,7 @@ async def test_a_courses_and_a_clusters_tasks_are_taken_and_let_go(env, settings
         )
         status = await client.courses.status(course_id)
         assert any("Anne Andersen tog opgaven fra Karen Konsulent" in e for e in status.events)
+        await save_history(h.env, course_id, "course_task_holder")
 
         cluster = await _start(h, await h.now())
         await client.clusters.assign_task(
@@ -51,3 +53,14 @@ async def test_a_courses_and_a_clusters_tasks_are_taken_and_let_go(env, settings
         )
         assert let_go.message == "Karen Konsulent slap opgaven."
         assert (await cluster.state()).holder is None
+
+        # Given to a colleague: she is told at once, by a mail of KiAP's own.
+        given = await client.clusters.assign_task(
+            cluster.id,
+            TaskAssign(actor=KAREN, action=TaskAction.ASSIGN, to=ANNE, to_email="anne@example.dk"),
+        )
+        assert given.message == "Karen Konsulent gav opgaven videre til Anne Andersen."
+        (mail,) = h.mails("task_handover")
+        assert mail["To"] == "Anne Andersen <anne@example.dk>"
+        assert "Karen Konsulent har givet dig opgaverne for Klynge Aalborg Østs år" in body(mail)
+        await save_history(h.env, cluster.id, "cluster_task_holder")

@@ -7,8 +7,12 @@ from __future__ import annotations
 import uuid
 
 from klyngepakke import bootstrap
+from schemas.shared.assignment import TaskAction, TaskAssign
+from schemas.shared.people import Actor
 from tests import factories
-from tests.workflows.harness import running
+from tests.workflows.harness import running, save_history
+
+KAREN = Actor(id="konsulent-1", name="Karen Konsulent")
 
 
 async def test_the_regions_rule_and_the_named_consultant_give_the_first_holder(
@@ -30,6 +34,12 @@ async def test_the_regions_rule_and_the_named_consultant_give_the_first_holder(
         named = await h.start(factories.make_order(await h.now()), order_id=f"n-{uuid.uuid4()}")
         holder = (await h.placed(named)).holder
         assert holder is not None and holder.who.name == "Anne Andersen"
+        # Taken over, given on and let go: the history the replay test keeps.
+        await h.client.orders.assign_task(
+            named, TaskAssign(actor=KAREN, action=TaskAction.CLAIM, takeover=True)
+        )
+        await h.client.orders.assign_task(named, TaskAssign(actor=KAREN, action=TaskAction.RELEASE))
+        await save_history(h.env, named, "order_task_holder")
 
     async with running(env, settings, sink, executor) as h:
         # No consultant named, no rule for the region: nobody's until someone takes them.

@@ -93,6 +93,7 @@ async def _task_list(
         "team": team,
         "workload": team.workload(rows),
         "me": team.members.get(user.id),
+        "colleagues": [(m.id, m.name) for m in team.colleagues(user.id)],
         "now": now,
         "others": others,
     }
@@ -347,8 +348,9 @@ async def assign_other(
     pages: PagesDep,
     config: ConfigDep,
 ) -> Any:
-    """A course's or a cluster's tasks (a mail that did not arrive): take them, let them go,
-    or take them over from a colleague with the confirmation – from the task list."""
+    """A course's or a cluster's tasks (a mail that did not arrive), from the task list: take
+    them, give them to a colleague (told at once by mail), let them go, or take them over from
+    a colleague with the confirmation."""
     parts: dict[str, CoursePages | ClusterPages] = {
         "kursus": backend.courses,
         "klynge": backend.clusters,
@@ -359,12 +361,27 @@ async def assign_other(
         raise UnknownLink()
     try:
         action = TaskAction(values.get("action", ""))
+        to, to_email = None, None
         if action == TaskAction.ASSIGN:
-            raise ValueError(action)  # given to a colleague from its own page only
-        cmd = TaskAssign(actor=user.actor, action=action, takeover=values.get("overtag") == "ja")
+            team = _team(config, datetime.now(COPENHAGEN))
+            colleague = next(
+                (m for m in team.colleagues(user.id) if m.id == values.get("til")), None
+            )
+            if colleague is None:
+                raise LookupError(values.get("til"))
+            to, to_email = Actor(id=colleague.id, name=colleague.name), colleague.email
+        cmd = TaskAssign(
+            actor=user.actor,
+            action=action,
+            to=to,
+            to_email=to_email,
+            takeover=values.get("overtag") == "ja",
+        )
         await part.assign_task(workflow_id, cmd)
+    except LookupError:
+        errors = {"top": "Vælg en kollega på listen"}
     except ValueError:
-        errors = {"top": "Vælg, om du tager eller slipper opgaven"}
+        errors = {"top": "Vælg, om du tager, giver videre eller slipper opgaven"}
     except StepRejected as exc:
         errors = {"top": exc.message}
     except UnknownOrder:
