@@ -5,6 +5,7 @@ a schedule's calendar does not know them."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from temporalio.client import (
@@ -19,8 +20,10 @@ from temporalio.client import (
     ScheduleUpdate,
     ScheduleUpdateInput,
 )
+from temporalio.service import RPCError, RPCStatusCode
 
 from client.calls import ClientConfig, WorkflowCalls
+from schemas.shared.errors import StepRejected
 from workflows import names
 
 MORNING_OVERVIEW = "morgenoversigt"
@@ -63,8 +66,10 @@ class Schedules:
             await client.create_schedule(MORNING_OVERVIEW, wanted)
         except ScheduleAlreadyRunningError:
 
-            def update(_: ScheduleUpdateInput) -> ScheduleUpdate:
-                return ScheduleUpdate(schedule=wanted)
+            def update(current: ScheduleUpdateInput) -> ScheduleUpdate:
+                # Its spec and action as this code says; paused or not as operations left it.
+                kept = current.description.schedule.state
+                return ScheduleUpdate(schedule=dataclasses.replace(wanted, state=kept))
 
             await client.get_schedule_handle(MORNING_OVERVIEW).update(update)
         return MORNING_OVERVIEW
@@ -72,6 +77,14 @@ class Schedules:
     async def trigger(self) -> None:
         """Run the morning overview now (drift's button; the same day twice mails no one
         twice)."""
-        await self._calls.client.get_schedule_handle(MORNING_OVERVIEW).trigger(
-            overlap=ScheduleOverlapPolicy.ALLOW_ALL
-        )
+        try:
+            await self._calls.client.get_schedule_handle(MORNING_OVERVIEW).trigger(
+                overlap=ScheduleOverlapPolicy.ALLOW_ALL
+            )
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            raise StepRejected(
+                "Morgenoversigtens schedule findes ikke endnu – den oprettes, når workeren "
+                "starter, eller med `klyngepakke schedules apply`."
+            ) from None

@@ -276,7 +276,9 @@ async def callback(request: Request) -> Response:
     )
     # The staff a task can be given to: everyone who has logged in (storage/staff_directory.py).
     directory = request.app.state.config.staff_directory
-    if directory is not None and user.roles:
+    if directory is not None:
+        # Every login, with the roles it has now: one whose role was taken away is no longer
+        # offered as a colleague and gets no overview.
         directory.seen(user.id, user.name, user.email, user.roles)
     next_path = _safe_next(request.session.pop("next", None))
     request.session.clear()

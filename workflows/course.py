@@ -222,16 +222,21 @@ class CourseWorkflow:
                 StaffMailActivities.send_handover_mail,
                 HandoverMail(
                     workflow_id=workflow.info().workflow_id,
-                    # One mail per hand-over: its moment (a cluster's new year starts its log
-                    # afresh, so a count would repeat).
-                    key=self._kernel.mail_key(f"task_handover-{event.at.isoformat()}"),
+                    # One mail per hand-over: its moment and its number that day (a cluster's
+                    # new year starts its log afresh, so a count alone would repeat).
+                    key=self._kernel.mail_key(
+                        f"task_handover-{event.at.isoformat()}-{self._handovers()}"
+                    ),
                     to=Person(name=cmd.to.name, email=cmd.to_email),
                     by=cmd.actor.name,
-                    what=f"kurset for {self._inp.course.municipality}",
+                    what=f"kurset i {self._inp.course.municipality}",
                 ),
                 "Mail: opgaven givet videre",
             )
         return StepAccepted(message=assignment_text(event) + ".")
+
+    def _handovers(self) -> int:
+        return sum(1 for e in self._log.events if e.type == "TaskAssigned")
 
     @assign_task.validator
     def _check_assign_task(self, cmd: TaskAssign) -> None:

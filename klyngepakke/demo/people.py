@@ -351,7 +351,7 @@ async def consultation_on_the_workbench(
     if f"/konsulent/ordre/{order_id}" not in tasks.text:
         return "(ordren er ikke på opgavelisten endnu)"
     order_page = await get_page(http, f"{base}/konsulent/ordre/{order_id}")
-    if "Du har taget opgaven" not in order_page.text:
+    if "Du har opgaven" not in order_page.text:
         await post_form(http, f"{base}/konsulent/ordre/{order_id}/opgave", data={"action": "claim"})
     done = await post_form(
         http,

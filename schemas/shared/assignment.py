@@ -73,8 +73,7 @@ def refuse_assignment(holder: TaskHolder | None, cmd: TaskAssign, open_tasks: bo
             return "Ingen har taget opgaven."
         if holder.who.id != cmd.actor.id and not cmd.takeover:
             return (
-                f"{holder.who.name} har taget opgaven – bekræft, at du slipper den for "
-                f"{holder.who.name}."
+                f"{holder.who.name} har opgaven – bekræft, at du slipper den for {holder.who.name}."
             )
         return None
     target = cmd.actor if cmd.action == TaskAction.CLAIM else cmd.to
@@ -84,7 +83,7 @@ def refuse_assignment(holder: TaskHolder | None, cmd: TaskAssign, open_tasks: bo
         return f"{target.name} har allerede opgaven."
     if holder is not None and holder.who.id != cmd.actor.id and not cmd.takeover:
         return (
-            f"{holder.who.name} har taget opgaven {when(holder.since)} – bekræft, at du "
+            f"{holder.who.name} har opgaven (siden {when(holder.since)}) – bekræft, at du "
             "overtager den."
         )
     return None

@@ -97,8 +97,13 @@ class Team(BaseModel):
         return member if member is not None and member.away_on(self.today) else None
 
     def free(self, row: TaskRow) -> bool:
-        """Nobody has it, or its holder is away today: the others see it as theirs to take."""
-        return row.holder is None or self.away(row.holder) is not None
+        """Nobody has it, its holder is away today, or its holder is no one the workbench
+        knows (a rule's consultant who never logged in): the others see it as theirs."""
+        return (
+            row.holder is None
+            or row.holder not in self.members
+            or self.away(row.holder) is not None
+        )
 
     def name(self, member_id: str | None) -> str:
         member = self.members.get(member_id or "")
@@ -132,7 +137,8 @@ def overview_for(member: Colleague, rows: list[TaskRow], team: Team) -> Overview
     """The consultant's overview, or None: nothing to tell, or they are away today."""
     if member.away_on(team.today):
         return None
-    due = [r for r in rows if r.when in ("Overskredet", "I dag")]
+    # Due today or overdue; a course's or a cluster's task has no date and is due now.
+    due = [r for r in rows if r.when in ("Overskredet", "I dag", "–")]
     mine = [r for r in due if r.holder == member.id]
     free = [r for r in rows if team.free(r)]
     away = sorted({note for r in free if (note := _away_note(team, r.holder)) is not None})

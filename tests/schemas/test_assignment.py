@@ -35,7 +35,7 @@ def test_a_free_task_is_taken_and_the_events_say_who():
 def test_a_colleagues_task_is_taken_over_only_with_the_confirmation():
     held = TaskHolder(who=ANNE, since=AT)
     refused = refuse_assignment(held, cmd(BO, TaskAction.CLAIM), open_tasks=True)
-    assert refused == "Anne har taget opgaven 7.12. kl. 07.42 – bekræft, at du overtager den."
+    assert refused == "Anne har opgaven (siden 7.12. kl. 07.42) – bekræft, at du overtager den."
     confirmed = cmd(BO, TaskAction.CLAIM, takeover=True)
     assert refuse_assignment(held, confirmed, open_tasks=True) is None
     assert assignment_text(assignment_event(held, confirmed, AT)) == "Bo tog opgaven fra Anne"

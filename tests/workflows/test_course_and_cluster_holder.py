@@ -62,5 +62,8 @@ async def test_a_courses_and_a_clusters_tasks_are_taken_and_let_go(env, settings
         assert given.message == "Karen Konsulent gav opgaven videre til Anne Andersen."
         (mail,) = h.mails("task_handover")
         assert mail["To"] == "Anne Andersen <anne@example.dk>"
-        assert "Karen Konsulent har givet dig opgaverne for Klynge Aalborg Østs år" in body(mail)
+        assert (
+            "Karen Konsulent har givet dig opgaverne i klyngeåret for Klynge Aalborg Øst"
+            in body(mail)
+        )
         await save_history(h.env, cluster.id, "cluster_task_holder")

@@ -88,6 +88,13 @@ async def test_the_schedule_mails_each_consultant_once_a_day(dev_env, settings, 
         assert [r.start for r in calendar.hour] == [7] and [r.start for r in calendar.minute] == [0]
         assert described.schedule.spec.time_zone_name == "Europe/Copenhagen"
         assert described.schedule.policy.overlap == ScheduleOverlapPolicy.SKIP
+        # Paused by operations in the UI: a worker's start brings the spec up to date and
+        # leaves it paused.
+        handle = h.env.client.get_schedule_handle("morgenoversigt")
+        await handle.pause(note="Ferielukket")
+        await h.client.schedules.apply()
+        assert (await handle.describe()).schedule.state.paused
+        await handle.unpause()
 
         async def runs_done(count: int) -> bool:
             done = [

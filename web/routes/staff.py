@@ -19,6 +19,7 @@ from schemas.order.commands import Cancel, ConsultationDone, LateDecision, Resch
 from schemas.order.request import ContactBy, MeetingMode
 from schemas.order.steps import Step
 from schemas.shared.assignment import TaskAction, TaskAssign
+from schemas.shared.business_days import is_business_day
 from schemas.shared.copenhagen import COPENHAGEN
 from schemas.shared.errors import StepRejected, UnknownOrder, from_validation_error
 from schemas.shared.people import Actor
@@ -315,14 +316,20 @@ async def assign(
         colleague = next((m for m in team.colleagues(user.id) if m.id == values.get("til")), None)
         if colleague is None:
             return await desk.refuse({"til": "Vælg en kollega på listen"}, values)
+        if not colleague.email:
+            return await desk.refuse({"til": _no_address(colleague.name)}, values)
         to, to_email = Actor(id=colleague.id, name=colleague.name), colleague.email
-    cmd = TaskAssign(
-        actor=user.actor,
-        action=action,
-        to=to,
-        to_email=to_email,
-        takeover="ja" in (values.get("overtag"), values.get("overtag_videre")),
-    )
+    try:
+        cmd = TaskAssign(
+            actor=user.actor,
+            action=action,
+            to=to,
+            to_email=to_email,
+            takeover="ja" in (values.get("overtag"), values.get("overtag_videre")),
+        )
+    except ValidationError:
+        # The colleague's address from their provider is not one a mail can go to.
+        return await desk.refuse({"til": _no_address(to.name if to else "Kollegaen")}, values)
     try:
         accepted = await backend.orders.assign_task(order_id, cmd)
     except StepRejected as exc:
@@ -368,7 +375,9 @@ async def assign_other(
                 (m for m in team.colleagues(user.id) if m.id == values.get("til")), None
             )
             if colleague is None:
-                raise LookupError(values.get("til"))
+                raise LookupError("Vælg en kollega på listen")
+            if not colleague.email:
+                raise LookupError(_no_address(colleague.name))
             to, to_email = Actor(id=colleague.id, name=colleague.name), colleague.email
         cmd = TaskAssign(
             actor=user.actor,
@@ -378,8 +387,10 @@ async def assign_other(
             takeover=values.get("overtag") == "ja",
         )
         await part.assign_task(workflow_id, cmd)
-    except LookupError:
-        errors = {"top": "Vælg en kollega på listen"}
+    except LookupError as exc:
+        errors = {"top": str(exc.args[0])}
+    except ValidationError:
+        errors = {"top": _no_address("Kollegaen")}
     except ValueError:
         errors = {"top": "Vælg, om du tager, giver videre eller slipper opgaven"}
     except StepRejected as exc:
@@ -408,18 +419,38 @@ async def morning_overview_now(
     request: Request, user: Operations, backend: Backend, pages: PagesDep, config: ConfigDep
 ) -> Any:
     """Drift's button: the morning overview now (a person who has had today's gets no second)."""
-    await backend.schedules.trigger()
-    audit.info("staff_action", actor=user.id, action="morning_overview_now")
+    errors: dict[str, str] = {}
+    done = ""
+    try:
+        await backend.schedules.trigger()
+    except StepRejected as exc:
+        errors["top"] = exc.message
+    else:
+        audit.info("staff_action", actor=user.id, action="morning_overview_now")
+        today = datetime.now(COPENHAGEN).date()
+        done = (
+            "Morgenoversigten sendes nu til dem, der ikke har fået dagens."
+            if is_business_day(today)
+            else "I dag er ikke en hverdag: morgenoversigten sender ikke noget."
+        )
     listing = await _task_list(user, backend, config, "alle")
     return _page(
         request,
         pages,
         "staff_tasks.html",
         user,
-        errors={},
+        status=422 if errors else 200,
+        errors=errors,
         values={},
-        done="Morgenoversigten sendes nu til dem, der ikke har fået dagens.",
+        done=done,
         **listing,
+    )
+
+
+def _no_address(name: str) -> str:
+    return (
+        f"{name} har ingen e-mailadresse på arbejdsbordet og kan ikke få besked – bed "
+        f"{name} logge ind én gang, eller vælg en anden kollega"
     )
 
 
