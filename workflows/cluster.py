@@ -18,7 +18,6 @@ with workflow.unsafe.imports_passed_through():
         ClusterMailContext,
         ClusterMailRequest,
     )
-    from activities.staff_mail import HandoverMail, StaffMailActivities
     from schemas.cluster.commands import (
         AssemblySet,
         CoordinatorChange,
@@ -70,7 +69,6 @@ with workflow.unsafe.imports_passed_through():
     from schemas.cluster.year import ClusterYearRules, Duty, Reminder
     from schemas.order.commands import StepAccepted
     from schemas.shared.assignment import (
-        TaskAction,
         TaskAssign,
         assignment_event,
         assignment_text,
@@ -271,26 +269,8 @@ class ClusterWorkflow:
         event = assignment_event(self._state.holder, cmd, self._now())
         self._record(event)
         self._publish()
-        if cmd.action == TaskAction.ASSIGN and cmd.to is not None and cmd.to_email is not None:
-            await self._kernel.send_mail(
-                StaffMailActivities.send_handover_mail,
-                HandoverMail(
-                    workflow_id=workflow.info().workflow_id,
-                    # One mail per hand-over: its moment and its number that day (a cluster's
-                    # new year starts its log afresh, so a count alone would repeat).
-                    key=self._kernel.mail_key(
-                        f"task_handover-{event.at.isoformat()}-{self._handovers()}"
-                    ),
-                    to=Person(name=cmd.to.name, email=cmd.to_email),
-                    by=cmd.actor.name,
-                    what=f"klyngeåret for {self._inp.cluster.name}",
-                ),
-                "Mail: opgaven givet videre",
-            )
+        await self._kernel.tell_new_holder(cmd, event, f"klyngeåret for {self._inp.cluster.name}")
         return StepAccepted(message=assignment_text(event) + ".")
-
-    def _handovers(self) -> int:
-        return sum(1 for e in self._log.events if e.type == "TaskAssigned")
 
     @assign_task.validator
     def _check_assign_task(self, cmd: TaskAssign) -> None:

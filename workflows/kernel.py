@@ -22,11 +22,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail_delivery import MAIL_AUTH_FAILED, MAIL_DELAYED, MailResult
+    from activities.staff_mail import HandoverMail, StaffMailActivities
     from schemas.order.documents import DocumentFacts
     from schemas.package.model import Package
     from schemas.shared.artifacts import ArtifactRef
+    from schemas.shared.assignment import TaskAction, TaskAssign, TaskAssigned
     from schemas.shared.clock import OrderClock
     from schemas.shared.errors import DomainError, DomainErrors, Failure
+    from schemas.shared.people import Person
     from workflows import activity_options
     from workflows.failures import failure_text
     from workflows.published import Published
@@ -190,6 +193,25 @@ class Kernel:
                 login_refused=cause.type == MAIL_AUTH_FAILED,
             )
         return result
+
+    async def tell_new_holder(self, cmd: TaskAssign, event: TaskAssigned, what: str) -> None:
+        """A course's or a cluster's tasks given to a colleague: they are told at once, by
+        KiAP's own mail (an order's go through its package's task_assigned mail). One mail per
+        hand-over: its moment and the holder's id make its key (a cluster's new year starts its
+        log afresh, so a count would repeat)."""
+        if cmd.action != TaskAction.ASSIGN or cmd.to is None or cmd.to_email is None:
+            return
+        await self.send_mail(
+            StaffMailActivities.send_handover_mail,
+            HandoverMail(
+                workflow_id=workflow.info().workflow_id,
+                key=self.mail_key(f"task_handover-{event.at.isoformat()}-{cmd.to.id}"),
+                to=Person(name=cmd.to.name, email=cmd.to_email),
+                by=cmd.actor.name,
+                what=what,
+            ),
+            "Mail: opgaven givet videre",
+        )
 
     @staticmethod
     def refuse(message: str, kind: Failure = Failure.STEP_REFUSED) -> ApplicationError:

@@ -66,6 +66,33 @@ async def tasks(
     return _page(request, pages, "staff_tasks.html", user, errors={}, values={}, done="", **listing)
 
 
+async def _task_page(
+    request: Request,
+    pages: Pages,
+    user: StaffUser,
+    backend: BackendPort,
+    config: WebConfig,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    done: str = "",
+) -> Any:
+    """The task list (everyone's), with a notice or what to fix."""
+    listing = await _task_list(user, backend, config, "alle")
+    return _page(
+        request,
+        pages,
+        "staff_tasks.html",
+        user,
+        status=status,
+        errors=errors or {},
+        values=values or {},
+        done=done,
+        **listing,
+    )
+
+
 async def _task_list(
     user: StaffUser, backend: BackendPort, config: WebConfig, vis: str
 ) -> dict[str, Any]:
@@ -312,13 +339,10 @@ async def assign(
         return await desk.refuse({"top": "Vælg, om du tager, giver videre eller slipper"}, values)
     to, to_email = None, None
     if action == TaskAction.ASSIGN:
-        team = _team(config, datetime.now(COPENHAGEN))
-        colleague = next((m for m in team.colleagues(user.id) if m.id == values.get("til")), None)
-        if colleague is None:
-            return await desk.refuse({"til": "Vælg en kollega på listen"}, values)
-        if not colleague.email:
-            return await desk.refuse({"til": _no_address(colleague.name)}, values)
-        to, to_email = Actor(id=colleague.id, name=colleague.name), colleague.email
+        try:
+            to, to_email = _colleague(config, user, values.get("til"))
+        except LookupError as exc:
+            return await desk.refuse({"til": str(exc.args[0])}, values)
     try:
         cmd = TaskAssign(
             actor=user.actor,
@@ -370,15 +394,7 @@ async def assign_other(
         action = TaskAction(values.get("action", ""))
         to, to_email = None, None
         if action == TaskAction.ASSIGN:
-            team = _team(config, datetime.now(COPENHAGEN))
-            colleague = next(
-                (m for m in team.colleagues(user.id) if m.id == values.get("til")), None
-            )
-            if colleague is None:
-                raise LookupError("Vælg en kollega på listen")
-            if not colleague.email:
-                raise LookupError(_no_address(colleague.name))
-            to, to_email = Actor(id=colleague.id, name=colleague.name), colleague.email
+            to, to_email = _colleague(config, user, values.get("til"))
         cmd = TaskAssign(
             actor=user.actor,
             action=action,
@@ -400,18 +416,7 @@ async def assign_other(
     else:
         audit.info("staff_action", actor=user.id, action=f"task_{action.value}", order=workflow_id)
         return RedirectResponse("/konsulent", status_code=303)
-    listing = await _task_list(user, backend, config, "alle")
-    return _page(
-        request,
-        pages,
-        "staff_tasks.html",
-        user,
-        status=422,
-        errors=errors,
-        values={},
-        done="",
-        **listing,
-    )
+    return await _task_page(request, pages, user, backend, config, status=422, errors=errors)
 
 
 @router.post("/konsulent/morgenoversigt", response_class=HTMLResponse)
@@ -433,18 +438,27 @@ async def morning_overview_now(
             if is_business_day(today)
             else "I dag er ikke en hverdag: morgenoversigten sender ikke noget."
         )
-    listing = await _task_list(user, backend, config, "alle")
-    return _page(
+    return await _task_page(
         request,
         pages,
-        "staff_tasks.html",
         user,
+        backend,
+        config,
         status=422 if errors else 200,
         errors=errors,
-        values={},
         done=done,
-        **listing,
     )
+
+
+def _colleague(config: WebConfig, user: StaffUser, chosen: str | None) -> tuple[Actor, str]:
+    """The colleague chosen on the form, and where they are told; LookupError with the fix."""
+    team = _team(config, datetime.now(COPENHAGEN))
+    colleague = next((m for m in team.colleagues(user.id) if m.id == chosen), None)
+    if colleague is None:
+        raise LookupError("Vælg en kollega på listen")
+    if not colleague.email:
+        raise LookupError(_no_address(colleague.name))
+    return Actor(id=colleague.id, name=colleague.name), colleague.email
 
 
 def _no_address(name: str) -> str:
@@ -478,16 +492,8 @@ async def away(
     if directory is None or directory.member(user.id) is None:
         errors["top"] = "Log ud og ind igen, så arbejdsbordet kender dig"
     if errors:
-        listing = await _task_list(user, backend, config, "alle")
-        return _page(
-            request,
-            pages,
-            "staff_tasks.html",
-            user,
-            status=422,
-            errors=errors,
-            values=values,
-            **listing,
+        return await _task_page(
+            request, pages, user, backend, config, status=422, errors=errors, values=values
         )
     assert directory is not None
     directory.set_away(user.id, start, end)
