@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -125,9 +126,15 @@ async def test_a_second_machine_finishes_what_a_killed_one_started(tmp_path, dat
     assert [pid for pid in offices if Path(f"/proc/{pid}").exists() and not zombie(pid)] == []
 
     assert [f.status for f in finals] == ["completed"] * 3
-    # Every mail once, though a machine died mid-order.
+    # Every mail arrived, though a machine died mid-order: each at most twice, as
+    # activities/mail_delivery.py promises – a second copy only where the kill fell between the
+    # server's 250 and the outbox's record (the one worker killed once: its sends in flight),
+    # with the same Message-ID, by which a mail program drops it.
     ids_sent = [m["Message-ID"] for m in SmtpSink(settings.mail_dir).messages()]
-    assert ids_sent and len(ids_sent) == len(set(ids_sent))
+    copies = Counter(ids_sent)
+    assert ids_sent and max(copies.values()) <= 2
+    twice = [message for message, n in copies.items() if n == 2]
+    assert len(twice) <= 3, twice
     # Every document the orders list is readable from the shared store, from any machine
     # (the first machine rendered none: renders are the render machine's), and no machine kept
     # documents, uploads or its outbox on its own disk.
