@@ -3,7 +3,9 @@ what ``order list`` and the staff workbench show."""
 
 from __future__ import annotations
 
-from temporalio.client import Client, WorkflowExecutionStatus
+from typing import Any
+
+from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
 from schemas.order.listing import OrderSummary
 from workflows import search_attributes
@@ -12,6 +14,23 @@ from workflows import search_attributes
 def _quoted(value: str) -> str:
     """A value for a visibility query: quotes and backslashes cannot end the string."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _summary(execution: WorkflowExecution, **fields: Any) -> OrderSummary:
+    """A workflow as its search attributes describe it; ``fields`` are what only its kind of
+    list reads or sets."""
+    attrs = execution.typed_search_attributes
+    return OrderSummary(
+        id=execution.id,
+        cluster=attrs.get(search_attributes.CLUSTER),
+        current_step=attrs.get(search_attributes.CURRENT_STEP),
+        meeting=attrs.get(search_attributes.MEETING_DATE),
+        overdue=attrs.get(search_attributes.OVERDUE),
+        region=attrs.get(search_attributes.REGION),
+        municipality=attrs.get(search_attributes.MUNICIPALITY),
+        assignees=list(attrs.get(search_attributes.ASSIGNEES) or []),
+        **fields,
+    )
 
 
 async def list_orders(
@@ -32,22 +51,15 @@ async def list_orders(
         attrs = execution.typed_search_attributes
         status = execution.status
         out.append(
-            OrderSummary(
-                id=execution.id,
+            _summary(
+                execution,
                 status=(status.name.lower() if status else "unknown")
                 if status != WorkflowExecutionStatus.RUNNING
                 else "active",
-                cluster=attrs.get(search_attributes.CLUSTER),
-                current_step=attrs.get(search_attributes.CURRENT_STEP),
-                meeting=attrs.get(search_attributes.MEETING_DATE),
-                overdue=attrs.get(search_attributes.OVERDUE),
-                region=attrs.get(search_attributes.REGION),
-                municipality=attrs.get(search_attributes.MUNICIPALITY),
                 next_due=attrs.get(search_attributes.NEXT_DUE),
                 overdue_steps=list(attrs.get(search_attributes.OVERDUE_STEPS) or []),
                 overdue_agreements=attrs.get(search_attributes.OVERDUE_AGREEMENTS) or 0,
                 attention=bool(attrs.get(search_attributes.ATTENTION)),
-                assignees=list(attrs.get(search_attributes.ASSIGNEES) or []),
             )
         )
     return out
@@ -62,20 +74,12 @@ async def others_needing_attention(client: Client, limit: int = 200) -> list[Ord
     )
     out: list[OrderSummary] = []
     async for execution in client.list_workflows(query, limit=limit):
-        attrs = execution.typed_search_attributes
         out.append(
-            OrderSummary(
-                id=execution.id,
+            _summary(
+                execution,
                 status="active",
-                cluster=attrs.get(search_attributes.CLUSTER),
-                current_step=attrs.get(search_attributes.CURRENT_STEP),
-                meeting=attrs.get(search_attributes.MEETING_DATE),
-                overdue=attrs.get(search_attributes.OVERDUE),
-                region=attrs.get(search_attributes.REGION),
-                municipality=attrs.get(search_attributes.MUNICIPALITY),
                 attention=True,
                 kind="course" if execution.workflow_type == "CourseWorkflow" else "cluster",
-                assignees=list(attrs.get(search_attributes.ASSIGNEES) or []),
             )
         )
     return out
