@@ -15,6 +15,7 @@ from client.repair import Repaired, repair
 from client.survey_rounds import SurveyRounds
 from schemas.order.commands import (
     AgreementDoneCommand,
+    BenchmarkConsent,
     Cancel,
     ConsultationDone,
     ExtractAccepted,
@@ -200,6 +201,10 @@ class Orders:
 
     async def decide_late(self, order_id: str, cmd: LateDecision) -> StepAccepted:
         return await self._calls.update(order_id, "decide_late", cmd)
+
+    async def benchmark_consent(self, order_id: str, cmd: BenchmarkConsent) -> StepAccepted:
+        """The coordinator's "Vores tal må ikke indgå i landstal" (or that they may again)."""
+        return await self._calls.update(order_id, "benchmark_consent", cmd)
 
     async def change_members(self, order_id: str, cmd: MembersChange) -> StepAccepted:
         return await self._calls.update(order_id, "change_members", cmd)

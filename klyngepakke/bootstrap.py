@@ -25,6 +25,7 @@ from temporalio.worker import Worker
 
 import renderers
 import worker
+from activities.benchmark import BenchmarkActivities
 from activities.catalog_lookup import CatalogActivities
 from activities.cluster_mail import ClusterMailActivities
 from activities.course_mail import CourseMailActivities
@@ -50,6 +51,7 @@ from schemas.shared.links import LinkSigner
 from schemas.shared.people import Actor, Person
 from storage import stores
 from storage.artifact_store import ArtifactStore
+from storage.benchmark_store import BenchmarkStore
 from storage.outbox import Outbox
 from storage.staff_directory import StaffDirectory
 from web.app import create_app
@@ -158,6 +160,10 @@ def outbox(settings: Settings) -> Outbox:
     return stores.outbox(settings.var_dir, settings.database_url)
 
 
+def benchmark_store(settings: Settings) -> BenchmarkStore:
+    return stores.benchmark_store(settings.var_dir, settings.database_url)
+
+
 # ---- Temporal and the client ------------------------------------------------------------
 
 
@@ -249,6 +255,7 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
         others,
     )
     handover = StaffMailActivities(mail_delivery, package_catalog, settings.public_base_url)
+    benchmark = BenchmarkActivities(benchmark_store(settings))
     return [
         mail.send_mail,
         overview.send_morning_overview,
@@ -265,6 +272,8 @@ def activities(settings: Settings, catalog_: Catalog | None = None) -> list[Call
             mail_delivery, package_catalog, signer, settings.public_base_url
         ).send_cluster_mail,
         aggregate_answers,
+        benchmark.share_figures,
+        benchmark.compare_figures,
     ]
 
 
@@ -338,6 +347,7 @@ def web_config(settings: Settings) -> WebConfig:
         artifacts=artifact_store(settings),
         uploads=upload_store(settings),
         staff_directory=staff_directory(settings),
+        benchmarks=benchmark_store(settings),
         catalog=catalog(settings),
         public_base_url=settings.public_base_url,
         dev_time_scale=settings.dev_time_scale,

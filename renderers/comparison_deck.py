@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pptx.util import Inches, Pt
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from renderers.deck_charts import COMPARISON_NOTE
 from renderers.registry import RenderedDocument, register
 from renderers.slides import (
     PPTX,
@@ -22,6 +23,7 @@ from renderers.slides import (
 )
 from renderers.slides import title_slide as add_title_slide
 from renderers.text import clean_text
+from schemas.benchmark.comparison import Comparison, Series
 from schemas.order.agreements import AgreementState, AgreementView
 from schemas.order.documents import DocumentSource
 from schemas.order.extract import AnonymisedExtract
@@ -46,6 +48,9 @@ class QuestionPair(BaseModel):
     second: list[float | None]
     first_answered: int
     second_answered: int
+    country: Series | None = Field(
+        default=None, description="All other clusters' first meetings, or why not shown"
+    )
 
 
 class PracticePair(BaseModel):
@@ -67,13 +72,19 @@ class ComparisonContext(BaseModel):
     first_invited: int | None = None
     second_invited: int | None = None
     questions: list[QuestionPair]
+    country_demo: bool = False
     practices: list[PracticePair] | None
     agreements: list[AgreementView]
     stamp: str
 
 
-def question_pairs(first: SurveyResults | None, second: SurveyResults | None) -> list[QuestionPair]:
-    """Questions with options, in the second round's order (the first's if there is none)."""
+def question_pairs(
+    first: SurveyResults | None,
+    second: SurveyResults | None,
+    comparison: Comparison | None = None,
+) -> list[QuestionPair]:
+    """Questions with options, in the second round's order (the first's if there is none),
+    with the other clusters' shares beside them where disclosure allows."""
     leading = second or first
     if leading is None:
         return []
@@ -95,9 +106,15 @@ def question_pairs(first: SurveyResults | None, second: SurveyResults | None) ->
                 second=[share_b.get(o) for o in options],
                 first_answered=a.answered if a else 0,
                 second_answered=b.answered if b else 0,
+                country=_country(comparison, question.question_id),
             )
         )
     return pairs
+
+
+def _country(comparison: Comparison | None, question_id: str) -> Series | None:
+    found = comparison.question(question_id) if comparison is not None else None
+    return found.national if found is not None else None
 
 
 def practice_pairs(
@@ -130,7 +147,8 @@ class ComparisonDeck:
             second_respondents=source.survey_results.respondents if source.survey_results else None,
             first_invited=source.first_round_invited,
             second_invited=source.second_round_invited,
-            questions=question_pairs(source.first_round, source.survey_results),
+            questions=question_pairs(source.first_round, source.survey_results, source.comparison),
+            country_demo=bool(source.comparison and source.comparison.demo),
             practices=practice_pairs(source.first_extract, source.extract),
             agreements=source.agreements,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
@@ -170,6 +188,9 @@ class ComparisonDeck:
                 series[FIRST] = list(pair.first)
             if any(v is not None for v in pair.second):
                 series[SECOND] = list(pair.second)
+            country = pair.country
+            if country is not None and country.shown:
+                series[country.label] = [country.shares.get(o, 0.0) for o in pair.options]
             bar_chart(slide, pair.options, series, "0 %", axis_title="Andel af dem, der svarede")
             second = (
                 f"{pair.second_answered} i 2. runde"
@@ -179,9 +200,17 @@ class ComparisonDeck:
                 else "ingen 2. runde"
             )
             box = slide.shapes.add_textbox(Inches(0.7), Inches(6.5), Inches(11.9), Inches(0.5))
-            box.text_frame.text = f"Svar: {pair.first_answered} i 1. runde · {second}"
-            box.text_frame.paragraphs[0].font.size = Pt(16)
-            notes(slide, "Hvor har det flyttet sig – og hvad har vi gjort anderledes?", False)
+            said = f"Svar: {pair.first_answered} i 1. runde · {second}"
+            if country is not None:
+                said += f" · {country.caption}" + (" (demotal)" if ctx.country_demo else "")
+            box.text_frame.text = said
+            box.text_frame.paragraphs[0].font.size = Pt(16 if country is None else 13)
+            notes(
+                slide,
+                "Hvor har det flyttet sig – og hvad har vi gjort anderledes?"
+                + (COMPARISON_NOTE if country is not None and country.shown else ""),
+                False,
+            )
 
         if ctx.practices is not None and ctx.compared_title and ctx.count_axis:
             slide = title_only(prs, ctx.compared_title)

@@ -31,6 +31,7 @@ from renderers.slides import (
     title_slide,
 )
 from renderers.text import clean_text
+from schemas.benchmark.comparison import Comparison
 from schemas.order.documents import DocumentSource
 from schemas.order.extract import AnonymisedExtract
 from schemas.order.request import MeetingMode
@@ -81,13 +82,28 @@ class BlockSlides(BaseModel):
 
 
 class AnswerTime(BaseModel):
-    """'LÆ 125 Statusattest: 19 dage – aftalt 14 dage' (the agreed time only where sourced)."""
+    """'LÆ 125 Statusattest: 19 dage – aftalt 14 dage' (the agreed time only where sourced),
+    and the other clusters' median where disclosure allows."""
 
     code: str
     name: str | None
     median_days: float
     agreed: str | None
     note: str | None = None
+    national: str | None = Field(
+        default=None, description="'landsmedian 17 dage (9 klynger)', or why there is none"
+    )
+
+
+def _national_time(source: DocumentSource, code: str) -> str | None:
+    comparison = source.comparison
+    found = comparison.certificate_type(code) if comparison is not None else None
+    if found is None:
+        return None
+    if not found.shown or found.median_days is None:
+        return found.withheld
+    days = f"{found.median_days:g}".replace(".", ",")
+    return f"Andre klynger: median {days} dage ({found.clusters} klynger)"
 
 
 def _answer_times(source: DocumentSource) -> list[AnswerTime]:
@@ -111,6 +127,7 @@ def _answer_times(source: DocumentSource) -> list[AnswerTime]:
                 median_days=figures.median_days,
                 agreed=agreed,
                 note=cert.note if cert is not None else None,
+                national=_national_time(source, figures.certificate_type),
             )
         )
     return out
@@ -137,6 +154,7 @@ class DeckContext(BaseModel):
         default_factory=list,
         description="Per certificate type with a median: the median beside the agreed time",
     )
+    comparison: Comparison | None = None
     stamp: str
 
 
@@ -147,16 +165,24 @@ def answer_times_slide(prs: PresentationType, times: list[AnswerTime], partner: 
         days = f"{t.median_days:g}".replace(".", ",")
         line = f"{t.code}{f' {t.name}' if t.name else ''}: {days} dage"
         line += f" – {t.agreed}" if t.agreed else " – ingen aftalt frist i pakken"
+        if t.national:
+            line += f"\n{t.national}"
         lines.append(line)
     # Topic-neutral words: the codes and names are the package's.
     slide = bullets(prs, "Svartid pr. type (median) og den aftalte frist", lines, size=20)
     footnotes = [t.note for t in times if t.note]
     if footnotes:
         text_box(slide, " ".join(footnotes), top=6.2, size=15)
+    national = (
+        " De andre klyngers tal er medianen af deres medianer, vægtet med antallet af"
+        " anmodninger – et pejlemærke, ikke en dom over nogen praksis."
+        if any(t.national for t in times)
+        else ""
+    )
     notes(
         slide,
         f"Tallene er {partner}s median fra anmodning til svar. Hvor ligger vi "
-        "over den aftalte frist – og hvad skal der til?",
+        "over den aftalte frist – og hvad skal der til?" + national,
     )
 
 
@@ -178,6 +204,16 @@ def _video(source: DocumentSource, link_id: str) -> Video:
         url=str(shown.url),
         found_at=None if shown.id == link_id else shown.title,
     )
+
+
+def _response_rate_line(comparison: Comparison | None) -> str | None:
+    """'Alle andre klynger: 64 % svarede (7 klynger).', or why the country is not shown."""
+    rate = comparison.response_rate if comparison is not None else None
+    if rate is None:
+        return None
+    if not rate.shown or rate.rate is None:
+        return f"Landstal: {rate.withheld}."
+    return f"De andre klynger: {percent(rate.rate)} svarede ({rate.clusters} klynger)."
 
 
 class Deck:
@@ -244,6 +280,7 @@ class Deck:
             follow_up_options=list(source.package.after_meeting_options),
             quality_unit=_quality_unit(source),
             answer_times=_answer_times(source),
+            comparison=source.comparison,
             stamp=source.timeline.planned_at.date().isoformat() + "T00:00:00Z",
         )
 
@@ -369,6 +406,9 @@ class Deck:
             ]
             if survey.small_sample:
                 lines.append("Obs: færre end 3 svar – tolk resultaterne varsomt.")
+            rate_line = _response_rate_line(ctx.comparison)
+            if rate_line:
+                lines.append(rate_line)
             lines.append("Svarene er anonyme og vises uden navne.")
             lines.append("Resultaterne står også på uddelingskopien.")
             title = f"Klyngens svar på spørgeskemaet ({item.minutes} min.)"
@@ -380,7 +420,14 @@ class Deck:
             if result.type == QuestionType.FREE_TEXT:
                 free_text_slides(prs, result, item.notes)
             else:
-                chart_slide(prs, result, item.notes)
+                comparison = ctx.comparison
+                chart_slide(
+                    prs,
+                    result,
+                    item.notes,
+                    comparison.question(result.question_id) if comparison else None,
+                    demo=bool(comparison and comparison.demo),
+                )
 
     def _item_slide(
         self, prs: PresentationType, ctx: DeckContext, item: ItemSlides, kind: SlideKind

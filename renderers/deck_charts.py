@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 
 import segno
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Inches, Pt
 
 from renderers.chart_data import TextOnlyChartData
 from renderers.slides import bar_chart, bullets, notes, text_box, title_only, valid_axis_ids
 from renderers.text import grouped_answers
+from schemas.benchmark.comparison import QuestionComparison
 from schemas.order.extract import AnonymisedExtract
 from schemas.package.model import QuestionType
 from schemas.package.process import ExtractTexts
@@ -27,25 +28,51 @@ def counted(option: str, count: int, answered: int) -> str:
     return f"{option} ({count} af {answered})"
 
 
-def chart_slide(prs: PresentationType, result: QuestionResult, note: str) -> None:
+# Seed 004's data culture: figures to learn from, never to point at a practice or a cluster.
+COMPARISON_NOTE = (
+    " Landstallet er de andre klyngers svar lagt sammen – ikke en facitliste. Spørg: Hvor "
+    "ligner vi de andre, og hvor skiller vi os ud – og hvorfor? En forskel er et sted at "
+    "begynde samtalen, ikke et tegn på, at nogen gør det forkert."
+)
+
+
+def chart_slide(
+    prs: PresentationType,
+    result: QuestionResult,
+    note: str,
+    beside: QuestionComparison | None = None,
+    demo: bool = False,
+) -> None:
+    """One question's answers as bars; beside them, where disclosure allows, the same options
+    for all other clusters and for the region's (``beside``), with their counts below."""
     several = result.type == QuestionType.MULTIPLE_CHOICE
     slide = title_only(prs, result.text)
     data = TextOnlyChartData(number_format="0 %")
     data.categories = [counted(o.option, o.count, result.answered) for o in result.options]
-    data.add_series("Andel af dem, der svarede", [o.share for o in result.options])
+    shown = [s for s in (beside.national, beside.regional) if s.shown] if beside else []
+    data.add_series(
+        "Klyngen" if beside is not None else "Andel af dem, der svarede",
+        [o.share for o in result.options],
+    )
+    for series in shown:
+        data.add_series(series.label, [series.shares.get(o.option, 0.0) for o in result.options])
     frame = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(4.8), data
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.7), Inches(1.6), Inches(11.9), Inches(4.5), data
     )
     chart = frame.chart
     valid_axis_ids(chart)
     chart.has_title = False  # the slide's title is the question
-    chart.has_legend = False
+    chart.has_legend = bool(shown)
+    if shown:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(13)
     plot = chart.plots[0]
     plot.has_data_labels = True
     plot.data_labels.number_format = "0 %"
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    plot.data_labels.font.size = Pt(14)
+    plot.data_labels.font.size = Pt(12 if shown else 14)
     chart.category_axis.reverse_order = True
     chart.category_axis.tick_labels.font.size = Pt(14)
     axis = chart.value_axis
@@ -65,6 +92,14 @@ def chart_slide(prs: PresentationType, result: QuestionResult, note: str) -> Non
         footer += f" · Ved ikke: {percent(result.dont_know_share)}"
     if result.answered < 3:
         footer += " · færre end 3 svar: tolk varsomt"
+    if beside is not None:
+        captions = [beside.national.caption, beside.regional.caption]
+        if demo:
+            captions.append("demotal, ikke rigtige klynger")
+        text_box(slide, footer, top=6.1, size=14)
+        text_box(slide, " · ".join(captions), top=6.55, size=13)
+        notes(slide, note + COMPARISON_NOTE)
+        return
     text_box(slide, footer, top=6.35, size=15)
     notes(slide, note)
 

@@ -1,5 +1,6 @@
 """The project's own PostgreSQL database (``KLYNGEPAKKE_DATABASE_URL``), beside Temporal's: what
-several machines share. Documents and uploads by content address, and the mail outbox.
+several machines share. Documents and uploads by content address, the mail outbox, the staff
+and the benchmark figures.
 
 One connection pool per process and URL; the tables are created on first use, under an
 advisory lock, because two workers starting at once would otherwise race on ``CREATE TABLE``.
@@ -10,6 +11,8 @@ from __future__ import annotations
 import threading
 
 from psycopg_pool import ConnectionPool
+
+from storage.benchmark_schema import BENCHMARK_SCHEMA
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS blobs (
@@ -47,6 +50,7 @@ CREATE TABLE IF NOT EXISTS outbox_deferred (
     PRIMARY KEY (message_id, recipient)
 );
 """
+# The benchmark store's tables (storage/benchmark_store.py) are made with the rest.
 _MIGRATION_LOCK = 7_302_205  # any constant: the advisory lock that serialises the schema
 
 
@@ -58,6 +62,7 @@ class Database:
         with self.pool.connection() as db, db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
             db.execute(SCHEMA)
+            db.execute(BENCHMARK_SCHEMA)
 
     def close(self) -> None:
         self.pool.close()

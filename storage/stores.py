@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.artifact_store import ArtifactStore, FolderArtifactStore
+from storage.benchmark_store import BenchmarkStore, PostgresBenchmarkStore, SqliteBenchmarkStore
 from storage.outbox import Outbox, PostgresOutbox, SqliteOutbox
 from storage.postgres import database
 from storage.postgres_store import PostgresArtifactStore
@@ -30,3 +31,10 @@ def staff_directory(var_dir: Path, database_url: str | None) -> StaffDirectory:
     if database_url:
         return PostgresStaffDirectory(database(database_url))
     return SqliteStaffDirectory(var_dir / "staff.sqlite")
+
+
+def benchmark_store(var_dir: Path, database_url: str | None) -> BenchmarkStore:
+    """Every order's aggregates for the national figures (never a name or a practice)."""
+    if database_url:
+        return PostgresBenchmarkStore(database(database_url))
+    return SqliteBenchmarkStore(var_dir / "benchmark.sqlite")

@@ -33,6 +33,7 @@ from web.routes import (
     minutes,
     order_form,
     staff,
+    staff_national,
     staff_packages,
     static,
     survey,
@@ -56,6 +57,7 @@ ROUTERS = (
     staff_auth,
     staff,
     staff_packages,
+    staff_national,
 )
 
 

@@ -24,6 +24,7 @@ from schemas.course.commands import CourseNoteCommand, ParticipantsCommand
 from schemas.course.status import CourseStatus
 from schemas.order.commands import (
     AgreementDoneCommand,
+    BenchmarkConsent,
     Cancel,
     ConsultationDone,
     ExtractAccepted,
@@ -84,6 +85,8 @@ class OrderPages(Protocol):
     async def retry_render(self, order_id: str, cmd: RetryRender) -> StepAccepted: ...
     async def decide_late(self, order_id: str, cmd: LateDecision) -> StepAccepted: ...
     async def change_members(self, order_id: str, cmd: MembersChange) -> StepAccepted: ...
+
+    async def benchmark_consent(self, order_id: str, cmd: BenchmarkConsent) -> StepAccepted: ...
     async def repair(self, order_id: str) -> list[Repaired]: ...
     async def list_orders(
         self,

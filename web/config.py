@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from catalog import Catalog
 from schemas.shared.links import LinkSigner
 from storage.artifact_store import ArtifactStore
+from storage.benchmark_store import BenchmarkStore
 from storage.staff_directory import StaffDirectory
 from web.rate_limit import RateLimits
 from web.staff_auth import StaffConfig
@@ -24,6 +25,9 @@ class WebConfig:
     uploads: ArtifactStore | None = None
     # KiAP's staff who have logged in (a task is given to one of them), and their absences.
     staff_directory: StaffDirectory | None = None
+    # Every order's aggregates for the national figures (/konsulent/landstal); None: the page
+    # says the store is not set up.
+    benchmarks: BenchmarkStore | None = None
     catalog: Catalog = field(default_factory=Catalog)
     public_base_url: str = "http://localhost:8000"
     # Development only: the order form offers compressed time for demos (klyngepakke dev).

@@ -36,3 +36,11 @@ COURSE_RENDER_RETRY = RetryPolicy(
 # Someone waits on the page or the CLI while their file is read: fail soon, not in an hour.
 EXTRACT_TIMEOUT = timedelta(minutes=1)
 EXTRACT_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=3)
+# The benchmark store is a table beside the outbox: a write is retried for some minutes (the
+# next delivery of the documents writes again), a deck's read a few times – a deck without the
+# country's figures is better than a deck held up by them.
+BENCHMARK_TIMEOUT = timedelta(seconds=30)
+BENCHMARK_SHARE_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=1), maximum_attempts=8
+)
+BENCHMARK_COMPARE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=3)

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         FollowUpEvent,
         InvitationSent,
         MeetingHeld,
+        NationalFiguresRead,
         PackageLoaded,
         Planned,
         ProblemRecorded,
@@ -68,6 +69,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.survey.progress import RoundProgress
     from schemas.survey_round.round import RoundInput, RoundOutcome, round_id
     from workflows import names
+    from workflows.benchmark import BENCHMARK, benchmark_key, compare, order_figures, share
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
     from workflows.kernel import RUN_SCOPED_MAIL, Kernel
@@ -159,6 +161,7 @@ class FollowUpMeeting:
                 self._record(
                     SecondRoundClosed(at=self._now(), results=results, progress=outcome.progress)
                 )
+        await self._national_figures()
         deck = (await self._render(["comparison_deck"]))[0]
         await self._mail("follow_up_deck", "deck", ["coordinator", "partner"], [deck], False)
         self._record(DeckDelivered(at=self._now(), deck=deck))
@@ -387,6 +390,20 @@ class FollowUpMeeting:
         await self._problem("render_failed", what)
         await workflow.wait_condition(lambda: self._state.render_failed is None)
 
+    async def _national_figures(self) -> None:
+        """The follow-up's own figures into the store (round 2; a cluster that opted out is
+        refused there), and the other clusters' first meetings for the deck's third series.
+        Follow-up meetings started before the national figures have neither."""
+        if not workflow.patched(BENCHMARK):
+            return
+        inp, package = self._inp, self._pkg
+        key = benchmark_key(inp.order_id, inp.order, package, 2)
+        invited = self._state.progress.invited if self._state.progress is not None else 0
+        await share(order_figures(key, package, self._state.results, invited, self._state.extract))
+        comparison = await compare(key, package)
+        if comparison is not None:
+            self._record(NationalFiguresRead(at=self._now(), comparison=comparison))
+
     def _facts(self) -> DocumentFacts:
         inp = self._inp
         return DocumentFacts(
@@ -404,4 +421,5 @@ class FollowUpMeeting:
             ),
             first_extract=inp.first_extract,
             agreements=self._state.agreements,
+            comparison=self._state.comparison,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from klyngepakke.cli import output as cli_output
 from klyngepakke.cli.base import JsonOpt, err, run
 from klyngepakke.config import Settings, get_settings
 from klyngepakke.logs import configure_logging
+from schemas.order.request import OrderRequest
 
 commands = typer.Typer()
 keys_app = typer.Typer(help="Nøglerne der krypterer al data i Temporal.")
@@ -102,6 +104,23 @@ def keys_rotate(
     )
 
 
+def seed_demo_benchmark(
+    settings: Settings, order: OrderRequest, say: Callable[[str], object]
+) -> None:
+    """Ten earlier demo clusters' figures for the demo order's deck to compare with
+    (klyngepakke/demo/benchmark.py: made from the examples, marked as demo figures)."""
+    from klyngepakke.demo.benchmark import seed_demo_figures
+
+    package = bootstrap.catalog(settings).package(order.package)
+    written = seed_demo_figures(
+        bootstrap.benchmark_store(settings), package, order.cluster.region, datetime.now(UTC).date()
+    )
+    say(
+        f"Landstal: {written} tidligere demoklynger (demotal, lavet af eksemplerne) ligger i"
+        " benchmark-databasen, så præsentationen kan vise klyngen ved siden af de andre."
+    )
+
+
 @commands.command("demo")
 def demo(
     seconds_per_day: Annotated[float, typer.Option("--seconds-per-day", min=0.05)] = 1.0,
@@ -122,6 +141,7 @@ def demo(
         # beside the order. The members answer the follow-up meeting's second round too; the
         # order's part ends when the coordinator has the deck comparing both rounds.
         label = datetime.now(UTC).strftime("%H-%M-%S")
+        seed_demo_benchmark(settings, demo_order(datetime.now(UTC), label), say)
         cluster = await start_demo_cluster(
             client, settings, demo_order(datetime.now(UTC), label), seconds_per_day, say
         )

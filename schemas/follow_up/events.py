@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.benchmark.comparison import Comparison
 from schemas.follow_up.meeting import FollowUpPlan
 from schemas.order.agreements import AgreementView
 from schemas.order.extract import AnonymisedExtract
@@ -103,6 +104,13 @@ class PackageLoaded(_Event):
     package: Package
 
 
+class NationalFiguresRead(_Event):
+    """The other clusters' figures as the benchmark store gave them for the deck."""
+
+    type: Literal["NationalFiguresRead"] = "NationalFiguresRead"
+    comparison: Comparison
+
+
 FollowUpEvent = (
     Planned
     | InvitationSent
@@ -119,4 +127,5 @@ FollowUpEvent = (
     | AgreementsChanged
     | ProgressChanged
     | PackageLoaded
+    | NationalFiguresRead
 )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schemas.benchmark.comparison import Comparison
 from schemas.follow_up.events import (
     AgreementsChanged,
     DeckDelivered,
@@ -16,6 +17,7 @@ from schemas.follow_up.events import (
     FollowUpEvent,
     InvitationSent,
     MeetingHeld,
+    NationalFiguresRead,
     PackageLoaded,
     Planned,
     ProblemRecorded,
@@ -49,6 +51,9 @@ class FollowUpState(BaseModel):
     problems: list[str] = Field(default_factory=list)
     happened: list[str] = Field(default_factory=list, description="Danish, dated, in order")
     package: Package | None = Field(default=None, description="The order's, once loaded")
+    comparison: Comparison | None = Field(
+        default=None, description="The other clusters' figures for the deck (national figures)"
+    )
 
 
 def says(event: FollowUpEvent) -> str | None:
@@ -104,6 +109,8 @@ def apply(state: FollowUpState, event: FollowUpEvent) -> FollowUpState:
             s = s.model_copy(update={"progress": event.progress})
         case PackageLoaded():
             s = s.model_copy(update={"package": event.package})
+        case NationalFiguresRead():
+            s = s.model_copy(update={"comparison": event.comparison})
     line = says(event)
     if line is not None:
         s = s.model_copy(update={"happened": [*s.happened, f"{date_long(event.at)}: {line}"]})

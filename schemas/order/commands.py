@@ -124,6 +124,12 @@ class MembersChange(_Command):
     remove: list[Email] = Field(default_factory=list, max_length=100)
 
 
+class BenchmarkConsent(_Command):
+    """The coordinator's answer to "Vores tal må ikke indgå i landstal"."""
+
+    opted_out: bool
+
+
 class RetryRender(_Command):
     by: str = Field(default="drift", min_length=2, max_length=80, description="Hvem beder om det")
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schemas.benchmark.comparison import Comparison
 from schemas.order.agreements import AgreementView
 from schemas.order.events import ConsultationCompleted
 from schemas.order.extract import AnonymisedExtract
@@ -46,6 +47,10 @@ class DocumentFacts(BaseModel):
     )
     first_extract: AnonymisedExtract | None = None
     agreements: list[AgreementView] = Field(default_factory=list)
+    comparison: Comparison | None = Field(
+        default=None,
+        description="The other clusters' figures (national and regional), as disclosure allows",
+    )
 
 
 class DocumentSource(DocumentFacts):

@@ -42,6 +42,7 @@ EVENT_LABELS: dict[str, str] = {
     "LateOrderRequested": "Sen bestilling venter på afgørelse",
     "LateOrderDecided": "Den sene bestilling er afgjort",
     "MembersChanged": "Klyngens medlemmer er ændret",
+    "BenchmarkConsentChanged": "Klyngen har ændret, om dens tal indgår i landstal",
     "ChildSignalDropped": "En besked til et afsluttet delforløb er ikke leveret",
     "ChildFailed": "Et delforløb (spørgeskema eller opfølgende møde) er fejlet",
     "RenderFailed": "Dokumenterne kunne ikke laves – venter på drift",

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.benchmark.comparison import Comparison
 from schemas.order.extract import AnonymisedExtract
 from schemas.order.minutes import Minutes
 from schemas.order.request import ContactBy, MeetingMode, OrderRequest
@@ -245,6 +246,14 @@ class MembersChanged(_Event):
     )
 
 
+class BenchmarkConsentChanged(_Event):
+    """The coordinator said whether the cluster's figures (without names) may count in the
+    national figures; they do unless it says not."""
+
+    type: Literal["BenchmarkConsentChanged"] = "BenchmarkConsentChanged"
+    opted_out: bool
+
+
 class ChildSignalDropped(_Event):
     """A signal to a child workflow (the survey round, the follow-up meeting) that had already
     finished: the news no longer matters to it, so it is dropped, not an error."""
@@ -342,6 +351,13 @@ class PremeetingAnnounced(Noted):
     number: int
 
 
+class NationalFiguresRead(Noted):
+    """The other clusters' figures as the benchmark store gave them before a render."""
+
+    type: Literal["NationalFiguresRead"] = "NationalFiguresRead"
+    comparison: Comparison
+
+
 class FollowUpMeetingEnded(Noted):
     type: Literal["FollowUpMeetingEnded"] = "FollowUpMeetingEnded"
     failure: str | None = Field(default=None, description="What it failed with, if it did")
@@ -381,6 +397,7 @@ DomainEvent = Annotated[
     | LateOrderRequested
     | LateOrderDecided
     | MembersChanged
+    | BenchmarkConsentChanged
     | ChildSignalDropped
     | ChildFailed
     | RenderFailed
@@ -394,6 +411,7 @@ DomainEvent = Annotated[
     | DocumentsRequested
     | PracticeLabelsAnnounced
     | PremeetingAnnounced
+    | NationalFiguresRead
     | FollowUpMeetingEnded,
     Field(discriminator="type"),
 ]

@@ -42,6 +42,11 @@ class PracticeFigures(BaseModel):
 class TypeFigures(BaseModel):
     certificate_type: str
     received: int
+    requests: int | None = Field(
+        default=None,
+        description="The requests sent to the practices for the type, where the partner gave "
+        "them for every practice (the weight of the type's median in the national figures)",
+    )
     median_days: float | None = Field(
         default=None,
         description="The middle of the practices' medians for the type (None: none given, or "
@@ -104,20 +109,30 @@ def anonymise(extract: JobcenterExtract, order_key: str, practices: list[str]) -
         )
     totals: dict[str, int] = {}
     type_medians: dict[str, list[float]] = {}
+    type_requests: dict[str, list[int | None]] = {}
     for row in extract.rows:
         if row.ydernummer in labels:
             totals[row.certificate_type] = totals.get(row.certificate_type, 0) + row.received
+            type_requests.setdefault(row.certificate_type, []).append(row.requests)
             if row.median_days is not None:
                 type_medians.setdefault(row.certificate_type, []).append(row.median_days)
     types = [
         TypeFigures(
             certificate_type=t,
             received=n,
+            requests=_total(type_requests[t]),
             median_days=_middle(type_medians[t]) if t in type_medians else None,
         )
         for t, n in sorted(totals.items())
     ]
     return AnonymisedExtract(practices=figures, types=types)
+
+
+def _total(values: list[int | None]) -> int | None:
+    """A sum only where every part is known: a missing count is not a 0."""
+    if not values or any(v is None for v in values):
+        return None
+    return sum(v for v in values if v is not None)
 
 
 def _middle(values: list[float]) -> float:

@@ -7,12 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.benchmark.comparison import Comparison
 from schemas.order.agreements import AgreementState, AgreementView
 from schemas.order.events import (
     AgreementDone,
     AgreementOverdue,
     ArtifactsDelivered,
     ArtifactsRendered,
+    BenchmarkConsentChanged,
     ChildFailed,
     ConsultationCompleted,
     DocumentsRequested,
@@ -32,6 +34,7 @@ from schemas.order.events import (
     MaterialSent,
     MeetingRecorded,
     MembersChanged,
+    NationalFiguresRead,
     OrderCancelled,
     OrderCompleted,
     OrderPlaced,
@@ -130,6 +133,12 @@ class OrderState(BaseModel):
         default=0, description="The extract version the latest documents were rendered with"
     )
     labels_told: bool = False
+    benchmark_opted_out: bool = Field(
+        default=False, description="The coordinator said the cluster's figures must not count"
+    )
+    comparison: Comparison | None = Field(
+        default=None, description="The other clusters' figures, as read for the latest render"
+    )
     premeetings_announced: int = 0
     follow_up_ended: bool = False
     follow_up_failure: str | None = None
@@ -231,6 +240,10 @@ def apply(state: OrderState, event: DomainEvent) -> OrderState:
             steps = {k: v for k, v in s.steps.items() if k in event.timeline.due}
             s = s.model_copy(update={"timeline": event.timeline, "steps": steps})
             s = _set(s, at, order=StepState.DONE, consultation=StepState.ACTIVE)
+        case NationalFiguresRead():
+            s = s.model_copy(update={"comparison": event.comparison})
+        case BenchmarkConsentChanged():
+            s = s.model_copy(update={"benchmark_opted_out": event.opted_out})
         case TaskAssigned():
             s = s.model_copy(update={"holder": holder_after(event), "assigned_ever": True})
         case MailSent():

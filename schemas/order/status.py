@@ -247,6 +247,9 @@ class OrderStatus(BaseModel):
     ended_at: datetime | None = Field(
         default=None, description="When it was completed or cancelled (the order's clock)"
     )
+    benchmark_opted_out: bool = Field(
+        default=False, description="The coordinator said the cluster's figures must not count"
+    )
 
 
 def status_of(
@@ -328,6 +331,7 @@ def status_of(
         ended_at=next((e.at for e in reversed(events) if _ends(e)), None)
         if state.status != "active"
         else None,
+        benchmark_opted_out=state.benchmark_opted_out,
     )
 
 

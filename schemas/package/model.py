@@ -201,6 +201,12 @@ class Package(BaseModel):
     extract: ExtractSpec | None = Field(
         default=None, description="Partnerens datatræk: kolonner, typer og ord"
     )
+    # schemas/benchmark/disclosure.py's MIN_CLUSTERS, and why 5 (README.md, "Landstal").
+    benchmark_min_clusters: int = Field(
+        default=5,
+        ge=3,
+        description="Landstal: et tal vises kun, når mindst så mange andre klynger står bag",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Package:

@@ -291,3 +291,86 @@ def test_answer_times_per_type_stand_beside_the_sourced_agreed_time():
     assert "frivilligt at anvende attesten" in text
     # A type the job centre gave no answer time for is not on the slide.
     assert "LÆ 265" not in text
+
+
+# ---- the cluster beside the country ----------------------------------------------------------
+
+
+def compared(src, others: int, in_region: int = 5):
+    """``src`` with the comparison its order would read: ``others`` other clusters, the first
+    ``in_region`` in its region, the rest in Syddanmark; each with an answer time for LÆ 265."""
+    from datetime import date
+
+    from schemas.benchmark.comparison import compare
+    from schemas.benchmark.figures import BenchmarkKey, cluster_key
+    from schemas.shared.region import Region
+    from tests.benchmark_rows import cluster_row
+
+    region = src.order.cluster.region
+    key = BenchmarkKey(
+        order_id=src.order_id,
+        cluster=cluster_key(src.order.cluster.name, region),
+        round=1,
+        package_id=PACKAGE.id,
+        region=region,
+        meeting_on=date(2027, 2, 1),
+    )
+    rows = []
+    for n in range(others):
+        row = cluster_row(
+            PACKAGE, n, region if n < in_region else Region.SYDDANMARK, date(2026, 11, 1)
+        )
+        typed = row.types or []
+        from schemas.benchmark.figures import TypeFigure
+
+        typed = [
+            TypeFigure(certificate_type="LÆ 265", received=10, requests=12, median_days=10.0 + n)
+        ]
+        rows.append(row.model_copy(update={"types": typed}))
+    comparison = compare(key, [q.id for q in PACKAGE.survey.questions], rows)
+    return src.model_copy(update={"comparison": comparison})
+
+
+def _chart_series(prs, title: str) -> list[str]:
+    slide = next(
+        s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text == title
+    )
+    chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
+    return [s.name for s in chart.plots[0].series]
+
+
+def test_each_question_shows_the_country_and_the_region_beside_the_cluster():
+    prs = Presentation(io.BytesIO(render("deck", compared(source(), others=10))))
+    question = PACKAGE.survey.questions[0].text
+    assert _chart_series(prs, question) == ["Klyngen", "Alle klynger", "Region Nordjylland"]
+    text = texts(prs)
+    assert "Alle klynger: 10 klynger, 60 svar · Region Nordjylland: 5 klynger, 30 svar" in text
+    assert "De andre klynger: 67\xa0% svarede (10 klynger)." in text
+    said = " ".join(s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide)
+    assert "ikke et tegn på, at nogen gør det forkert" in said
+
+
+def test_too_few_clusters_show_the_cluster_alone_and_say_so():
+    prs = Presentation(io.BytesIO(render("deck", compared(source(), others=3, in_region=3))))
+    question = PACKAGE.survey.questions[0].text
+    assert _chart_series(prs, question) == ["Klyngen"]
+    text = texts(prs)
+    assert "Alle klynger: For få klynger til at vise et landstal endnu (3 af 5)" in text
+    assert "Landstal: For få klynger til at vise et landstal endnu (3 af 5)." in text
+
+
+def test_the_answer_times_stand_beside_the_national_median():
+    from tests.renderers.test_looked_at import with_extract
+
+    prs = Presentation(io.BytesIO(render("deck", compared(with_extract(), others=10))))
+    # The medians 10..19 days, each of 12 requests: half the requests lie at or below 14.
+    assert "Andre klynger: median 14 dage (10 klynger)" in texts(prs)
+
+
+def test_the_follow_up_deck_shows_before_now_and_the_country():
+    src = compared(source(), others=7, in_region=0)
+    src = src.model_copy(update={"first_round": src.survey_results})
+    prs = Presentation(io.BytesIO(render("comparison_deck", src)))
+    question = PACKAGE.survey.questions[0].text
+    assert _chart_series(prs, question) == ["1. runde", "2. runde", "Alle klynger"]
+    assert "Alle klynger: 7 klynger, 42 svar" in texts(prs)

@@ -43,10 +43,17 @@ def with_extract():
     return source(extract=anonymise(JobcenterExtract(rows=rows), "o-1", src.order.practices))
 
 
-@pytest.mark.parametrize("kind", [*sorted(FILES), "deck-with-extract"])
+def with_comparison():
+    from tests.renderers.test_deck import compared
+
+    return compared(with_extract(), others=10)
+
+
+@pytest.mark.parametrize("kind", [*sorted(FILES), "deck-with-extract", "deck-with-comparison"])
 def test_document_converts_to_non_blank_pages(kind: str, tmp_path: Path):
-    src = with_extract() if kind == "deck-with-extract" else source()
-    kind = kind.removesuffix("-with-extract")
+    made = {"deck-with-extract": with_extract, "deck-with-comparison": with_comparison}
+    src = made.get(kind, source)()
+    kind = kind.removesuffix("-with-extract").removesuffix("-with-comparison")
     # The worker's own converter: the test sees what a coordinator would get.
     assert CONVERTER is not None
     pdf = (tmp_path / FILES[kind]).with_suffix(".pdf")

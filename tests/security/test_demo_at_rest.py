@@ -189,8 +189,33 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
         for shape in s.shapes
         if shape.has_chart
     ]
+    # The demo seeded ten earlier demo clusters: the country stands beside both rounds, and
+    # the deck says they are demo figures.
     questions = [names for names in rounds if "1. runde" in names]
-    assert questions and all(names == ["1. runde", "2. runde"] for names in questions), rounds
+    assert questions and all(
+        names == ["1. runde", "2. runde", "Alle klynger"] for names in questions
+    ), rounds
+    assert "Alle klynger: 10 klynger, 60 svar (demotal)" in " ".join(texts)
+
+    # The meeting's own deck: the cluster beside the country and its region.
+    first = [
+        part
+        for m in messages
+        if m["X-Klyngepakke-Mail"] == "artifacts_delivered"
+        for part in m.iter_attachments()
+        if part.get_filename() == "klyngemoede.pptx"
+    ]
+    assert first, "the coordinator got no meeting deck"
+    meeting = Presentation(io.BytesIO(first[0].get_content()))
+    charts = [
+        [series.name for series in shape.chart.plots[0].series]
+        for s in meeting.slides
+        for shape in s.shapes
+        if shape.has_chart and shape.chart.plots[0].series[0].name == "Klyngen"
+    ]
+    assert charts and all(names[:2] == ["Klyngen", "Alle klynger"] for names in charts), charts
+    said = " ".join(_text_of(s) for s in meeting.slides)
+    assert "demotal, ikke rigtige klynger" in said
 
 
 def _text_of(slide: Any) -> str:

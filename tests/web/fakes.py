@@ -29,6 +29,7 @@ from schemas.course.commands import CourseNoteCommand, ParticipantsCommand
 from schemas.course.status import CourseStatus
 from schemas.order.commands import (
     AgreementDoneCommand,
+    BenchmarkConsent,
     Cancel,
     ConsultationDone,
     ExtractAccepted,
@@ -143,6 +144,9 @@ class UnusedOrders:
 
     async def change_members(self, order_id: str, cmd: MembersChange) -> StepAccepted:
         _unused("orders.change_members")
+
+    async def benchmark_consent(self, order_id: str, cmd: BenchmarkConsent) -> StepAccepted:
+        _unused("orders.benchmark_consent")
 
     async def repair(self, order_id: str) -> list[Repaired]:
         _unused("orders.repair")

@@ -280,3 +280,38 @@ async def test_other_links_cross_site_posts_and_a_cancelled_order(env, settings,
         await h.settle()
         gone = await web.post(f"{page}/medlemmer", data={"remove": "jens@example.dk"})
         assert gone.status_code == 410 and "bestillingsformularen" in gone.text
+
+
+async def test_the_coordinator_opts_the_cluster_out_of_the_national_figures(
+    env, settings, sink, executor
+):
+    store = bootstrap.benchmark_store(settings)
+    async with running(env, settings, sink, executor) as h, web_for(h) as web:
+        _, order_id, page = await _placed_with_material(h)
+        shown = await web.get(page)
+        assert "Vores tal må ikke indgå i landstal" in shown.text
+        await h.client.orders.survey_import(
+            order_id, SurveyImport(source="svar.csv", responses=factories.responses(h_template()))
+        )
+        await h.settle()
+        assert store.of_order(order_id)
+        answered = await web.post(f"{page}/landstal", data={"landstal": "fravalgt"})
+        assert answered.status_code == 200
+        assert "indgår ikke i landstallene" in answered.text
+        assert "Vores tal må gerne indgå i landstal" in answered.text
+        assert store.of_order(order_id) == []
+        # A second press of the same button changes nothing and says so.
+        again = await web.post(f"{page}/landstal", data={"landstal": "fravalgt"})
+        assert "Uændret" in again.text
+        # A made-up value is an unknown link, and a cross-site post is refused.
+        assert (await web.post(f"{page}/landstal", data={"landstal": "x"})).status_code == 404
+        cross = await web.post(
+            f"{page}/landstal",
+            data={"landstal": "tilvalgt"},
+            headers={"sec-fetch-site": "cross-site", "origin": "https://ond.example"},
+        )
+        assert cross.status_code == 403
+        assert (await h.status(order_id)).benchmark_opted_out
+        back = await web.post(f"{page}/landstal", data={"landstal": "tilvalgt"})
+        assert "indgår i landstallene" in back.text
+        assert [r.survey.respondents for r in store.of_order(order_id) if r.survey] == [3]

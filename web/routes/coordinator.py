@@ -12,12 +12,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from schemas.order.commands import AgreementDoneCommand, Cancel, MembersChange, Reschedule
+from schemas.order.commands import (
+    AgreementDoneCommand,
+    BenchmarkConsent,
+    Cancel,
+    MembersChange,
+    Reschedule,
+)
 from schemas.package.process import PartnerTexts
 from schemas.shared.errors import DomainError, DomainErrors, StepRejected, from_validation_error
 from schemas.shared.member_list import parse_member_lines
-from schemas.views.coordinator import STATE_DA
-from web.deps import Backend, ConfigDep, PagesDep, UnknownLink
+from schemas.views.coordinator import STATE_DA, CoordinatorView
+from web.config import WebConfig
+from web.deps import Backend, ConfigDep, Link, PagesDep, UnknownLink
 from web.forms import capital, form_values
 from web.routes.coordinator_base import (
     BY_COORDINATOR,
@@ -57,24 +64,26 @@ async def overview(
     config: ConfigDep,
 ) -> Any:
     view = await load_view(link, backend)
+    return coordinator_page(
+        request, pages, "coordinator.html", view, token, **_overview(view, link, config)
+    )
+
+
+def _overview(view: CoordinatorView, link: Link, config: WebConfig) -> dict[str, Any]:
+    """What the overview shows beside the view: the documents, the minutes' and the
+    cluster's links."""
     documents = [
         (document_label(a.kind, view.overview.partner), a)
         for a in view.overview.status.artifacts
         if a.kind in DOCUMENTS
     ]
-    minutes_link = config.signer.minutes_link("", link.target, view.overview.status.run)
     cluster = view.overview.cluster_id
-    return coordinator_page(
-        request,
-        pages,
-        "coordinator.html",
-        view,
-        token,
-        states=STATE_DA,
-        documents=documents,
-        minutes_link=minutes_link,
-        cluster_link=config.signer.cluster_link("", cluster) if cluster else None,
-    )
+    return {
+        "states": STATE_DA,
+        "documents": documents,
+        "minutes_link": config.signer.minutes_link("", link.target, view.overview.status.run),
+        "cluster_link": config.signer.cluster_link("", cluster) if cluster else None,
+    }
 
 
 @router.get("/k/{token}/dokumenter/{name}")
@@ -174,6 +183,50 @@ async def agreement_done(
     view = await load_view(link, backend)
     return coordinator_page(
         request, pages, "coordinator_agreements.html", view, token, done=accepted.message
+    )
+
+
+@router.post("/k/{token}/landstal", response_class=HTMLResponse)
+async def benchmark_consent(
+    request: Request,
+    token: str,
+    link: CoordinatorLink,
+    backend: Backend,
+    pages: PagesDep,
+    config: ConfigDep,
+) -> Any:
+    """ "Vores tal må ikke indgå i landstal", or that they may again (the overview's button)."""
+    view = await load_view(link, backend)
+    if (answer := gone(request, pages, view, token)) is not None:
+        return answer
+    values, _, _ = await form_values(request, max_fields=2)
+    choice = values.get("landstal", "")
+    if choice not in ("fravalgt", "tilvalgt"):
+        raise UnknownLink()
+    try:
+        accepted = await backend.orders.benchmark_consent(
+            link.target, BenchmarkConsent(opted_out=choice == "fravalgt")
+        )
+    except StepRejected as exc:
+        return coordinator_page(
+            request,
+            pages,
+            "coordinator.html",
+            view,
+            token,
+            409,
+            refused=exc.message,
+            **_overview(view, link, config),
+        )
+    view = await load_view(link, backend)
+    return coordinator_page(
+        request,
+        pages,
+        "coordinator.html",
+        view,
+        token,
+        done=accepted.message,
+        **_overview(view, link, config),
     )
 
 

@@ -16,12 +16,14 @@ with workflow.unsafe.imports_passed_through():
         StepSkipped,
     )
     from schemas.order.steps import Step
+    from workflows.order.national import NationalFigures
     from workflows.order.run import OrderRun
 
 
 class Documents:
-    def __init__(self, run: OrderRun) -> None:
+    def __init__(self, run: OrderRun, national: NationalFigures) -> None:
         self.run = run
+        self.national = national
 
     async def at_due_date(self) -> None:
         """Stage 5: rendered with what has come (the survey, the extract) at their due date."""
@@ -47,6 +49,7 @@ class Documents:
         run = self.run
         async with run.delivering:
             run.record(DocumentsRequested(at=run.now(), extract_version=run.state.extract_version))
+            await self.national.before_render()
             refs = await run.render(run.pkg.meeting_documents)
             if run.state.artifact_version and all(r in run.state.artifacts for r in refs):
                 return

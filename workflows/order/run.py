@@ -413,6 +413,7 @@ class OrderRun:
             minutes=state.minutes,
             program_changes=state.program_changes,
             extract=state.extract,
+            comparison=state.comparison,
         )
 
     # ---- the children ------------------------------------------------------------------

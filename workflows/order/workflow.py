@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.catalog_lookup import CatalogActivities
     from schemas.order.commands import (
         AgreementDoneCommand,
+        BenchmarkConsent,
         Cancel,
         ConsultationDone,
         ExtractAccepted,
@@ -46,11 +47,13 @@ with workflow.unsafe.imports_passed_through():
     from schemas.shared.errors import DomainError, Failure, LateOrder
     from schemas.survey.progress import RoundProgress
     from workflows import names
+    from workflows.benchmark import BENCHMARK
     from workflows.extract_intake import ExtractIntake
     from workflows.kernel import RUN_SCOPED_MAIL, Cancelled
     from workflows.order.after_meeting import AfterMeeting
     from workflows.order.before_meeting import BeforeMeeting
     from workflows.order.documents import Documents
+    from workflows.order.national import NationalFigures
     from workflows.order.partner import PartnerStages
     from workflows.order.run import WORKBENCH, OrderRun
     from workflows.order.steps import OrderSteps
@@ -66,7 +69,8 @@ class OrderWorkflow:
     def __init__(self, inp: OrderInput) -> None:
         run = self._run = OrderRun(inp)
         self._survey = SurveyStage(run)
-        self._documents = Documents(run)
+        self._national = NationalFigures(run)
+        self._documents = Documents(run, self._national)
         self._before = BeforeMeeting(run, self._survey)
         self._partner = PartnerStages(run, self._documents)
         self._after = AfterMeeting(run)
@@ -82,6 +86,7 @@ class OrderWorkflow:
         run.kernel.patched(REPLAY_SAFE)
         run.kernel.patched(WORKBENCH)
         run.kernel.patched(RUN_SCOPED_MAIL)
+        run.kernel.patched(BENCHMARK)
         package = await run.kernel.look_up(
             CatalogActivities.load_package, inp.order.package, summary="Hent pakken fra kataloget"
         )
@@ -114,6 +119,7 @@ class OrderWorkflow:
             if run.pkg.process.extract and workflow.patched("jobcenter-extract"):
                 extract = asyncio.ensure_future(self._partner.extract())
             await self._survey.until_answered()
+            await self._national.share()
             await self._documents.at_due_date()
             if run.pkg.process.premeeting:
                 await asyncio.gather(self._partner.premeeting(), self._before.invitation())
@@ -129,6 +135,7 @@ class OrderWorkflow:
                 with contextlib.suppress(Cancelled):
                     await extract
             await self._survey.stop()
+            await self._national.withdraw()
             await self._before.tell_cancelled()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
@@ -206,6 +213,14 @@ class OrderWorkflow:
     @assign_task.validator
     def _check_assign_task(self, cmd: TaskAssign) -> None:
         self._steps.check_assign_task(cmd)
+
+    @workflow.update(name="benchmark_consent")
+    async def benchmark_consent(self, cmd: BenchmarkConsent) -> StepAccepted:
+        return await self._national.consent(cmd)
+
+    @benchmark_consent.validator
+    def _check_benchmark_consent(self, cmd: BenchmarkConsent) -> None:
+        self._national.check_consent(cmd)
 
     @workflow.update(name="cancel")
     async def cancel(self, cmd: Cancel) -> StepAccepted:
