@@ -21,57 +21,11 @@ with workflow.unsafe.imports_passed_through():
         Sharing,
     )
     from schemas.benchmark.comparison import Comparison
-    from schemas.benchmark.figures import (
-        BenchmarkKey,
-        OrderFigures,
-        TypeFigure,
-        cluster_key,
-        survey_figures,
-    )
-    from schemas.order.extract import AnonymisedExtract
-    from schemas.order.request import OrderRequest
+    from schemas.benchmark.figures import BenchmarkKey, OrderFigures
     from schemas.package.model import Package
-    from schemas.shared.copenhagen import COPENHAGEN
-    from schemas.survey.answers import SurveyResults
     from workflows import activity_options
 
 BENCHMARK = "benchmark-figures"
-
-
-def benchmark_key(
-    order_id: str, order: OrderRequest, package: Package, round_: int
-) -> BenchmarkKey:
-    return BenchmarkKey(
-        order_id=order_id,
-        cluster=cluster_key(order.cluster.name, order.cluster.region),
-        round=round_,
-        package_id=package.id,
-        region=order.cluster.region,
-        meeting_on=order.meeting.start.astimezone(COPENHAGEN).date(),
-    )
-
-
-def order_figures(
-    key: BenchmarkKey,
-    package: Package,
-    results: SurveyResults | None,
-    invited: int,
-    extract: AnonymisedExtract | None,
-) -> OrderFigures:
-    """The order's aggregates: the survey's closed questions as the package asks them, and the
-    extract's figures per certificate type for the cluster as a whole."""
-    types = [
-        TypeFigure(
-            certificate_type=t.certificate_type,
-            received=t.received,
-            requests=t.requests,
-            median_days=t.median_days,
-        )
-        for t in (extract.types if extract is not None else [])
-    ]
-    return OrderFigures(
-        key=key, survey=survey_figures(package.survey, results, invited), types=types
-    )
 
 
 async def share(figures: OrderFigures, action: Sharing = Sharing.SHARE) -> None:

@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.order.commands import ExtractAccepted, ExtractSubmit, RetryRender, StepAccepted
     from schemas.order.documents import DocumentFacts
     from schemas.order.events import Role
+    from schemas.order.national_figures import benchmark_key, order_figures
     from schemas.order.partner import recipients
     from schemas.order.status import ExtractUploadView, UploadPage
     from schemas.order.steps import Step
@@ -69,7 +70,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.survey.progress import RoundProgress
     from schemas.survey_round.round import RoundInput, RoundOutcome, round_id
     from workflows import names
-    from workflows.benchmark import BENCHMARK, benchmark_key, compare, order_figures, share
+    from workflows.benchmark import BENCHMARK, compare, share
     from workflows.extract_intake import ExtractIntake
     from workflows.failures import failure_text
     from workflows.kernel import RUN_SCOPED_MAIL, Kernel

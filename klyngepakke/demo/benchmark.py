@@ -24,6 +24,7 @@ from schemas.benchmark.figures import (
     survey_figures,
 )
 from schemas.order.extract import anonymise
+from schemas.order.national_figures import type_figures
 from schemas.package.model import Package
 from schemas.shared.region import Region
 from schemas.survey.answers import aggregate, parse_survey_export
@@ -60,15 +61,7 @@ def demo_rows(package: Package, region: Region, today: date) -> list[OrderFigure
             subset = extract.model_copy(
                 update={"rows": [r for r in extract.rows if r.ydernummer in kept[:2]]}
             )
-            types = [
-                TypeFigure(
-                    certificate_type=t.certificate_type,
-                    received=t.received,
-                    requests=t.requests,
-                    median_days=t.median_days,
-                )
-                for t in anonymise(subset, f"demo-{number}", kept[:2]).types
-            ]
+            types = type_figures(anonymise(subset, f"demo-{number}", kept[:2]))
         rows.append(
             OrderFigures(
                 key=BenchmarkKey(

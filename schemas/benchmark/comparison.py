@@ -79,7 +79,9 @@ def latest_per_cluster(rows: list[OrderFigures]) -> list[OrderFigures]:
     return sorted(latest.values(), key=lambda r: r.key.cluster)
 
 
-def _pooled(rows: list[OrderFigures], question_id: str) -> tuple[int, dict[str, int]]:
+def pooled(rows: list[OrderFigures], question_id: str) -> tuple[int, dict[str, int]]:
+    """The clusters' answers to one question added up: how many answered, the count per
+    option."""
     answered, counts = 0, dict[str, int]()
     for row in rows:
         assert row.survey is not None
@@ -95,7 +97,7 @@ def _series(
 ) -> Series:
     if not shown:
         return Series(label=label, clusters=len(rows), shown=False, withheld=withheld)
-    answered, counts = _pooled(rows, question_id)
+    answered, counts = pooled(rows, question_id)
     return Series(
         label=label,
         clusters=len(rows),

@@ -13,7 +13,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from schemas.benchmark.comparison import latest_per_cluster
+from schemas.benchmark.comparison import latest_per_cluster, pooled
 from schemas.benchmark.disclosure import MIN_CLUSTERS, shown_cells, weighted_median, withheld_reason
 from schemas.benchmark.figures import OrderFigures
 from schemas.package.model import QuestionType, SurveyTemplate
@@ -174,13 +174,7 @@ def national_figures(
                 value=answered / invited if invited else None,
             )
         if measure.startswith("q:"):
-            qid, answered, counts = measure[2:], 0, dict[str, int]()
-            for r in members:
-                assert r.survey is not None
-                q = next(x for x in r.survey.questions if x.question_id == qid)
-                answered += q.answered
-                for option, n in q.counts.items():
-                    counts[option] = counts.get(option, 0) + n
+            answered, counts = pooled(members, measure[2:])
             return Figure(
                 clusters=count,
                 shown=True,

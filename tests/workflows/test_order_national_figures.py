@@ -24,6 +24,24 @@ from tests.workflows.harness import running, save_history
 PACKAGE = Catalog().package("attester-i-almen-praksis")
 
 
+async def _answered(h, store, prefix: str):
+    """An order past its consultation whose members' answers are in (an import), and its
+    figures in the store."""
+    order = factories.make_order(await h.now())
+    order_id = await h.start(order, order_id=f"{prefix}-{uuid.uuid4()}")
+    await h.client.orders.consultation_done(order_id, ConsultationDone(contact_by=ContactBy.KIAP))
+    await h.sleep(timedelta(hours=1))
+    await h.client.orders.survey_import(
+        order_id, SurveyImport(source="svar.csv", responses=factories.responses(PACKAGE.survey))
+    )
+
+    async def shared() -> bool:
+        return bool(store.of_order(order_id))
+
+    await eventually("the order's figures in the store", shared)
+    return order, order_id
+
+
 def _deck_text(settings, status, version: int) -> str:
     (deck,) = [a for a in status.artifacts if a.kind == "deck" and a.version == version]
     return document_text(bootstrap.artifact_store(settings).read(deck))
@@ -35,25 +53,13 @@ async def test_the_deck_compares_with_the_others_once_enough_have_answered(
     store = bootstrap.benchmark_store(settings)
     region = Region.NORDJYLLAND  # the factory's cluster's
     async with running(env, settings, sink, executor) as h:
-        order = factories.make_order(await h.now())
-        # Earlier meetings on the test server's clock (other tests have moved it on).
-        day = order.meeting.start.date() - timedelta(days=60)
-        for n in range(3):  # three earlier clusters, all in the region
+        # Three earlier clusters, all in the region, met before this order's meeting (on the
+        # test server's clock, which other tests have moved on).
+        day = factories.make_order(await h.now()).meeting.start.date() - timedelta(days=60)
+        for n in range(3):
             store.put(cluster_row(PACKAGE, n, region, day))
-        order_id = await h.start(order, order_id=f"landstal-{uuid.uuid4()}")
+        order, order_id = await _answered(h, store, "landstal")
         own = cluster_key(order.cluster.name, order.cluster.region)
-        await h.client.orders.consultation_done(
-            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
-        )
-        await h.sleep(timedelta(hours=1))
-        await h.client.orders.survey_import(
-            order_id, SurveyImport(source="svar.csv", responses=factories.responses(PACKAGE.survey))
-        )
-
-        async def shared() -> bool:
-            return bool(store.of_order(order_id))
-
-        await eventually("the order's figures in the store", shared)
         (row,) = store.of_order(order_id)
         assert row.key.cluster == own and row.key.region == region
         assert row.survey is not None and row.survey.respondents == 3
@@ -108,20 +114,7 @@ async def test_the_deck_compares_with_the_others_once_enough_have_answered(
 async def test_a_cancelled_order_s_figures_count_nowhere(env, settings, sink, executor):
     store = bootstrap.benchmark_store(settings)
     async with running(env, settings, sink, executor) as h:
-        order = factories.make_order(await h.now())
-        order_id = await h.start(order, order_id=f"landstal-annulleret-{uuid.uuid4()}")
-        await h.client.orders.consultation_done(
-            order_id, ConsultationDone(contact_by=ContactBy.KIAP)
-        )
-        await h.sleep(timedelta(hours=1))
-        await h.client.orders.survey_import(
-            order_id, SurveyImport(source="svar.csv", responses=factories.responses(PACKAGE.survey))
-        )
-
-        async def shared() -> bool:
-            return bool(store.of_order(order_id))
-
-        await eventually("the order's figures in the store", shared)
+        _, order_id = await _answered(h, store, "landstal-annulleret")
         await h.client.orders.cancel(order_id, Cancel(reason="Klyngen har aflyst mødet"))
 
         async def withdrawn() -> bool:

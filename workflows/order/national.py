@@ -10,7 +10,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.benchmark.figures import OrderFigures
     from schemas.order.commands import BenchmarkConsent, StepAccepted
     from schemas.order.events import BenchmarkConsentChanged, NationalFiguresRead
-    from workflows.benchmark import BENCHMARK, benchmark_key, compare, order_figures, share
+    from schemas.order.national_figures import benchmark_key, order_figures
+    from workflows.benchmark import BENCHMARK, compare, share
     from workflows.order.run import OrderRun
 
 OPTED_OUT = (
