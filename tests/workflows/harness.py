@@ -126,7 +126,12 @@ class Harness:
                     await handle.terminate("test finished")
                 continue
             if running:
-                await handle.terminate("test finished")
+                try:
+                    await handle.terminate("test finished")
+                except RPCError as exc:
+                    # It finished between the look and the terminate: nothing left to end.
+                    if exc.status != RPCStatusCode.NOT_FOUND:
+                        raise
 
     async def now(self) -> datetime:
         return await self.env.get_current_time()

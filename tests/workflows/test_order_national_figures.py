@@ -121,3 +121,5 @@ async def test_a_cancelled_order_s_figures_count_nowhere(env, settings, sink, ex
             return not store.of_order(order_id)
 
         await eventually("the cancelled order's figures gone", withdrawn)
+        await h.settle()
+        assert (await h.status(order_id)).status == "cancelled"
