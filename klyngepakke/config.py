@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="State of the embedded stack")
     ui_port: int = 8233
+    history_retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="How long Temporal keeps a closed order's history (the namespace's "
+        "retention): set on the namespace by the dev stack and the compose file's "
+        "temporal-setup; Temporal Cloud allows at most 90 (README.md, 'Retention')",
+    )
     temporal_ui_url: str | None = Field(
         default=None,
         description="The Temporal UI as KiAP's staff reach it (links in their mails); "

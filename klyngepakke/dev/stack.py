@@ -22,6 +22,7 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
 from activities.child_process import child
+from client.namespace_setup import set_history_retention
 from client.search_attribute_setup import register_search_attributes
 from klyngepakke import bootstrap
 from klyngepakke.config import Settings
@@ -170,9 +171,12 @@ async def run_dev_stack(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        added = await register_search_attributes(await wait_for_server(settings))
+        temporal = await wait_for_server(settings)
+        added = await register_search_attributes(temporal)
         if added:
             log.info("search_attributes_added", names=added)
+        if await set_history_retention(temporal, settings.history_retention_days):
+            log.info("history_retention_set", days=settings.history_retention_days)
         sink.start()
         renders = start_render_worker(settings)
         if provider is not None:

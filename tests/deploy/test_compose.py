@@ -154,3 +154,22 @@ def test_temporals_frontend_asks_every_client_for_a_certificate():
         assert services[name]["networks"] == ["backend"], name
     assert services["web"]["networks"] == ["backend", "public"]
     assert services["codec"]["networks"] == ["public"]
+
+
+def test_the_namespace_keeps_closed_histories_as_long_as_the_setting_says():
+    """auto-setup creates the namespace with a day's retention; the one-shot set-up sets the
+    project's own on every start (client/namespace_setup.py says why)."""
+    services = compose()["services"]
+    setup = services["temporal-setup"]
+    env = setup["environment"]
+    assert env["KLYNGEPAKKE_HISTORY_RETENTION_DAYS"] == "${KLYNGEPAKKE_HISTORY_RETENTION_DAYS:-90}"
+    assert (
+        env["TEMPORAL_NAMESPACE"]
+        == services["worker"]["environment"]["KLYNGEPAKKE_TEMPORAL_NAMESPACE"]
+    )
+    command = setup["command"][0]
+    assert command.startswith(
+        'temporal operator namespace update --namespace "$${TEMPORAL_NAMESPACE}"'
+    )
+    assert '--retention "$$(( $${KLYNGEPAKKE_HISTORY_RETENTION_DAYS} * 24 ))h" &&' in command
+    assert Settings().history_retention_days == 90

@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from pptx import Presentation
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
+from client.namespace_setup import history_retention
 from klyngepakke.config import PROJECT_ROOT, Settings
 from klyngepakke.demo.people import staff_login
 from klyngepakke.dev.smtp_sink import SmtpSink
@@ -105,6 +107,8 @@ async def test_the_demo_leaves_no_personal_data_at_rest_or_in_the_logs(tmp_path)
 
         # Read the stored input as the server holds it, then as the UI shows it via the codec.
         raw = await Client.connect(f"127.0.0.1:{grpc}")
+        # The dev server made the namespace with a day's retention; the stack set the project's.
+        assert await history_retention(raw) == timedelta(days=Settings().history_retention_days)
         history = await raw.get_workflow_handle(order_id).fetch_history()
         started = history.events[0].workflow_execution_started_event_attributes.input
         stored = started.SerializeToString()
