@@ -15,7 +15,7 @@ from catalog.mail_templates import MailBody
 from schemas.cluster.state import Payout
 from schemas.cluster.year import YEARLY, Reminder
 from schemas.order.request import Cluster
-from schemas.shared.links import LinkSigner
+from schemas.shared.links import LinkSigner, privacy_notice
 from schemas.shared.people import Person
 
 
@@ -62,6 +62,7 @@ class ClusterMailActivities:
         rule = rules.rule(duty) if duty is not None else None
         return self.catalog.cluster_mails().render(
             request.mail,
+            privacy=privacy_notice(self.public_base_url),
             cluster=ctx.cluster,
             members=ctx.members,
             reminder=ctx.reminder,

@@ -15,7 +15,7 @@ from schemas.course.commands import CourseNote
 from schemas.course.plan import RESPONSIBLE_DA, Groups, PlannedTask, ProgramRow
 from schemas.course.request import CourseRequest
 from schemas.shared.artifacts import ArtifactRef
-from schemas.shared.links import LinkSigner
+from schemas.shared.links import LinkSigner, privacy_notice
 from schemas.shared.people import Person
 
 # A teacher's number in their course link.
@@ -71,6 +71,7 @@ class CourseMailActivities:
         definition = self.catalog.course(ctx.course.course)
         return self.catalog.course_mails(ctx.course.course).render(
             request.mail,
+            privacy=privacy_notice(self.public_base_url),
             course_id=ctx.course_id,
             course=ctx.course,
             definition=definition,

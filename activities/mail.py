@@ -25,7 +25,7 @@ from schemas.order.steps import LEGACY_PARTNER_STEP, Step
 from schemas.order.timeline import Timeline
 from schemas.package.program import partner_talks
 from schemas.shared.artifacts import ArtifactRef
-from schemas.shared.links import LinkSigner
+from schemas.shared.links import LinkSigner, privacy_notice
 from schemas.shared.people import Person
 from schemas.survey.answers import SurveyResults
 
@@ -222,6 +222,7 @@ class MailComposer:
         program = package.program(ctx.order.meeting.program_variant)
         return self.catalog.mail_templates(package.id).render(
             request.mail,
+            privacy=privacy_notice(self.links.public_base_url),
             **ctx.model_dump(
                 exclude={
                     "order",

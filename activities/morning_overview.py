@@ -19,6 +19,7 @@ from catalog import Catalog
 from catalog.mail_templates import MailBody
 from schemas.order.listing import OrderSummary
 from schemas.shared.copenhagen import COPENHAGEN
+from schemas.shared.links import privacy_notice
 from schemas.shared.people import Person
 from schemas.views.workbench import (
     TASKS,
@@ -101,6 +102,7 @@ class MorningOverviewActivities:
     def _render(self, mail: str, overview: Overview, person: Person) -> MailBody:
         return self.catalog.staff_mails().render(
             mail,
+            privacy=privacy_notice(self.base),
             day=overview.day,
             mine=[self._row(r) for r in overview.mine],
             free=[self._row(r) for r in overview.free],

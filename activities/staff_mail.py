@@ -11,6 +11,7 @@ from temporalio import activity
 from activities.mail_delivery import Delivery, MailResult
 from catalog import Catalog
 from catalog.mail_templates import MailBody
+from schemas.shared.links import privacy_notice
 from schemas.shared.people import Person
 
 
@@ -32,6 +33,7 @@ class StaffMailActivities:
     def render(self, request: HandoverMail, person: Person) -> MailBody:
         return self.catalog.staff_mails().render(
             "task_handover",
+            privacy=privacy_notice(self.base),
             recipient=person,
             by=request.by,
             what=request.what,

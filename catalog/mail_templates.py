@@ -81,10 +81,20 @@ def _links(escaped: str) -> str:
     return _URL.sub(r'<a href="\1">\1</a>', escaped)
 
 
-def html_document(subject: str, body: str) -> str:
-    """The HTML part: ``body`` (escaped text with buttons) in paragraphs, lists and links."""
+PRIVACY_FOOTER = "Sådan behandler KiAP dine oplysninger"
+
+
+def html_document(subject: str, body: str, privacy: str | None = None) -> str:
+    """The HTML part: ``body`` (escaped text with buttons) in paragraphs, lists and links,
+    and the privacy notice's link below a rule."""
     blocks = [b for b in re.split(r"\n\s*\n", body) if b.strip()]
     content = "\n".join(_block_html(b) for b in blocks)
+    if privacy:
+        content += (
+            '\n<hr style="border:0;border-top:1px solid #c8c8c8">\n'
+            f'<p style="font-size:13px;color:#4a4a4a">{html.escape(PRIVACY_FOOTER)}: '
+            f'<a href="{html.escape(privacy)}">{html.escape(privacy)}</a></p>'
+        )
     return (
         '<!doctype html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(subject)}</title>\n</head>\n"
@@ -117,7 +127,9 @@ class MailTemplates:
         """The folder's mails by their current names."""
         return sorted(self._files)
 
-    def render(self, name: str, **context: Any) -> MailBody:
+    def render(self, name: str, privacy: str | None = None, **context: Any) -> MailBody:
+        """The mail ``name``; ``privacy`` is the privacy notice's address, for the footer every
+        mail ends with (GDPR art. 13: the recipient can read how their data is handled)."""
         file = self._files.get(current_name(name), f"{name}.j2")
         text = self._text.get_template(file).render(**context)
         first, _, body = text.partition("\n")
@@ -126,6 +138,9 @@ class MailTemplates:
         subject = first.removeprefix("Emne: ").strip()
         marked = self._html.get_template(file).render(**context)
         html_body = marked.partition("\n")[2]
+        text_body = body.lstrip("\n")
+        if privacy:
+            text_body = text_body.rstrip("\n") + f"\n\n-- \n{PRIVACY_FOOTER}: {privacy}\n"
         return MailBody(
-            subject=subject, text=body.lstrip("\n"), html=html_document(subject, html_body)
+            subject=subject, text=text_body, html=html_document(subject, html_body, privacy)
         )

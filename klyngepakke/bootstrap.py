@@ -348,6 +348,7 @@ def web_config(settings: Settings) -> WebConfig:
         uploads=upload_store(settings),
         staff_directory=staff_directory(settings),
         benchmarks=benchmark_store(settings),
+        history_retention_days=settings.history_retention_days,
         catalog=catalog(settings),
         public_base_url=settings.public_base_url,
         dev_time_scale=settings.dev_time_scale,

@@ -32,6 +32,7 @@ from web.routes import (
     course,
     minutes,
     order_form,
+    privacy,
     staff,
     staff_national,
     staff_packages,
@@ -44,6 +45,7 @@ from web.staff_auth import SESSION_COOKIE, LoginNeeded, NotAllowed, login_redire
 __all__ = ["SECURITY_HEADERS", "create_app"]
 ROUTERS = (
     static,
+    privacy,
     cluster,
     survey,
     upload,

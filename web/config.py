@@ -28,6 +28,8 @@ class WebConfig:
     # Every order's aggregates for the national figures (/konsulent/landstal); None: the page
     # says the store is not set up.
     benchmarks: BenchmarkStore | None = None
+    # The namespace's retention, as the privacy notice tells it (history_retention_days).
+    history_retention_days: int = 90
     catalog: Catalog = field(default_factory=Catalog)
     public_base_url: str = "http://localhost:8000"
     # Development only: the order form offers compressed time for demos (klyngepakke dev).

@@ -131,3 +131,11 @@ class LinkSigner:
     ) -> str:
         """A teacher's page of the course: the checklist and the notes during the course."""
         return f"{base_url.rstrip('/')}/c/{self.sign(course_id, teacher, COURSE, run)}"
+
+
+PRIVACY_PATH = "/privatliv"
+
+
+def privacy_notice(public_base_url: str) -> str:
+    """The privacy notice's address (GDPR art. 13), linked from every mail and every page."""
+    return public_base_url.rstrip("/") + PRIVACY_PATH

@@ -80,6 +80,14 @@ async def test_the_invitation_is_danish_and_carries_a_calendar_file(settings, si
     assert message["Subject"].startswith("Invitation: klyngemøde om attester")
     body = message.get_body(("plain",)).get_content()
     assert "Søren Ærø" in body and "(150 minutter)" in body
+    # Every mail ends with the privacy notice's address, in both parts (GDPR art. 13).
+    notice = f"{settings.public_base_url.rstrip('/')}/privatliv"
+    assert (
+        body.replace("\r\n", "\n")
+        .rstrip()
+        .endswith(f"-- \nSådan behandler KiAP dine oplysninger: {notice}")
+    )
+    assert f'<a href="{notice}">' in message.get_body(("html",)).get_content()
     ics = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
     assert b"DTSTART;TZID=Europe/Copenhagen" in ics.get_payload(decode=True)
     # The calendar entry says what the mail says: the time, the place, what to prepare.

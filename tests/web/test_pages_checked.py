@@ -54,6 +54,11 @@ async def test_every_page_in_every_state_passes_axe_and_the_nu_checker(
             await web.post("/bestil", data={**values, "late_request": "ja"}),
         )
         await keep("unknown link", await web.get("/k/nothing"))
+        notice = await web.get("/privatliv")
+        await keep("privacy notice", notice)
+        # The notice states the retention the namespace is set to, and every page links to it.
+        assert f"{h.settings.history_retention_days} dage efter" in notice.text
+        assert 'href="/privatliv"' in pages["order form"]
         await keep(
             "cross-site refusal",
             await web.post("/bestil", data={}, headers={"sec-fetch-site": "cross-site"}),
