@@ -163,7 +163,11 @@ class _FolderManifest:
         self._save()
         (self.folder / ref.name).unlink(missing_ok=True)
         blob = self.store.blob(ref.sha256)
-        still_used = blob.exists() and blob.stat().st_nlink > 1
+        # The blob is a hard link to the first order's file: a later order with the same bytes
+        # has a file of its own, so the link count alone cannot tell that it still needs them.
+        still_used = blob.exists() and (
+            blob.stat().st_nlink > 1 or self.store.referenced(ref.sha256)
+        )
         if not still_used:
             blob.unlink(missing_ok=True)
 
@@ -191,6 +195,15 @@ class FolderArtifactStore(ArtifactStore):
     @contextmanager
     def _editing(self, order_id: str) -> Iterator[Manifest]:
         yield _FolderManifest(self, order_id)
+
+    def referenced(self, sha256: str) -> bool:
+        """Whether any order's manifest still lists these bytes (one machine's folder: a scan
+        of its manifests, only when a document is removed)."""
+        for manifest in self.root.glob("*/manifest.json"):
+            items = json.loads(manifest.read_text("utf-8"))
+            if any(item.get("sha256") == sha256 for item in items):
+                return True
+        return False
 
     def _bytes(self, ref: ArtifactRef) -> bytes:
         blob = self.blob(ref.sha256)

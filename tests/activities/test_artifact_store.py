@@ -45,6 +45,18 @@ def test_a_discarded_upload_is_gone_and_the_rest_stays(store):
         store.read(refused)
 
 
+def test_discarding_the_first_holder_of_some_bytes_leaves_them_for_a_later_one(store):
+    """The same template uploaded to two orders, the first refused and discarded: the second
+    order's file is still read."""
+    data = b"the same extract bytes"
+    first = store.put("o-1", "extract", "udtraek.csv", "text/csv", data)
+    store.put("o-2", "extract", "udtraek.csv", "text/csv", data)
+    store.discard("o-1", first)
+    kept = store.latest("o-2", "extract")
+    assert kept is not None and kept[1] == data
+    assert store.latest("o-1", "extract") is None
+
+
 def test_two_writers_at_once_never_take_the_same_version(store):
     """Two machines rendering the same order at the same moment (a retry beside a slow
     attempt): each new document gets a version of its own."""
