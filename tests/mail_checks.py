@@ -38,6 +38,8 @@ def mail_problems(messages: list[EmailMessage], no_localhost: bool = False) -> l
         words = lambda s: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s)).strip()  # noqa: E731
         plain_html = words(html.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", '"'))
         for line in text.splitlines():
+            if line == "-- ":
+                continue  # the signature's delimiter (RFC 3676); the HTML part draws a rule
             said = words(line.removeprefix("- ")).split("http")[0].rstrip(": ")[:60]
             if said and said not in plain_html:
                 problems.append(f"{kind}: '{said}' is not in the HTML part")
