@@ -10,7 +10,6 @@ from pydantic import BaseModel
 class Kept(BaseModel):
     what: str
     how_long: str
-    enforced: bool
 
 
 def retention_table(history_days: int) -> list[Kept]:
@@ -19,16 +18,13 @@ def retention_table(history_days: int) -> list[Kept]:
         Kept(
             what="Bestillingens forløb (navne, e-mailadresser, trin og beskeder)",
             how_long=f"{history_days} dage efter, at forløbet er afsluttet; så slettes det",
-            enforced=True,
         ),
         Kept(
             what="Dokumenterne til mødet og jobcenterets datatræk",
             how_long="Slettes ikke automatisk endnu – skriv til KiAP, så sletter vi dem",
-            enforced=False,
         ),
         Kept(
             what="Klyngens samlede svar i landstallene (uden navne)",
             how_long="Fjernes straks, hvis bestillingen annulleres, eller klyngen fravælger det",
-            enforced=True,
         ),
     ]

@@ -36,17 +36,18 @@ class NationalFigures:
             key, run.pkg, run.state.survey_results, len(run.order.members), run.state.extract
         )
 
-    async def share(self) -> None:
+    async def share(self, figures: OrderFigures | None = None) -> None:
         """The survey closed, or the documents are about to be rendered with what has come."""
         if self.on and not self.run.state.benchmark_opted_out:
-            await share(self.figures())
+            await share(figures or self.figures())
 
     async def before_render(self) -> None:
         """Share the latest figures, then read the other clusters' for the deck."""
         if not self.on:
             return
-        await self.share()
-        comparison = await compare(self.figures().key, self.run.pkg)
+        figures = self.figures()
+        await self.share(figures)
+        comparison = await compare(figures.key, self.run.pkg)
         if comparison is not None:
             self.run.record(NationalFiguresRead(at=self.run.now(), comparison=comparison))
 
